@@ -1,0 +1,47 @@
+"""Pro AV: professional AV and video gear in Home Assistant."""
+
+from __future__ import annotations
+
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import config_validation as cv
+from homeassistant.helpers.typing import ConfigType
+
+from .const import CONF_DEVICE_TYPE, DOMAIN
+from .devices import DEVICE_TYPES
+from .devices.base import ProAVConfigEntry
+
+CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
+
+
+async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
+    """Register every device type's actions."""
+    for device_type in DEVICE_TYPES.values():
+        if device_type.async_register_services is not None:
+            device_type.async_register_services(hass)
+    return True
+
+
+async def async_setup_entry(hass: HomeAssistant, entry: ProAVConfigEntry) -> bool:
+    """Set up one device: build its type's runtime, then forward that type's platforms."""
+    device_type = DEVICE_TYPES[entry.data[CONF_DEVICE_TYPE]]
+    entry.runtime_data = await device_type.async_setup(hass, entry)
+    entry.async_on_unload(entry.add_update_listener(_async_options_updated))
+    await hass.config_entries.async_forward_entry_setups(entry, device_type.platforms)
+    return True
+
+
+async def async_unload_entry(hass: HomeAssistant, entry: ProAVConfigEntry) -> bool:
+    """Unload a device: its platforms first, then its connections and tasks."""
+    device_type = DEVICE_TYPES[entry.data[CONF_DEVICE_TYPE]]
+    if unloaded := await hass.config_entries.async_unload_platforms(entry, device_type.platforms):
+        await entry.runtime_data.async_shutdown()
+    return unloaded
+
+
+async def _async_options_updated(hass: HomeAssistant, entry: ProAVConfigEntry) -> None:
+    """Apply changed options (scan intervals) by reloading the entry.
+
+    Data changes (reauth, reconfigure) reload through their own flow; only options count here.
+    """
+    if entry.options != entry.runtime_data.options:
+        await hass.config_entries.async_reload(entry.entry_id)

@@ -1,0 +1,130 @@
+"""What a device type declares, and what it builds for one config entry."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import asdict, dataclass, field, is_dataclass
+from datetime import timedelta
+from enum import Enum
+from typing import TYPE_CHECKING, Any
+
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.const import Platform
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers.device_registry import DeviceInfo
+from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
+
+if TYPE_CHECKING:
+    from homeassistant.components.bluetooth import BluetoothServiceInfoBleak
+    from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+    from homeassistant.helpers.service_info.ssdp import SsdpServiceInfo
+    import voluptuous as vol
+
+type ProAVConfigEntry = ConfigEntry[ProAVRuntime]
+
+
+@dataclass(frozen=True, kw_only=True)
+class DeviceIdentity:
+    """A device found by a connection test: what the config entry is made of."""
+
+    serial: str
+    title: str
+    # Entry data to store besides the form's fields (e.g. a created API key, a server id).
+    data: Mapping[str, Any] = field(default_factory=dict)
+    # Form fields not to store (e.g. a password only used once to create a key).
+    drop: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Discovered:
+    """A device seen by a discovery path (Bluetooth, SSDP, multicast)."""
+
+    serial: str
+    name: str
+    host: str | None = None
+    port: int | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ScanInterval:
+    """An option the user can tune: how often one resource is polled, in seconds."""
+
+    key: str
+    default: int
+    minimum: int
+    maximum: int = 3600
+
+    def of(self, entry: ConfigEntry) -> timedelta:
+        """Return the interval the user chose for an entry (or the default)."""
+        return timedelta(seconds=float(entry.options.get(self.key, self.default)))
+
+
+@dataclass(frozen=True, kw_only=True)
+class DeviceType:
+    """One kind of device: its form, its connection test, its runtime and its platforms."""
+
+    key: str
+    platforms: frozenset[Platform]
+    # Build the form (user, reconfigure) with these values as defaults.
+    schema: Callable[[Mapping[str, Any]], vol.Schema]
+    # Connect with the form's values; return the device(s) found. Raises CannotConnect,
+    # InvalidAuth or DeviceError (from .errors).
+    async_probe: Callable[[HomeAssistant, Mapping[str, Any]], Awaitable[list[DeviceIdentity]]]
+    # Build the runtime for an entry (client, coordinators, first refresh). Must clean up what it
+    # started before raising.
+    async_setup: Callable[[HomeAssistant, ProAVConfigEntry], Awaitable[ProAVRuntime]]
+    # The form fields a reauth flow asks for again.
+    credential_keys: tuple[str, ...] = ("username", "password")
+    scan_intervals: tuple[ScanInterval, ...] = ()
+    # Discovery: map what Home Assistant saw to a device of this type (None: not ours).
+    bluetooth: Callable[[BluetoothServiceInfoBleak], Discovered | None] | None = None
+    ssdp: Callable[[SsdpServiceInfo], Discovered | None] | None = None
+    # Register this type's actions (called once, from the integration's async_setup).
+    async_register_services: Callable[[HomeAssistant], None] | None = None
+
+
+class ProAVRuntime:
+    """What a device type keeps for one config entry (``entry.runtime_data``)."""
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry: ProAVConfigEntry,
+        device_info: DeviceInfo,
+        coordinators: list[DataUpdateCoordinator[Any]],
+    ) -> None:
+        """Keep the device facts and the coordinators."""
+        self.hass = hass
+        self.entry = entry
+        self.device_info = device_info
+        self.coordinators = coordinators
+        self.options = dict(entry.options)
+
+    @callback
+    def async_add_entities(
+        self, platform: Platform, async_add_entities: AddConfigEntryEntitiesCallback
+    ) -> None:
+        """Add this device's entities of one platform (override)."""
+        raise NotImplementedError
+
+    async def async_shutdown(self) -> None:
+        """Close connections and cancel tasks on unload (override when there are any)."""
+
+    def diagnostics(self) -> dict[str, Any]:
+        """Return what the diagnostics download shows (redacted by the caller)."""
+        return {coordinator.name: _as_plain(coordinator.data) for coordinator in self.coordinators}
+
+
+def _as_plain(value: Any) -> Any:
+    """Turn dataclasses, enums and containers into JSON-friendly values."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return _as_plain(asdict(value))
+    if isinstance(value, Mapping):
+        return {str(key): _as_plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [_as_plain(item) for item in value]
+    if isinstance(value, Enum):
+        return value.value
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)
