@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import config_validation as cv
+from homeassistant.helpers import config_validation as cv, device_registry as dr
 from homeassistant.helpers.typing import ConfigType
 
 from .const import CONF_DEVICE_TYPE, DOMAIN
@@ -25,6 +25,10 @@ async def async_setup_entry(hass: HomeAssistant, entry: ProAVConfigEntry) -> boo
     """Set up one device: build its type's runtime, then forward that type's platforms."""
     device_type = DEVICE_TYPES[entry.data[CONF_DEVICE_TYPE]]
     entry.runtime_data = await device_type.async_setup(hass, entry)
+    # Register the device itself first: per-item devices (cameras, outputs) link to it.
+    dr.async_get(hass).async_get_or_create(
+        config_entry_id=entry.entry_id, **entry.runtime_data.device_info
+    )
     entry.async_on_unload(entry.add_update_listener(_async_options_updated))
     await hass.config_entries.async_forward_entry_setups(entry, device_type.platforms)
     return True

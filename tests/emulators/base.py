@@ -4,7 +4,8 @@ Every emulator is an aiohttp application listening on 127.0.0.1 on a free port. 
 state directly (it is a plain Python object), read the log of commands it received, and switch
 faults on and off:
 
-- ``await emulator.set_down(True)``: the listening socket closes (connection refused), state is kept;
+- ``await emulator.set_down(True)``: the listening socket and every open connection close
+  (connection refused), state is kept;
   ``set_down(False)`` listens again on the same port.
 - ``emulator.faults.slow = 2.0``: every request waits that many seconds before it is answered.
 - ``emulator.faults.malformed = True``: every answer's body is replaced with broken JSON.
@@ -117,6 +118,10 @@ class Emulator:
             if self._site is not None:
                 await self._site.stop()
                 self._site = None
+            # A device that goes away also drops the connections clients keep alive.
+            if self._runner is not None and self._runner.server is not None:
+                for connection in self._runner.server.connections:
+                    connection.force_close()
         elif not down and self.down:
             await self.start(self.port)
 
