@@ -1,0 +1,1 @@
+"""Wireless presentation receiver, REST API v1 (``/api/v1/device/...``)."""

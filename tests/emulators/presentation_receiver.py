@@ -1,0 +1,657 @@
+"""Emulator of a wireless presentation receiver, REST API v1 (``/api/v1/device/...``).
+
+It follows the device reference's decisions (docs/devices/presentation_receiver.md §2-§5, §10):
+every parameter in the query string plus ``username``; the raw API key in
+``Authorization: Basic <key>``, real Basic auth for creating a key; HTTP 401 for rejected
+credentials; HTTP 200 with a non-zero ``errorCode`` for everything else that fails.
+
+Tests drive it as a plain object: ``connect_sender()``, ``start_sharing()``, ``rotate_code()``,
+``offer_firmware("1.0.1.0")``, ``expire_sessions()``, ``finish_update()``... Standalone demo:
+``python -m tests.emulators.presentation_receiver --port 8080``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import base64
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+import json
+import random
+import re
+import string
+import struct
+import time
+from typing import Any, Final
+from zoneinfo import ZoneInfo
+
+from aiohttp import BasicAuth, web
+
+from custom_components.proav.devices.presentation_receiver.models import TIME_ZONES
+
+from .base import Emulator
+
+RE_PASSWORD: Final = re.compile(r"^[A-Za-z0-9]{1,16}$")
+RE_NAME: Final = re.compile(r"^[A-Za-z\d\-]{1,16}$")
+RE_CODE: Final = re.compile(r"^[0-9]{4}$")
+RE_WIFI_PASSWORD: Final = re.compile(r"^[A-Za-z0-9]{8,16}$")
+RE_SET_TIME: Final = re.compile(
+    r"^(20\d{2}-(0\d|1[0-2])-([0-2]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:[0-5]\d)$"
+)
+RE_IPV4: Final = re.compile(r"^(\d{1,3}\.){3}\d{1,3}$")
+TIMEOUTS: Final = (5, 15, 30, 60, -1)
+API: Final = "/api/v1/device"
+
+type Handler = Callable[[web.Request], Awaitable[Any]]
+
+
+class ApiError(Exception):
+    """An application error answered with HTTP 200 and a non-zero errorCode."""
+
+    def __init__(self, code: int, message: str) -> None:
+        """Keep the code and message."""
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass
+class Account:
+    """One user account with its API key."""
+
+    password: str
+    token: str
+    expires: int = -1
+    scope: str = "full"
+
+
+@dataclass
+class Slots:
+    """Wallpaper slots: 0-1 built in, 2-5 uploads (None = empty)."""
+
+    active: int = 0
+    images: dict[int, bytes | None] = field(
+        default_factory=lambda: {0: b"builtin", 1: b"builtin", 2: None, 3: None, 4: None, 5: None}
+    )
+
+
+def new_token() -> str:
+    """Return a fresh 16-character key."""
+    return "".join(random.choices(string.ascii_letters + string.digits, k=16))
+
+
+def _bool(value: str) -> bool:
+    """Read a query boolean (true/false/1/0, any case)."""
+    lowered = value.strip().lower()
+    if lowered in ("true", "1"):
+        return True
+    if lowered in ("false", "0"):
+        return False
+    raise ApiError(1001, f"not a boolean: {value}")
+
+
+def _int(value: str, allowed: tuple[int, ...] | range | None = None) -> int:
+    """Read a query integer, optionally from a set of allowed values."""
+    try:
+        number = int(value)
+    except ValueError as err:
+        raise ApiError(1001, f"not an integer: {value}") from err
+    if allowed is not None and number not in allowed:
+        raise ApiError(1001, f"not allowed: {number}")
+    return number
+
+
+def image_size(content: bytes) -> tuple[int, int] | None:
+    """Return (width, height) of a PNG or JPEG; None for anything else."""
+    if content.startswith(b"\x89PNG\r\n\x1a\n") and len(content) >= 24:
+        width, height = struct.unpack(">II", content[16:24])
+        return int(width), int(height)
+    if not content.startswith(b"\xff\xd8"):
+        return None
+    index = 2
+    while index + 9 < len(content):
+        if content[index] != 0xFF:
+            return None
+        marker = content[index + 1]
+        length = int.from_bytes(content[index + 2 : index + 4], "big")
+        if marker in (0xC0, 0xC1, 0xC2):
+            height, width = struct.unpack(">HH", content[index + 5 : index + 9])
+            return int(width), int(height)
+        index += 2 + length
+    return None
+
+
+class PresentationReceiverEmulator(Emulator):
+    """A faithful stand-in for a wireless presentation receiver."""
+
+    def __init__(
+        self,
+        *,
+        model: str = "EMU-WPS1",
+        serial: str = "EMU0000000001",
+        username: str = "admin",
+        password: str = "admin",  # noqa: S107
+        token: str = "0123456789abcdef",  # noqa: S107
+        scope: str = "full",
+        firmware: str = "1.0.0.100",
+    ) -> None:
+        """Set the documented defaults (INVENTED values, all within the constraints)."""
+        super().__init__()
+        self.model = model
+        self.serial = serial
+        self.accounts = {username: Account(password=password, token=token, scope=scope)}
+        self.eth_mac, self.wifi_mac = "02:00:00:00:00:01", "02:00:00:00:00:02"
+        self.name = "Room-101"
+        self.firmware = firmware
+        self.ota_version: str | None = None
+        self.boot = time.time()
+        self.senders = 0
+        self.sharing = False
+        self.sleeping = False
+        self.updating = False
+        self.display_on = True
+        self.output = 0
+        self.hdmi_connected = True
+        self.cec = True
+        self.vga = False
+        self.language = 0
+        self.login_type = 0
+        self.code = "4821"
+        self.remote_view = False
+        self.wallpaper = Slots()
+        self.ethernet: dict[str, Any] = {
+            "enableDHCP": True,
+            "setting": {
+                "ip": "192.168.1.50",
+                "mask": "255.255.255.0",
+                "gateway": "192.168.1.1",
+                "dns1": "192.168.1.1",
+                "dns2": "",
+            },
+        }
+        self.wifi: dict[str, Any] = {
+            "mode": "AP",
+            "ssid": "Room-101",
+            "hideSSID": False,
+            "security": 1,
+            "password": "abcd1234",
+            "band": 1,
+            "networking_mode": 0,
+            "gatekeeper": 1,
+        }
+        self.power = {"mode": 0, "timeout": 15}
+        self.ntp: dict[str, Any] = {"auto": True, "ip": "pool.ntp.org", "port": 123}
+        self.zone = "Asia/Taipei"
+        self.clock_offset = 0.0
+        self.time_format = "%Y-%m-%dT%H:%M:%S"
+        self.reboot_required = False
+        self.reboot_required_paths = {"/admin/configuration", "/network/ethernet"}
+        self.stringify_objects = False  # send objects as JSON-style strings (§4.4 rule 3)
+        self.malformed_data = False  # send a "data" that is neither object nor JSON
+        self.firmware_uploads: list[bytes] = []
+        self.reboots: list[dict[str, Any]] = []
+
+    # Test controls
+
+    def connect_sender(self) -> None:
+        """Connect a sender app (not yet presenting)."""
+        self.senders += 1
+        self.sleeping = False
+
+    def start_sharing(self) -> None:
+        """Let the connected sender start presenting."""
+        if not self.senders:
+            self.connect_sender()
+        self.sharing = True
+
+    def stop_sharing(self) -> None:
+        """Stop presenting and disconnect the sender; a random code rotates."""
+        self.sharing = False
+        self.senders = 0
+        if self.login_type == 0:
+            self.rotate_code()
+
+    def rotate_code(self) -> None:
+        """Draw a new random login code (random mode only)."""
+        if self.login_type == 0:
+            self.code = f"{random.randrange(10000):04d}"
+            while self.code == "4821":
+                self.code = f"{random.randrange(10000):04d}"
+
+    def offer_firmware(self, version: str) -> None:
+        """Publish a newer firmware version on the update server."""
+        self.ota_version = version
+
+    def finish_update(self) -> None:
+        """Complete the running firmware update: new version, rebooted."""
+        if self.ota_version:
+            self.firmware, self.ota_version = self.ota_version, None
+        self.updating = False
+        self.do_reboot()
+
+    def do_reboot(self) -> None:
+        """Reboot: uptime restarts, senders drop, pending changes apply."""
+        self.boot = time.time()
+        self.senders, self.sharing, self.sleeping = 0, False, False
+        self.display_on = True
+        self.reboot_required = False
+        self.rotate_code()
+
+    def expire_sessions(self) -> None:
+        """Every API key expires."""
+        for account in self.accounts.values():
+            account.expires = int(time.time()) - 1
+
+    def status(self) -> str:
+        """Return the comma-joined status tokens."""
+        if self.updating:
+            return "updating"
+        if self.sleeping:
+            return "sleeping"
+        if self.sharing:
+            return "connected,sharing"
+        return "connected" if self.senders else "standby"
+
+    # Routing
+
+    def setup_routes(self, router: web.UrlDispatcher) -> None:
+        """Register the 36 documented method + path pairs."""
+        routes: list[tuple[str, str, Handler]] = [
+            ("PUT", "/admin/password", self._put_password),
+            ("PUT", "/admin/apikey", self._put_apikey),
+            ("GET", "/admin/configuration", self._get_configuration),
+            ("POST", "/admin/configuration", self._post_configuration),
+            ("GET", "/admin/firmware", self._get_firmware),
+            ("POST", "/admin/firmware", self._post_firmware),
+            ("GET", "", self._get_device),
+            ("POST", "/display", self._post_display),
+            ("GET", "/display/resolution", self._get_resolution),
+            ("PUT", "/display/resolution", self._put_resolution),
+            ("GET", "/general/name", lambda _r: self._scalar(self.name)),
+            ("PUT", "/general/name", self._put_name),
+            ("GET", "/general/language", lambda _r: self._scalar(str(self.language))),
+            ("PUT", "/general/language", self._put_language),
+            ("GET", "/general/logincode", self._get_logincode),
+            ("PUT", "/general/logincode", self._put_logincode),
+            ("GET", "/general/remoteview", lambda _r: self._scalar(str(self.remote_view).lower())),
+            ("PUT", "/general/remoteview", self._put_remoteview),
+            ("GET", "/general/wallpaper", lambda _r: self._scalar(str(self.wallpaper.active))),
+            ("PUT", "/general/wallpaper/{id}", self._put_wallpaper),
+            ("DELETE", "/general/wallpaper/{id}", self._delete_wallpaper),
+            ("GET", "/network/ethernet/macaddress", lambda _r: self._scalar(self.eth_mac)),
+            ("GET", "/network/ethernet", lambda _r: self._object(self.ethernet)),
+            ("PUT", "/network/ethernet", self._put_ethernet),
+            ("GET", "/network/wifi/macaddress", lambda _r: self._scalar(self.wifi_mac)),
+            ("GET", "/network/wifi", lambda _r: self._object(self.wifi)),
+            ("PUT", "/network/wifi", self._put_wifi),
+            ("GET", "/power/mode", lambda _r: self._object(self.power)),
+            ("PUT", "/power/mode", self._put_power),
+            ("POST", "/power/reboot", self._post_reboot),
+            ("GET", "/time/ntp", lambda _r: self._object(self.ntp)),
+            ("PUT", "/time/ntp", self._put_ntp),
+            ("GET", "/time/zone", lambda _r: self._scalar(self.zone)),
+            ("PUT", "/time/zone", self._put_zone),
+            ("GET", "/time", self._get_time),
+            ("PUT", "/time", self._put_time),
+        ]
+        for method, path, handler in routes:
+            router.add_route(method, f"{API}{path}", self._wrap(path, handler))
+
+    def _envelope(self, code: int, message: str, data: Any = "") -> dict[str, Any]:
+        """Return the documented answer frame."""
+        return {
+            "errorCode": code,
+            "errorMsg": message,
+            "data": data,
+            "isSuccess": code == 0,
+            "model": self.model,
+            "rebootRequired": self.reboot_required,
+        }
+
+    def _http_error(self, status: int, message: str) -> web.Response:
+        """Return the "default" 4xx/5xx envelope (no data)."""
+        body = self._envelope(status, message)
+        del body["data"]
+        headers = {"WWW-Authenticate": 'Basic realm="device"'} if status == 401 else None
+        return web.json_response(body, status=status, headers=headers)
+
+    def _wrap(self, path: str, handler: Handler) -> Handler:
+        """Apply auth, scope, busy rules; turn ApiError into a 200 envelope."""
+
+        async def wrapped(request: web.Request) -> web.Response:
+            if not self._authorized(request, path):
+                return self._http_error(401, "Unauthorized")
+            try:
+                if request.method != "GET":
+                    self._check_write(request)
+                data = await handler(request)
+            except ApiError as err:
+                return web.json_response(self._envelope(err.code, err.message))
+            if request.method != "GET" and path in self.reboot_required_paths:
+                self.reboot_required = True
+            if self.malformed_data and request.method == "GET":
+                data = "{not json"
+            elif self.stringify_objects and isinstance(data, dict):
+                data = json.dumps(data)
+            return web.json_response(self._envelope(0, "", data))
+
+        return wrapped
+
+    def _authorized(self, request: web.Request, path: str) -> bool:
+        """Check the auth rules of §2: Basic user:password for 1.2, the key elsewhere."""
+        username = request.query.get("username", "")
+        account = self.accounts.get(username)
+        header = request.headers.get("Authorization", "")
+        if account is None or not header.startswith("Basic "):
+            return False
+        token = header.removeprefix("Basic ")
+        expired = account.expires != -1 and account.expires < time.time()
+        key_ok = token == account.token and not expired
+        if path == "/admin/apikey" or (path == "/admin/password" and not key_ok):
+            try:
+                basic = BasicAuth.decode(header)
+            except ValueError:
+                return False
+            return basic.login == username and basic.password == account.password
+        return key_ok
+
+    def _check_write(self, request: web.Request) -> None:
+        """Refuse writes with a read-only key (1003) and while updating (1005)."""
+        account = self.accounts[request.query["username"]]
+        is_key = request.path != f"{API}/admin/apikey"
+        if is_key and account.scope == "view_only":
+            raise ApiError(1003, "Permission denied")
+        if self.updating:
+            raise ApiError(1005, "Device busy")
+
+    @staticmethod
+    def _param(request: web.Request, name: str) -> str:
+        """Return a required query parameter (1001 when missing)."""
+        if name not in request.query:
+            raise ApiError(1001, f"missing parameter {name}")
+        return request.query[name]
+
+    async def _scalar(self, value: str) -> str:
+        """Answer a scalar GET (the document types these as strings)."""
+        return value
+
+    async def _object(self, value: dict[str, Any]) -> dict[str, Any]:
+        """Answer an object GET with a copy of the state."""
+        return json.loads(json.dumps(value))
+
+    # 1. Administration
+
+    async def _put_password(self, request: web.Request) -> str:
+        value = self._param(request, "value")
+        if not RE_PASSWORD.match(value):
+            raise ApiError(1001, "invalid password")
+        self.accounts[request.query["username"]].password = value
+        self.log("password")
+        return ""
+
+    async def _put_apikey(self, request: web.Request) -> dict[str, Any]:
+        account = self.accounts[request.query["username"]]
+        account.token, account.expires = new_token(), -1
+        self.log("apikey")
+        return {"token": account.token, "expiredTime": account.expires, "scope": account.scope}
+
+    async def _get_configuration(self, _request: web.Request) -> str:
+        settings = {"name": self.name, "language": self.language, "zone": self.zone}
+        return base64.b64encode(json.dumps(settings).encode()).decode()
+
+    async def _post_configuration(self, request: web.Request) -> str:
+        content = await self._file(request, "fileName")
+        try:
+            settings = json.loads(content or b"")
+            self.name, self.language = settings["name"], settings["language"]
+        except (ValueError, KeyError, TypeError) as err:
+            raise ApiError(1100, "unreadable configuration") from err
+        self.log("import_configuration")
+        return ""
+
+    async def _get_firmware(self, request: web.Request) -> dict[str, Any]:
+        data: dict[str, Any] = {"current": self.firmware}
+        if "hasNew" in request.query and _bool(request.query["hasNew"]) and self.ota_version:
+            data["new"] = self.ota_version
+        return data
+
+    async def _post_firmware(self, request: web.Request) -> str:
+        content = await self._file(request, "fileName", required=False)
+        if content is None and not self.ota_version:
+            raise ApiError(1200, "no newer firmware")
+        if content is not None:
+            self.firmware_uploads.append(content)
+            major, minor, patch, build = self.firmware.split(".")
+            self.ota_version = f"{major}.{minor}.{patch}.{int(build) + 1}"
+        self.updating = True
+        self.log("firmware", upload=content is not None)
+        return ""
+
+    # 2. Device
+
+    async def _get_device(self, _request: web.Request) -> dict[str, Any]:
+        return {
+            "sn": self.serial,
+            "model": self.model,
+            "ethMacAddress": self.eth_mac,
+            "name": self.name,
+            "fwVersion": self.firmware,
+            "uptime": int(time.time() - self.boot),
+            "status": self.status(),
+        }
+
+    # 3. Display
+
+    async def _post_display(self, request: web.Request) -> str:
+        self.display_on = _bool(self._param(request, "value"))
+        self.sleeping = not self.display_on
+        self.log("display", value=self.display_on)
+        return ""
+
+    async def _get_resolution(self, _request: web.Request) -> dict[str, Any]:
+        return {
+            "hdmi": {"resolution": self.output if self.hdmi_connected else -1, "cec": self.cec},
+            "vga": {"resolution": self.output if self.vga else -1, "enable": self.vga},
+        }
+
+    async def _put_resolution(self, request: web.Request) -> str:
+        value = _int(self._param(request, "value"), range(6))
+        vga = _bool(request.query["enableVGA"]) if "enableVGA" in request.query else self.vga
+        if vga and value not in (2, 3, 4):
+            raise ApiError(1001, "VGA allows 1920x1080 at most")
+        self.output, self.vga = value, vga
+        self.log("resolution", value=value, vga=vga)
+        return ""
+
+    # 4. General
+
+    async def _put_name(self, request: web.Request) -> str:
+        value = self._param(request, "value")
+        if not RE_NAME.match(value):
+            raise ApiError(1001, "invalid name")
+        self.name = value
+        self.log("name", value=value)
+        return ""
+
+    async def _put_language(self, request: web.Request) -> str:
+        self.language = _int(self._param(request, "value"), (0, 1, 2))
+        self.log("language", value=self.language)
+        return ""
+
+    async def _get_logincode(self, _request: web.Request) -> dict[str, Any]:
+        return {"type": self.login_type, "code": "" if self.login_type == 1 else self.code}
+
+    async def _put_logincode(self, request: web.Request) -> str:
+        code_type = _int(self._param(request, "type"), (0, 1, 2))
+        if code_type == 2:
+            code = self._param(request, "code")
+            if not RE_CODE.match(code):
+                raise ApiError(1001, "invalid code")
+            self.code = code
+        self.login_type = code_type
+        if code_type == 0:
+            self.rotate_code()
+        self.log("logincode", type=code_type, code=request.query.get("code"))
+        return ""
+
+    async def _put_remoteview(self, request: web.Request) -> str:
+        self.remote_view = _bool(self._param(request, "value"))
+        self.log("remoteview", value=self.remote_view)
+        return ""
+
+    async def _put_wallpaper(self, request: web.Request) -> str:
+        slot = _int(request.match_info["id"], range(6))
+        content = await self._file(request, "wallpaperImage", required=False)
+        if content is None:
+            if self.wallpaper.images[slot] is None:
+                raise ApiError(1004, "empty wallpaper slot")
+            self.wallpaper.active = slot
+            self.log("wallpaper", slot=slot)
+            return ""
+        if slot < 2 or slot == self.wallpaper.active:
+            raise ApiError(1004, "this slot cannot be replaced")
+        size = image_size(content)
+        if size is None:
+            raise ApiError(1100, "only png/jpeg")
+        width, height = size
+        if width > 3940 or height > 2500 or not 1.5 <= width / max(height, 1) <= 2.0:
+            raise ApiError(1100, "wrong size or ratio")
+        self.wallpaper.images[slot] = content
+        self.log("wallpaper_upload", slot=slot, size=len(content))
+        return ""
+
+    async def _delete_wallpaper(self, request: web.Request) -> str:
+        slot = _int(request.match_info["id"], range(2, 6))
+        if slot == self.wallpaper.active:
+            raise ApiError(1004, "the active wallpaper cannot be deleted")
+        self.wallpaper.images[slot] = None
+        self.log("wallpaper_delete", slot=slot)
+        return ""
+
+    async def _file(
+        self, request: web.Request, name: str, *, required: bool = True
+    ) -> bytes | None:
+        """Read one multipart file field (1100 when a required one is missing)."""
+        if request.content_type.startswith("multipart/"):
+            form = await request.post()
+            field_value = form.get(name)
+            if isinstance(field_value, web.FileField):
+                return field_value.file.read()
+        if required:
+            raise ApiError(1100, f"missing file {name}")
+        return None
+
+    # 5. Network
+
+    async def _put_ethernet(self, request: web.Request) -> str:
+        dhcp = _bool(self._param(request, "enableDHCP"))
+        setting = dict(self.ethernet["setting"])
+        for key in ("ip", "mask", "gateway", "dns1", "dns2"):
+            if key in request.query:
+                if not RE_IPV4.match(request.query[key]):
+                    raise ApiError(1001, f"invalid {key}")
+                setting[key] = request.query[key]
+        if not dhcp and not ("ip" in request.query and "mask" in request.query):
+            raise ApiError(1001, "ip and mask are required without DHCP")
+        self.ethernet = {"enableDHCP": dhcp, "setting": setting}
+        self.log("ethernet", dhcp=dhcp)
+        return ""
+
+    async def _put_wifi(self, request: web.Request) -> str:
+        mode = self._param(request, "mode")
+        if mode not in ("AP", "OFF"):
+            raise ApiError(1001, "mode must be AP or OFF")
+        wifi = dict(self.wifi, mode=mode)
+        query = request.query
+        if "hideSSID" in query:
+            wifi["hideSSID"] = _bool(query["hideSSID"])
+        for key, allowed in (("security", (0, 1)), ("band", (0, 1)), ("networking_mode", (0, 1))):
+            if key in query:
+                wifi[key] = _int(query[key], allowed)
+        if "gatekeeper" in query:
+            wifi["gatekeeper"] = _int(query["gatekeeper"], (0, 1, 2))
+        if "password" in query:
+            if not RE_WIFI_PASSWORD.match(query["password"]):
+                raise ApiError(1001, "invalid Wi-Fi password")
+            wifi["password"] = query["password"]
+        if wifi["security"] == 1 and not wifi["password"]:
+            raise ApiError(1001, "WPA2 needs a password")
+        self.wifi = wifi
+        self.log("wifi", **{key: value for key, value in query.items() if key != "username"})
+        return ""
+
+    # 6. Power
+
+    async def _put_power(self, request: web.Request) -> str:
+        mode = _int(self._param(request, "mode"), (0, 1))
+        if mode == 0:
+            self.power["timeout"] = _int(self._param(request, "timeout"), TIMEOUTS)
+        self.power["mode"] = mode
+        self.log("power", **self.power)
+        return ""
+
+    async def _post_reboot(self, request: web.Request) -> str:
+        delay = _int(request.query.get("delay", "0"))
+        if delay < 0:
+            raise ApiError(1001, "delay must be >= 0")
+        self.reboots.append({"delay": delay, "reason": request.query.get("reason")})
+        self.log("reboot", delay=delay)
+        if delay == 0:
+            asyncio.get_running_loop().call_soon(self.do_reboot)
+        return ""
+
+    # 7. Time
+
+    async def _put_ntp(self, request: web.Request) -> str:
+        ntp = dict(self.ntp)
+        if "ip" in request.query:
+            ntp["ip"] = request.query["ip"]
+        if "port" in request.query:
+            ntp["port"] = _int(request.query["port"], range(1, 65536))
+        if "auto" in request.query:
+            ntp["auto"] = _bool(request.query["auto"])
+        self.ntp = ntp
+        self.log("ntp", **ntp)
+        return ""
+
+    async def _put_zone(self, request: web.Request) -> str:
+        value = self._param(request, "value")
+        if value not in TIME_ZONES:
+            raise ApiError(1001, "unknown time zone")
+        self.zone = value
+        self.log("zone", value=value)
+        return ""
+
+    def _now(self) -> datetime:
+        """Return the device clock in its time zone."""
+        return datetime.fromtimestamp(time.time() + self.clock_offset, ZoneInfo(self.zone))
+
+    async def _get_time(self, _request: web.Request) -> str:
+        return str(self._now().isoformat(timespec="seconds"))
+
+    async def _put_time(self, request: web.Request) -> str:
+        value = self._param(request, "value")
+        if not RE_SET_TIME.match(value):
+            raise ApiError(1001, "invalid time")
+        wanted = datetime.strptime(value, self.time_format).replace(tzinfo=ZoneInfo(self.zone))
+        self.clock_offset = wanted.timestamp() - time.time()
+        self.log("time", value=value)
+        return ""
+
+
+async def _serve(port: int) -> None:
+    """Run the emulator until interrupted (demo mode)."""
+    emulator = await PresentationReceiverEmulator().start(port)
+    print(f"Presentation receiver emulator on {emulator.url} (user admin, key 0123456789abcdef)")  # noqa: T201
+    try:
+        await asyncio.Event().wait()
+    finally:
+        await emulator.stop()
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--port", type=int, default=8080)
+    asyncio.run(_serve(parser.parse_args().port))

@@ -1,0 +1,1 @@
+"""Tests of the wireless presentation receiver device type."""
