@@ -1,0 +1,735 @@
+"""Emulator of a Poly VideoOS codec (G7500 / Studio X) REST API, after the 4.0.0 reference guide.
+
+What the guide leaves open follows docs/devices/poly_videoos.md (its [decision] notes):
+- ``POST /rest/session`` sets a ``session_id`` cookie; with ``require_xsrf`` (VideoOS 4.6.2+) it
+  also hands out an ``XSRF-TOKEN`` cookie and ``X-XSRF-TOKEN`` header, and every other request
+  must echo the token in an ``X-XSRF-Token`` header. Missing/expired sessions or a wrong token get
+  403 (``auth_failure_status`` makes it 401). ``DELETE /rest/session`` logs out.
+- Sessions expire after ``session_timeout`` idle seconds or when a test calls ``expire_sessions``.
+- Calls: ``POST /rest/conferences`` dials (connected at once unless ``auto_connect`` is off, then
+  ``CONNECTING`` until ``connect_call``); ``incoming_call`` rings from the far end, ``answer_call``
+  answers it on the room's touch panel; ``DELETE`` ends them, ``end_call`` ends them from afar.
+- ``GET /rest/system`` (identity with a serial number) is not in the 4.0.0 guide; it follows the
+  older Polycom REST API family and is flagged as an extension.
+- Content: ``start_content`` / ``stop_content`` switch the content status (``CONTENT_SENDING`` is
+  an invented value; only ``CONTENT_IDLE`` is documented).
+- Unmuting while mute is locked answers 200 and leaves the microphones muted
+  (``mute_lock_status = 405`` refuses it instead).
+
+Run standalone for a demo: ``python -m tests.emulators.poly_videoos [port]``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+import io
+import itertools
+import json
+import secrets
+import sys
+import time
+from typing import Any
+
+from aiohttp import web
+
+from .base import Emulator
+
+JSON = Any
+SESSION_COOKIE = "session_id"
+XSRF_COOKIE = "XSRF-TOKEN"
+XSRF_HEADER = "X-XSRF-Token"
+DIAL_TYPES = frozenset(
+    {
+        "LOOPBACK", "AUTO", "VIDEO", "VOICE", "H320", "H323", "SIP", "GATEWAY", "POTS",
+        "ISDN_VOICE", "SIP_SPEAKERPHONE", "POTS_SPEAKERPHONE", "VOICE_H323", "VOICE_SIP",
+        "VOICE_GATEWAY",
+    }
+)  # fmt: skip
+DIRECTIONS = frozenset(
+    {
+        "MOVE_LEFT", "MOVE_RIGHT", "MOVE_UP", "MOVE_DOWN", "MOVE_ZOOMIN", "MOVE_ZOOMOUT",
+        "MOVE_FOCUSNEAR", "MOVE_FOCUSFAR",
+    }
+)  # fmt: skip
+PRESET_SLOTS = range(10)
+SYSTEM_STATUS = [
+    ("PRIMARY_NETWORK_HEADING", "system.status.ipnetwork", "up"),
+    ("SIP_SERVER_HEADING", "system.status.sipserver", "up"),
+    ("GATEKEEPER_HEADING", "system.status.gatekeeper", "up"),
+    ("CALENDAR_SERVICE_HEADING", "system.status.calendar", "up"),
+    ("MICROPHONES_HEADING", "system.status.mr.audio", "all_up"),
+    ("CAMERAS_HEADING", "system.status.mr.camera", "none_up"),
+]
+
+
+def _jpeg() -> bytes:
+    """Return a small JPEG image (the near camera's stored snapshot)."""
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 36), (30, 90, 160)).save(buffer, format="JPEG")
+    return buffer.getvalue()
+
+
+def _camera(index: int, name: str, model: str, source: str, *, connected: bool) -> dict[str, Any]:
+    """Build a camera object as the guide's examples show it."""
+    ptz = model != ""
+    return {
+        "cameraIndex": index, "iconName": None, "model": model, "name": name, "sessionID": 0,
+        "sourceType": source, "stateAutoFocus": "off", "stateFreeze": "off", "stateMarker": "off",
+        "connected": connected, "hasAutoFocus": False, "hasFocus": False, "hasFreeze": False,
+        "hasMarker": False, "hasPan": ptz, "hasTilt": ptz, "hasZoom": ptz, "nearCamera": True,
+        "ptzcapable": ptz, "selected": ptz, "trackable": ptz,
+    }  # fmt: skip
+
+
+@dataclass
+class EmuSession:
+    """One logged-in session."""
+
+    xsrf: str
+    last_used: float
+
+
+@dataclass
+class EmuCall:
+    """One conference with a single connection and terminal."""
+
+    conf_id: str
+    conn_id: str
+    address: str
+    rate: int
+    dial_type: str
+    incoming: bool
+    state: str
+    start_ms: int
+    name: str = ""
+    quality: int = 100
+
+    def connection(self) -> dict[str, Any]:
+        """Return the connection object."""
+        return {
+            "address": self.address, "answerable": self.incoming and self.state != "CONNECTED",
+            "authState": "NONE", "callInfo": self.dial_type, "callType": self.dial_type,
+            "canAddVideo": False, "causeCode": 0, "duration": self.duration(), "encrypted": True,
+            "groupname": "", "grouptype": "NONE", "id": self.conn_id, "incoming": self.incoming,
+            "mediaCount": 0, "mediaType": "AUDIOVIDEO", "parentConfId": self.conf_id,
+            "percentConnected": 100 if self.state == "CONNECTED" else 0, "rate": self.rate,
+            "referredBy": "", "startTime": self.start_ms, "state": self.state,
+            "terminals": [{"href": f"/rest/conferences/{self.conf_id}/terminals/", "rel": "item"}],
+            "type": "ENDPOINT", "videoEscalationState": "NONE",
+        }  # fmt: skip
+
+    def terminal(self) -> dict[str, Any]:
+        """Return the far end's terminal object (addresses padded as the device does)."""
+        return {
+            "address": f"{self.address} ", "callerID": f"{self.address} ",
+            "canSupportMediaStatus": False, "fullDescription": False, "holdState": "NOTHELD",
+            "id": "1", "mediaServerType": "MediaUnknown", "muteLocked": False, "muted": False,
+            "name": self.name, "parentConfId": self.conf_id, "parentConnectionId": self.conn_id,
+            "streamsState": "AVC", "systemID": "bridge_identification", "termType": "REAL",
+        }  # fmt: skip
+
+    def duration(self) -> int:
+        """Return the seconds since the call started."""
+        return max(0, int(time.time() - self.start_ms / 1000))
+
+    def conference(self, muted: bool) -> dict[str, Any]:
+        """Return the conference object."""
+        return {
+            "capabilities": {"canHangupConference": True, "canLeaveConference": True},
+            "connections": [self.connection()], "duration": self.duration(), "holdStartTime": 0,
+            "holdState": "NOTHELD", "id": self.conf_id, "isActive": True, "isHolding": False,
+            "isMute": muted, "isSvcConference": False, "isWaitingInLobby": False,
+            "mediaServerControlEvent": "MediaServerUnknown", "mediaServerType": "MediaUnknown",
+            "startTime": self.start_ms, "terminals": [self.terminal()],
+        }  # fmt: skip
+
+
+@dataclass
+class PolyState:
+    """Everything the emulated codec remembers."""
+
+    muted: bool = False
+    mute_locked: bool = False
+    volume: int = 62
+    mics: int = 1
+    video_muted: bool = False
+    content: str = "CONTENT_IDLE"
+    shared_media: list[dict[str, Any]] = field(default_factory=list)
+    presets: dict[int, bool] = field(
+        default_factory=lambda: {i: i in (1, 2, 3) for i in PRESET_SLOTS}
+    )
+    recalled_preset: int | None = None
+    moving: str | None = None
+    device_mode: bool = False
+    signage_mode: bool = False
+    calendar_status: str = "ONLINE"
+    meetings: list[dict[str, Any]] = field(default_factory=list)
+    calls: dict[str, EmuCall] = field(default_factory=dict)
+    sip_state: str = "ON"
+    dtmf: list[str] = field(default_factory=list)
+    failed_logins: int = 0
+
+
+class PolyVideoOSEmulator(Emulator):
+    """A Poly VideoOS codec on 127.0.0.1."""
+
+    def __init__(
+        self,
+        *,
+        username: str = "admin",
+        password: str = "secret",  # noqa: S107
+        serial: str = "8G20415A2F1CD2",
+        require_xsrf: bool = True,
+    ) -> None:
+        """Create the codec with the guide's example state and one meeting in an hour."""
+        self.username = username
+        self.password = password
+        self.serial = serial
+        self.require_xsrf = require_xsrf
+        self.auth_failure_status = 403
+        self.session_timeout = 900.0
+        self.lockout_after = 5
+        self.auto_connect = True
+        self.mute_lock_status = 200
+        self.reboot_downtime = 0.0
+        self.state = PolyState()
+        self.sessions: dict[str, EmuSession] = {}
+        self.logins = 0
+        self.logouts = 0
+        self.connection_headers: list[str | None] = []
+        self.snapshot_jpeg = _jpeg()
+        self._transports: list[asyncio.BaseTransport] = []
+        self._ids = itertools.count()
+        self._tasks: set[asyncio.Task[None]] = set()
+        now = int(time.time())
+        self.add_meeting("m1", "Weekly sync", start=now + 3600, duration=1800)
+        super().__init__()
+        self.app.middlewares.append(self._auth_middleware)
+
+    # --- test controls ---------------------------------------------------------------------
+
+    def expire_sessions(self) -> None:
+        """Invalidate every session handed out."""
+        self.sessions.clear()
+
+    @property
+    def open_connections(self) -> int:
+        """Return how many client connections are still open."""
+        self._transports = [t for t in self._transports if not t.is_closing()]
+        return len(self._transports)
+
+    def add_meeting(self, meeting_id: str, subject: str, *, start: int, duration: int) -> None:
+        """Put a meeting into the room calendar (start in epoch seconds)."""
+        self.state.meetings.append(
+            {
+                "actions": [f"sip:{meeting_id}@meet.example.com", ""], "body": "",
+                "canDial": True, "canceled": False, "duration": duration, "id": meeting_id,
+                "inCall": False, "location": "Room 4.01", "optionalAttendees": [],
+                "organizer": "Alex", "privateMeeting": False, "recurring": False,
+                "requiredAttendees": ["alex@example.com"], "startTime": start,
+                "subject": subject, "lastSyncTime": int(time.time()),
+            }
+        )  # fmt: skip
+        self.state.meetings.sort(key=lambda meeting: meeting["startTime"])
+
+    def incoming_call(self, address: str, name: str = "") -> EmuCall:
+        """Let a far end call the room (ringing until answered)."""
+        return self._new_call(address, 2048, "SIP", incoming=True, state="RINGING", name=name)
+
+    def answer_call(self, conf_id: str | None = None) -> None:
+        """Answer a ringing call on the room's touch panel."""
+        self.connect_call(conf_id)
+
+    def connect_call(self, conf_id: str | None = None) -> None:
+        """Connect a call that is ringing or connecting."""
+        for call in self._calls(conf_id):
+            call.state = "CONNECTED"
+            call.start_ms = int(time.time() * 1000)
+
+    def end_call(self, conf_id: str | None = None) -> None:
+        """End a call from the far end (all calls without an id)."""
+        for call in self._calls(conf_id):
+            self.state.calls.pop(call.conf_id, None)
+
+    def start_content(self) -> None:
+        """Start sharing content in the room."""
+        self.state.content = "CONTENT_SENDING"
+
+    def stop_content(self) -> None:
+        """Stop sharing content."""
+        self.state.content = "CONTENT_IDLE"
+
+    def _calls(self, conf_id: str | None) -> list[EmuCall]:
+        """Return one call or all."""
+        if conf_id is None:
+            return list(self.state.calls.values())
+        return [self.state.calls[conf_id]] if conf_id in self.state.calls else []
+
+    def _new_call(
+        self, address: str, rate: int, dial_type: str, *, incoming: bool, state: str, name: str = ""
+    ) -> EmuCall:
+        """Create a conference with one connection."""
+        conf_id, conn_id = str(next(self._ids)), str(next(self._ids))
+        call = EmuCall(
+            conf_id, conn_id, address, rate, dial_type, incoming, state,
+            int(time.time() * 1000), name,
+        )  # fmt: skip
+        self.state.calls[conf_id] = call
+        return call
+
+    async def on_stop(self) -> None:
+        """Cancel a pending reboot."""
+        for task in self._tasks:
+            task.cancel()
+
+    # --- middleware ------------------------------------------------------------------------
+
+    @web.middleware
+    async def _auth_middleware(
+        self,
+        request: web.Request,
+        handler: Callable[[web.Request], Awaitable[web.StreamResponse]],
+    ) -> web.StreamResponse:
+        """Track connections; require a live session (and XSRF token) outside the login."""
+        if request.transport is not None and request.transport not in self._transports:
+            self._transports.append(request.transport)
+        self.connection_headers.append(request.headers.get("Connection"))
+        if request.path == "/rest/session" and request.method == "POST":
+            return await handler(request)
+        session = self.sessions.get(request.cookies.get(SESSION_COOKIE, ""))
+        now = time.monotonic()
+        if session is None or now - session.last_used > self.session_timeout:
+            return _error(self.auth_failure_status, "SessionNoActiveSession")
+        if self.require_xsrf and request.headers.get(XSRF_HEADER) != session.xsrf:
+            return _error(self.auth_failure_status, "XsrfTokenInvalid")
+        session.last_used = now
+        return await handler(request)
+
+    # --- routes ----------------------------------------------------------------------------
+
+    def setup_routes(self, router: web.UrlDispatcher) -> None:
+        """Register the REST routes (literal paths before variable ones)."""
+        routes: list[tuple[str, str, Callable[[web.Request], Awaitable[web.StreamResponse]]]] = [
+            ("POST", "/rest/session", self._login),
+            ("DELETE", "/rest/session", self._logout),
+            ("GET", "/rest/audio", self._get_audio),
+            ("POST", "/rest/audio", self._audio_action),
+            ("GET", "/rest/audio/muted", self._get_muted),
+            ("POST", "/rest/audio/muted", self._set_muted),
+            ("GET", "/rest/audio/volume", self._get_volume),
+            ("POST", "/rest/audio/volume", self._set_volume),
+            ("GET", "/rest/calendar", self._calendar),
+            ("GET", "/rest/calendar/meetings", self._meetings),
+            ("GET", "/rest/calendar/meetings/{id}", self._meeting),
+            ("POST", "/rest/calendar/meetings/{id}", self._join_meeting),
+            ("GET", "/rest/cameras/contentstatus", self._content_status),
+            ("GET", "/rest/cameras/near/all", self._cameras),
+            ("GET", "/rest/cameras/near/selectedpeople", self._selected_people),
+            ("POST", "/rest/cameras/near/selectedpeople", self._move_selected),
+            ("GET", "/rest/cameras/near/presets/all", self._presets),
+            ("GET", "/rest/cameras/near/presets/{index}", self._preset),
+            ("POST", "/rest/cameras/near/presets/{index}", self._preset_action),
+            ("GET", "/rest/cameras/snapshot/{id}", self._snapshot),
+            ("GET", "/rest/conferences", self._conferences),
+            ("POST", "/rest/conferences", self._dial),
+            ("GET", "/rest/conferences/{id}", self._conference),
+            ("DELETE", "/rest/conferences/{id}", self._hang_up),
+            ("GET", "/rest/conferences/{id}/termmediastats", self._term_quality),
+            ("GET", "/rest/conferences/{id}/mediastats", self._media_stats),
+            ("GET", "/rest/mediastats", self._shared_media),
+            ("GET", "/rest/system", self._system),
+            ("GET", "/rest/system/status", self._system_status),
+            ("GET", "/rest/system/sipservers", self._sip),
+            ("GET", "/rest/system/mode/{mode}", self._get_mode),
+            ("POST", "/rest/system/mode/{mode}", self._set_mode),
+            ("DELETE", "/rest/system/mode/{mode}", self._set_mode),
+            ("POST", "/rest/system/reboot", self._reboot),
+            ("GET", "/rest/video/local/mute", self._get_video_mute),
+            ("POST", "/rest/video/local/mute", self._set_video_mute),
+        ]
+        for method, path, handler in routes:
+            router.add_route(method, path, handler)
+
+    # --- session ---------------------------------------------------------------------------
+
+    async def _login(self, request: web.Request) -> web.StreamResponse:
+        """Log in: session cookie, and the XSRF token on 4.6.2+."""
+        body = await _json(request)
+        if not isinstance(body, dict):
+            return _error(400, "SessionRequestInvalid")
+        locked = self.state.failed_logins >= self.lockout_after
+        if locked or body.get("user") != self.username or body.get("password") != self.password:
+            self.state.failed_logins += 1
+            return web.json_response(
+                {
+                    "success": False,
+                    "loginStatus": {
+                        "loginResult": "LOCKOUT" if locked else "NOLOCKOUT",
+                        "failedLogins": self.state.failed_logins,
+                    },
+                },
+                status=403,
+                reason="LOG-IN ATTEMPT FAILED",
+            )
+        self.state.failed_logins = 0
+        self.logins += 1
+        session_id, xsrf = secrets.token_urlsafe(18), secrets.token_urlsafe(12)
+        self.sessions[session_id] = EmuSession(xsrf=xsrf, last_used=time.monotonic())
+        response = web.json_response(
+            {
+                "success": True,
+                "loginStatus": {"loginResult": "NOLOCKOUT", "failedLogins": 0},
+                "session": {
+                    "sessionId": session_id, "role": "ADMIN", "clientType": "WEB",
+                    "userId": self.username, "isAuthenticated": True, "isStale": False,
+                    "isNew": True, "isConnected": False,
+                },
+            }
+        )  # fmt: skip
+        response.set_cookie(SESSION_COOKIE, session_id, path="/", httponly=True)
+        if self.require_xsrf:
+            response.set_cookie(XSRF_COOKIE, xsrf, path="/")
+            response.headers["X-XSRF-TOKEN"] = xsrf
+        return response
+
+    async def _logout(self, request: web.Request) -> web.StreamResponse:
+        """Log out (an extension the guide does not list)."""
+        self.sessions.pop(request.cookies.get(SESSION_COOKIE, ""), None)
+        self.logouts += 1
+        return web.json_response({"success": True})
+
+    # --- audio -----------------------------------------------------------------------------
+
+    async def _get_audio(self, _request: web.Request) -> web.StreamResponse:
+        s = self.state
+        return web.json_response(
+            {"muteLocked": s.mute_locked, "muted": s.muted, "numOfMicsConnected": s.mics,
+             "volume": s.volume}
+        )  # fmt: skip
+
+    async def _get_muted(self, _request: web.Request) -> web.StreamResponse:
+        return web.json_response(self.state.muted)
+
+    async def _set_muted(self, request: web.Request) -> web.StreamResponse:
+        value = await _json(request)
+        if not isinstance(value, bool):
+            return _error(400, "InvalidValue")
+        self.log("mute", muted=value)
+        if self.state.mute_locked and not value:
+            if self.mute_lock_status != 200:
+                return _error(self.mute_lock_status, "MuteLocked")
+            return web.Response()
+        self.state.muted = value
+        return web.Response()
+
+    async def _get_volume(self, _request: web.Request) -> web.StreamResponse:
+        return web.json_response(self.state.volume)
+
+    async def _set_volume(self, request: web.Request) -> web.StreamResponse:
+        value = await _json(request)
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100:
+            return _error(400, "InvalidValue")
+        self.log("volume", volume=value)
+        self.state.volume = value
+        return web.Response()
+
+    async def _audio_action(self, request: web.Request) -> web.StreamResponse:
+        body = await _json(request)
+        if not isinstance(body, dict) or body.get("action") not in {
+            "start", "playDTMF", "playTestTone", "stopPlayingTestTone", "itpSegmentDetection",
+        }:  # fmt: skip
+            return _error(400, "InvalidAction")
+        if body["action"] == "playDTMF":
+            digits = body.get("dtmfChar")
+            if not isinstance(digits, str) or not digits:
+                return _error(400, "InvalidDtmf")
+            self.state.dtmf.append(digits)
+            self.log("dtmf", digits=digits)
+        return web.Response()
+
+    # --- calendar --------------------------------------------------------------------------
+
+    async def _calendar(self, _request: web.Request) -> web.StreamResponse:
+        return web.json_response({"Status": self.state.calendar_status})
+
+    async def _meetings(self, request: web.Request) -> web.StreamResponse:
+        query = request.query
+        if "number" in query and ("start" in query or "end" in query):
+            return _error(400, "InvalidQuery")
+        try:
+            now = int(time.time())
+            start = int(query.get("start", now))
+            end = int(query.get("end", start + 86400))
+            number = int(query["number"]) if "number" in query else None
+        except ValueError:
+            return _error(400, "InvalidQuery")
+        meetings = [m for m in self.state.meetings if m["startTime"] + m["duration"] > start]
+        if number is not None:
+            meetings = meetings[:number]
+        else:
+            meetings = [m for m in meetings if m["startTime"] < end]
+        return web.json_response(meetings)
+
+    def _find_meeting(self, request: web.Request) -> dict[str, Any] | None:
+        return next((m for m in self.state.meetings if m["id"] == request.match_info["id"]), None)
+
+    async def _meeting(self, request: web.Request) -> web.StreamResponse:
+        meeting = self._find_meeting(request)
+        return web.json_response(meeting) if meeting else _error(404, "Unavailable")
+
+    async def _join_meeting(self, request: web.Request) -> web.StreamResponse:
+        meeting = self._find_meeting(request)
+        if meeting is None or not meeting["canDial"]:
+            return _error(404, "Unavailable")
+        address = next(a.strip() for a in meeting["actions"] if a.strip())
+        call = self._new_call(address, 2048, "SIP", incoming=False, state="CONNECTED")
+        self.log("join_meeting", id=meeting["id"])
+        return web.json_response({"connectionId": int(call.conn_id), "success": True})
+
+    # --- cameras ---------------------------------------------------------------------------
+
+    async def _content_status(self, _request: web.Request) -> web.StreamResponse:
+        return web.json_response(self.state.content)
+
+    def _camera_list(self) -> list[dict[str, Any]]:
+        return [
+            _camera(1, "Main", "", "SRC_PEOPLE", connected=False),
+            _camera(2, "Aux", "", "SRC_CONTENT", connected=False),
+            _camera(3, "EagleEye Cube USB", "EAGLEEYE_CUBE_USB", "SRC_PEOPLE", connected=True),
+        ]
+
+    async def _cameras(self, _request: web.Request) -> web.StreamResponse:
+        return web.json_response(self._camera_list())
+
+    async def _selected_people(self, _request: web.Request) -> web.StreamResponse:
+        return web.json_response(self._camera_list()[2])
+
+    async def _move_selected(self, request: web.Request) -> web.StreamResponse:
+        body = await _json(request)
+        action = body.get("action") if isinstance(body, dict) else None
+        if action == "moveStart" and body.get("direction") in DIRECTIONS:
+            self.state.moving = body["direction"]
+        elif action == "moveStop":
+            self.state.moving = None
+        else:
+            return _error(400, "InvalidAction")
+        self.state.recalled_preset = None
+        self.log(action, direction=body.get("direction"))
+        return web.Response()
+
+    async def _presets(self, _request: web.Request) -> web.StreamResponse:
+        return web.json_response([self._preset_object(i) for i in PRESET_SLOTS])
+
+    def _preset_object(self, index: int) -> dict[str, Any]:
+        stored = self.state.presets[index]
+        return {
+            "imageLocation": f"/presets/{index}.jpg" if stored else "", "index": index,
+            "sessionId": 0, "near": True, "stored": stored,
+        }  # fmt: skip
+
+    def _preset_index(self, request: web.Request) -> int | None:
+        try:
+            index = int(request.match_info["index"])
+        except ValueError:
+            return None
+        return index if index in PRESET_SLOTS else None
+
+    async def _preset(self, request: web.Request) -> web.StreamResponse:
+        index = self._preset_index(request)
+        return (
+            _error(400, "InvalidIndex")
+            if index is None
+            else web.json_response(self._preset_object(index))
+        )
+
+    async def _preset_action(self, request: web.Request) -> web.StreamResponse:
+        index = self._preset_index(request)
+        body = await _json(request)
+        action = body.get("action") if isinstance(body, dict) else None
+        if index is None or action not in {"store", "clear", "activate"}:
+            return _error(400, "InvalidRequest")
+        if action == "activate":
+            if not self.state.presets[index]:
+                return _error(400, "PresetNotStored")
+            self.state.recalled_preset = index
+        else:
+            self.state.presets[index] = action == "store"
+        self.log(f"preset_{action}", index=index)
+        return web.Response()
+
+    async def _snapshot(self, request: web.Request) -> web.StreamResponse:
+        which = request.match_info["id"]
+        if which == "near_image_1.jpg" or (which == "far_image_1.jpg" and self.state.calls):
+            return web.Response(body=self.snapshot_jpeg, content_type="image/jpeg")
+        return _error(400, "NoImage")
+
+    # --- conferences -----------------------------------------------------------------------
+
+    async def _conferences(self, _request: web.Request) -> web.StreamResponse:
+        return web.json_response(
+            [call.conference(self.state.muted) for call in self.state.calls.values()]
+        )
+
+    async def _dial(self, request: web.Request) -> web.StreamResponse:
+        body = await _json(request)
+        if not isinstance(body, dict) or not isinstance(body.get("address"), str):
+            return _error(415, "Error")
+        dial_type = body.get("dialType", "AUTO")
+        rate = body.get("rate", 2048)
+        if dial_type not in DIAL_TYPES or not isinstance(rate, int) or not body["address"].strip():
+            return _error(415, "Error")
+        state = "CONNECTED" if self.auto_connect else "CONNECTING"
+        call = self._new_call(body["address"].strip(), rate, dial_type, incoming=False, state=state)
+        self.log("dial", address=call.address, rate=rate, dial_type=dial_type)
+        return web.json_response([{"rel": "self", "href": f"/rest/conferences/{call.conf_id}"}])
+
+    async def _conference(self, request: web.Request) -> web.StreamResponse:
+        call = self.state.calls.get(request.match_info["id"])
+        return (
+            web.json_response(call.conference(self.state.muted))
+            if call
+            else _error(404, "Unavailable")
+        )
+
+    async def _hang_up(self, request: web.Request) -> web.StreamResponse:
+        conf_id = request.match_info["id"]
+        if self.state.calls.pop(conf_id, None) is None:
+            return _error(404, "Unavailable")
+        self.log("hang_up", id=conf_id)
+        return web.json_response(0)
+
+    async def _term_quality(self, request: web.Request) -> web.StreamResponse:
+        call = self.state.calls.get(request.match_info["id"])
+        if call is None:
+            return _error(404, "Unavailable")
+        return web.json_response([{"id": "1", "quality": call.quality}])
+
+    async def _media_stats(self, request: web.Request) -> web.StreamResponse:
+        call = self.state.calls.get(request.match_info["id"])
+        if call is None:
+            return _error(404, "Unavailable")
+        return web.json_response(
+            [
+                {"mediaStream": stream, "mediaType": kind, "mediaDirection": direction,
+                 "connectionID": call.conn_id, "bitRate": 64 if kind == "AUDIO" else 1984,
+                 "percentPacketLoss": 0.0, "jitter": 0, "latency": 126, "quality": call.quality}
+                for stream, kind, direction in (
+                    ("audioTx", "AUDIO", "TX"), ("audioRx", "AUDIO", "RX"),
+                    ("videoTx", "VIDEO", "TX"), ("videoRx", "VIDEO", "RX"),
+                )
+            ]
+        )  # fmt: skip
+
+    async def _shared_media(self, _request: web.Request) -> web.StreamResponse:
+        return web.json_response({"vars": self.state.shared_media})
+
+    # --- system ----------------------------------------------------------------------------
+
+    async def _system(self, _request: web.Request) -> web.StreamResponse:
+        return web.json_response(
+            {
+                "serialNumber": self.serial, "systemName": "Boardroom", "model": "Studio X50",
+                "softwareVersion": "4.6.2-410020", "hardwareVersion": "8",
+                "build": "410020", "state": "READY",
+            }
+        )  # fmt: skip
+
+    async def _system_status(self, _request: web.Request) -> web.StreamResponse:
+        return web.json_response(
+            [
+                {"langtag": tag, "name": name, "stateList": [state]}
+                for tag, name, state in SYSTEM_STATUS
+            ]
+        )
+
+    async def _sip(self, _request: web.Request) -> web.StreamResponse:
+        return web.json_response(
+            {
+                "state": self.state.sip_state,
+                "address": "sip.example.com",
+                "version": "",
+                "model": "",
+            }
+        )
+
+    async def _get_mode(self, request: web.Request) -> web.StreamResponse:
+        mode = request.match_info["mode"]
+        if mode not in ("device", "signage"):
+            return _error(404, "Unavailable")
+        return web.json_response({"result": getattr(self.state, f"{mode}_mode")})
+
+    async def _set_mode(self, request: web.Request) -> web.StreamResponse:
+        mode = request.match_info["mode"]
+        if mode not in ("device", "signage"):
+            return _error(404, "Unavailable")
+        on = request.method == "POST"
+        if on and mode == "device" and self.state.calls:
+            return web.json_response({"success": False, "reason": "InCall"})
+        setattr(self.state, f"{mode}_mode", on)
+        self.log(f"{mode}_mode", on=on)
+        return web.json_response({"success": True, "reason": ""})
+
+    async def _reboot(self, request: web.Request) -> web.StreamResponse:
+        body = await _json(request)
+        if not isinstance(body, dict) or body.get("action") != "reboot":
+            return _error(400, "InvalidAction")
+        self.log("reboot")
+        self.sessions.clear()
+        self.state.calls.clear()
+        if self.reboot_downtime:
+            task = asyncio.get_running_loop().create_task(self._reboot_cycle())
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+        return web.Response()
+
+    async def _reboot_cycle(self) -> None:
+        """Go off the network for a while, then come back."""
+        await asyncio.sleep(0)
+        await self.set_down(True)
+        await asyncio.sleep(self.reboot_downtime)
+        await self.set_down(False)
+
+    async def _get_video_mute(self, _request: web.Request) -> web.StreamResponse:
+        return web.json_response({"result": self.state.video_muted})
+
+    async def _set_video_mute(self, request: web.Request) -> web.StreamResponse:
+        body = await _json(request)
+        if not isinstance(body, dict) or not isinstance(body.get("mute"), bool):
+            return web.json_response({"success": False, "reason": "InvalidValue"})
+        self.state.video_muted = body["mute"]
+        self.log("video_mute", muted=body["mute"])
+        return web.json_response({"success": True, "reason": ""})
+
+
+async def _json(request: web.Request) -> JSON:
+    """Parse a request body leniently (bare scalars are valid); None when unparsable."""
+    try:
+        return json.loads(await request.text())
+    except ValueError:
+        return None
+
+
+def _error(status: int, reason: str) -> web.Response:
+    """Answer an error the way the emulator documents it."""
+    phrases = {404: "Unavailable", 405: "Not Allowed", 415: "Error"}
+    return web.json_response(
+        {"success": False, "reason": reason}, status=status, reason=phrases.get(status)
+    )
+
+
+async def _main(port: int) -> None:
+    """Run the emulator until interrupted."""
+    emulator = await PolyVideoOSEmulator().start(port)
+    print(f"Poly VideoOS emulator on {emulator.url} (admin / secret)")  # noqa: T201
+    try:
+        await asyncio.Event().wait()
+    finally:
+        await emulator.stop()
+
+
+if __name__ == "__main__":
+    asyncio.run(_main(int(sys.argv[1]) if len(sys.argv) > 1 else 0))
