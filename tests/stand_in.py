@@ -175,7 +175,7 @@ COUNT = ProAVSensorDescription[StandInCoordinator](
 )
 PLAIN = ProAVSensorDescription[StandInCoordinator](
     key="plain",
-    translation_key="participants",
+    name="Lights",
     value_fn=lambda coordinator, _: len(coordinator.data),
 )
 
@@ -292,4 +292,5 @@ def stand_in_type(key: str, *, polls: bool = True) -> DeviceType:
     )
 
 
-POLL_INTERVAL = timedelta(seconds=POLL.default)
+# One poll later (the coordinator adds a little jitter to its schedule).
+POLL_INTERVAL = timedelta(seconds=POLL.default + 1)

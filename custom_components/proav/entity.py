@@ -156,10 +156,9 @@ class ItemEntities:
         hass = self._coordinator.hass
         entity_registry = er.async_get(hass)
         for entity in self._entities.pop(key):
-            if entity.entity_id and entity_registry.async_get(entity.entity_id):
+            # Removing the registry entry also removes the entity from Home Assistant.
+            if entity.registry_entry is not None:
                 entity_registry.async_remove(entity.entity_id)
-            elif entity.hass is not None:
-                hass.async_create_task(entity.async_remove())
         if self._device_identifier_fn is None:
             return
         device_registry = dr.async_get(hass)
