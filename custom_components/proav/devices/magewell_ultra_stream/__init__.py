@@ -1,0 +1,1 @@
+"""Magewell Ultra Stream HDMI / SDI: usapi HTTP client, multicast discovery, Bluetooth LE."""

@@ -1,0 +1,664 @@
+"""Typed models of the Ultra Stream usapi answers (tolerant of unknown fields and values)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import IntEnum, IntFlag, StrEnum
+from typing import Any
+
+type Json = Mapping[str, Any]
+
+
+class Result(IntEnum):
+    """The ``result`` codes the device answers with (the ones this client acts on)."""
+
+    SUCCEED = 0
+    REPEAT = 1
+    RUNNING = 2
+    LOW_SPEED = 3
+    LOW_SPACE = 4
+    CANCEL = 5
+    LIVING_CONNECTED = 22
+    LIVING_CONNECTING = 23
+    LIVING_WAITING = 24
+    LIVING_AUTHING = 25
+    INIT = 27
+    LIVING_DNS = 28
+    LIVING_NOT_SET = 29
+    LIVING_AUTH_ERR = 30
+    SEND_WAITING = 31
+    LOGIN_FAILED = 36
+    ERR_PASSWD = -1
+    ERR_OCCUPIED = -2
+    ERR_DISK = -5
+    ERR_BUSY = -9
+    ERR_PARAM = -10
+    ERR_NOT_FOUND = -14
+    ERR_NO_SPACE = -16
+    ERR_NEED_AUTH = -17
+    ERR_SYSTEM = -18
+    ERR_NO_USER = -25
+    ERR_NO_PERMISSION = -26
+    ERR_SAME_NAME = -27
+    ERR_STRING = -28
+    ERR_CHANNELS_LIMITED = -29
+    ERR_8M_LIMITED = -30
+    ERR_FACEBOOK_LIMITED = -31
+    ERR_CODEC_LIMITED = -32
+    ERR_4G_LIMITED = -33
+    ERR_NO_SIGNAL = -35
+    ERR_SD_NO_SPACE = -39
+    ERR_RTSP_LIMITED = -41
+    ERR_RTSP_8M_LIMITED = -42
+    ERR_LOCK_LIVING = -43
+    ERR_REC_PARAM = -52
+    ERR_LIVE_PARAM = -53
+
+
+# What the device means by its error codes, for error messages users read.
+RESULT_TEXT: dict[int, str] = {
+    -1: "wrong password",
+    -2: "the device is being used by someone else",
+    -5: "storage error",
+    -9: "the device is busy",
+    -10: "invalid parameter",
+    -14: "not found",
+    -16: "no free space on the storage device",
+    -18: "system error",
+    -26: "permission denied",
+    -27: "the name already exists",
+    -28: "invalid characters",
+    -29: "at most 2 live servers at a time",
+    -30: "above 4 Mbps only one live server is allowed",
+    -31: "Facebook cannot be streamed together with other services",
+    -32: "live streaming is not allowed with HEVC",
+    -33: "a recording file would exceed 4 GB",
+    -35: "no input signal",
+    -39: "no free space on the SD card",
+    -41: "RTSP cannot be streamed together with other services",
+    -42: "RTSP needs a bitrate of at most 4 Mbps",
+    -43: "live streaming is locked",
+    -52: "recording parameters are invalid (is a recording target enabled?)",
+    -53: "live streaming parameters are invalid",
+    29: "no live server is enabled",
+}
+
+LOGIN_REJECTED = frozenset({Result.LOGIN_FAILED, Result.ERR_PASSWD, Result.ERR_NO_USER})
+# Codes a command answers with when it was accepted (done, already so, or under way).
+ACCEPTED = frozenset({Result.SUCCEED, Result.REPEAT, Result.RUNNING})
+
+
+def result_text(code: int) -> str:
+    """Return a readable name for a result code, known or not."""
+    if code in RESULT_TEXT:
+        return RESULT_TEXT[code]
+    try:
+        return Result(code).name.lower()
+    except ValueError:
+        return f"error {code}"
+
+
+class DeviceStatus(IntFlag):
+    """The device status mask (``cur-status``: ping, get-status, multicast, Bluetooth)."""
+
+    FIRST = 0x01
+    RECORD = 0x02
+    LIVING = 0x04
+    DISK_READY = 0x10
+    RTMP_READY = 0x20
+    SOFT_AP = 0x40
+    DISK_TEST = 0x1000
+    UPGRADE = 0x4000
+    NET_TEST = 0x8000
+    PASSWD = 0x10000
+    OCCUPIED = 0x20000
+    FORMAT_DISK = 0x100000
+    FORMAT_SD = 0x200000
+    SEARCH_WIFI = 0x400000
+    CONNECT_WIFI = 0x800000
+    CHECK_UPGRADE = 0x2000000
+    RESET = 0x4000000
+    REBOOT = 0x20000000
+    SEND_TEST = 0x40000000
+
+    @property
+    def flag_names(self) -> list[str]:
+        """Return the names of the flags that are set (unknown bits left out)."""
+        return [flag.name.lower() for flag in DeviceStatus if flag in self and flag.name]
+
+
+# Flags of operations that end by themselves: poll fast while one is set.
+TRANSITIONAL = (
+    DeviceStatus.DISK_TEST
+    | DeviceStatus.UPGRADE
+    | DeviceStatus.NET_TEST
+    | DeviceStatus.FORMAT_DISK
+    | DeviceStatus.FORMAT_SD
+    | DeviceStatus.SEARCH_WIFI
+    | DeviceStatus.CONNECT_WIFI
+    | DeviceStatus.CHECK_UPGRADE
+    | DeviceStatus.RESET
+    | DeviceStatus.REBOOT
+    | DeviceStatus.SEND_TEST
+)
+
+
+def decode_status(mask: int) -> DeviceStatus:
+    """Decode a status mask; unknown bits are kept but have no name."""
+    return DeviceStatus(mask & 0xFFFFFFFF)
+
+
+class DiskStatus(StrEnum):
+    """A storage device's state (``disk-status``, an enum despite the doc's masks)."""
+
+    NOT_DETECTED = "not_detected"
+    VALID = "valid"
+    FULL = "full"
+    READ_ONLY = "read_only"
+    LOW_SPACE = "low_space"
+    INVALID = "invalid"
+    UNKNOWN = "unknown"
+
+
+_DISK_STATUS = {
+    0: DiskStatus.NOT_DETECTED,
+    1: DiskStatus.VALID,
+    3: DiskStatus.FULL,
+    4: DiskStatus.READ_ONLY,
+    5: DiskStatus.LOW_SPACE,
+    6: DiskStatus.INVALID,
+}
+
+
+class LiveState(StrEnum):
+    """The connection state of one live server slot."""
+
+    IDLE = "idle"
+    STOPPED = "stopped"
+    RESOLVING = "resolving"
+    CONNECTING = "connecting"
+    WAITING = "waiting"
+    AUTHENTICATING = "authenticating"
+    CONNECTED = "connected"
+    NOT_SET = "not_set"
+    AUTH_ERROR = "auth_error"
+    ERROR = "error"
+
+
+_LIVE_STATE = {
+    0: LiveState.STOPPED,
+    2: LiveState.CONNECTING,
+    22: LiveState.CONNECTED,
+    23: LiveState.CONNECTING,
+    24: LiveState.WAITING,
+    25: LiveState.AUTHENTICATING,
+    27: LiveState.IDLE,
+    28: LiveState.RESOLVING,
+    29: LiveState.NOT_SET,
+    30: LiveState.AUTH_ERROR,
+}
+LIVE_TRANSITIONAL = frozenset(
+    {LiveState.CONNECTING, LiveState.WAITING, LiveState.AUTHENTICATING, LiveState.RESOLVING}
+)
+
+
+def live_state(code: int) -> LiveState:
+    """Map a live status code to a state (negative or unknown codes are errors)."""
+    return _LIVE_STATE.get(code, LiveState.ERROR)
+
+
+def _int(data: Json, key: str, default: int = 0) -> int:
+    """Read an integer field; anything else gives the default."""
+    value = data.get(key, default)
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, (int, float)):
+        return int(value)
+    if isinstance(value, str):
+        try:
+            return int(float(value))
+        except ValueError:
+            return default
+    return default
+
+
+def _float(data: Json, key: str) -> float:
+    """Read a number field (0.0 when missing or not a number)."""
+    value = data.get(key)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    try:
+        return float(str(value))
+    except ValueError:
+        return 0.0
+
+
+def _str(data: Json, key: str) -> str:
+    """Read a text field ("" when missing)."""
+    value = data.get(key)
+    return value if isinstance(value, str) else ("" if value is None else str(value))
+
+
+def _obj(data: Json, key: str) -> Json:
+    """Read a nested object ({} when missing or not an object)."""
+    value = data.get(key)
+    return value if isinstance(value, Mapping) else {}
+
+
+def _objs(data: Json, key: str) -> list[Json]:
+    """Read a list of objects (other entries are skipped)."""
+    value = data.get(key)
+    if not isinstance(value, list):
+        return []
+    return [item for item in value if isinstance(item, Mapping)]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Option:
+    """One ``{name, value}`` choice the device offers (bitrates, split times...)."""
+
+    name: str
+    value: int
+
+    @classmethod
+    def list_from(cls, data: Json, key: str) -> tuple[Option, ...]:
+        """Parse a list of choices."""
+        return tuple(
+            cls(name=_str(item, "name").strip(), value=_int(item, "value"))
+            for item in _objs(data, key)
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class Info:
+    """Static facts (get-info): identity, firmware and the allowed values of settings."""
+
+    serial: str
+    model: str
+    product_name: str
+    manufacturer: str
+    firmware: str
+    hardware: str
+    eth_mac: str
+    wifi_mac: str
+    video_kbps: tuple[Option, ...] = ()
+    audio_kbps: tuple[Option, ...] = ()
+    time_unit: tuple[Option, ...] = ()
+    sd_option: tuple[Option, ...] = ()
+    usb_option: tuple[Option, ...] = ()
+
+    @classmethod
+    def from_json(cls, data: Json) -> Info:
+        """Parse a get-info answer."""
+        product, macs = _obj(data, "product"), _obj(data, "mac-addr")
+        codec, rec = _obj(data, "codec-cap"), _obj(data, "rec-control")
+        return cls(
+            serial=_str(product, "sn").strip(),
+            model=_str(product, "module-name") or _str(product, "product-name") or "Ultra Stream",
+            product_name=_str(product, "product-name"),
+            manufacturer=_str(product, "manu-name") or "Magewell",
+            firmware=_str(product, "firmware-ver-s"),
+            hardware=_str(product, "hardware-ver"),
+            eth_mac=_str(macs, "eth"),
+            wifi_mac=_str(macs, "wifi"),
+            video_kbps=Option.list_from(codec, "video-kbps"),
+            audio_kbps=Option.list_from(codec, "audio-kbps"),
+            time_unit=Option.list_from(rec, "time-unit"),
+            sd_option=Option.list_from(rec, "sd-option"),
+            usb_option=Option.list_from(rec, "usb-option"),
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class RecStatus:
+    """The recording sub-status."""
+
+    result: int = Result.INIT
+    run_ms: int = 0
+    cur_bps: int = 0
+    avg_bps: int = 0
+
+    @classmethod
+    def from_json(cls, data: Json) -> RecStatus:
+        """Parse ``rec-status``."""
+        return cls(
+            result=_int(data, "result", Result.INIT),
+            run_ms=_int(data, "run-ms"),
+            cur_bps=_int(data, "cur-bps"),
+            avg_bps=_int(data, "avg-bps"),
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class LiveStatus:
+    """The live streaming sub-status: slot 1 and slot 2 (two enabled servers at most)."""
+
+    result: int = Result.INIT
+    result2: int = Result.INIT
+    run_ms: int = 0
+    cur_bps: int = 0
+    avg_bps: int = 0
+    cur_bps2: int = 0
+
+    @classmethod
+    def from_json(cls, data: Json) -> LiveStatus:
+        """Parse ``live-status``."""
+        return cls(
+            result=_int(data, "result", Result.INIT),
+            result2=_int(data, "result2", Result.INIT),
+            run_ms=_int(data, "run-ms"),
+            cur_bps=_int(data, "cur-bps"),
+            avg_bps=_int(data, "avg-bps"),
+            cur_bps2=_int(data, "cur-bps2"),
+        )
+
+    def slot(self, index: int) -> LiveState:
+        """Return the state of server slot 0 or 1."""
+        return live_state(self.result if index == 0 else self.result2)
+
+
+@dataclass(frozen=True, kw_only=True)
+class InputSignal:
+    """The input's video and audio signal."""
+
+    width: int = 0
+    height: int = 0
+    interlaced: bool = False
+    frame_rate: float = 0.0
+    audio_channels: int = 0
+    sample_rate: int = 0
+
+    @property
+    def present(self) -> bool:
+        """Return whether a video signal is locked (the ``status`` field is undocumented)."""
+        return self.width > 0 and self.height > 0
+
+    @property
+    def audio_present(self) -> bool:
+        """Return whether the input carries audio."""
+        return self.audio_channels > 0 and self.sample_rate > 0
+
+    @property
+    def resolution(self) -> str | None:
+        """Return e.g. "1920x1080p" (None without a signal)."""
+        if not self.present:
+            return None
+        return f"{self.width}x{self.height}{'i' if self.interlaced else 'p'}"
+
+    @classmethod
+    def from_json(cls, data: Json) -> InputSignal:
+        """Parse ``input-signal``."""
+        return cls(
+            width=_int(data, "cx"),
+            height=_int(data, "cy"),
+            interlaced=bool(_int(data, "interlaced")),
+            frame_rate=round(_float(data, "frame-rate"), 2),
+            audio_channels=_int(data, "channel-valid"),
+            sample_rate=_int(data, "sample-rate"),
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class Storage:
+    """A USB drive or SD card."""
+
+    status: DiskStatus = DiskStatus.NOT_DETECTED
+    total: int = 0
+    free: int = 0
+    usage: int = 0
+    free_seconds: int = 0
+    file_count: int = 0
+
+    @property
+    def present(self) -> bool:
+        """Return whether a storage device is inserted."""
+        return self.status is not DiskStatus.NOT_DETECTED
+
+    @classmethod
+    def from_json(cls, data: Json) -> Storage:
+        """Parse ``usb`` or ``sd``."""
+        return cls(
+            status=_DISK_STATUS.get(_int(data, "disk-status"), DiskStatus.UNKNOWN),
+            total=_int(data, "total-size"),
+            free=_int(data, "free-size"),
+            usage=_int(data, "usage"),
+            free_seconds=_int(data, "free-sec"),
+            file_count=_int(data, "file-count"),
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class Progress:
+    """A long-running operation's sub-status (format, firmware update, tests)."""
+
+    result: int = Result.INIT
+    percent: int = 0
+
+    @classmethod
+    def from_json(cls, data: Json) -> Progress:
+        """Parse a progress object."""
+        return cls(result=_int(data, "result", Result.INIT), percent=_int(data, "percent"))
+
+
+@dataclass(frozen=True, kw_only=True)
+class Upgrade:
+    """The newest firmware the last online check found."""
+
+    version: str = ""
+    notes: str = ""
+
+    @classmethod
+    def from_json(cls, data: Json) -> Upgrade:
+        """Parse ``upgrade``."""
+        notes = "\n\n".join(_str(item, "changelog") for item in _objs(data, "info"))
+        return cls(version=_str(data, "ver"), notes=notes)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Status:
+    """The device's working state (get-status)."""
+
+    cur_status: DeviceStatus
+    name: str = ""
+    rec: RecStatus = field(default_factory=RecStatus)
+    live: LiveStatus = field(default_factory=LiveStatus)
+    signal: InputSignal = field(default_factory=InputSignal)
+    usb: Storage = field(default_factory=Storage)
+    sd: Storage = field(default_factory=Storage)
+    upgrade_status: Progress = field(default_factory=Progress)
+    format_status: Progress = field(default_factory=Progress)
+    upgrade: Upgrade = field(default_factory=Upgrade)
+    eth_ip: str = ""
+    wifi_ip: str = ""
+    cpu_usage: int = 0
+    uptime: int = 0
+
+    @property
+    def recording(self) -> bool:
+        """Return whether a recording runs."""
+        return DeviceStatus.RECORD in self.cur_status
+
+    @property
+    def streaming(self) -> bool:
+        """Return whether live streaming runs."""
+        return DeviceStatus.LIVING in self.cur_status
+
+    @property
+    def transitional(self) -> bool:
+        """Return whether something is under way that ends by itself (poll fast)."""
+        live_changing = self.streaming and bool(
+            {self.live.slot(0), self.live.slot(1)} & LIVE_TRANSITIONAL
+        )
+        return bool(self.cur_status & TRANSITIONAL) or live_changing
+
+    @classmethod
+    def from_json(cls, data: Json) -> Status:
+        """Parse a get-status answer."""
+        return cls(
+            cur_status=decode_status(_int(data, "cur-status")),
+            name=_str(data, "box-name"),
+            rec=RecStatus.from_json(_obj(data, "rec-status")),
+            live=LiveStatus.from_json(_obj(data, "live-status")),
+            signal=InputSignal.from_json(_obj(data, "input-signal")),
+            usb=Storage.from_json(_obj(data, "usb")),
+            sd=Storage.from_json(_obj(data, "sd")),
+            upgrade_status=Progress.from_json(_obj(data, "upgrade-status")),
+            format_status=Progress.from_json(_obj(data, "format-status")),
+            upgrade=Upgrade.from_json(_obj(data, "upgrade")),
+            eth_ip=_str(_obj(data, "eth"), "ip"),
+            wifi_ip=_str(_obj(data, "wifi"), "ip"),
+            cpu_usage=_int(_obj(data, "sysstat"), "cpu-usage"),
+            uptime=_int(_obj(data, "sysstat"), "uptime"),
+        )
+
+
+class ServerType(IntEnum):
+    """Live server kinds."""
+
+    RTMP = 0
+    TWITCH = 1
+    YOUTUBE = 2
+    FACEBOOK = 3
+    RTSP = 100
+
+
+@dataclass(frozen=True, kw_only=True)
+class LiveServer:
+    """A configured live streaming destination (``stream-server[]``)."""
+
+    id: int
+    name: str
+    type: int
+    enabled: bool
+    url: str = ""
+
+    @classmethod
+    def from_json(cls, data: Json) -> LiveServer:
+        """Parse a stream server (the key and password are left out on purpose)."""
+        server_id = _int(data, "id")
+        return cls(
+            id=server_id,
+            name=_str(data, "name") or _str(data, "url") or f"Server {server_id}",
+            type=_int(data, "type"),
+            enabled=bool(_int(data, "is-use")),
+            url=_str(data, "url"),
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class StreamSettings:
+    """An encoder's settings (``main-stream`` / ``sub-stream``), all sent back on change."""
+
+    raw: Json
+
+    @property
+    def kbps(self) -> int:
+        """Return the video bitrate in kbit/s."""
+        return _int(self.raw, "kbps")
+
+
+@dataclass(frozen=True, kw_only=True)
+class RecControl:
+    """Where and how recordings are written (``rec-control``)."""
+
+    usb_option: int = 1
+    sd_option: int = 1
+    mime_type: int = 0
+    root_folder: str = "REC_Folder"
+    time_unit: int = 5
+
+    @classmethod
+    def from_json(cls, data: Json) -> RecControl:
+        """Parse ``rec-control``."""
+        return cls(
+            usb_option=_int(data, "usb-option", 1),
+            sd_option=_int(data, "sd-option", 1),
+            mime_type=_int(data, "mime-type"),
+            root_folder=_str(data, "root-folder") or "REC_Folder",
+            time_unit=_int(data, "time-unit", 5),
+        )
+
+
+# Boolean settings and the method that sets each: get-settings key -> (method, parameter).
+FLAG_SETTERS: dict[str, tuple[str, str]] = {
+    "is-auto-rec": ("set-auto-rec", "is-auto-rec"),
+    "is-auto-live": ("set-auto-live", "is-auto-live"),
+    "is-low-latency": ("set-low-latency-live", "is-low-latency"),
+    "is-signal-lost": ("set-signal-lost-ctrl", "is-signal-lost"),
+    "is-ssdp": ("set-ssdp", "is-ssdp"),
+    "is-check-update": ("set-enable-check-update", "is-check-update"),
+}
+
+
+@dataclass(frozen=True, kw_only=True)
+class Settings:
+    """The device's configuration (get-settings)."""
+
+    name: str
+    flags: dict[str, bool]
+    servers: tuple[LiveServer, ...]
+    rec_control: RecControl
+    main_stream: StreamSettings
+    audio_kbps: int
+    audio_sync_offset: int
+
+    @property
+    def enabled_servers(self) -> list[LiveServer]:
+        """Return the servers live streaming goes to, in slot order."""
+        return [server for server in self.servers if server.enabled]
+
+    @classmethod
+    def from_json(cls, data: Json) -> Settings:
+        """Parse a get-settings answer."""
+        return cls(
+            name=_str(data, "name"),
+            flags={key: bool(_int(data, key)) for key in FLAG_SETTERS if key in data},
+            servers=tuple(LiveServer.from_json(item) for item in _objs(data, "stream-server")),
+            rec_control=RecControl.from_json(_obj(data, "rec-control")),
+            main_stream=StreamSettings(raw=dict(_obj(data, "main-stream"))),
+            audio_kbps=_int(_obj(data, "audio"), "kbps", 128),
+            audio_sync_offset=_int(data, "audio-sync-offset"),
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class MediaFile:
+    """A recorded file on a storage device."""
+
+    name: str
+    status: int
+    created: str
+    size: int
+    duration_ms: int
+    width: int
+    height: int
+
+    @classmethod
+    def from_json(cls, data: Json) -> MediaFile:
+        """Parse one ``media-files`` entry (``duration`` is in ms, whatever the doc says)."""
+        return cls(
+            name=_str(data, "name"),
+            status=_int(data, "status"),
+            created=_str(data, "create-time"),
+            size=_int(data, "size-bytes"),
+            duration_ms=_int(data, "duration"),
+            width=_int(data, "width"),
+            height=_int(data, "height"),
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class MediaFiles:
+    """A page of recorded files."""
+
+    path: str
+    files: tuple[MediaFile, ...]
+
+    @classmethod
+    def from_json(cls, data: Json) -> MediaFiles:
+        """Parse a get-media-files answer."""
+        return cls(
+            path=_str(data, "path"),
+            files=tuple(MediaFile.from_json(item) for item in _objs(data, "media-files")),
+        )

@@ -1,0 +1,744 @@
+"""Emulator of a Magewell Ultra Stream HDMI (usapi over HTTP, multicast discovery responder).
+
+It follows the device reference (docs/devices/magewell_ultra_stream.md §2-§9): ``/usapi?method=``
+with a ``sid`` cookie from ``login`` (MD5 password; wrong credentials answer 36), ``-17`` for
+calls without a valid session (``ping`` needs none), and a recording / streaming state machine
+whose duration and bitrate grow with time. Time-based state is computed when it is read, so the
+emulator runs no background tasks; ``advance(seconds)`` moves its clock for tests.
+
+Tests drive it as a plain object: ``press_rec()``, ``set_signal(...)``, ``remove_usb()``,
+``expire_sessions()``, ``offer_firmware("1.2.123")``... Standalone demo:
+``python -m tests.emulators.magewell_ultra_stream --port 8080``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import copy
+import hashlib
+import json
+import socket
+import struct
+import time
+from typing import Any
+import uuid
+
+from aiohttp import web
+
+from .base import HOST, Emulator
+
+SERIAL = "C301181214002"
+USER = "Admin"
+PASSWORD = "Admin"
+
+F_RECORD, F_LIVING, F_DISK_READY, F_SOFT_AP = 0x02, 0x04, 0x10, 0x40
+F_UPGRADE, F_PASSWD, F_FORMAT_DISK, F_FORMAT_SD = 0x4000, 0x10000, 0x100000, 0x200000
+F_CHECK_UPGRADE = 0x2000000
+
+INFO: dict[str, Any] = {
+    "result": 0,
+    "mac-addr": {
+        "eth": "70:b3:d5:75:d5:fc",
+        "wifi": "70:b3:d5:75:d5:fd",
+        "blue": "70:b3:d5:75:d5:fe",
+    },
+    "snapshot": "/tmp/sbox-snapshot/sbox-quarter.jpg",
+    "product": {
+        "sn": SERIAL,
+        "product-id": 769,
+        "hardware-ver": "C",
+        "firmware-id": 0,
+        "firmware-ver-s": "1.2.122",
+        "factory-firmware-ver-s": "1.2.115",
+        "product-name": "Ultra Stream",
+        "module-name": "Ultra Stream HDMI",
+        "manu-name": "MAGEWELL",
+        "features": 1,
+        "max-lock-count": 2,
+    },
+    "codec-cap": {
+        "video-kbps": [
+            {"name": name, "value": value}
+            for name, value in (
+                ("256 Kbps", 256),
+                ("512 Kbps", 512),
+                ("768 Kbps", 768),
+                ("1 Mbps", 1024),
+                ("1.5 Mbps", 1536),
+                ("2 Mbps", 2048),
+                ("3 Mbps", 3072),
+                ("4 Mbps", 4096),
+                ("8 Mbps", 8192),
+            )
+        ],
+        "audio-kbps": [
+            {"name": f"{value:3d} Kbps", "value": value} for value in (16, 32, 48, 64, 96, 128)
+        ],
+    },
+    "rec-control": {
+        "usb-option": [
+            {"name": "Don't record", "value": 0},
+            {"name": "Ordinary recording", "value": 1},
+        ],
+        "sd-option": [
+            {"name": "Don't record", "value": 0},
+            {"name": "Ordinary recording", "value": 1},
+            {"name": "Loop recording", "value": 2},
+        ],
+        "time-unit": [
+            {"name": f"{value} minutes", "value": value}
+            for value in (5, 10, 30, 40, 50, 60, 90, 120)
+        ],
+        "file-ext": [{"name": "mp4", "value": 0}, {"name": "mov", "value": 1}],
+    },
+}
+
+SETTINGS: dict[str, Any] = {
+    "result": 0,
+    "name": f"Ultra Stream {SERIAL}",
+    "passwd": 1,
+    "is-settings": 1,
+    "is-ssdp": 1,
+    "is-signal-lost": 0,
+    "is-hdmi-rec-ctrl": 0,
+    "is-auto-send-file": 0,
+    "is-auto-rec": 0,
+    "is-low-latency": 0,
+    "is-auto-live": 0,
+    "is-check-update": 1,
+    "audio-sync-offset": 0,
+    "enable-key-reset": 1,
+    "enable-key-reboot": 1,
+    "softap": {"is-softap": 1, "is-visible": 1, "softap-ssid": SERIAL, "softap-passwd": "81214002"},
+    "rec-control": {
+        "mime-type": 0,
+        "usb-option": 1,
+        "sd-option": 1,
+        "root-folder": "REC_Folder",
+        "file-prefix": "VID",
+        "time-unit": 5,
+    },
+    "volume": {
+        "is-mic": 1,
+        "mic-gain": 0,
+        "is-spi": 1,
+        "spi-gain": 0,
+        "is-phone": 1,
+        "phone-gain": 0,
+    },
+    "rec-stream": 0,
+    "live-stream": 0,
+    "mws-stream": 1,
+    "main-stream": {
+        "is-auto": 0,
+        "codec": 0,
+        "cx": 1920,
+        "cy": 1080,
+        "duration": 166667,
+        "kbps": 4096,
+        "gop": 1,
+        "fourcc": 0,
+        "profile": 2,
+        "cbrstat": 60,
+        "fullrange": 0,
+    },
+    "audio": {"sample-rate": 48000, "channels": 2, "kbps": 128},
+    "stream-server": [
+        {
+            "id": 0,
+            "type": 0,
+            "url": "rtmp.example.net/live",
+            "key": "aa",
+            "is-auth": 0,
+            "user": "",
+            "passwd": "",
+            "is-use": 1,
+            "token": "",
+            "net-mode": 1,
+            "name": "Studio RTMP",
+        },
+        {
+            "id": 1,
+            "type": 2,
+            "url": "a.rtmp.youtube.com/live2",
+            "key": "bb",
+            "is-auth": 0,
+            "user": "",
+            "passwd": "",
+            "is-use": 0,
+            "token": "",
+            "net-mode": 1,
+            "name": "YouTube",
+        },
+    ],
+}
+
+# Methods that set one boolean setting: method -> (parameter, settings key).
+FLAG_METHODS = {
+    "set-auto-rec": "is-auto-rec",
+    "set-auto-live": "is-auto-live",
+    "set-low-latency-live": "is-low-latency",
+    "set-signal-lost-ctrl": "is-signal-lost",
+    "set-ssdp": "is-ssdp",
+    "set-enable-check-update": "is-check-update",
+    "set-app-settings": "is-settings",
+}
+
+
+def md5(text: str) -> str:
+    """Return the hex MD5 of a text."""
+    return hashlib.md5(text.encode(), usedforsecurity=False).hexdigest()
+
+
+def _disk(mount: str, total: int, free: int) -> dict[str, Any]:
+    """Return a storage block of get-status."""
+    return {
+        "disk-status": 1,
+        "total-size": total,
+        "used-size": total - free,
+        "free-size": free,
+        "block-size": 32768,
+        "usage": round(100 * (total - free) / total),
+        "sys-path": "/dev/sda1",
+        "fs-type": "vfat",
+        "mount-path": mount,
+        "fs-label": "C472-731D",
+        "write-bps": 0,
+        "read-bps": 0,
+        "free-sec": free // 278528,
+        "file-count": 47,
+        "beign-time": "2019-09-24 08:04:39",
+        "end-time": "2019-09-28 07:12:44",
+        "total-cache-time": 0,
+    }
+
+
+class UltraStreamEmulator(Emulator):
+    """An Ultra Stream box: usapi sessions, recording/streaming, storage, signal, firmware."""
+
+    def __init__(self, serial: str = SERIAL, password: str = PASSWORD) -> None:
+        """Start idle, with a 1080p60 signal, a USB drive and an SD card."""
+        super().__init__()
+        self.info = copy.deepcopy(INFO)
+        self.info["product"]["sn"] = serial
+        self.settings = copy.deepcopy(SETTINGS)
+        self.settings["name"] = f"Ultra Stream {serial}"
+        self.users = {USER: md5(password)}
+        self.sessions: dict[str, float] = {}
+        self.session_timeout = 1800.0
+        self.login_failure_code = 36
+        self.offset = 0.0  # added to the clock by advance()
+        self.flags = F_PASSWD
+        self.rec_started: float | None = None
+        self.rec_result = 27
+        self.live_started: float | None = None
+        self.live_result = 27
+        self.live_connect_seconds = 0.0  # how long live stays "connecting" after start
+        self.live_auth_error = False
+        self.signal: dict[str, Any] = {"cx": 1920, "cy": 1080, "interlaced": 0, "frame-rate": 60.0}
+        self.audio = True
+        self.usb: dict[str, Any] = _disk(
+            "/usr/share/web-data/media/disk0", 61638148096, 57944440832
+        )
+        self.sd: dict[str, Any] = _disk("/usr/share/web-data/media/disk1", 31895175168, 24997614388)
+        self.media: dict[int, list[dict[str, Any]]] = {0: [], 1: []}
+        self.busy_until: dict[int, float] = {}  # transitional flag -> end time
+        self.firmware_offer = ""
+        self.booted = self.now()
+        self.next_result: dict[str, int] = {}  # method -> forced result of its next call
+        self.multicast: MulticastResponder | None = None
+
+    # -- clock and derived state -------------------------------------------------------------
+
+    def now(self) -> float:
+        """Return the emulator's clock."""
+        return time.monotonic() + self.offset
+
+    def advance(self, seconds: float) -> None:
+        """Move the clock forward (recordings grow, busy states end)."""
+        self.offset += seconds
+
+    def cur_status(self) -> int:
+        """Derive the status mask from the state."""
+        self._finish_busy()
+        mask = self.flags
+        if self.usb["disk-status"] == 1:
+            mask |= F_DISK_READY
+        for flag in self.busy_until:
+            mask |= flag
+        return mask
+
+    def _finish_busy(self) -> None:
+        """End the operations whose time is up."""
+        for flag, until in list(self.busy_until.items()):
+            if self.now() >= until:
+                del self.busy_until[flag]
+                if flag == F_UPGRADE:
+                    self.info["product"]["firmware-ver-s"] = self.firmware_offer
+                    self._reboot()
+
+    def _reboot(self) -> None:
+        """Restart: sessions end, recordings and live stop, uptime restarts."""
+        self.sessions.clear()
+        self.flags &= ~(F_RECORD | F_LIVING)
+        self.rec_started = self.live_started = None
+        self.booted = self.now()
+
+    def _rec_status(self) -> dict[str, Any]:
+        if self.rec_started is None:
+            return {
+                "result": self.rec_result,
+                "run-ms": 0,
+                "cur-bps": 0,
+                "avg-bps": 0,
+                "client-id": "",
+            }
+        elapsed = self.now() - self.rec_started
+        target = (self.settings["main-stream"]["kbps"] + self.settings["audio"]["kbps"]) * 1024
+        bps = int(target * min(1.0, 0.5 + elapsed / 4))  # ramps up over the first seconds
+        return {
+            "result": 2,
+            "run-ms": int(elapsed * 1000),
+            "cur-bps": bps,
+            "avg-bps": bps,
+            "client-id": "",
+        }
+
+    def _live_slot(self) -> int:
+        if self.live_started is None:
+            return self.live_result
+        if self.live_auth_error:
+            return 30
+        if self.now() - self.live_started < self.live_connect_seconds:
+            return 23
+        return 22
+
+    def _live_status(self) -> dict[str, Any]:
+        enabled = [server for server in self.settings["stream-server"] if server["is-use"]]
+        slot = self._live_slot()
+        running = self.live_started is not None and slot == 22
+        elapsed = self.now() - self.live_started if self.live_started is not None else 0.0
+        bps = int(self.settings["main-stream"]["kbps"] * 1024 * min(1.0, 0.5 + elapsed / 4))
+        return {
+            "result": slot if enabled or self.live_started is None else 27,
+            "run-ms": int(elapsed * 1000),
+            "cur-bps": bps if running else 0,
+            "avg-bps": bps if running else 0,
+            "net": 1,
+            "result2": slot if len(enabled) > 1 else 27,
+            "cur-bps2": bps if running and len(enabled) > 1 else 0,
+            "net2": 1 if len(enabled) > 1 else 0,
+            "client-id": "",
+        }
+
+    def status(self) -> dict[str, Any]:
+        """Return the get-status answer."""
+        cur = self.cur_status()
+        signal = dict(self.signal)
+        audio = self.audio and signal["cx"] > 0
+        return {
+            "result": 0,
+            "cur-status": cur,
+            "last-rec-status": 0,
+            "cur-time": "2019-09-26 10:00:00",
+            "box-name": self.settings["name"],
+            "lock-user": [],
+            "rec-status": self._rec_status(),
+            "live-status": self._live_status(),
+            "upgrade-status": {
+                "step": 1 if cur & F_UPGRADE else 0,
+                "percent": 50 if cur & F_UPGRADE else 0,
+                "result": 2 if cur & F_UPGRADE else 27,
+                "client-id": "",
+                "mode": "online" if cur & F_UPGRADE else "none",
+            },
+            "format-status": {
+                "percent": 0,
+                "result": 2 if cur & (F_FORMAT_DISK | F_FORMAT_SD) else 27,
+                "client-id": "",
+            },
+            "check-upgrade": {"result": 0, "client-id": ""},
+            "input-signal": {
+                **signal,
+                "status": 1 if signal["cx"] else 0,
+                "channel-valid": 3 if audio else 0,
+                "is-lpcm": 1 if audio else 0,
+                "bits-per-sample": 16 if audio else 0,
+                "sample-rate": 48000 if audio else 0,
+                "future-field": "ignored",
+            },
+            "usb": self.usb,
+            "sd": self.sd,
+            "wifi": {
+                "name": "MWL1",
+                "level": 0,
+                "ip": "192.168.8.249",
+                "mask": "255.255.255.0",
+                "router": "192.168.8.1",
+                "dns": "192.168.8.1",
+            },
+            "eth": {
+                "ip": "10.10.107.212",
+                "mask": "255.255.0.0",
+                "router": "10.10.0.1",
+                "dns": "10.0.0.3",
+            },
+            "mobile": {"ip": "", "mask": "", "router": "", "dns": ""},
+            "upgrade": {
+                "ver": self.firmware_offer if cur & F_CHECK_UPGRADE == 0 else "",
+                "date": "2020-1-1 00:00:00",
+                "size-byte": 12004784 if self.firmware_offer else 0,
+                "info": [{"version": self.firmware_offer, "changelog": "Bug fixes."}]
+                if self.firmware_offer
+                else [],
+            },
+            "downgrade": {},
+            "sysstat": {
+                "cpu": 1500,
+                "cpu-usage": 19,
+                "mem-free": 195612,
+                "mem-total": 524288,
+                "uptime": int(self.now() - self.booted),
+            },
+        }
+
+    # -- what a person does at the box -----------------------------------------------------
+
+    def press_rec(self) -> None:
+        """Start or stop recording with the REC key."""
+        self._start_rec() if self.rec_started is None else self._stop_rec()
+
+    def set_signal(
+        self, width: int, height: int, frame_rate: float = 60.0, *, audio: bool = True
+    ) -> None:
+        """Change the input signal (0x0: no signal)."""
+        self.signal = {
+            "cx": width,
+            "cy": height,
+            "interlaced": 0,
+            "frame-rate": frame_rate if width else 0.0,
+        }
+        self.audio = audio
+
+    def remove_usb(self) -> None:
+        """Pull the USB drive out."""
+        self.usb = {**self.usb, "disk-status": 0, "total-size": 0, "free-size": 0, "usage": 0}
+
+    def set_disk_status(self, disk: str, code: int) -> None:
+        """Set the USB (``usb``) or SD (``sd``) disk-status code."""
+        setattr(self, disk, {**getattr(self, disk), "disk-status": code})
+
+    def offer_firmware(self, version: str) -> None:
+        """Make the next online check find this firmware."""
+        self.firmware_offer = version
+
+    def expire_sessions(self) -> None:
+        """Invalidate every session handed out."""
+        self.sessions.clear()
+
+    # -- HTTP ------------------------------------------------------------------------------
+
+    def setup_routes(self, router: web.UrlDispatcher) -> None:
+        """Add the usapi route."""
+        router.add_route("*", "/usapi", self._usapi)
+
+    async def _usapi(self, request: web.Request) -> web.Response:
+        """Dispatch one usapi call."""
+        params = dict(request.query)
+        method = params.pop("method", "")
+        if method == "login":
+            return self._login(params)
+        if method == "ping":
+            return web.json_response({"result": 0, "cur-status": self.cur_status()})
+        if not self._valid_session(request):
+            return web.json_response({"result": -17})
+        if method in self.next_result:
+            return web.json_response({"result": self.next_result.pop(method)})
+        handler = getattr(self, "m_" + method.replace("-", "_"), None)
+        if handler is None:
+            return web.json_response({"result": -10})
+        answer = handler(params)
+        if isinstance(answer, int):
+            answer = {"result": answer}
+        return web.json_response(answer)
+
+    def _login(self, params: dict[str, str]) -> web.Response:
+        expected = self.users.get(params.get("id", ""))
+        if expected is None or params.get("pass", "").lower() != expected:
+            return web.json_response({"result": self.login_failure_code})
+        sid = uuid.uuid4().hex
+        self.sessions[sid] = self.now()
+        self.log("login")
+        response = web.json_response({"result": 0})
+        response.set_cookie("sid", sid, path="/")
+        return response
+
+    def _valid_session(self, request: web.Request) -> bool:
+        sid = request.cookies.get("sid", "")
+        last = self.sessions.get(sid)
+        if last is None or self.now() - last > self.session_timeout:
+            self.sessions.pop(sid, None)
+            return False
+        self.sessions[sid] = self.now()
+        return True
+
+    # -- methods (m_<name with underscores>) -------------------------------------------------
+
+    def m_logout(self, _params: dict[str, str]) -> int:
+        return 0
+
+    def m_get_info(self, _params: dict[str, str]) -> dict[str, Any]:
+        return self.info
+
+    def m_get_status(self, _params: dict[str, str]) -> dict[str, Any]:
+        return self.status()
+
+    def m_get_settings(self, _params: dict[str, str]) -> dict[str, Any]:
+        return self.settings
+
+    def _start_rec(self) -> int:
+        if self.rec_started is not None:
+            return 1
+        control = self.settings["rec-control"]
+        if not control["usb-option"] and not control["sd-option"]:
+            return -52
+        if not self.signal["cx"]:
+            return -35
+        if control["usb-option"] and self.usb["disk-status"] != 1 and not control["sd-option"]:
+            return -5
+        self.rec_started = self.now()
+        self.flags |= F_RECORD
+        return 0
+
+    def _stop_rec(self) -> int:
+        if self.rec_started is None:
+            return 1
+        self.media[0].append(
+            {
+                "name": f"VID_{len(self.media[0])}.mp4",
+                "status": 1,
+                "create-time": "2019-09-25 06:35:21",
+                "size-bytes": 4025670,
+                "duration": int((self.now() - self.rec_started) * 1000),
+                "width": 1920,
+                "height": 1080,
+                "interval": 166667,
+                "codec": 0,
+            }
+        )
+        self.rec_started = None
+        self.rec_result = 0
+        self.flags &= ~F_RECORD
+        return 0
+
+    def m_start_rec(self, _params: dict[str, str]) -> int:
+        self.log("start-rec")
+        return self._start_rec()
+
+    def m_stop_rec(self, _params: dict[str, str]) -> int:
+        self.log("stop-rec")
+        return self._stop_rec()
+
+    def m_start_live(self, _params: dict[str, str]) -> int:
+        self.log("start-live")
+        if self.live_started is not None:
+            return 1
+        if not any(server["is-use"] for server in self.settings["stream-server"]):
+            return 29
+        if not self.signal["cx"]:
+            return -35
+        self.live_started = self.now()
+        self.flags |= F_LIVING
+        return 0
+
+    def m_stop_live(self, _params: dict[str, str]) -> int:
+        self.log("stop-live")
+        if self.settings["is-auto-live"]:
+            return -43
+        if self.live_started is None:
+            return 1
+        self.live_started = None
+        self.live_result = 0
+        self.flags &= ~F_LIVING
+        return 0
+
+    def m_enable_server(self, params: dict[str, str]) -> int:
+        self.log("enable-server", **params)
+        servers = {str(server["id"]): server for server in self.settings["stream-server"]}
+        server = servers.get(params.get("id", ""))
+        if server is None:
+            return -14
+        on = params.get("is-use") == "1"
+        if on and sum(s["is-use"] for s in servers.values() if s is not server) >= 2:
+            return -29
+        server["is-use"] = int(on)
+        return 0
+
+    def m_set_name(self, params: dict[str, str]) -> int:
+        self.log("set-name", **params)
+        name = params.get("name", "")
+        if not 1 <= len(name) <= 32 or name != name.strip():
+            return -28
+        self.settings["name"] = name
+        return 0
+
+    def m_set_sync_offset(self, params: dict[str, str]) -> int:
+        self.log("set-sync-offset", **params)
+        try:
+            value = int(params.get("audio-sync-offset", ""))
+        except ValueError:
+            return -10
+        if not -200 <= value <= 200:
+            return -10
+        self.settings["audio-sync-offset"] = value
+        return 0
+
+    def m_set_audio(self, params: dict[str, str]) -> int:
+        self.log("set-audio", **params)
+        allowed = {str(option["value"]) for option in self.info["codec-cap"]["audio-kbps"]}
+        if params.get("kbps") not in allowed:
+            return -10
+        self.settings["audio"]["kbps"] = int(params["kbps"])
+        return 0
+
+    def m_set_video(self, params: dict[str, str]) -> int:
+        self.log("set-video", **params)
+        if params.get("stream") != "0":
+            return -10
+        stream = self.settings["main-stream"]
+        for key in stream:
+            if key in params:
+                stream[key] = int(params[key])
+        return 0
+
+    def m_set_rec_control(self, params: dict[str, str]) -> int:
+        self.log("set-rec-control", **params)
+        control = self.settings["rec-control"]
+        for key in ("usb-option", "sd-option", "mime-type", "time-unit"):
+            if key in params:
+                control[key] = int(params[key])
+        if "root-folder" in params:
+            control["root-folder"] = params["root-folder"]
+        return 0
+
+    def m_get_media_files(self, params: dict[str, str]) -> dict[str, Any] | int:
+        disk = int(params.get("disk-type", "-1"))
+        if disk not in self.media:
+            return -10
+        start, count = int(params.get("start", "0")), int(params.get("count", "10"))
+        return {
+            "result": 0,
+            "path": f"/media/disk{disk}/{self.settings['rec-control']['root-folder']}",
+            "thumbnail": "thumbnail",
+            "media-files": self.media[disk][start : start + count],
+        }
+
+    def m_reboot(self, _params: dict[str, str]) -> int:
+        self.log("reboot")
+        self._reboot()
+        return 0
+
+    def m_online_update_check(self, _params: dict[str, str]) -> int:
+        self.log("online-update-check")
+        return 0
+
+    def m_update(self, params: dict[str, str]) -> int:
+        self.log("update", **params)
+        if not self.firmware_offer:
+            return -14
+        self.busy_until[F_UPGRADE] = self.now() + 5
+        return 0
+
+    def __getattr__(self, name: str) -> Any:
+        """Answer the boolean setters (set-auto-rec, set-ssdp...) from one table."""
+        method = name.removeprefix("m_").replace("_", "-")
+        if name.startswith("m_") and method in FLAG_METHODS:
+            key = FLAG_METHODS[method]
+
+            def setter(params: dict[str, str]) -> int:
+                self.log(method, **params)
+                if params.get(key) not in ("0", "1"):
+                    return -10
+                self.settings[key] = int(params[key])
+                return 0
+
+            return setter
+        raise AttributeError(name)
+
+    # -- multicast discovery -----------------------------------------------------------------
+
+    def discovery_answer(self) -> dict[str, Any]:
+        """Return the multicast discovery answer."""
+        return {
+            "version": "1.0",
+            "flag": "ssip",
+            "product": "Ultra Stream",
+            "boxname": self.settings["name"],
+            "serialnumber": self.info["product"]["sn"],
+            "wifiip": "",
+            "ethip": HOST,
+            "status": self.cur_status(),
+        }
+
+    async def start_multicast(self, port: int, group: str | None = None) -> None:
+        """Answer discovery datagrams on a UDP port (joining ``group`` if given)."""
+        loop = asyncio.get_running_loop()
+        sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM, socket.IPPROTO_UDP)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        if hasattr(socket, "SO_REUSEPORT"):
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        if group is None:
+            sock.bind((HOST, port))
+        else:
+            sock.bind(("", port))
+            membership = struct.pack("4s4s", socket.inet_aton(group), socket.inet_aton(HOST))
+            sock.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP, membership)
+        _transport, protocol = await loop.create_datagram_endpoint(
+            lambda: MulticastResponder(self), sock=sock
+        )
+        self.multicast = protocol
+
+    async def on_stop(self) -> None:
+        """Close the multicast responder."""
+        if self.multicast is not None and self.multicast.transport is not None:
+            self.multicast.transport.close()
+        self.multicast = None
+
+
+class MulticastResponder(asyncio.DatagramProtocol):
+    """Answer any datagram with the box's discovery JSON, unicast to the sender."""
+
+    def __init__(self, emulator: UltraStreamEmulator) -> None:
+        """Answer for this emulator."""
+        self.emulator = emulator
+        self.transport: asyncio.DatagramTransport | None = None
+        self.queries = 0
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        """Keep the transport."""
+        assert isinstance(transport, asyncio.DatagramTransport)
+        self.transport = transport
+
+    def datagram_received(self, data: bytes, addr: tuple[str | Any, int]) -> None:
+        """Answer a discovery query (unless the box is down)."""
+        self.queries += 1
+        if self.transport is not None and not self.emulator.down:
+            self.transport.sendto(json.dumps(self.emulator.discovery_answer()).encode(), addr)
+
+
+async def _main() -> None:
+    """Run the emulator until interrupted (demo)."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--port", type=int, default=8080)
+    parser.add_argument("--discovery-port", type=int, default=0)
+    args = parser.parse_args()
+    emulator = await UltraStreamEmulator().start(args.port)
+    if args.discovery_port:
+        await emulator.start_multicast(args.discovery_port)
+    print(f"Ultra Stream emulator on {emulator.url} (user {USER}, password {PASSWORD})")  # noqa: T201
+    await asyncio.Event().wait()
+
+
+if __name__ == "__main__":
+    asyncio.run(_main())

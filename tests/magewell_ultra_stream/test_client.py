@@ -1,0 +1,154 @@
+"""The HA-free usapi client against the emulator."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+
+import aiohttp
+import pytest
+
+from custom_components.proav.devices.errors import CannotConnect, InvalidAuth, InvalidResponse
+from custom_components.proav.devices.magewell_ultra_stream.client import (
+    UltraStreamClient,
+    UltraStreamError,
+    password_hash,
+)
+from custom_components.proav.devices.magewell_ultra_stream.models import (
+    DeviceStatus,
+    DiskStatus,
+    LiveState,
+    decode_status,
+)
+from tests.emulators.magewell_ultra_stream import PASSWORD, SERIAL, USER, UltraStreamEmulator
+
+
+@pytest.fixture
+async def session() -> AsyncGenerator[aiohttp.ClientSession]:
+    async with aiohttp.ClientSession() as client_session:
+        yield client_session
+
+
+def _client(
+    session: aiohttp.ClientSession, box: UltraStreamEmulator, password: str = PASSWORD
+) -> UltraStreamClient:
+    return UltraStreamClient(session, box.host, box.port, USER, password)
+
+
+def test_password_hash_is_lowercase_hex_md5() -> None:
+    assert password_hash("Admin") == "e3afed0047b08059d0fada10f400c1e5"
+
+
+def test_status_mask_decodes_to_named_flags() -> None:
+    assert decode_status(65552).flag_names == ["disk_ready", "passwd"]
+    assert decode_status(65600).flag_names == ["soft_ap", "passwd"]
+    # Unknown bits are kept but unnamed.
+    assert decode_status(0x80 | 0x02).flag_names == ["record"]
+    assert DeviceStatus.RECORD in decode_status(0x80 | 0x02)
+
+
+async def test_ping_needs_no_login(
+    session: aiohttp.ClientSession, box: UltraStreamEmulator
+) -> None:
+    client = _client(session, box)
+    assert await client.ping() == box.cur_status()
+    assert not client.logged_in
+    assert "login" not in box.command_names()
+
+
+async def test_reads_are_typed(session: aiohttp.ClientSession, box: UltraStreamEmulator) -> None:
+    client = _client(session, box)
+    info = await client.get_info()
+    assert (info.serial, info.model, info.firmware) == (SERIAL, "Ultra Stream HDMI", "1.2.122")
+    assert [option.value for option in info.audio_kbps] == [16, 32, 48, 64, 96, 128]
+    status = await client.get_status()
+    assert status.signal.resolution == "1920x1080p"
+    assert status.usb.status is DiskStatus.VALID
+    assert status.live.slot(0) is LiveState.IDLE
+    settings = await client.get_settings()
+    assert [server.name for server in settings.enabled_servers] == ["Studio RTMP"]
+    assert settings.flags["is-auto-rec"] is False
+    assert box.command_names() == ["login"]  # one login serves every call
+
+
+async def test_recording_state_machine(
+    session: aiohttp.ClientSession, box: UltraStreamEmulator
+) -> None:
+    client = _client(session, box)
+    await client.set_recording(True)
+    box.advance(3)
+    status = await client.get_status()
+    assert status.recording
+    assert status.rec.run_ms >= 3000
+    assert status.rec.cur_bps > 0
+    box.advance(10)
+    later = await client.get_status()
+    assert later.rec.run_ms > status.rec.run_ms
+    await client.set_recording(True)  # "repeat" is success
+    await client.set_recording(False)
+    assert not (await client.get_status()).recording
+    files = await client.get_media_files(0)
+    assert files.files[0].duration_ms >= 13000
+
+
+async def test_refusals_are_typed_errors(
+    session: aiohttp.ClientSession, box: UltraStreamEmulator
+) -> None:
+    client = _client(session, box)
+    box.set_signal(0, 0)
+    with pytest.raises(UltraStreamError, match="no input signal") as err:
+        await client.set_recording(True)
+    assert err.value.code == -35
+    box.settings["is-auto-live"] = 1
+    with pytest.raises(UltraStreamError, match="locked"):
+        await client.set_streaming(False)
+
+
+async def test_expired_session_logs_in_again(
+    session: aiohttp.ClientSession, box: UltraStreamEmulator
+) -> None:
+    client = _client(session, box)
+    await client.get_status()
+    box.expire_sessions()
+    await client.get_status()
+    assert box.command_names() == ["login", "login"]
+
+
+async def test_wrong_password(session: aiohttp.ClientSession, box: UltraStreamEmulator) -> None:
+    client = _client(session, box, password="wrong")
+    with pytest.raises(InvalidAuth):
+        await client.get_status()
+    box.login_failure_code = -1
+    with pytest.raises(InvalidAuth):
+        await client.get_info()
+
+
+async def test_sessions_of_two_boxes_do_not_mix(
+    session: aiohttp.ClientSession, socket_enabled: None
+) -> None:
+    async with (
+        UltraStreamEmulator() as first,
+        UltraStreamEmulator(serial="C301190101001") as second,
+    ):
+        one, two = _client(session, first), _client(session, second)
+        assert (await one.get_info()).serial == SERIAL
+        assert (await two.get_info()).serial == "C301190101001"
+        await one.get_status()
+        await two.get_status()
+        assert first.command_names() == second.command_names() == ["login"]
+
+
+async def test_transport_failures(session: aiohttp.ClientSession, box: UltraStreamEmulator) -> None:
+    client = _client(session, box)
+    box.faults.malformed = True
+    with pytest.raises(InvalidResponse):
+        await client.ping()
+    box.faults.malformed = False
+    box.faults.status = 503
+    with pytest.raises(CannotConnect):
+        await client.ping()
+    box.faults.status = None
+    await box.set_down(True)
+    with pytest.raises(CannotConnect):
+        await client.ping()
+    await box.set_down(False)
+    assert await client.ping()
