@@ -94,6 +94,11 @@ class ExacqVisionClient:
         self.request_count = 0
 
     @property
+    def base_url(self) -> str:
+        """Return the web service's address (its web client lives there)."""
+        return str(self._base)
+
+    @property
     def logged_in(self) -> bool:
         """Return whether a session is open."""
         return self._session_id is not None

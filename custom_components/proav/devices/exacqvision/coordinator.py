@@ -1,0 +1,327 @@
+"""Coordinators of an exacqVision server: a slow inventory read and a fast live-state read.
+
+The inventory (server, cameras, presets, soft triggers) changes rarely and costs one request per
+camera for the presets, so it is read every few minutes. The live state costs a constant three
+requests however many cameras the server has: the Servers Response of ``status.web`` lists only
+the items in an important state, ``events.web`` the active alarms, and the triggered links of
+our event monitoring profile the occurrences since the last read.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+import logging
+import time
+
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.exceptions import ConfigEntryAuthFailed
+from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
+
+from custom_components.proav.const import DOMAIN
+from custom_components.proav.devices.base import ProAVConfigEntry, ScanInterval
+from custom_components.proav.devices.errors import CannotConnect, DeviceError, InvalidAuth
+
+from .client import ExacqVisionClient
+from .models import (
+    ActiveEvent,
+    ActiveEventType,
+    Camera,
+    EventSourceType,
+    PtzPreset,
+    Server,
+    ServerStatus,
+    SoftTrigger,
+    SystemInfo,
+    TriggeredEvent,
+)
+
+_LOGGER = logging.getLogger(__name__)
+
+STATUS_INTERVAL = ScanInterval(key="status_interval", default=5, minimum=2, maximum=300)
+INVENTORY_INTERVAL = ScanInterval(key="inventory_interval", default=600, minimum=60, maximum=86400)
+
+EVENT_PROFILE = "HomeAssistant"
+# The event monitoring links our profile holds: any source of each type, a log-message target.
+EVENT_LINKS: tuple[EventSourceType, ...] = (
+    EventSourceType.VIDEO_MOTION,
+    EventSourceType.VIDEO_LOSS,
+    EventSourceType.INPUT_TRIGGER,
+    EventSourceType.SOFT_TRIGGER,
+)
+EVENT_KINDS = {
+    EventSourceType.VIDEO_MOTION: "motion",
+    EventSourceType.VIDEO_LOSS: "video_loss",
+    EventSourceType.INPUT_TRIGGER: "alarm_input",
+    EventSourceType.SOFT_TRIGGER: "soft_trigger",
+}
+# Without a profile (the user may not create one), active events give the same kinds by edge.
+ACTIVE_KINDS = {
+    ActiveEventType.VIDEO_MOTION: "motion",
+    ActiveEventType.VIDEO_LOSS: "video_loss",
+    ActiveEventType.INPUT_TRIGGER: "alarm_input",
+    ActiveEventType.SOFT_TRIGGER: "soft_trigger",
+}
+PRESET_CONCURRENCY = 16
+SEEN_RETENTION = 120.0  # seconds; longer than the web service keeps triggered links (60 s)
+
+
+@contextmanager
+def translate_errors() -> Iterator[None]:
+    """Turn client errors into what a coordinator raises."""
+    try:
+        yield
+    except InvalidAuth as err:
+        raise ConfigEntryAuthFailed(
+            translation_domain=DOMAIN, translation_key="invalid_auth"
+        ) from err
+    except CannotConnect as err:
+        raise UpdateFailed(translation_domain=DOMAIN, translation_key="cannot_connect") from err
+    except DeviceError as err:
+        raise UpdateFailed(
+            translation_domain=DOMAIN,
+            translation_key="update_failed",
+            translation_placeholders={"message": str(err)},
+        ) from err
+
+
+@dataclass(frozen=True, kw_only=True)
+class Inventory:
+    """What a server has: itself, its cameras (with presets) and its soft triggers."""
+
+    server: Server
+    system: SystemInfo
+    cameras: dict[str, Camera]
+    presets: dict[str, tuple[PtzPreset, ...]]  # only cameras that have presets
+    triggers: dict[str, SoftTrigger]
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExacqEvent:
+    """Something that happened on the server, for an event entity."""
+
+    kind: str
+    source_id: str
+    message: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class LiveState:
+    """What a server is doing now, and what happened since the last read."""
+
+    status: ServerStatus
+    active: tuple[ActiveEvent, ...]
+    events: tuple[ExacqEvent, ...] = ()
+
+    def alarms(self, kinds: frozenset[ActiveEventType]) -> list[ActiveEvent]:
+        """Return the active events of some types."""
+        return [event for event in self.active if event.type in kinds]
+
+
+class InventoryCoordinator(DataUpdateCoordinator[Inventory]):
+    """Read the server's inventory (slow)."""
+
+    config_entry: ProAVConfigEntry
+
+    def __init__(
+        self, hass: HomeAssistant, entry: ProAVConfigEntry, client: ExacqVisionClient
+    ) -> None:
+        """Read at the interval the options chose."""
+        super().__init__(
+            hass,
+            _LOGGER,
+            config_entry=entry,
+            name=f"{DOMAIN}_exacqvision_{entry.unique_id}_inventory",
+            update_interval=INVENTORY_INTERVAL.of(entry),
+            always_update=False,
+        )
+        self.client = client
+        self.last_preset: dict[str, str] = {}  # camera id -> preset id last recalled from HA
+
+    async def _async_update_data(self) -> Inventory:
+        """Read server, cameras, presets and triggers."""
+        with translate_errors():
+            servers, system, cameras, triggers = await asyncio.gather(
+                self.client.list_servers(),
+                self.client.system_info(),
+                self.client.cameras(),
+                self.client.soft_triggers(),
+            )
+            presets = await self._presets([camera.id for camera in cameras])
+        server = next((s for s in servers.servers if s.id == self.client.server_id), None)
+        if server is None:
+            raise UpdateFailed(
+                translation_domain=DOMAIN,
+                translation_key="update_failed",
+                translation_placeholders={"message": "the server left the web service"},
+            )
+        return Inventory(
+            server=server,
+            system=system,
+            cameras={camera.id: camera for camera in cameras},
+            presets=presets,
+            triggers={trigger.id: trigger for trigger in triggers},
+        )
+
+    async def _presets(self, camera_ids: list[str]) -> dict[str, tuple[PtzPreset, ...]]:
+        """Read every camera's presets, a few at a time (there is no batched read)."""
+        limit = asyncio.Semaphore(PRESET_CONCURRENCY)
+
+        async def one(camera_id: str) -> tuple[PtzPreset, ...]:
+            async with limit:
+                try:
+                    return tuple(await self.client.presets(camera_id))
+                except DeviceError:
+                    return ()  # a camera the server cannot move
+
+        found = await asyncio.gather(*(one(camera_id) for camera_id in camera_ids))
+        return {
+            camera_id: presets
+            for camera_id, presets in zip(camera_ids, found, strict=True)
+            if presets
+        }
+
+    async def async_recall_preset(self, camera_id: str, option: str) -> None:
+        """Move a camera to the preset named by a select option; remember it."""
+        preset = next(p for p in preset_options(self.data, camera_id) if p[1] == option)[0]
+        await self.client.recall_preset(camera_id, preset.id)
+        self.last_preset[camera_id] = preset.id
+
+
+def preset_options(inventory: Inventory, camera_id: str) -> list[tuple[PtzPreset, str]]:
+    """Return a camera's presets with their option labels (ids added where names clash)."""
+    presets = inventory.presets.get(camera_id, ())
+    names = [preset.name for preset in presets]
+    return [
+        (preset, preset.name if names.count(preset.name) == 1 else f"{preset.name} ({preset.id})")
+        for preset in presets
+    ]
+
+
+class StatusCoordinator(DataUpdateCoordinator[LiveState]):
+    """Read the server's live state (fast, constant cost); every entity listens here."""
+
+    config_entry: ProAVConfigEntry
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry: ProAVConfigEntry,
+        client: ExacqVisionClient,
+        inventory: InventoryCoordinator,
+    ) -> None:
+        """Read at the interval the options chose; follow the inventory too."""
+        super().__init__(
+            hass,
+            _LOGGER,
+            config_entry=entry,
+            name=f"{DOMAIN}_exacqvision_{entry.unique_id}_status",
+            update_interval=STATUS_INTERVAL.of(entry),
+            always_update=False,
+        )
+        self.client = client
+        self.inventory = inventory
+        self.event_profile: str | None = None
+        self._seen: dict[tuple[str, str], float] = {}
+        self._active_before: set[tuple[ActiveEventType, str]] | None = None
+        self._primed = False
+
+    @callback
+    def async_inventory_updated(self) -> None:
+        """Let every entity see a new inventory (names, presets)."""
+        if self.data is not None:
+            self.async_update_listeners()
+
+    async def async_setup_events(self) -> None:
+        """Make sure our event monitoring profile exists; without it, events come by edge."""
+        try:
+            if EVENT_PROFILE not in await self.client.event_profiles():
+                await self.client.create_event_profile(
+                    EVENT_PROFILE,
+                    [
+                        {"eventSourceType": str(int(kind)), "eventSourceAny": "true"}
+                        for kind in EVENT_LINKS
+                    ],
+                )
+        except DeviceError as err:
+            _LOGGER.info(
+                "exacqVision server %s: cannot use event monitoring (%s); events come from "
+                "active events instead",
+                self.client.server_id,
+                err,
+            )
+            return
+        self.event_profile = EVENT_PROFILE
+
+    async def _async_update_data(self) -> LiveState:
+        """Read status, active events and new occurrences."""
+        with translate_errors():
+            status, active = await asyncio.gather(self.client.status(), self.client.active_events())
+            events = await self._new_events(active)
+        return LiveState(status=status, active=active, events=events)
+
+    async def _new_events(self, active: tuple[ActiveEvent, ...]) -> tuple[ExacqEvent, ...]:
+        """Return what happened since the last read (nothing on the first read)."""
+        if self.event_profile is not None:
+            try:
+                triggered = await self.client.triggered_events(
+                    self.event_profile, self._event_window()
+                )
+            except DeviceError as err:
+                _LOGGER.info("Event monitoring profile unusable (%s); using active events", err)
+                self.event_profile = None
+            else:
+                return self._unseen(triggered)
+        return self._edges(active)
+
+    def _event_window(self) -> int:
+        """Return how far back to ask for occurrences: a poll interval and some margin."""
+        interval = self.update_interval.total_seconds() if self.update_interval else 5
+        return int(interval) + 5
+
+    def _unseen(self, triggered: tuple[TriggeredEvent, ...]) -> tuple[ExacqEvent, ...]:
+        """Return triggered links not reported before."""
+        now = time.monotonic()
+        self._seen = {key: at for key, at in self._seen.items() if now - at < SEEN_RETENTION}
+        new = [event for event in triggered if event.key not in self._seen]
+        self._seen.update((event.key, now) for event in new)
+        primed, self._primed = self._primed, True
+        if not primed:
+            return ()  # these happened before Home Assistant was watching
+        return tuple(
+            ExacqEvent(
+                kind=EVENT_KINDS[event.source_type],
+                source_id=event.source_id,
+                message=event.message,
+            )
+            for event in new
+            if event.source_type in EVENT_KINDS
+        )
+
+    def _edges(self, active: tuple[ActiveEvent, ...]) -> tuple[ExacqEvent, ...]:
+        """Return the active events that were not active at the last read."""
+        now_active = {
+            (event.type, event.source_id) for event in active if event.type in ACTIVE_KINDS
+        }
+        before, self._active_before = self._active_before, now_active
+        if before is None:
+            return ()
+        return tuple(
+            ExacqEvent(kind=ACTIVE_KINDS[kind], source_id=source)
+            for kind, source in now_active - before
+        )
+
+    async def async_set_trigger(self, trigger_id: str, on: bool) -> None:
+        """Fire (or release) a soft trigger and show it at once."""
+        await self.client.set_soft_trigger(trigger_id, on)
+        if self.data is not None:
+            status = self.data.status
+            triggers = (
+                status.triggers_on | {trigger_id} if on else status.triggers_on - {trigger_id}
+            )
+            self.data = LiveState(
+                status=ServerStatus(cameras=status.cameras, triggers_on=triggers),
+                active=self.data.active,
+            )

@@ -1,0 +1,358 @@
+"""Entities of an exacqVision server: the server is a hub, each camera a device linked to it.
+
+Every entity listens to the live-state coordinator (so all go unavailable together when the web
+service is unreachable); names, presets and the lists of cameras and triggers come from the
+inventory coordinator, whose updates add and remove items without a reload.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+import logging
+from typing import Any
+
+from aiohttp import web
+from homeassistant.components.binary_sensor import BinarySensorDeviceClass
+from homeassistant.components.camera import Camera, CameraEntityDescription
+from homeassistant.components.event import EventEntity, EventEntityDescription
+from homeassistant.components.sensor import SensorDeviceClass, SensorStateClass
+from homeassistant.components.switch import SwitchEntity, SwitchEntityDescription
+from homeassistant.const import EntityCategory, UnitOfTime
+from homeassistant.core import callback
+from homeassistant.helpers.aiohttp_client import async_aiohttp_proxy_stream
+from homeassistant.helpers.device_registry import DeviceInfo
+from homeassistant.helpers.entity import Entity
+from homeassistant.helpers.event import async_track_time_interval
+
+from custom_components.proav.binary_sensor import ProAVBinarySensor, ProAVBinarySensorDescription
+from custom_components.proav.button import ProAVButton, ProAVButtonDescription
+from custom_components.proav.const import DOMAIN
+from custom_components.proav.devices.errors import InvalidAuth, ProAVError
+from custom_components.proav.entity import Item, ProAVEntity, ProAVEntityDescription
+from custom_components.proav.select import ProAVSelect, ProAVSelectDescription
+from custom_components.proav.sensor import ProAVSensor, ProAVSensorDescription
+
+from .coordinator import StatusCoordinator, preset_options
+from .models import HEALTH_EVENT_TYPES, STORAGE_EVENT_TYPES, ActiveEventType
+
+_LOGGER = logging.getLogger(__name__)
+
+type Status = StatusCoordinator
+
+# The server drops a soft trigger ~3 s after the last "on"; the vendor recommends 1 Hz re-sends.
+HOLD_RESEND = timedelta(seconds=1)
+CAMERA_EVENT_TYPES = ["motion", "video_loss", "alarm_input"]
+SERVER_EVENT_TYPES = ["alarm_input", "soft_trigger"]
+HEALTH_OPTIONS = ["ok", "alarm"]
+
+
+def camera_identifier(serial: str, camera_id: str) -> tuple[str, str]:
+    """Return the device registry identifier of a camera."""
+    return (DOMAIN, f"{serial}_{camera_id}")
+
+
+def _online(coordinator: Status, camera_id: str) -> bool | None:
+    """Return whether a camera is connected (status item, or a "device disconnected" event)."""
+    if any(
+        event.type is ActiveEventType.DEVICE_DISCONNECTED and event.source_id == camera_id
+        for event in coordinator.data.active
+    ):
+        return False
+    return coordinator.data.status.camera(camera_id).connected
+
+
+def _health_alarms(coordinator: Status) -> list[str]:
+    """Return the names of the active health alarms."""
+    return sorted(event.type.name.lower() for event in coordinator.data.alarms(HEALTH_EVENT_TYPES))
+
+
+def _current_preset(coordinator: Status, camera_id: str) -> str | None:
+    """Return the option of the preset last recalled from Home Assistant (no readback exists)."""
+    preset_id = coordinator.inventory.last_preset.get(camera_id)
+    options = preset_options(coordinator.inventory.data, camera_id)
+    return next((label for preset, label in options if preset.id == preset_id), None)
+
+
+RECORDING = ProAVBinarySensorDescription[Status](
+    key="recording",
+    translation_key="recording",
+    device_class=BinarySensorDeviceClass.RUNNING,
+    is_on_fn=lambda c, camera: c.data.status.camera(camera).recording,
+)
+ONLINE = ProAVBinarySensorDescription[Status](
+    key="camera_online",
+    translation_key="camera_online",
+    device_class=BinarySensorDeviceClass.CONNECTIVITY,
+    entity_category=EntityCategory.DIAGNOSTIC,
+    is_on_fn=_online,
+)
+TRIGGER_ACTIVE = ProAVBinarySensorDescription[Status](
+    key="soft_trigger_active",
+    translation_key="soft_trigger_active",
+    is_on_fn=lambda c, trigger: trigger in c.data.status.triggers_on,
+)
+STORAGE_ALARM = ProAVBinarySensorDescription[Status](
+    key="storage_alarm",
+    translation_key="storage_alarm",
+    device_class=BinarySensorDeviceClass.PROBLEM,
+    is_on_fn=lambda c, _: bool(c.data.alarms(STORAGE_EVENT_TYPES)),
+)
+SOFT_TRIGGER = ProAVButtonDescription[Status](
+    key="soft_trigger",
+    translation_key="soft_trigger",
+    press_fn=lambda c, trigger: c.async_set_trigger(trigger, True),
+)
+PTZ_PRESET = ProAVSelectDescription[Status](
+    key="ptz_preset",
+    translation_key="ptz_preset",
+    options_fn=lambda c, camera: [label for _, label in preset_options(c.inventory.data, camera)],
+    current_fn=_current_preset,
+    select_fn=lambda c, camera, option: c.inventory.async_recall_preset(camera, option),
+)
+HEALTH = ProAVSensorDescription[Status](
+    key="server_health",
+    translation_key="server_health",
+    device_class=SensorDeviceClass.ENUM,
+    options=HEALTH_OPTIONS,
+    value_fn=lambda c, _: "alarm" if _health_alarms(c) else "ok",
+    attributes_fn=lambda c, _: {"alarms": _health_alarms(c)},
+)
+DAYS_RECORDED = ProAVSensorDescription[Status](
+    key="days_recorded",
+    translation_key="days_recorded",
+    native_unit_of_measurement=UnitOfTime.DAYS,
+    device_class=SensorDeviceClass.DURATION,
+    state_class=SensorStateClass.MEASUREMENT,
+    value_fn=lambda c, _: c.inventory.data.server.days_recorded_video,
+)
+CAMERAS_OFFLINE = ProAVSensorDescription[Status](
+    key="cameras_offline",
+    translation_key="cameras_offline",
+    state_class=SensorStateClass.MEASUREMENT,
+    value_fn=lambda c, _: sum(_online(c, cam) is False for cam in c.inventory.data.cameras),
+)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExacqCameraDescription(CameraEntityDescription, ProAVEntityDescription[Status]):
+    """The camera entity of an exacqVision camera (named after its device)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class HoldSwitchDescription(SwitchEntityDescription, ProAVEntityDescription[Status]):
+    """A switch that keeps a soft trigger on."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExacqEventDescription(EventEntityDescription, ProAVEntityDescription[Status]):
+    """An event entity fed by the server's event monitoring."""
+
+    matches_fn: Callable[[Status, str, str, str], bool]
+
+
+CAMERA = ExacqCameraDescription(key="camera", name=None)
+HOLD = HoldSwitchDescription(key="soft_trigger_hold", translation_key="soft_trigger_hold")
+
+
+def _camera_event_matches(c: Status, camera: str, kind: str, source: str) -> bool:
+    """Return whether an occurrence belongs to a camera."""
+    return source == camera and kind in CAMERA_EVENT_TYPES
+
+
+def _server_event_matches(c: Status, _: str, kind: str, source: str) -> bool:
+    """Return whether an occurrence belongs to the server (not to one of its cameras)."""
+    return kind in SERVER_EVENT_TYPES and source not in c.inventory.data.cameras
+
+
+CAMERA_EVENT = ExacqEventDescription(
+    key="event",
+    translation_key="camera_event",
+    event_types=CAMERA_EVENT_TYPES,
+    matches_fn=_camera_event_matches,
+)
+SERVER_EVENT = ExacqEventDescription(
+    key="event",
+    translation_key="server_event",
+    event_types=SERVER_EVENT_TYPES,
+    matches_fn=_server_event_matches,
+)
+
+
+class ExacqCamera(ProAVEntity[Status], Camera):
+    """An exacqVision camera: JPEG snapshots at the asked size, MJPEG where offered."""
+
+    _attr_brand = "Exacq Technologies"
+
+    def __init__(self, coordinator: Status, device_info: DeviceInfo, item: Item) -> None:
+        """Set up the entity and the camera machinery."""
+        super().__init__(coordinator, CAMERA, device_info, item)
+        Camera.__init__(self)
+
+    @property
+    def available(self) -> bool:
+        """Return whether the server answers and the camera is connected."""
+        return (
+            super().available
+            and self.item_key in self.coordinator.inventory.data.cameras
+            and _online(self.coordinator, self.item_key) is not False
+        )
+
+    @property
+    def is_recording(self) -> bool:
+        """Return whether the server records this camera."""
+        return bool(self.coordinator.data.status.camera(self.item_key).recording)
+
+    async def async_camera_image(
+        self, width: int | None = None, height: int | None = None
+    ) -> bytes | None:
+        """Return a JPEG frame at the size the frontend asks for."""
+        camera = self.coordinator.inventory.data.cameras.get(self.item_key)
+        if camera is None:
+            return None
+        try:
+            return await self.coordinator.client.snapshot(camera, width, height)
+        except InvalidAuth:
+            self.coordinator.config_entry.async_start_reauth(self.hass)
+        except ProAVError as err:
+            _LOGGER.debug("No snapshot of camera %s: %s", self.item_key, err)
+        return None
+
+    async def handle_async_mjpeg_stream(self, request: web.Request) -> web.StreamResponse | None:
+        """Proxy the server's MJPEG stream; without one, stream snapshots."""
+        try:
+            response = await self.coordinator.client.open_mjpeg(self.item_key)
+        except ProAVError as err:
+            _LOGGER.debug("No MJPEG stream of camera %s: %s", self.item_key, err)
+            response = None
+        if response is None:
+            return await super().handle_async_mjpeg_stream(request)
+        try:
+            return await async_aiohttp_proxy_stream(
+                self.hass, request, response.content, response.headers.get("Content-Type")
+            )
+        finally:
+            response.release()
+
+
+class SoftTriggerHoldSwitch(ProAVEntity[Status], SwitchEntity):
+    """Hold a soft trigger on: re-send "on" every second until turned off or unloaded."""
+
+    _attr_assumed_state = True
+    entity_description: HoldSwitchDescription
+
+    def __init__(self, coordinator: Status, device_info: DeviceInfo, item: Item) -> None:
+        """Start released."""
+        super().__init__(coordinator, HOLD, device_info, item)
+        self._cancel_resend: Callable[[], None] | None = None
+
+    @property
+    def is_on(self) -> bool:
+        """Return whether Home Assistant holds the trigger."""
+        return self._cancel_resend is not None
+
+    async def async_turn_on(self, **kwargs: Any) -> None:
+        """Set the trigger on and keep re-sending it."""
+        await self.async_command(self.coordinator.async_set_trigger(self.item_key, True))
+        if self._cancel_resend is None:
+            self._cancel_resend = async_track_time_interval(
+                self.hass, self._async_resend, HOLD_RESEND, name="exacqvision soft trigger hold"
+            )
+        self.async_write_ha_state()
+
+    async def async_turn_off(self, **kwargs: Any) -> None:
+        """Stop re-sending and release the trigger."""
+        self._stop_resend()
+        self.async_write_ha_state()
+        await self.async_command(self.coordinator.async_set_trigger(self.item_key, False))
+
+    async def _async_resend(self, _now: datetime) -> None:
+        """Re-send "on" before the server's auto-release."""
+        try:
+            await self.coordinator.client.set_soft_trigger(self.item_key, True)
+        except ProAVError as err:
+            _LOGGER.debug("Could not re-send soft trigger %s: %s", self.item_key, err)
+
+    @callback
+    def _stop_resend(self) -> None:
+        """Cancel the re-send timer."""
+        if self._cancel_resend is not None:
+            self._cancel_resend()
+            self._cancel_resend = None
+
+    async def async_will_remove_from_hass(self) -> None:
+        """Release a held trigger when the entity goes (unload, removal)."""
+        await super().async_will_remove_from_hass()
+        if self._cancel_resend is None:
+            return
+        self._stop_resend()
+        try:
+            await self.coordinator.client.set_soft_trigger(self.item_key, False)
+        except ProAVError as err:
+            _LOGGER.debug("Could not release soft trigger %s: %s", self.item_key, err)
+
+
+class ExacqEventEntity(ProAVEntity[Status], EventEntity):
+    """Motion, video loss and alarm input occurrences of a camera (or of the server)."""
+
+    entity_description: ExacqEventDescription
+
+    @callback
+    def _handle_coordinator_update(self) -> None:
+        """Fire the occurrences that belong to this entity."""
+        for event in self.coordinator.data.events:
+            if self.entity_description.matches_fn(
+                self.coordinator, self.item_key, event.kind, event.source_id
+            ):
+                self._trigger_event(
+                    event.kind, {"source": event.source_id, "message": event.message}
+                )
+        super()._handle_coordinator_update()
+
+
+def camera_entities(
+    platform: str, coordinator: Status, device_info: DeviceInfo, item: Item
+) -> Iterable[Entity]:
+    """Return one camera's entities of a platform."""
+    if platform == "camera":
+        return [ExacqCamera(coordinator, device_info, item)]
+    if platform == "binary_sensor":
+        return [
+            ProAVBinarySensor(coordinator, RECORDING, device_info, item),
+            ProAVBinarySensor(coordinator, ONLINE, device_info, item),
+        ]
+    if platform == "event":
+        return [ExacqEventEntity(coordinator, CAMERA_EVENT, device_info, item)]
+    if platform == "select":
+        return [ProAVSelect(coordinator, PTZ_PRESET, device_info, item)]
+    return []
+
+
+def trigger_entities(
+    platform: str, coordinator: Status, device_info: DeviceInfo, item: Item
+) -> Iterable[Entity]:
+    """Return one soft trigger's entities of a platform (on the server's device)."""
+    if platform == "button":
+        return [ProAVButton(coordinator, SOFT_TRIGGER, device_info, item)]
+    if platform == "switch":
+        return [SoftTriggerHoldSwitch(coordinator, device_info, item)]
+    if platform == "binary_sensor":
+        return [ProAVBinarySensor(coordinator, TRIGGER_ACTIVE, device_info, item)]
+    return []
+
+
+def server_entities(
+    platform: str, coordinator: Status, device_info: DeviceInfo
+) -> Iterable[Entity]:
+    """Return the server's own entities of a platform."""
+    if platform == "sensor":
+        return [
+            ProAVSensor(coordinator, description, device_info)
+            for description in (HEALTH, DAYS_RECORDED, CAMERAS_OFFLINE)
+        ]
+    if platform == "binary_sensor":
+        return [ProAVBinarySensor(coordinator, STORAGE_ALARM, device_info)]
+    if platform == "event":
+        return [ExacqEventEntity(coordinator, SERVER_EVENT, device_info)]
+    return []

@@ -1,0 +1,40 @@
+"""Setting up an exacqVision server: devices, entities, unload."""
+
+from __future__ import annotations
+
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import device_registry as dr, entity_registry as er
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.proav.const import DOMAIN
+from tests.emulators.exacqvision import ExacqVisionEmulator
+
+from .conftest import SERIAL
+
+
+async def test_setup_creates_hub_and_camera_devices(
+    hass: HomeAssistant, emulator: ExacqVisionEmulator, entry: MockConfigEntry
+) -> None:
+    """The server is a hub; each camera is a device linked to it."""
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert entry.state is ConfigEntryState.LOADED
+    devices = dr.async_get(hass)
+    hub = devices.async_get_device(identifiers={(DOMAIN, SERIAL)})
+    assert hub is not None
+    assert hub.name == "Server 1"
+    assert hub.manufacturer == "Exacq Technologies"
+    cameras = [
+        d
+        for d in dr.async_entries_for_config_entry(devices, entry.entry_id)
+        if d.via_device_id == hub.id
+    ]
+    assert sorted(d.name for d in cameras) == ["Camera 1", "Camera 2", "Camera 3", "Camera 4"]
+    entities = er.async_entries_for_config_entry(er.async_get(hass), entry.entry_id)
+    print(sorted(e.entity_id for e in entities))
+    print({s.entity_id: s.state for s in hass.states.async_all()})
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    await hass.async_block_till_done()
+    assert "logout" in emulator.command_names()
