@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from .base import DeviceType
+from .poly_videoos.device_type import DEVICE_TYPE as POLY_VIDEOOS
 
-_ALL: tuple[DeviceType, ...] = ()
+_ALL: tuple[DeviceType, ...] = (POLY_VIDEOOS,)
 
 DEVICE_TYPES: dict[str, DeviceType] = {device_type.key: device_type for device_type in _ALL}

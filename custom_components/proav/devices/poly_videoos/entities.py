@@ -1,0 +1,591 @@
+"""Entities of a Poly VideoOS codec.
+
+Descriptions for the generic platforms, plus the media player, snapshot camera, room calendar and
+call/content event entities, which are built here.
+"""
+
+# Home Assistant side of the device type: it builds on the integration's shared modules.
+# ruff: noqa: TID252
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from homeassistant.components.binary_sensor import BinarySensorDeviceClass
+from homeassistant.components.button import ButtonDeviceClass
+from homeassistant.components.calendar import (
+    CalendarEntity,
+    CalendarEntityDescription,
+    CalendarEvent,
+)
+from homeassistant.components.camera import Camera, CameraEntityDescription
+from homeassistant.components.event import EventEntity, EventEntityDescription
+from homeassistant.components.media_player import MediaPlayerEntity, MediaPlayerEntityDescription
+from homeassistant.components.media_player.const import MediaPlayerEntityFeature, MediaPlayerState
+from homeassistant.components.sensor import SensorDeviceClass, SensorStateClass
+from homeassistant.const import PERCENTAGE, EntityCategory, Platform
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers.device_registry import DeviceInfo
+from homeassistant.helpers.entity import Entity
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.util import dt as dt_util
+
+from ...binary_sensor import ProAVBinarySensor, ProAVBinarySensorDescription
+from ...button import ProAVButton, ProAVButtonDescription
+from ...const import DOMAIN, LOGGER
+from ...entity import Item, ItemEntities, ProAVEntity, ProAVEntityDescription
+from ...select import ProAVSelect, ProAVSelectDescription
+from ...sensor import ProAVSensor, ProAVSensorDescription
+from ...switch import ProAVSwitch, ProAVSwitchDescription
+from ..base import ProAVConfigEntry, ProAVRuntime
+from ..errors import ProAVError
+from .client import PolyVideoOSClient
+from .coordinator import CallCoordinator, CallData, RoomCoordinator, SystemCoordinator
+from .models import Conference, Meeting, Snapshot
+
+CALL_STATES = ["idle", "ringing", "connecting", "connected", "disconnecting", "inactive", "other"]
+CALENDAR_STATES = [
+    "disabled",
+    "offline",
+    "online",
+    "connecting",
+    "err_authentication",
+    "err_unknown",
+    "unknown",
+]
+# Friendly names of the areas GET /rest/system/status reports (others show their raw name).
+STATUS_NAMES = {
+    "system.status.ipnetwork": "IP network",
+    "system.status.sipserver": "SIP server",
+    "system.status.gatekeeper": "H.323 gatekeeper",
+    "system.status.calendar": "Calendar service",
+    "system.status.microphones": "Microphones",
+    "system.status.remotecontrol": "Remote control",
+    "system.status.autoanswerp2p": "Auto answer",
+    "system.status.provisioning": "Provisioning",
+    "system.status.globaldirectory": "Global directory",
+    "system.status.mr.audio": "Room audio",
+    "system.status.mr.camera": "Room cameras",
+}
+
+
+@dataclass(frozen=True, kw_only=True)
+class PolyMediaPlayerDescription(
+    MediaPlayerEntityDescription, ProAVEntityDescription[CallCoordinator]
+):
+    """Description of the codec's media player."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class PolyCameraDescription(CameraEntityDescription, ProAVEntityDescription[CallCoordinator]):
+    """Description of the snapshot camera."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class PolyCalendarDescription(CalendarEntityDescription, ProAVEntityDescription[SystemCoordinator]):
+    """Description of the room calendar."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class PolyEventDescription(EventEntityDescription, ProAVEntityDescription[CallCoordinator]):
+    """Description of an event entity."""
+
+
+def _call_state(data: CallData) -> str:
+    """Return the call state: idle, or the active connection's state."""
+    conference = data.active
+    if conference is None or not conference.connections:
+        return "idle"
+    connection = next((c for c in conference.connections if c.connected), None)
+    connection = connection or conference.connections[0]
+    if connection.ringing_in:
+        return "ringing"
+    state = connection.state.lower()
+    return state if state in CALL_STATES else "other"
+
+
+def _call_attributes(data: CallData) -> dict[str, Any] | None:
+    """Return facts about the active call."""
+    conference = data.active
+    if conference is None or not conference.connections:
+        return None
+    connection = conference.connections[0]
+    return {
+        "conference_id": conference.id,
+        "far_end": conference.far_end,
+        "address": connection.address,
+        "device_state": connection.state,
+        "call_type": connection.call_type,
+        "rate": connection.rate,
+        "encrypted": connection.encrypted,
+        "incoming": connection.incoming,
+        "duration": conference.duration,
+    }
+
+
+CALL_SWITCHES: tuple[ProAVSwitchDescription[CallCoordinator], ...] = (
+    ProAVSwitchDescription(
+        key="microphone_mute",
+        translation_key="microphone_mute",
+        is_on_fn=lambda c, _: c.data.audio.muted,
+        set_fn=lambda c, _, on: c.async_set_muted(on),
+    ),
+    ProAVSwitchDescription(
+        key="video_mute",
+        translation_key="video_mute",
+        is_on_fn=lambda c, _: c.data.video_muted,
+        set_fn=lambda c, _, on: c.async_set_video_muted(on),
+    ),
+)
+ROOM_SWITCHES: tuple[ProAVSwitchDescription[RoomCoordinator], ...] = (
+    ProAVSwitchDescription(
+        key="device_mode",
+        translation_key="device_mode",
+        entity_category=EntityCategory.CONFIG,
+        is_on_fn=lambda c, _: c.data.device_mode,
+        set_fn=lambda c, _, on: c.async_set_mode("device_mode", on),
+    ),
+    ProAVSwitchDescription(
+        key="signage_mode",
+        translation_key="signage_mode",
+        entity_category=EntityCategory.CONFIG,
+        entity_registry_enabled_default=False,
+        is_on_fn=lambda c, _: c.data.signage_mode,
+        set_fn=lambda c, _, on: c.async_set_mode("signage_mode", on),
+    ),
+)
+CALL_BINARY_SENSORS: tuple[ProAVBinarySensorDescription[CallCoordinator], ...] = (
+    ProAVBinarySensorDescription(
+        key="in_call",
+        translation_key="in_call",
+        device_class=BinarySensorDeviceClass.RUNNING,
+        is_on_fn=lambda c, _: c.data.in_call,
+    ),
+    ProAVBinarySensorDescription(
+        key="incoming_call",
+        translation_key="incoming_call",
+        is_on_fn=lambda c, _: c.data.ringing,
+    ),
+    ProAVBinarySensorDescription(
+        key="content_sharing",
+        translation_key="content_sharing",
+        is_on_fn=lambda c, _: c.data.sharing,
+    ),
+    ProAVBinarySensorDescription(
+        key="mute_locked",
+        translation_key="mute_locked",
+        entity_category=EntityCategory.DIAGNOSTIC,
+        is_on_fn=lambda c, _: c.data.audio.mute_locked,
+    ),
+)
+CALL_SENSORS: tuple[ProAVSensorDescription[CallCoordinator], ...] = (
+    ProAVSensorDescription(
+        key="call_state",
+        translation_key="call_state",
+        device_class=SensorDeviceClass.ENUM,
+        options=CALL_STATES,
+        value_fn=lambda c, _: _call_state(c.data),
+        attributes_fn=lambda c, _: _call_attributes(c.data),
+    ),
+    ProAVSensorDescription(
+        key="call_quality",
+        translation_key="call_quality",
+        native_unit_of_measurement=PERCENTAGE,
+        state_class=SensorStateClass.MEASUREMENT,
+        value_fn=lambda c, _: c.data.quality,
+    ),
+    ProAVSensorDescription(
+        key="content_status",
+        translation_key="content_status",
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=lambda c, _: c.data.content.lower(),
+    ),
+    ProAVSensorDescription(
+        key="microphones",
+        translation_key="microphones",
+        entity_category=EntityCategory.DIAGNOSTIC,
+        state_class=SensorStateClass.MEASUREMENT,
+        value_fn=lambda c, _: c.data.audio.mics_connected,
+    ),
+)
+ROOM_SENSORS: tuple[ProAVSensorDescription[RoomCoordinator], ...] = (
+    ProAVSensorDescription(
+        key="selected_camera",
+        translation_key="selected_camera",
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=lambda c, _: next((cam.name for cam in c.data.cameras if cam.selected), None),
+    ),
+)
+SYSTEM_SENSORS: tuple[ProAVSensorDescription[SystemCoordinator], ...] = (
+    ProAVSensorDescription(
+        key="next_meeting",
+        translation_key="next_meeting",
+        device_class=SensorDeviceClass.TIMESTAMP,
+        value_fn=lambda c, _: (m.start if (m := c.data.next_meeting(dt_util.utcnow())) else None),
+        attributes_fn=lambda c, _: _meeting_attributes(c.data.next_meeting(dt_util.utcnow())),
+    ),
+    ProAVSensorDescription(
+        key="calendar_status",
+        translation_key="calendar_status",
+        device_class=SensorDeviceClass.ENUM,
+        options=CALENDAR_STATES,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=lambda c, _: (
+            s if (s := c.data.calendar_status.lower()) in CALENDAR_STATES else "unknown"
+        ),
+    ),
+    ProAVSensorDescription(
+        key="sip_registration",
+        translation_key="sip_registration",
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=lambda c, _: c.data.sip.state.lower() if c.data.sip else None,
+    ),
+)
+STATUS_ITEM_SENSOR = ProAVSensorDescription[SystemCoordinator](
+    key="status",
+    translation_key="system_status",
+    entity_category=EntityCategory.DIAGNOSTIC,
+    entity_registry_enabled_default=False,
+    value_fn=lambda c, key: next((i.state for i in c.data.status if i.name == key), None),
+    available_fn=lambda c, key: any(item.name == key for item in c.data.status),
+)
+PRESET_SELECT = ProAVSelectDescription[RoomCoordinator](
+    key="camera_preset",
+    translation_key="camera_preset",
+    options_fn=lambda c, _: [str(index) for index in c.data.stored_presets],
+    current_fn=lambda c, _: (
+        str(c.data.recalled_preset) if c.data.recalled_preset in c.data.stored_presets else None
+    ),
+    select_fn=lambda c, _, option: c.async_recall_preset(int(option)),
+)
+CALL_BUTTONS: tuple[ProAVButtonDescription[CallCoordinator], ...] = (
+    ProAVButtonDescription(
+        key="hang_up",
+        translation_key="hang_up",
+        available_fn=lambda c, _: bool(c.data.conferences),
+        press_fn=lambda c, _: c.async_hang_up(),
+    ),
+    ProAVButtonDescription(
+        key="restart",
+        translation_key="restart",
+        device_class=ButtonDeviceClass.RESTART,
+        entity_category=EntityCategory.CONFIG,
+        press_fn=lambda c, _: c.client.reboot(),
+    ),
+)
+
+
+def _meeting_attributes(meeting: Meeting | None) -> dict[str, Any] | None:
+    """Return facts about a meeting."""
+    if meeting is None:
+        return None
+    return {
+        "subject": meeting.subject,
+        "organizer": meeting.organizer,
+        "location": meeting.location,
+        "end": meeting.end.isoformat(),
+        "can_dial": meeting.can_dial,
+    }
+
+
+class PolyMediaPlayer(ProAVEntity[CallCoordinator], MediaPlayerEntity):
+    """The codec: speaker volume, and the call as what is "playing"."""
+
+    entity_description: PolyMediaPlayerDescription
+
+    _attr_supported_features = (
+        MediaPlayerEntityFeature.VOLUME_SET | MediaPlayerEntityFeature.VOLUME_STEP
+    )
+    _attr_volume_step = 0.05
+
+    @property
+    def _conference(self) -> Conference | None:
+        """Return the connected conference, if any."""
+        conference = self.coordinator.data.active
+        return conference if conference is not None and conference.connected else None
+
+    @property
+    def state(self) -> MediaPlayerState:
+        """Return playing in a call, on while one rings or connects, idle otherwise."""
+        if self._conference is not None:
+            return MediaPlayerState.PLAYING
+        return MediaPlayerState.ON if self.coordinator.data.conferences else MediaPlayerState.IDLE
+
+    @property
+    def volume_level(self) -> float:
+        """Return the speaker volume, 0..1."""
+        return self.coordinator.data.audio.volume / 100
+
+    @property
+    def media_title(self) -> str | None:
+        """Return who the call is with."""
+        return self._conference.far_end if self._conference else None
+
+    @property
+    def media_position(self) -> int | None:
+        """Return how long the call has been running, in seconds."""
+        return self._conference.duration if self._conference else None
+
+    @property
+    def media_position_updated_at(self) -> datetime | None:
+        """Return when the call duration was read."""
+        return self.coordinator.data.read_at if self._conference else None
+
+    async def async_set_volume_level(self, volume: float) -> None:
+        """Set the speaker volume."""
+        await self.async_command(self.coordinator.async_set_volume(round(volume * 100)))
+
+
+class PolySnapshotCamera(ProAVEntity[CallCoordinator], Camera):
+    """The near camera's stored JPEG snapshot."""
+
+    entity_description: PolyCameraDescription
+
+    def __init__(
+        self, coordinator: CallCoordinator, description: PolyCameraDescription, device: DeviceInfo
+    ) -> None:
+        """Set up both parents (Camera keeps its own access tokens)."""
+        super().__init__(coordinator, description, device)
+        Camera.__init__(self)
+
+    async def async_camera_image(
+        self, width: int | None = None, height: int | None = None
+    ) -> bytes | None:
+        """Return the snapshot, or None while the codec has none or does not answer."""
+        try:
+            return await self.coordinator.client.snapshot(Snapshot.NEAR)
+        except ProAVError as err:
+            LOGGER.debug("No snapshot from %s: %s", self.coordinator.name, err)
+            return None
+
+
+class PolyCalendar(ProAVEntity[SystemCoordinator], CalendarEntity):
+    """The room calendar."""
+
+    entity_description: PolyCalendarDescription
+
+    @property
+    def event(self) -> CalendarEvent | None:
+        """Return the meeting running now or the next one."""
+        meeting = self.coordinator.data.next_meeting(dt_util.utcnow())
+        return _calendar_event(meeting) if meeting else None
+
+    async def async_get_events(
+        self, hass: HomeAssistant, start_date: datetime, end_date: datetime
+    ) -> list[CalendarEvent]:
+        """Read the meetings of a time window from the codec."""
+        try:
+            meetings = await self.coordinator.client.meetings(
+                start=int(start_date.timestamp()), end=int(end_date.timestamp())
+            )
+        except ProAVError as err:
+            raise HomeAssistantError(
+                translation_domain=DOMAIN, translation_key="cannot_connect"
+            ) from err
+        return [_calendar_event(meeting) for meeting in meetings if not meeting.canceled]
+
+
+def _calendar_event(meeting: Meeting) -> CalendarEvent:
+    """Turn a meeting into a calendar event (never zero length)."""
+    return CalendarEvent(
+        start=meeting.start,
+        end=max(meeting.end, meeting.start + timedelta(minutes=1)),
+        summary=meeting.subject or meeting.organizer or meeting.id,
+        location=meeting.location or None,
+        uid=meeting.id or None,
+    )
+
+
+class PolyEventEntity(ProAVEntity[CallCoordinator], EventEntity):
+    """Fire events on changes between two reads of the call state (the API has no push)."""
+
+    entity_description: PolyEventDescription
+
+    def __init__(
+        self, coordinator: CallCoordinator, description: PolyEventDescription, device: DeviceInfo
+    ) -> None:
+        """Remember the state at start (no event for what was already going on)."""
+        super().__init__(coordinator, description, device)
+        self._seen = self._snapshot(coordinator.data)
+
+    def _snapshot(self, data: CallData) -> Any:
+        """Return what the events are computed from (override)."""
+        raise NotImplementedError
+
+    def _events(self, old: Any, new: Any) -> Iterable[tuple[str, dict[str, Any]]]:
+        """Return the events between two snapshots (override)."""
+        raise NotImplementedError
+
+    @callback
+    def _handle_coordinator_update(self) -> None:
+        """Fire what changed, then write the state."""
+        new = self._snapshot(self.coordinator.data)
+        for event_type, attributes in self._events(self._seen, new):
+            self._trigger_event(event_type, attributes)
+            self.async_write_ha_state()
+        self._seen = new
+        super()._handle_coordinator_update()
+
+
+class PolyCallEvents(PolyEventEntity):
+    """Call started, call ended, incoming call."""
+
+    def _snapshot(self, data: CallData) -> tuple[dict[str, str | None], dict[str, str | None]]:
+        """Return the connected and the ringing conferences (id -> far end)."""
+        connected = {c.id: c.far_end for c in data.conferences if c.connected}
+        ringing = {
+            c.id: c.far_end
+            for c in data.conferences
+            if any(connection.ringing_in for connection in c.connections)
+        }
+        return connected, ringing
+
+    def _events(
+        self,
+        old: tuple[dict[str, str | None], dict[str, str | None]],
+        new: tuple[dict[str, str | None], dict[str, str | None]],
+    ) -> Iterable[tuple[str, dict[str, Any]]]:
+        """Compare the conferences of two reads."""
+        for conf_id, far_end in new[1].items():
+            if conf_id not in old[1]:
+                yield "incoming_call", {"conference_id": conf_id, "far_end": far_end}
+        for conf_id, far_end in new[0].items():
+            if conf_id not in old[0]:
+                yield "call_started", {"conference_id": conf_id, "far_end": far_end}
+        for conf_id, far_end in old[0].items():
+            if conf_id not in new[0]:
+                yield "call_ended", {"conference_id": conf_id, "far_end": far_end}
+
+
+class PolyContentEvents(PolyEventEntity):
+    """Content sharing started or stopped."""
+
+    def _snapshot(self, data: CallData) -> bool:
+        """Return whether content is shared."""
+        return data.sharing
+
+    def _events(self, old: bool, new: bool) -> Iterable[tuple[str, dict[str, Any]]]:
+        """Compare the sharing state of two reads."""
+        if new != old:
+            yield ("content_started" if new else "content_stopped"), {}
+
+
+MAIN = PolyMediaPlayerDescription(key="codec", name=None)
+SNAPSHOT = PolyCameraDescription(key="snapshot", translation_key="snapshot")
+CALENDAR = PolyCalendarDescription(key="calendar", translation_key="calendar")
+CALL_EVENTS = PolyEventDescription(
+    key="call", translation_key="call", event_types=["call_started", "call_ended", "incoming_call"]
+)
+CONTENT_EVENTS = PolyEventDescription(
+    key="content", translation_key="content", event_types=["content_started", "content_stopped"]
+)
+
+
+class PolyEntities:
+    """Build a codec's entities, platform by platform."""
+
+    def __init__(
+        self,
+        calls: CallCoordinator,
+        room: RoomCoordinator,
+        system: SystemCoordinator,
+        device: DeviceInfo,
+    ) -> None:
+        """Keep the coordinators and the device."""
+        self.calls, self.room, self.system, self.device = calls, room, system, device
+
+    def add(self, platform: Platform, async_add_entities: AddConfigEntryEntitiesCallback) -> None:
+        """Add the entities of one platform."""
+        if platform == Platform.SENSOR:
+            ItemEntities(
+                self.system,
+                lambda: {i.name: STATUS_NAMES.get(i.name, i.name) for i in self.system.data.status},
+                self._status_sensor,
+                async_add_entities,
+            )
+        builders: dict[Platform, Callable[[], list[Entity]]] = {
+            Platform.MEDIA_PLAYER: lambda: [PolyMediaPlayer(self.calls, MAIN, self.device)],
+            Platform.SWITCH: self._switches,
+            Platform.BINARY_SENSOR: lambda: [
+                ProAVBinarySensor(self.calls, d, self.device) for d in CALL_BINARY_SENSORS
+            ],
+            Platform.SENSOR: self._sensors,
+            Platform.SELECT: lambda: [ProAVSelect(self.room, PRESET_SELECT, self.device)],
+            Platform.BUTTON: lambda: [
+                ProAVButton(self.calls, d, self.device) for d in CALL_BUTTONS
+            ],
+            Platform.CAMERA: lambda: [PolySnapshotCamera(self.calls, SNAPSHOT, self.device)],
+            Platform.CALENDAR: lambda: [PolyCalendar(self.system, CALENDAR, self.device)],
+            Platform.EVENT: lambda: [
+                PolyCallEvents(self.calls, CALL_EVENTS, self.device),
+                PolyContentEvents(self.calls, CONTENT_EVENTS, self.device),
+            ],
+        }
+        async_add_entities(builders[platform]())
+
+    def _switches(self) -> list[Entity]:
+        """Return the switches."""
+        return [
+            *(ProAVSwitch(self.calls, d, self.device) for d in CALL_SWITCHES),
+            *(ProAVSwitch(self.room, d, self.device) for d in ROOM_SWITCHES),
+        ]
+
+    def _sensors(self) -> list[Entity]:
+        """Return the device-level sensors."""
+        return [
+            *(ProAVSensor(self.calls, d, self.device) for d in CALL_SENSORS),
+            *(ProAVSensor(self.room, d, self.device) for d in ROOM_SENSORS),
+            *(ProAVSensor(self.system, d, self.device) for d in SYSTEM_SENSORS),
+        ]
+
+    def _status_sensor(self, item: Item) -> list[Entity]:
+        """Return the sensor of one system status area."""
+        return [ProAVSensor(self.system, STATUS_ITEM_SENSOR, self.device, item)]
+
+
+PLATFORMS = frozenset(
+    {
+        Platform.MEDIA_PLAYER,
+        Platform.SWITCH,
+        Platform.BINARY_SENSOR,
+        Platform.SENSOR,
+        Platform.SELECT,
+        Platform.BUTTON,
+        Platform.CAMERA,
+        Platform.CALENDAR,
+        Platform.EVENT,
+    }
+)
+
+
+class PolyRuntime(ProAVRuntime):
+    """A codec's client, its three polling tiers and its entities."""
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry: ProAVConfigEntry,
+        client: PolyVideoOSClient,
+        coordinators: tuple[CallCoordinator, RoomCoordinator, SystemCoordinator],
+        device_info: DeviceInfo,
+    ) -> None:
+        """Keep the client and the coordinators."""
+        super().__init__(hass, entry, device_info, list(coordinators))
+        self.client = client
+        self.calls, self.room, self.system = coordinators
+        self._entities = PolyEntities(*coordinators, device_info)
+
+    @callback
+    def async_add_entities(
+        self, platform: Platform, async_add_entities: AddConfigEntryEntitiesCallback
+    ) -> None:
+        """Add this codec's entities of one platform."""
+        self._entities.add(platform, async_add_entities)
+
+    async def async_shutdown(self) -> None:
+        """Log out, so the codec does not keep a session for us."""
+        await self.client.logout()

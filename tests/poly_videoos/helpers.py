@@ -1,0 +1,42 @@
+"""Helpers for the Poly VideoOS Home Assistant tests."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.core import HomeAssistant
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
+
+from custom_components.proav.devices.poly_videoos.device_type import (
+    CALLS_INTERVAL,
+    ROOM_INTERVAL,
+    SYSTEM_INTERVAL,
+)
+
+CALLS = timedelta(seconds=CALLS_INTERVAL.default)
+ROOM = timedelta(seconds=ROOM_INTERVAL.default)
+SYSTEM = timedelta(seconds=SYSTEM_INTERVAL.default)
+
+
+async def setup(hass: HomeAssistant, entry: MockConfigEntry) -> None:
+    """Add the entry and set it up."""
+    entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+
+
+async def tick(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, step: timedelta = CALLS
+) -> None:
+    """Let time pass so the coordinators poll again."""
+    freezer.tick(step)
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+
+
+def state(hass: HomeAssistant, entity_id: str) -> str:
+    """Return an entity's state (failing clearly when it does not exist)."""
+    current = hass.states.get(entity_id)
+    assert current is not None, f"{entity_id} does not exist"
+    return current.state
