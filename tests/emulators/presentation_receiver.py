@@ -146,7 +146,7 @@ class PresentationReceiverEmulator(Emulator):
         self.name = "Room-101"
         self.firmware = firmware
         self.ota_version: str | None = None
-        self.boot = time.time()
+        self.boot = time.time() - 3600  # up for an hour
         self.senders = 0
         self.sharing = False
         self.sleeping = False

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from .base import DeviceType
 from .poly_videoos.device_type import DEVICE_TYPE as POLY_VIDEOOS
+from .presentation_receiver.device_type import DEVICE_TYPE as PRESENTATION_RECEIVER
 
-_ALL: tuple[DeviceType, ...] = (POLY_VIDEOOS,)
+_ALL: tuple[DeviceType, ...] = (
+    POLY_VIDEOOS,
+    PRESENTATION_RECEIVER,
+)
 
 DEVICE_TYPES: dict[str, DeviceType] = {device_type.key: device_type for device_type in _ALL}
