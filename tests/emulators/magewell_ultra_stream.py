@@ -26,7 +26,7 @@ import uuid
 
 from aiohttp import web
 
-from .base import HOST, Emulator
+from .base import HOST, Command, Emulator
 
 SERIAL = "C301181214002"
 USER = "Admin"
@@ -564,7 +564,7 @@ class UltraStreamEmulator(Emulator):
         return 0
 
     def m_enable_server(self, params: dict[str, str]) -> int:
-        self.log("enable-server", **params)
+        self.commands.append(Command("enable-server", dict(params)))
         servers = {str(server["id"]): server for server in self.settings["stream-server"]}
         server = servers.get(params.get("id", ""))
         if server is None:
@@ -576,7 +576,7 @@ class UltraStreamEmulator(Emulator):
         return 0
 
     def m_set_name(self, params: dict[str, str]) -> int:
-        self.log("set-name", **params)
+        self.commands.append(Command("set-name", dict(params)))
         name = params.get("name", "")
         if not 1 <= len(name) <= 32 or name != name.strip():
             return -28
@@ -584,7 +584,7 @@ class UltraStreamEmulator(Emulator):
         return 0
 
     def m_set_sync_offset(self, params: dict[str, str]) -> int:
-        self.log("set-sync-offset", **params)
+        self.commands.append(Command("set-sync-offset", dict(params)))
         try:
             value = int(params.get("audio-sync-offset", ""))
         except ValueError:
@@ -595,7 +595,7 @@ class UltraStreamEmulator(Emulator):
         return 0
 
     def m_set_audio(self, params: dict[str, str]) -> int:
-        self.log("set-audio", **params)
+        self.commands.append(Command("set-audio", dict(params)))
         allowed = {str(option["value"]) for option in self.info["codec-cap"]["audio-kbps"]}
         if params.get("kbps") not in allowed:
             return -10
@@ -603,7 +603,7 @@ class UltraStreamEmulator(Emulator):
         return 0
 
     def m_set_video(self, params: dict[str, str]) -> int:
-        self.log("set-video", **params)
+        self.commands.append(Command("set-video", dict(params)))
         if params.get("stream") != "0":
             return -10
         stream = self.settings["main-stream"]
@@ -613,7 +613,7 @@ class UltraStreamEmulator(Emulator):
         return 0
 
     def m_set_rec_control(self, params: dict[str, str]) -> int:
-        self.log("set-rec-control", **params)
+        self.commands.append(Command("set-rec-control", dict(params)))
         control = self.settings["rec-control"]
         for key in ("usb-option", "sd-option", "mime-type", "time-unit"):
             if key in params:
@@ -644,7 +644,7 @@ class UltraStreamEmulator(Emulator):
         return 0
 
     def m_update(self, params: dict[str, str]) -> int:
-        self.log("update", **params)
+        self.commands.append(Command("update", dict(params)))
         if not self.firmware_offer:
             return -14
         self.busy_until[F_UPGRADE] = self.now() + 5
@@ -657,7 +657,7 @@ class UltraStreamEmulator(Emulator):
             key = FLAG_METHODS[method]
 
             def setter(params: dict[str, str]) -> int:
-                self.log(method, **params)
+                self.commands.append(Command(method, dict(params)))
                 if params.get(key) not in ("0", "1"):
                     return -10
                 self.settings[key] = int(params[key])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncGenerator
 
+from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_PORT, CONF_USERNAME
 from homeassistant.core import HomeAssistant
 import pytest
@@ -44,8 +45,10 @@ def entry(hass: HomeAssistant, box: UltraStreamEmulator) -> MockConfigEntry:
 
 
 @pytest.fixture
-async def loaded(hass: HomeAssistant, entry: MockConfigEntry) -> AsyncGenerator[MockConfigEntry]:
-    """Set the entry up; unload it at the end."""
+async def loaded(
+    hass: HomeAssistant, entry: MockConfigEntry, freezer: FrozenDateTimeFactory
+) -> AsyncGenerator[MockConfigEntry]:
+    """Set the entry up (with time frozen, so tests move it); unload it at the end."""
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
     yield entry

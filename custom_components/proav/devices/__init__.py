@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from .base import DeviceType
+from .magewell_ultra_stream.device_type import DEVICE_TYPE as MAGEWELL_ULTRA_STREAM
 from .poly_videoos.device_type import DEVICE_TYPE as POLY_VIDEOOS
 from .presentation_receiver.device_type import DEVICE_TYPE as PRESENTATION_RECEIVER
 
 _ALL: tuple[DeviceType, ...] = (
+    MAGEWELL_ULTRA_STREAM,
     POLY_VIDEOOS,
     PRESENTATION_RECEIVER,
 )

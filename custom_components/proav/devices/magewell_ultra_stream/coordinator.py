@@ -1,0 +1,241 @@
+"""Coordinators of an Ultra Stream: status (with the ping probe), settings and info.
+
+The box has no push over HTTP. A cheap unauthenticated ``ping`` every second returns the status
+mask; ``get-status`` is read only when the mask changes (recording started on the box, a disk
+pulled, a format finished...), plus a slow safety read, a moderate one while recording or
+streaming (duration and bitrate grow) and a fast one while something ends by itself. Settings and
+info change rarely and are read on slow cadences and after each change made from Home Assistant.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable
+from datetime import datetime, timedelta
+import logging
+import time
+from typing import Any, override
+
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.exceptions import ConfigEntryAuthFailed
+from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers.event import async_track_time_interval
+from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
+
+from custom_components.proav.const import DOMAIN
+from custom_components.proav.devices.base import ProAVConfigEntry, ScanInterval
+from custom_components.proav.devices.errors import CannotConnect, InvalidAuth, ProAVError
+
+from .client import UltraStreamClient
+from .models import DeviceStatus, Info, LiveState, Settings, Status
+
+_LOGGER = logging.getLogger(__name__)
+
+PROBE = ScanInterval(key="probe_interval", default=1, minimum=1, maximum=60)
+STATUS = ScanInterval(key="status_interval", default=60, minimum=5)
+ACTIVE = ScanInterval(key="active_interval", default=5, minimum=1, maximum=60)
+SETTINGS = ScanInterval(key="settings_interval", default=300, minimum=30)
+SCAN_INTERVALS = (PROBE, STATUS, ACTIVE, SETTINGS)
+INFO_INTERVAL = timedelta(hours=1)
+FAST_INTERVAL = timedelta(seconds=1)
+# After a command, read fast for a while: start-rec/start-live are answered before they run.
+AFTER_COMMAND_SECONDS = 5.0
+
+
+class UltraStreamCoordinator[T](DataUpdateCoordinator[T]):
+    """A coordinator of one Ultra Stream resource: maps client errors the same way."""
+
+    config_entry: ProAVConfigEntry
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry: ProAVConfigEntry,
+        client: UltraStreamClient,
+        resource: str,
+        interval: timedelta,
+    ) -> None:
+        """Name the coordinator after the box and the resource it reads."""
+        super().__init__(
+            hass,
+            _LOGGER,
+            config_entry=entry,
+            name=f"{entry.title} {resource}",
+            update_interval=interval,
+            always_update=False,
+        )
+        self.client = client
+
+    @override
+    async def _async_update_data(self) -> T:
+        """Read the resource; expired credentials start reauth, failures mark unavailable."""
+        try:
+            return await self._async_fetch()
+        except InvalidAuth as err:
+            raise ConfigEntryAuthFailed(
+                translation_domain=DOMAIN, translation_key="invalid_auth"
+            ) from err
+        except CannotConnect as err:
+            raise UpdateFailed(translation_domain=DOMAIN, translation_key="cannot_connect") from err
+        except ProAVError as err:
+            raise UpdateFailed(
+                translation_domain=DOMAIN,
+                translation_key="update_failed",
+                translation_placeholders={"message": str(err)},
+            ) from err
+
+    async def _async_fetch(self) -> T:
+        """Read the resource (override)."""
+        raise NotImplementedError
+
+    async def async_command(self, command: Awaitable[Any]) -> None:
+        """Run a command, then read the resource again so its result shows at once."""
+        await command
+        await self.async_refresh()
+
+
+class InfoCoordinator(UltraStreamCoordinator[Info]):
+    """Identity and firmware (get-info): hourly and after a reboot."""
+
+    def __init__(self, hass: HomeAssistant, entry: ProAVConfigEntry, client: UltraStreamClient):
+        """Read hourly."""
+        super().__init__(hass, entry, client, "info", INFO_INTERVAL)
+
+    @override
+    async def _async_fetch(self) -> Info:
+        """Read get-info."""
+        return await self.client.get_info()
+
+    @callback
+    def async_track_firmware(self) -> CALLBACK_TYPE:
+        """Keep the device registry's firmware version in step with the box."""
+
+        @callback
+        def _update_device() -> None:
+            if not self.last_update_success:
+                return
+            registry = dr.async_get(self.hass)
+            device = registry.async_get_device(identifiers={(DOMAIN, self.data.serial)})
+            if device is not None and device.sw_version != self.data.firmware:
+                registry.async_update_device(device.id, sw_version=self.data.firmware)
+
+        return self.async_add_listener(_update_device)
+
+
+class SettingsCoordinator(UltraStreamCoordinator[Settings]):
+    """The configuration (get-settings): slow, and after every change."""
+
+    def __init__(self, hass: HomeAssistant, entry: ProAVConfigEntry, client: UltraStreamClient):
+        """Read at the interval the options chose."""
+        super().__init__(hass, entry, client, "settings", SETTINGS.of(entry))
+
+    @override
+    async def _async_fetch(self) -> Settings:
+        """Read get-settings."""
+        return await self.client.get_settings()
+
+    def enabled_ids(self) -> list[str]:
+        """Return the ids of the servers live streaming goes to, in slot order."""
+        if self.data is None:
+            return []
+        return [str(server.id) for server in self.data.enabled_servers]
+
+
+class StatusCoordinator(UltraStreamCoordinator[Status]):
+    """The working state (get-status), read when the ping probe sees the status mask change."""
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry: ProAVConfigEntry,
+        client: UltraStreamClient,
+        settings: SettingsCoordinator,
+        info: InfoCoordinator,
+    ) -> None:
+        """Read slowly as a safety net; the probe triggers the reads that matter."""
+        super().__init__(hass, entry, client, "status", STATUS.of(entry))
+        self.settings = settings
+        self.info = info
+        self._intervals = {key.key: key.of(entry) for key in SCAN_INTERVALS}
+        self._fast_until = 0.0
+        self._probing = False
+
+    @override
+    async def _async_fetch(self) -> Status:
+        """Read get-status; choose the next safety read's interval; notice reboots."""
+        status = await self.client.get_status()
+        if self._maybe_rebooted(status):
+            # Identity and firmware may have changed: read them again.
+            self.config_entry.async_create_background_task(
+                self.hass, self.info.async_refresh(), f"{self.name} re-read info"
+            )
+        self.update_interval = self._interval_for(status)
+        return status
+
+    def _maybe_rebooted(self, status: Status) -> bool:
+        """Return whether the box restarted, finished an update or came back since last read."""
+        if self.data is None:
+            return False
+        return (
+            not self.last_update_success
+            or status.uptime < self.data.uptime
+            or (
+                DeviceStatus.UPGRADE in self.data.cur_status
+                and DeviceStatus.UPGRADE not in status.cur_status
+            )
+        )
+
+    def _interval_for(self, status: Status) -> timedelta:
+        """Fast while something ends by itself, moderate while running, slow at rest."""
+        if status.transitional or time.monotonic() < self._fast_until:
+            return FAST_INTERVAL
+        if status.recording or status.streaming:
+            return self._intervals[ACTIVE.key]
+        return self._intervals[STATUS.key]
+
+    @callback
+    def async_start_probe(self) -> CALLBACK_TYPE:
+        """Ping the box at the probe interval; return the function that stops it."""
+        return async_track_time_interval(
+            self.hass,
+            self._async_probe,
+            self._intervals[PROBE.key],
+            name=f"{self.name} probe",
+            cancel_on_shutdown=True,
+        )
+
+    async def _async_probe(self, _now: datetime) -> None:
+        """Ping; read get-status when the mask changed or the box came back."""
+        if self._probing:
+            return
+        self._probing = True
+        try:
+            try:
+                mask: int | None = await self.client.ping()
+            except ProAVError:
+                mask = None
+            await self.async_mask_seen(mask)
+        finally:
+            self._probing = False
+
+    async def async_mask_seen(self, mask: int | None) -> None:
+        """React to a status mask from the probe or a Bluetooth advertisement (None: no answer)."""
+        if mask is None:
+            if self.last_update_success:
+                await self.async_refresh()  # confirms the box is gone: entities go unavailable
+            return
+        if not self.last_update_success or self.data is None or mask != int(self.data.cur_status):
+            await self.async_refresh()
+
+    @override
+    async def async_command(self, command: Awaitable[Any]) -> None:
+        """Run a command; read fast for a few seconds so its (asynchronous) result shows."""
+        await command
+        self._fast_until = time.monotonic() + AFTER_COMMAND_SECONDS
+        await self.async_refresh()
+
+    def live_state(self, server_id: str) -> LiveState | None:
+        """Return the connection state of an enabled live server (slot 1 or 2)."""
+        enabled = self.settings.enabled_ids()
+        if server_id not in enabled or enabled.index(server_id) > 1:
+            return None
+        return self.data.live.slot(enabled.index(server_id))

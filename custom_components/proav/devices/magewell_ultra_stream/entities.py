@@ -1,0 +1,474 @@
+"""Entities of an Ultra Stream: descriptions for the generic platforms, plus the update entity."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+from homeassistant.components.binary_sensor import BinarySensorDeviceClass
+from homeassistant.components.button import ButtonDeviceClass
+from homeassistant.components.sensor import SensorDeviceClass, SensorStateClass
+from homeassistant.components.update import UpdateEntity, UpdateEntityFeature
+from homeassistant.const import (
+    PERCENTAGE,
+    EntityCategory,
+    UnitOfDataRate,
+    UnitOfInformation,
+    UnitOfTime,
+)
+from homeassistant.helpers.device_registry import DeviceInfo
+from homeassistant.helpers.update_coordinator import CoordinatorEntity
+
+from custom_components.proav.binary_sensor import ProAVBinarySensorDescription
+from custom_components.proav.button import ProAVButtonDescription
+from custom_components.proav.entity import async_run_command
+from custom_components.proav.number import ProAVNumberDescription
+from custom_components.proav.select import ProAVSelectDescription
+from custom_components.proav.sensor import ProAVSensorDescription
+from custom_components.proav.switch import ProAVSwitchDescription
+from custom_components.proav.text import ProAVTextDescription
+
+from .coordinator import InfoCoordinator, SettingsCoordinator, StatusCoordinator
+from .models import DeviceStatus, DiskStatus, LiveState, Option, RecControl, Result
+
+
+def _status_flag(flag: DeviceStatus) -> Callable[[StatusCoordinator, str], bool]:
+    """Return an is_on function for one status mask flag."""
+    return lambda coordinator, _: flag in coordinator.data.cur_status
+
+
+# -- status: the contract entities and what users of the box watch ---------------------------
+
+RECORDING = ProAVSwitchDescription[StatusCoordinator](
+    key="recording",
+    translation_key="recording",
+    is_on_fn=lambda coordinator, _: coordinator.data.recording,
+    set_fn=lambda coordinator, _, on: coordinator.async_command(
+        coordinator.client.set_recording(on)
+    ),
+)
+STREAMING = ProAVSwitchDescription[StatusCoordinator](
+    key="streaming",
+    translation_key="streaming",
+    is_on_fn=lambda coordinator, _: coordinator.data.streaming,
+    set_fn=lambda coordinator, _, on: coordinator.async_command(
+        coordinator.client.set_streaming(on)
+    ),
+)
+
+STATUS_BINARY_SENSORS = (
+    ProAVBinarySensorDescription[StatusCoordinator](
+        key="input_signal",
+        translation_key="input_signal",
+        is_on_fn=lambda coordinator, _: coordinator.data.signal.present,
+    ),
+    ProAVBinarySensorDescription[StatusCoordinator](
+        key="audio_signal",
+        translation_key="audio_signal",
+        is_on_fn=lambda coordinator, _: coordinator.data.signal.audio_present,
+    ),
+    ProAVBinarySensorDescription[StatusCoordinator](
+        key="usb_present",
+        translation_key="usb_present",
+        device_class=BinarySensorDeviceClass.PLUG,
+        is_on_fn=lambda coordinator, _: coordinator.data.usb.present,
+    ),
+    ProAVBinarySensorDescription[StatusCoordinator](
+        key="sd_present",
+        translation_key="sd_present",
+        device_class=BinarySensorDeviceClass.PLUG,
+        is_on_fn=lambda coordinator, _: coordinator.data.sd.present,
+    ),
+    ProAVBinarySensorDescription[StatusCoordinator](
+        key="usb_low_space",
+        translation_key="usb_low_space",
+        device_class=BinarySensorDeviceClass.PROBLEM,
+        is_on_fn=lambda coordinator, _: coordinator.data.usb.status
+        in (DiskStatus.FULL, DiskStatus.LOW_SPACE),
+    ),
+    ProAVBinarySensorDescription[StatusCoordinator](
+        key="sd_low_space",
+        translation_key="sd_low_space",
+        device_class=BinarySensorDeviceClass.PROBLEM,
+        is_on_fn=lambda coordinator, _: coordinator.data.sd.status
+        in (DiskStatus.FULL, DiskStatus.LOW_SPACE),
+    ),
+    ProAVBinarySensorDescription[StatusCoordinator](
+        key="storage_too_slow",
+        translation_key="storage_too_slow",
+        device_class=BinarySensorDeviceClass.PROBLEM,
+        is_on_fn=lambda coordinator, _: coordinator.data.rec.result == Result.LOW_SPEED,
+    ),
+    *(
+        ProAVBinarySensorDescription[StatusCoordinator](
+            key=key,
+            translation_key=key,
+            device_class=BinarySensorDeviceClass.RUNNING,
+            entity_category=EntityCategory.DIAGNOSTIC,
+            is_on_fn=_status_flag(flag),
+        )
+        for key, flag in (
+            ("formatting_usb", DeviceStatus.FORMAT_DISK),
+            ("formatting_sd", DeviceStatus.FORMAT_SD),
+            ("firmware_updating", DeviceStatus.UPGRADE),
+            ("rebooting", DeviceStatus.REBOOT),
+        )
+    ),
+)
+
+STATUS_SENSORS = (
+    ProAVSensorDescription[StatusCoordinator](
+        key="recording_duration",
+        translation_key="recording_duration",
+        device_class=SensorDeviceClass.DURATION,
+        state_class=SensorStateClass.MEASUREMENT,
+        native_unit_of_measurement=UnitOfTime.SECONDS,
+        value_fn=lambda coordinator, _: (
+            coordinator.data.rec.run_ms // 1000 if coordinator.data.recording else 0
+        ),
+    ),
+    ProAVSensorDescription[StatusCoordinator](
+        key="streaming_bitrate",
+        translation_key="streaming_bitrate",
+        device_class=SensorDeviceClass.DATA_RATE,
+        state_class=SensorStateClass.MEASUREMENT,
+        native_unit_of_measurement=UnitOfDataRate.BITS_PER_SECOND,
+        suggested_unit_of_measurement=UnitOfDataRate.MEGABITS_PER_SECOND,
+        value_fn=lambda coordinator, _: (
+            coordinator.data.live.cur_bps + coordinator.data.live.cur_bps2
+            if coordinator.data.streaming
+            else 0
+        ),
+    ),
+    ProAVSensorDescription[StatusCoordinator](
+        key="streaming_duration",
+        translation_key="streaming_duration",
+        device_class=SensorDeviceClass.DURATION,
+        state_class=SensorStateClass.MEASUREMENT,
+        native_unit_of_measurement=UnitOfTime.SECONDS,
+        value_fn=lambda coordinator, _: (
+            coordinator.data.live.run_ms // 1000 if coordinator.data.streaming else 0
+        ),
+    ),
+    ProAVSensorDescription[StatusCoordinator](
+        key="recording_bitrate",
+        translation_key="recording_bitrate",
+        device_class=SensorDeviceClass.DATA_RATE,
+        state_class=SensorStateClass.MEASUREMENT,
+        native_unit_of_measurement=UnitOfDataRate.BITS_PER_SECOND,
+        suggested_unit_of_measurement=UnitOfDataRate.MEGABITS_PER_SECOND,
+        value_fn=lambda coordinator, _: (
+            coordinator.data.rec.cur_bps if coordinator.data.recording else 0
+        ),
+    ),
+    ProAVSensorDescription[StatusCoordinator](
+        key="input_resolution",
+        translation_key="input_resolution",
+        value_fn=lambda coordinator, _: coordinator.data.signal.resolution,
+    ),
+    ProAVSensorDescription[StatusCoordinator](
+        key="input_frame_rate",
+        translation_key="input_frame_rate",
+        state_class=SensorStateClass.MEASUREMENT,
+        native_unit_of_measurement="fps",
+        value_fn=lambda coordinator, _: (
+            coordinator.data.signal.frame_rate if coordinator.data.signal.present else None
+        ),
+    ),
+    ProAVSensorDescription[StatusCoordinator](
+        key="usb_free",
+        translation_key="usb_free",
+        device_class=SensorDeviceClass.DATA_SIZE,
+        native_unit_of_measurement=UnitOfInformation.BYTES,
+        suggested_unit_of_measurement=UnitOfInformation.GIGABYTES,
+        value_fn=lambda coordinator, _: coordinator.data.usb.free,
+        available_fn=lambda coordinator, _: coordinator.data.usb.present,
+    ),
+    ProAVSensorDescription[StatusCoordinator](
+        key="sd_free",
+        translation_key="sd_free",
+        device_class=SensorDeviceClass.DATA_SIZE,
+        native_unit_of_measurement=UnitOfInformation.BYTES,
+        suggested_unit_of_measurement=UnitOfInformation.GIGABYTES,
+        value_fn=lambda coordinator, _: coordinator.data.sd.free,
+        available_fn=lambda coordinator, _: coordinator.data.sd.present,
+    ),
+    ProAVSensorDescription[StatusCoordinator](
+        key="cpu_usage",
+        translation_key="cpu_usage",
+        entity_category=EntityCategory.DIAGNOSTIC,
+        state_class=SensorStateClass.MEASUREMENT,
+        native_unit_of_measurement=PERCENTAGE,
+        value_fn=lambda coordinator, _: coordinator.data.cpu_usage,
+    ),
+    ProAVSensorDescription[StatusCoordinator](
+        key="status_flags",
+        translation_key="status_flags",
+        entity_category=EntityCategory.DIAGNOSTIC,
+        entity_registry_enabled_default=False,
+        value_fn=lambda coordinator, _: int(coordinator.data.cur_status),
+        attributes_fn=lambda coordinator, _: {"flags": coordinator.data.cur_status.flag_names},
+    ),
+)
+
+# One per enabled live server (the box streams to at most two at a time).
+LIVE_STATE = ProAVSensorDescription[StatusCoordinator](
+    key="live_status",
+    translation_key="live_status",
+    device_class=SensorDeviceClass.ENUM,
+    options=[state.value for state in LiveState],
+    value_fn=lambda coordinator, item: coordinator.live_state(item),
+    available_fn=lambda coordinator, item: coordinator.live_state(item) is not None,
+)
+
+BUTTONS = (
+    ProAVButtonDescription[StatusCoordinator](
+        key="restart",
+        translation_key="restart",
+        device_class=ButtonDeviceClass.RESTART,
+        entity_category=EntityCategory.CONFIG,
+        press_fn=lambda coordinator, _: coordinator.async_command(coordinator.client.reboot()),
+    ),
+    ProAVButtonDescription[StatusCoordinator](
+        key="check_firmware",
+        translation_key="check_firmware",
+        entity_category=EntityCategory.DIAGNOSTIC,
+        press_fn=lambda coordinator, _: coordinator.async_command(
+            coordinator.client.check_firmware()
+        ),
+    ),
+)
+
+# -- settings ----------------------------------------------------------------------------------
+
+
+def _flag_switch(key: str, setting: str) -> ProAVSwitchDescription[SettingsCoordinator]:
+    """Return a config switch for one boolean setting."""
+    return ProAVSwitchDescription[SettingsCoordinator](
+        key=key,
+        translation_key=key,
+        entity_category=EntityCategory.CONFIG,
+        is_on_fn=lambda coordinator, _: coordinator.data.flags.get(setting),
+        set_fn=lambda coordinator, _, on: coordinator.async_command(
+            coordinator.client.set_flag(setting, on)
+        ),
+        available_fn=lambda coordinator, _: setting in coordinator.data.flags,
+    )
+
+
+SETTING_SWITCHES = (
+    _flag_switch("auto_record", "is-auto-rec"),
+    _flag_switch("live_lock", "is-auto-live"),
+    _flag_switch("low_latency_live", "is-low-latency"),
+    _flag_switch("stop_on_signal_loss", "is-signal-lost"),
+    _flag_switch("upnp", "is-ssdp"),
+    _flag_switch("auto_firmware_check", "is-check-update"),
+)
+
+
+def _server(coordinator: SettingsCoordinator, item: str) -> bool | None:
+    """Return whether a configured live server is enabled (None if it is gone)."""
+    server = next((s for s in coordinator.data.servers if str(s.id) == item), None)
+    return None if server is None else server.enabled
+
+
+async def _enable_server(coordinator: SettingsCoordinator, item: str, on: bool) -> None:
+    """Enable or disable a live server, then read settings (the server list) again."""
+    await coordinator.async_command(coordinator.client.enable_server(int(item), on))
+
+
+# One per configured live server: enabled servers receive the stream.
+LIVE_SERVER = ProAVSwitchDescription[SettingsCoordinator](
+    key="live_server",
+    translation_key="live_server",
+    entity_category=EntityCategory.CONFIG,
+    is_on_fn=_server,
+    set_fn=_enable_server,
+    available_fn=lambda coordinator, item: _server(coordinator, item) is not None,
+)
+
+DEVICE_NAME = ProAVTextDescription[SettingsCoordinator](
+    key="device_name",
+    translation_key="device_name",
+    entity_category=EntityCategory.CONFIG,
+    native_min=1,
+    native_max=32,
+    # The device's charset: letters, digits, space and ._-+'[](); no space at either end.
+    pattern=r"^(?! )[A-Za-z0-9 ._\-+'\[\]()]{1,32}(?<! )$",
+    value_fn=lambda coordinator, _: coordinator.data.name,
+    set_fn=lambda coordinator, _, name: coordinator.async_command(
+        coordinator.client.set_name(name)
+    ),
+)
+
+AUDIO_SYNC_OFFSET = ProAVNumberDescription[SettingsCoordinator](
+    key="audio_sync_offset",
+    translation_key="audio_sync_offset",
+    entity_category=EntityCategory.CONFIG,
+    native_min_value=-200,
+    native_max_value=200,
+    native_step=1,
+    native_unit_of_measurement=UnitOfTime.MILLISECONDS,
+    value_fn=lambda coordinator, _: coordinator.data.audio_sync_offset,
+    set_fn=lambda coordinator, _, value: coordinator.async_command(
+        coordinator.client.set_sync_offset(round(value))
+    ),
+)
+
+SD_MODES = {"off": 0, "normal": 1, "loop": 2}
+
+
+def _option_name(options: tuple[Option, ...], value: int) -> str | None:
+    """Return the name of the option with a value."""
+    return next((option.name for option in options if option.value == value), None)
+
+
+def _option_value(options: tuple[Option, ...], name: str) -> int:
+    """Return the value of the option with a name."""
+    return next(option.value for option in options if option.name == name)
+
+
+def _settings_select(
+    key: str,
+    options_fn: Callable[[Any], tuple[Option, ...]],
+    current: Callable[[SettingsCoordinator], int],
+    apply: Callable[[SettingsCoordinator, int], Any],
+) -> Callable[[InfoCoordinator], ProAVSelectDescription[SettingsCoordinator]]:
+    """Return a builder of a select whose options the box lists in get-info."""
+
+    def build(info: InfoCoordinator) -> ProAVSelectDescription[SettingsCoordinator]:
+        return ProAVSelectDescription[SettingsCoordinator](
+            key=key,
+            translation_key=key,
+            entity_category=EntityCategory.CONFIG,
+            options_fn=lambda _coordinator, _: [o.name for o in options_fn(info.data)],
+            current_fn=lambda coordinator, _: _option_name(
+                options_fn(info.data), current(coordinator)
+            ),
+            select_fn=lambda coordinator, _, name: coordinator.async_command(
+                apply(coordinator, _option_value(options_fn(info.data), name))
+            ),
+        )
+
+    return build
+
+
+def _set_video_kbps(coordinator: SettingsCoordinator, kbps: int) -> Any:
+    """Set the main stream's bitrate, sending its other parameters unchanged."""
+    values = {**coordinator.data.main_stream.raw, "kbps": kbps}
+    return coordinator.client.set_video(0, values)
+
+
+def _set_rec_control(coordinator: SettingsCoordinator, **changes: Any) -> Any:
+    """Change recording control fields, sending the others unchanged."""
+    control: RecControl = replace(coordinator.data.rec_control, **changes)
+    return coordinator.client.set_rec_control(control)
+
+
+SELECT_BUILDERS = (
+    _settings_select(
+        "video_bitrate",
+        lambda info: info.video_kbps,
+        lambda coordinator: coordinator.data.main_stream.kbps,
+        _set_video_kbps,
+    ),
+    _settings_select(
+        "audio_bitrate",
+        lambda info: info.audio_kbps,
+        lambda coordinator: coordinator.data.audio_kbps,
+        lambda coordinator, kbps: coordinator.client.set_audio_kbps(kbps),
+    ),
+    _settings_select(
+        "recording_split",
+        lambda info: info.time_unit,
+        lambda coordinator: coordinator.data.rec_control.time_unit,
+        lambda coordinator, minutes: _set_rec_control(coordinator, time_unit=minutes),
+    ),
+)
+
+SD_RECORDING = ProAVSelectDescription[SettingsCoordinator](
+    key="sd_recording",
+    translation_key="sd_recording",
+    entity_category=EntityCategory.CONFIG,
+    options=list(SD_MODES),
+    current_fn=lambda coordinator, _: next(
+        (k for k, v in SD_MODES.items() if v == coordinator.data.rec_control.sd_option), None
+    ),
+    select_fn=lambda coordinator, _, mode: coordinator.async_command(
+        _set_rec_control(coordinator, sd_option=SD_MODES[mode])
+    ),
+)
+USB_RECORDING = ProAVSwitchDescription[SettingsCoordinator](
+    key="usb_recording",
+    translation_key="usb_recording",
+    entity_category=EntityCategory.CONFIG,
+    is_on_fn=lambda coordinator, _: bool(coordinator.data.rec_control.usb_option),
+    set_fn=lambda coordinator, _, on: coordinator.async_command(
+        _set_rec_control(coordinator, usb_option=int(on))
+    ),
+)
+
+
+class UltraStreamFirmware(CoordinatorEntity[StatusCoordinator], UpdateEntity):
+    """The box's firmware: installed (get-info), newest found online (get-status), install."""
+
+    _attr_has_entity_name = True
+    _attr_translation_key = "firmware"
+    _attr_entity_category = EntityCategory.CONFIG
+    _attr_supported_features = (
+        UpdateEntityFeature.INSTALL
+        | UpdateEntityFeature.PROGRESS
+        | UpdateEntityFeature.RELEASE_NOTES
+    )
+
+    def __init__(self, coordinator: StatusCoordinator, device_info: DeviceInfo) -> None:
+        """Tie the entity to the box."""
+        super().__init__(coordinator)
+        self._attr_unique_id = f"{coordinator.config_entry.unique_id}_firmware"
+        self._attr_device_info = device_info
+
+    async def async_added_to_hass(self) -> None:
+        """Also follow get-info, where the installed version comes from."""
+        await super().async_added_to_hass()
+        self.async_on_remove(
+            self.coordinator.info.async_add_listener(self._handle_coordinator_update)
+        )
+
+    @property
+    def installed_version(self) -> str | None:
+        """Return the firmware the box runs."""
+        return self.coordinator.info.data.firmware or None
+
+    @property
+    def latest_version(self) -> str | None:
+        """Return the newest firmware the last online check found (or the installed one)."""
+        return self.coordinator.data.upgrade.version or self.installed_version
+
+    @property
+    def in_progress(self) -> bool:
+        """Return whether an update runs."""
+        return DeviceStatus.UPGRADE in self.coordinator.data.cur_status
+
+    @property
+    def update_percentage(self) -> int | None:
+        """Return the progress of the current update step (the box reports per step)."""
+        if not self.in_progress:
+            return None
+        return self.coordinator.data.upgrade_status.percent
+
+    @property
+    def release_summary(self) -> str | None:
+        """Return the start of the release notes."""
+        return self.coordinator.data.upgrade.notes[:255] or None
+
+    async def async_release_notes(self) -> str | None:
+        """Return the release notes."""
+        return self.coordinator.data.upgrade.notes or None
+
+    async def async_install(self, version: str | None, backup: bool, **kwargs: Any) -> None:
+        """Install the firmware the online check found."""
+        await async_run_command(
+            self.coordinator,
+            self.coordinator.async_command(self.coordinator.client.install_firmware()),
+        )

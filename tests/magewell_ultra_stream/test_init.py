@@ -1,0 +1,383 @@
+"""The integration running against the emulator: setup, entities, probe, failures."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
+from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import device_registry as dr, entity_registry as er
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
+
+from custom_components.proav.const import DOMAIN
+from tests.emulators.magewell_ultra_stream import SERIAL, UltraStreamEmulator
+
+PROBE = timedelta(seconds=1)
+
+
+async def _tick(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, step: timedelta = PROBE
+) -> None:
+    """Let one probe interval pass."""
+    freezer.tick(step)
+    async_fire_time_changed(hass)
+    # Coordinator refreshes run as background tasks.
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+
+def _state(hass: HomeAssistant, entity_id: str) -> str:
+    state = hass.states.get(entity_id)
+    assert state is not None, entity_id
+    return state.state
+
+
+@pytest.mark.usefixtures("loaded")
+async def test_device_and_contract_entities(
+    hass: HomeAssistant, device_registry: dr.DeviceRegistry, entity_registry: er.EntityRegistry
+) -> None:
+    """The box appears as a device with the contract's entities."""
+    device = device_registry.async_get_device(identifiers={(DOMAIN, SERIAL)})
+    assert device is not None
+    assert (device.manufacturer, device.model, device.sw_version) == (
+        "MAGEWELL",
+        "Ultra Stream HDMI",
+        "1.2.122",
+    )
+    assert _state(hass, "switch.ultra_stream_recording") == STATE_OFF
+    assert _state(hass, "switch.ultra_stream_streaming") == STATE_OFF
+    assert _state(hass, "binary_sensor.ultra_stream_input_signal") == STATE_ON
+    assert _state(hass, "sensor.ultra_stream_recording_duration") == "0"
+    assert float(_state(hass, "sensor.ultra_stream_streaming_bitrate")) == 0
+    assert _state(hass, "sensor.ultra_stream_input_resolution") == "1920x1080p"
+    assert _state(hass, "sensor.ultra_stream_input_frame_rate") == "60.0"
+    assert _state(hass, "binary_sensor.ultra_stream_audio_signal") == STATE_ON
+    assert _state(hass, "binary_sensor.ultra_stream_usb_drive") == STATE_ON
+    assert _state(hass, "binary_sensor.ultra_stream_usb_drive_space") == STATE_OFF
+    assert _state(hass, "update.ultra_stream_firmware") == STATE_OFF
+    for key in (
+        "recording",
+        "streaming",
+        "input_signal",
+        "recording_duration",
+        "streaming_bitrate",
+    ):
+        assert entity_registry.async_get_entity_id(
+            "switch"
+            if key in ("recording", "streaming")
+            else "binary_sensor"
+            if key == "input_signal"
+            else "sensor",
+            DOMAIN,
+            f"{SERIAL}_{key}",
+        )
+
+
+@pytest.mark.usefixtures("loaded")
+async def test_recording_switch_and_growing_duration(
+    hass: HomeAssistant, box: UltraStreamEmulator, freezer: FrozenDateTimeFactory
+) -> None:
+    """Turning recording on shows at once; the duration grows while it runs."""
+    await hass.services.async_call(
+        "switch", "turn_on", {"entity_id": "switch.ultra_stream_recording"}, blocking=True
+    )
+    assert box.command_names()[-1] == "start-rec"
+    assert _state(hass, "switch.ultra_stream_recording") == STATE_ON
+    box.advance(7)
+    await _tick(hass, freezer, timedelta(seconds=5))
+    assert int(_state(hass, "sensor.ultra_stream_recording_duration")) >= 7
+    assert float(_state(hass, "sensor.ultra_stream_recording_bitrate")) > 0
+    await hass.services.async_call(
+        "switch", "turn_off", {"entity_id": "switch.ultra_stream_recording"}, blocking=True
+    )
+    assert _state(hass, "switch.ultra_stream_recording") == STATE_OFF
+    assert _state(hass, "sensor.ultra_stream_recording_duration") == "0"
+
+
+@pytest.mark.usefixtures("loaded")
+async def test_streaming_switch_live_status_and_bitrate(
+    hass: HomeAssistant, box: UltraStreamEmulator, freezer: FrozenDateTimeFactory
+) -> None:
+    """Streaming goes through connecting to connected; the bitrate shows."""
+    box.live_connect_seconds = 2
+    await hass.services.async_call(
+        "switch", "turn_on", {"entity_id": "switch.ultra_stream_streaming"}, blocking=True
+    )
+    assert _state(hass, "switch.ultra_stream_streaming") == STATE_ON
+    assert _state(hass, "sensor.ultra_stream_live_status_studio_rtmp") == "connecting"
+    box.advance(3)
+    await _tick(hass, freezer)
+    assert _state(hass, "sensor.ultra_stream_live_status_studio_rtmp") == "connected"
+    assert float(_state(hass, "sensor.ultra_stream_streaming_bitrate")) > 0
+    await hass.services.async_call(
+        "switch", "turn_off", {"entity_id": "switch.ultra_stream_streaming"}, blocking=True
+    )
+    assert _state(hass, "switch.ultra_stream_streaming") == STATE_OFF
+    assert _state(hass, "sensor.ultra_stream_live_status_studio_rtmp") == "stopped"
+
+
+@pytest.mark.usefixtures("loaded")
+async def test_live_server_switches_follow_the_server_list(
+    hass: HomeAssistant, box: UltraStreamEmulator
+) -> None:
+    """One switch per configured server; enabling one adds its live status sensor."""
+    assert _state(hass, "switch.ultra_stream_live_server_studio_rtmp") == STATE_ON
+    assert _state(hass, "switch.ultra_stream_live_server_youtube") == STATE_OFF
+    assert hass.states.get("sensor.ultra_stream_live_status_youtube") is None
+    await hass.services.async_call(
+        "switch", "turn_on", {"entity_id": "switch.ultra_stream_live_server_youtube"}, blocking=True
+    )
+    assert box.commands[-1].params == {"id": "1", "is-use": "1"}
+    assert _state(hass, "switch.ultra_stream_live_server_youtube") == STATE_ON
+    await hass.async_block_till_done()
+    assert _state(hass, "sensor.ultra_stream_live_status_youtube") == "idle"
+
+
+@pytest.mark.usefixtures("loaded")
+async def test_refused_command_is_a_clear_error(
+    hass: HomeAssistant, box: UltraStreamEmulator
+) -> None:
+    """A refusal from the box is shown with what the box meant."""
+    from homeassistant.exceptions import HomeAssistantError
+
+    box.set_signal(0, 0)
+    with pytest.raises(HomeAssistantError, match="no input signal"):
+        await hass.services.async_call(
+            "switch", "turn_on", {"entity_id": "switch.ultra_stream_recording"}, blocking=True
+        )
+
+
+@pytest.mark.usefixtures("loaded")
+async def test_change_on_the_box_reaches_ha_within_two_probes(
+    hass: HomeAssistant, box: UltraStreamEmulator, freezer: FrozenDateTimeFactory
+) -> None:
+    """REC pressed on the box: the probe sees the mask change and reads the status."""
+    box.press_rec()
+    await _tick(hass, freezer)
+    await _tick(hass, freezer)
+    assert _state(hass, "switch.ultra_stream_recording") == STATE_ON
+
+
+@pytest.mark.usefixtures("loaded")
+async def test_probe_reads_status_only_on_change(
+    hass: HomeAssistant, box: UltraStreamEmulator, freezer: FrozenDateTimeFactory
+) -> None:
+    """At rest the box is only pinged; get-status follows a mask change."""
+    box.requests.clear()
+    for _ in range(5):
+        await _tick(hass, freezer)
+    assert {request.split("method=")[1].split("&")[0] for request in box.requests} == {"ping"}
+    box.remove_usb()
+    await _tick(hass, freezer)
+    assert any("get-status" in request for request in box.requests)
+    assert _state(hass, "binary_sensor.ultra_stream_usb_drive") == STATE_OFF
+    assert _state(hass, "sensor.ultra_stream_usb_drive_free_space") == STATE_UNAVAILABLE
+
+
+@pytest.mark.usefixtures("loaded")
+async def test_signal_change_reaches_ha_with_the_safety_read(
+    hass: HomeAssistant, box: UltraStreamEmulator, freezer: FrozenDateTimeFactory
+) -> None:
+    """A signal change does not touch the mask: the slow safety read brings it."""
+    box.set_signal(1280, 720, 50.0, audio=False)
+    await _tick(hass, freezer, timedelta(seconds=61))
+    assert _state(hass, "sensor.ultra_stream_input_resolution") == "1280x720p"
+    assert _state(hass, "binary_sensor.ultra_stream_audio_signal") == STATE_OFF
+    box.set_signal(0, 0)
+    await _tick(hass, freezer, timedelta(seconds=61))
+    assert _state(hass, "binary_sensor.ultra_stream_input_signal") == STATE_OFF
+
+
+@pytest.mark.usefixtures("loaded")
+async def test_expired_session_is_renewed(
+    hass: HomeAssistant, box: UltraStreamEmulator, freezer: FrozenDateTimeFactory
+) -> None:
+    """An expired session is renewed without the user."""
+    logins = box.command_names().count("login")
+    box.expire_sessions()
+    box.press_rec()
+    await _tick(hass, freezer)
+    assert _state(hass, "switch.ultra_stream_recording") == STATE_ON
+    assert box.command_names().count("login") == logins + 1
+
+
+async def test_wrong_password_starts_reauth(
+    hass: HomeAssistant,
+    loaded: MockConfigEntry,
+    box: UltraStreamEmulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Credentials changed on the box: a reauth flow starts."""
+    box.users["Admin"] = "0" * 32
+    box.expire_sessions()
+    box.press_rec()
+    await _tick(hass, freezer)
+    flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    assert [flow["context"]["source"] for flow in flows] == [SOURCE_REAUTH]
+
+
+async def test_device_down_and_back(
+    hass: HomeAssistant,
+    loaded: MockConfigEntry,
+    box: UltraStreamEmulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Unreachable: unavailable within a probe; back: available within a probe."""
+    await box.set_down(True)
+    await _tick(hass, freezer)
+    assert _state(hass, "switch.ultra_stream_recording") == STATE_UNAVAILABLE
+    await box.set_down(False)
+    await _tick(hass, freezer)
+    assert _state(hass, "switch.ultra_stream_recording") == STATE_OFF
+    assert loaded.state is ConfigEntryState.LOADED
+
+
+@pytest.mark.usefixtures("loaded")
+async def test_malformed_answers_make_entities_unavailable(
+    hass: HomeAssistant, box: UltraStreamEmulator, freezer: FrozenDateTimeFactory
+) -> None:
+    """Broken JSON crashes nothing; entities come back with sane answers."""
+    box.faults.malformed = True
+    await _tick(hass, freezer)
+    assert _state(hass, "binary_sensor.ultra_stream_input_signal") == STATE_UNAVAILABLE
+    box.faults.malformed = False
+    await _tick(hass, freezer)
+    assert _state(hass, "binary_sensor.ultra_stream_input_signal") == STATE_ON
+
+
+async def test_setup_retries_when_the_box_is_down(
+    hass: HomeAssistant, entry: MockConfigEntry, box: UltraStreamEmulator
+) -> None:
+    """Not reachable at startup: setup is retried."""
+    await box.set_down(True)
+    await hass.config_entries.async_setup(entry.entry_id)
+    assert entry.state is ConfigEntryState.SETUP_RETRY
+
+
+@pytest.mark.usefixtures("loaded")
+async def test_settings_entities(hass: HomeAssistant, box: UltraStreamEmulator) -> None:
+    """Config entities change the box's settings and show the confirmed value."""
+    await hass.services.async_call(
+        "switch",
+        "turn_on",
+        {"entity_id": "switch.ultra_stream_record_when_a_signal_is_locked"},
+        blocking=True,
+    )
+    assert box.settings["is-auto-rec"] == 1
+    assert _state(hass, "switch.ultra_stream_record_when_a_signal_is_locked") == STATE_ON
+    await hass.services.async_call(
+        "text",
+        "set_value",
+        {"entity_id": "text.ultra_stream_device_name", "value": "Stage left"},
+        blocking=True,
+    )
+    assert box.settings["name"] == "Stage left"
+    assert _state(hass, "text.ultra_stream_device_name") == "Stage left"
+    await hass.services.async_call(
+        "number",
+        "set_value",
+        {"entity_id": "number.ultra_stream_audio_delay", "value": -40},
+        blocking=True,
+    )
+    assert box.settings["audio-sync-offset"] == -40
+    assert _state(hass, "number.ultra_stream_audio_delay") == "-40"
+    await hass.services.async_call(
+        "select",
+        "select_option",
+        {"entity_id": "select.ultra_stream_video_bitrate", "option": "8 Mbps"},
+        blocking=True,
+    )
+    assert box.settings["main-stream"]["kbps"] == 8192
+    assert box.commands[-1].params["cx"] == "1920"  # the other parameters are sent unchanged
+    assert _state(hass, "select.ultra_stream_video_bitrate") == "8 Mbps"
+    await hass.services.async_call(
+        "select",
+        "select_option",
+        {"entity_id": "select.ultra_stream_audio_bitrate", "option": "64 Kbps"},
+        blocking=True,
+    )
+    assert box.settings["audio"]["kbps"] == 64
+    await hass.services.async_call(
+        "select",
+        "select_option",
+        {"entity_id": "select.ultra_stream_split_recordings_every", "option": "30 minutes"},
+        blocking=True,
+    )
+    assert box.settings["rec-control"]["time-unit"] == 30
+    await hass.services.async_call(
+        "select",
+        "select_option",
+        {"entity_id": "select.ultra_stream_sd_card_recording", "option": "loop"},
+        blocking=True,
+    )
+    assert box.settings["rec-control"]["sd-option"] == 2
+    assert box.settings["rec-control"]["time-unit"] == 30
+    await hass.services.async_call(
+        "switch",
+        "turn_off",
+        {"entity_id": "switch.ultra_stream_record_to_usb_drive"},
+        blocking=True,
+    )
+    assert box.settings["rec-control"]["usb-option"] == 0
+    for entity_id, key in (
+        ("switch.ultra_stream_live_lock_auto_live", "is-auto-live"),
+        ("switch.ultra_stream_low_latency_streaming", "is-low-latency"),
+        ("switch.ultra_stream_stop_on_signal_loss", "is-signal-lost"),
+        ("switch.ultra_stream_check_for_firmware_automatically", "is-check-update"),
+    ):
+        before = box.settings[key]
+        await hass.services.async_call("switch", "toggle", {"entity_id": entity_id}, blocking=True)
+        assert box.settings[key] == 1 - before
+
+
+@pytest.mark.usefixtures("loaded")
+async def test_restart_and_firmware_update(
+    hass: HomeAssistant,
+    box: UltraStreamEmulator,
+    freezer: FrozenDateTimeFactory,
+    device_registry: dr.DeviceRegistry,
+) -> None:
+    """Restart is a button; a firmware found online installs, shows progress, then the new version."""
+    await hass.services.async_call(
+        "button", "press", {"entity_id": "button.ultra_stream_restart"}, blocking=True
+    )
+    assert "reboot" in box.command_names()
+    box.offer_firmware("1.2.123")
+    await hass.services.async_call(
+        "button", "press", {"entity_id": "button.ultra_stream_check_for_firmware"}, blocking=True
+    )
+    state = hass.states.get("update.ultra_stream_firmware")
+    assert state is not None
+    assert state.state == STATE_ON
+    assert state.attributes["latest_version"] == "1.2.123"
+    await hass.services.async_call(
+        "update", "install", {"entity_id": "update.ultra_stream_firmware"}, blocking=True
+    )
+    state = hass.states.get("update.ultra_stream_firmware")
+    assert state is not None
+    assert state.attributes["in_progress"] is True
+    assert _state(hass, "binary_sensor.ultra_stream_firmware_updating") == STATE_ON
+    box.advance(6)
+    await _tick(hass, freezer)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    state = hass.states.get("update.ultra_stream_firmware")
+    assert state is not None
+    assert state.attributes["installed_version"] == "1.2.123"
+    device = device_registry.async_get_device(identifiers={(DOMAIN, SERIAL)})
+    assert device is not None
+    assert device.sw_version == "1.2.123"
+
+
+async def test_unload_stops_probing(
+    hass: HomeAssistant,
+    loaded: MockConfigEntry,
+    box: UltraStreamEmulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """After unload the box is left alone."""
+    await hass.config_entries.async_unload(loaded.entry_id)
+    box.requests.clear()
+    await _tick(hass, freezer)
+    assert box.requests == []
