@@ -189,7 +189,8 @@ class PresentationReceiverEmulator(Emulator):
         self.reboot_required = False
         self.reboot_required_paths = {"/admin/configuration", "/network/ethernet"}
         self.stringify_objects = False  # send objects as JSON-style strings (§4.4 rule 3)
-        self.malformed_data = False  # send a "data" that is neither object nor JSON
+        # GET paths (e.g. "", "/general/name") whose "data" is neither an object nor JSON
+        self.malformed_paths: set[str] = set()
         self.firmware_uploads: list[bytes] = []
         self.reboots: list[dict[str, Any]] = []
 
@@ -331,7 +332,7 @@ class PresentationReceiverEmulator(Emulator):
                 return web.json_response(self._envelope(err.code, err.message))
             if request.method != "GET" and path in self.reboot_required_paths:
                 self.reboot_required = True
-            if self.malformed_data and request.method == "GET":
+            if request.method == "GET" and path in self.malformed_paths:
                 data = "{not json"
             elif self.stringify_objects and isinstance(data, dict):
                 data = json.dumps(data)

@@ -231,9 +231,12 @@ async def test_faults(
     """Down, HTTP 5xx, broken JSON and objects sent as JSON strings."""
     emulator.stringify_objects = True
     assert (await client.get_device()).serial_number == "EMU0000000001"
-    emulator.malformed_data = True
-    assert (await client.get_device()).serial_number == ""
-    emulator.malformed_data = False
+    emulator.malformed_paths = {"", "/general/name", "/general/language"}
+    with pytest.raises(InvalidResponse):
+        await client.get_device()
+    assert await client.get_name() == "{not json"  # a string, as documented: the caller checks it
+    assert await client.get_language() == -1
+    emulator.malformed_paths = set()
     emulator.faults.malformed = True
     with pytest.raises(InvalidResponse):
         await client.get_device()

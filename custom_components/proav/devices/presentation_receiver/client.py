@@ -85,6 +85,13 @@ _ERRORS: Final[dict[int, type[ReceiverError]]] = {
 }
 
 
+def _object(data: Any, what: str) -> dict[str, Any]:
+    """Return ``data`` if it is an object; anything else is a broken answer."""
+    if not isinstance(data, dict):
+        raise InvalidResponse(f"{what}: data is not an object")
+    return data
+
+
 def _query_value(value: str | int | bool) -> str:
     """Render a query value: booleans in lower case, numbers in decimal."""
     if isinstance(value, bool):
@@ -147,6 +154,12 @@ class PresentationReceiverClient:
             await self._renew_key()
             return await self._send(method, path, params, form, time_limit, basic=False)
 
+    async def _get_object(
+        self, path: str, params: Params | None = None, *, time_limit: float = TIMEOUT
+    ) -> dict[str, Any]:
+        """GET an endpoint whose ``data`` is documented as an object."""
+        return _object(await self._request("GET", path, params, time_limit=time_limit), path)
+
     def _can_renew(self) -> bool:
         """Return whether a stored password lets the client create a new key by itself."""
         return bool(self._password)
@@ -154,7 +167,7 @@ class PresentationReceiverClient:
     async def _renew_key(self) -> None:
         """Create a new key with the stored password and hand it to the owner."""
         data = await self._send("PUT", "/admin/apikey", None, None, TIMEOUT, basic=True)
-        self._set_key(ApiKey.from_data(data))
+        self._set_key(ApiKey.from_data(_object(data, "/admin/apikey")))
 
     def _set_key(self, key: ApiKey) -> None:
         """Use a new key from now on; tell the owner so it can store it."""
@@ -233,7 +246,7 @@ class PresentationReceiverClient:
         """Create a new key for the account with its password (revokes its previous key)."""
         async with self._lock:
             data = await self._send("PUT", "/admin/apikey", None, None, TIMEOUT, basic=True)
-            key = ApiKey.from_data(data)
+            key = ApiKey.from_data(_object(data, "/admin/apikey"))
             self._set_key(key)
         return key
 
@@ -262,7 +275,7 @@ class PresentationReceiverClient:
         params = {"hasNew": True} if check else None
         time_limit = FIRMWARE_CHECK_TIMEOUT if check else TIMEOUT
         return Firmware.from_data(
-            await self._request("GET", "/admin/firmware", params, time_limit=time_limit)
+            await self._get_object("/admin/firmware", params, time_limit=time_limit)
         )
 
     async def update_firmware(
@@ -279,7 +292,7 @@ class PresentationReceiverClient:
 
     async def get_device(self) -> Device:
         """Return the device's facts and status."""
-        return Device.from_data(await self._request("GET", ""))
+        return Device.from_data(await self._get_object(""))
 
     # 3. Display
 
@@ -289,7 +302,7 @@ class PresentationReceiverClient:
 
     async def get_resolution(self) -> Resolution:
         """Return the HDMI and VGA output resolutions."""
-        return Resolution.from_data(await self._request("GET", "/display/resolution"))
+        return Resolution.from_data(await self._get_object("/display/resolution"))
 
     async def set_resolution(self, value: int, *, enable_vga: bool | None = None) -> None:
         """Set the output resolution (and VGA on or off)."""
@@ -315,7 +328,7 @@ class PresentationReceiverClient:
 
     async def get_login_code(self) -> LoginCode:
         """Return the login code and its mode."""
-        return LoginCode.from_data(await self._request("GET", "/general/logincode"))
+        return LoginCode.from_data(await self._get_object("/general/logincode"))
 
     async def set_login_code(self, code_type: int, code: str | None = None) -> None:
         """Set the login code mode (0 random, 1 none, 2 fixed with ``code``)."""
@@ -359,7 +372,7 @@ class PresentationReceiverClient:
 
     async def get_ethernet(self) -> Ethernet:
         """Return the Ethernet address settings."""
-        return Ethernet.from_data(await self._request("GET", "/network/ethernet"))
+        return Ethernet.from_data(await self._get_object("/network/ethernet"))
 
     async def set_ethernet(
         self,
@@ -381,7 +394,7 @@ class PresentationReceiverClient:
 
     async def get_wifi(self) -> Wifi:
         """Return the guest access point settings."""
-        return Wifi.from_data(await self._request("GET", "/network/wifi"))
+        return Wifi.from_data(await self._get_object("/network/wifi"))
 
     async def set_wifi(self, mode: str, **settings: str | int | bool | None) -> None:
         """Set the access point (AP or OFF) and any of its settings; omitted ones stay.
@@ -394,7 +407,7 @@ class PresentationReceiverClient:
 
     async def get_power_mode(self) -> PowerMode:
         """Return the power button behaviour and sleep timeout."""
-        return PowerMode.from_data(await self._request("GET", "/power/mode"))
+        return PowerMode.from_data(await self._get_object("/power/mode"))
 
     async def set_power_mode(self, mode: int, sleep_after: int | None = None) -> None:
         """Set the power button behaviour (0 sleep needs ``sleep_after`` minutes, -1 never)."""
@@ -408,7 +421,7 @@ class PresentationReceiverClient:
 
     async def get_ntp(self) -> Ntp:
         """Return the network time settings."""
-        return Ntp.from_data(await self._request("GET", "/time/ntp"))
+        return Ntp.from_data(await self._get_object("/time/ntp"))
 
     async def set_ntp(
         self, *, server: str | None = None, port: int | None = None, auto: bool | None = None

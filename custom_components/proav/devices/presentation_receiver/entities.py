@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
+import re
 from typing import Any
 
 from homeassistant.components.binary_sensor import BinarySensorDeviceClass
@@ -53,6 +54,9 @@ from .models import (
 )
 
 type C = ReceiverCoordinator
+# A text entity whose state breaks its own pattern cannot be written: check what the device sent.
+NAME_PATTERN = re.compile(r"^[A-Za-z0-9-]{1,16}$")
+CODE_PATTERN = re.compile(r"^[0-9]{4}$")
 CONFIG = EntityCategory.CONFIG
 DIAGNOSTIC = EntityCategory.DIAGNOSTIC
 
@@ -368,8 +372,10 @@ TEXTS: tuple[ProAVTextDescription[C], ...] = (
         available_fn=_writable,
         native_min=1,
         native_max=16,
-        pattern=r"^[A-Za-z0-9-]{1,16}$",
-        value_fn=lambda coordinator, _: coordinator.data.name or None,
+        pattern=NAME_PATTERN.pattern,
+        value_fn=lambda coordinator, _: coordinator.data.name
+        if NAME_PATTERN.match(coordinator.data.name)
+        else None,
         set_fn=lambda coordinator, _, value: coordinator.async_set_name(value),
     ),
     ProAVTextDescription[C](
@@ -381,9 +387,10 @@ TEXTS: tuple[ProAVTextDescription[C], ...] = (
         mode=TextMode.PASSWORD,
         native_min=4,
         native_max=4,
-        pattern=r"^[0-9]{4}$",
+        pattern=CODE_PATTERN.pattern,
         value_fn=lambda coordinator, _: coordinator.data.login.code
         if coordinator.data.login.type == LOGIN_CODE_FIXED
+        and CODE_PATTERN.match(coordinator.data.login.code)
         else None,
         set_fn=lambda coordinator, _, value: coordinator.async_set_fixed_code(value),
     ),
@@ -422,7 +429,8 @@ class FirmwareUpdate(ProAVEntity[C], UpdateEntity):
     """Installed firmware (from the status poll), newer firmware (from the slow check)."""
 
     entity_description: FirmwareDescription
-    _attr_supported_features = UpdateEntityFeature.INSTALL
+    # PROGRESS: the device reports "updating" itself, before and after the install call.
+    _attr_supported_features = UpdateEntityFeature.INSTALL | UpdateEntityFeature.PROGRESS
 
     def __init__(
         self, coordinator: C, firmware: FirmwareCoordinator, device_info: DeviceInfo
