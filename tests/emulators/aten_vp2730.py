@@ -376,8 +376,11 @@ class AtenEmulator(Emulator):
 
     async def drop_sockets(self) -> None:
         """Close every Socket.IO connection (the device drops its clients)."""
-        for sid in list(self.sio.eio.sockets):
-            await self.sio.eio.disconnect(sid)
+        # Abort, not close: a closing polling socket would wait for its client to fetch the
+        # close packet, and a client that is gone never does.
+        for sid, socket in list(self.sio.eio.sockets.items()):
+            await socket.close(wait=False, abort=True)
+            self.sio.eio.sockets.pop(sid, None)
 
     def socket_count(self) -> int:
         """Return how many Socket.IO clients are connected."""

@@ -84,6 +84,7 @@ class AtenPush:
         self._sio: socketio.AsyncClient | None = None
         self._task: asyncio.Task[None] | None = None
         self._closed = asyncio.Event()
+        self._up = asyncio.Event()
         self._pending: dict[str, asyncio.TimerHandle] = {}
         self._fetches: set[asyncio.Task[None]] = set()
         self.connected = False
@@ -97,6 +98,10 @@ class AtenPush:
             self._task = asyncio.get_running_loop().create_task(
                 self._run(), name="aten_vp2730 socket.io"
             )
+
+    async def async_wait_connected(self) -> None:
+        """Wait until the socket is up (callers bound the wait with a timeout)."""
+        await self._up.wait()
 
     async def stop(self) -> None:
         """Disconnect and cancel everything started; safe to call more than once."""
@@ -127,6 +132,7 @@ class AtenPush:
             await sio.eio._reset()
         if self.connected:
             self.connected = False
+            self._up.clear()
             if not self._stopping:
                 self._on_disconnect()
 
@@ -188,6 +194,7 @@ class AtenPush:
             await self._close_socket()
             raise
         self.connected = True
+        self._up.set()
         _LOGGER.debug("Socket.IO connected to %s", self._client.base_url)
         self._on_connect()
 
