@@ -17,7 +17,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from functools import lru_cache
 import io
 import itertools
@@ -157,7 +157,9 @@ class ExacqVisionEmulator(Emulator):
         self.emit_session_id_lowercase = False
         self.mjpeg_enabled = True
         self.mjpeg_frames = 3
+        self.event_monitoring = True  # False: the user may not use event monitoring (400)
         self.clock_offset = 0.0
+        self._epoch = time.clock_gettime(time.CLOCK_REALTIME) - self.now()
         super().__init__()
         for index in range(servers):
             server = EmuServer(
@@ -174,8 +176,17 @@ class ExacqVisionEmulator(Emulator):
     # --- state helpers for tests -------------------------------------------------------------
 
     def now(self) -> float:
-        """Return the emulator's clock (monotonic, advanced by tests)."""
-        return time.monotonic() + self.clock_offset
+        """Return the emulator's clock (monotonic, advanced by tests).
+
+        Read straight from the OS so that tests freezing Home Assistant's time do not move it.
+        """
+        return time.clock_gettime(time.CLOCK_MONOTONIC) + self.clock_offset
+
+    def wall_time(self) -> str:
+        """Return the emulator's clock as an RFC 3339 time (for event records)."""
+        return datetime.fromtimestamp(self._epoch + self.now(), UTC).isoformat(
+            timespec="milliseconds"
+        )
 
     def advance(self, seconds: float) -> None:
         """Move the emulator's clock forward (soft trigger release, event retention)."""
@@ -233,9 +244,7 @@ class ExacqVisionEmulator(Emulator):
                 server.triggered.append(
                     {
                         "guid": guid,
-                        "time": (
-                            datetime.now(UTC) + timedelta(seconds=self.clock_offset)
-                        ).isoformat(timespec="milliseconds"),
+                        "time": self.wall_time(),
                         "at": self.now(),
                         "profile": profile["name"],
                         "server": server.id,
@@ -594,6 +603,8 @@ class ExacqVisionEmulator(Emulator):
         """List Event Monitoring Profiles."""
         if isinstance(auth := await self._authed(request), web.Response):
             return auth
+        if not self.event_monitoring:
+            return self._invalid()
         server, _ = auth
         profiles = [
             {"name": p["name"], "type": p["type"], "links": list(p["links"])}
@@ -611,6 +622,8 @@ class ExacqVisionEmulator(Emulator):
         """Create Event Monitoring Profile (with its first link)."""
         if isinstance(auth := await self._authed(request), web.Response):
             return auth
+        if not self.event_monitoring:
+            return self._invalid()
         server, params = auth
         if not params.get("name") or "eventSourceType" not in params or "type" not in params:
             return self._invalid()
@@ -624,6 +637,8 @@ class ExacqVisionEmulator(Emulator):
         """Create Event Monitoring Link."""
         if isinstance(auth := await self._authed(request), web.Response):
             return auth
+        if not self.event_monitoring:
+            return self._invalid()
         server, params = auth
         profile = server.profiles.get(request.match_info["profile"])
         if profile is None or "eventSourceType" not in params:
@@ -635,6 +650,8 @@ class ExacqVisionEmulator(Emulator):
         """List Triggered Event Links of the last ``duration`` (≤ 60, default 5) seconds."""
         if isinstance(auth := await self._authed(request), web.Response):
             return auth
+        if not self.event_monitoring:
+            return self._invalid()
         server, params = auth
         now = self.now()
         server.triggered = [t for t in server.triggered if now - t["at"] <= 60]

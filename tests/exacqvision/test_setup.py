@@ -17,7 +17,6 @@ async def test_setup_creates_hub_and_camera_devices(
     hass: HomeAssistant, emulator: ExacqVisionEmulator, entry: MockConfigEntry
 ) -> None:
     """The server is a hub; each camera is a device linked to it."""
-    entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
     assert entry.state is ConfigEntryState.LOADED
@@ -32,9 +31,28 @@ async def test_setup_creates_hub_and_camera_devices(
         if d.via_device_id == hub.id
     ]
     assert sorted(d.name for d in cameras) == ["Camera 1", "Camera 2", "Camera 3", "Camera 4"]
-    entities = er.async_entries_for_config_entry(er.async_get(hass), entry.entry_id)
-    print(sorted(e.entity_id for e in entities))
-    print({s.entity_id: s.state for s in hass.states.async_all()})
+    registry = er.async_get(hass)
+    camera = registry.async_get("camera.camera_1")
+    assert camera is not None
+    assert camera.unique_id == f"{SERIAL}_4590080_camera"
+    assert (
+        registry.async_get("button.server_1_trigger_1").unique_id
+        == f"{SERIAL}_4653312_soft_trigger"
+    )
     assert await hass.config_entries.async_unload(entry.entry_id)
     await hass.async_block_till_done()
     assert "logout" in emulator.command_names()
+
+
+async def test_diagnostics_redact_secrets(
+    hass: HomeAssistant, emulator: ExacqVisionEmulator, loaded: MockConfigEntry
+) -> None:
+    """Diagnostics show the inventory but no serials, sessions or passwords."""
+    from custom_components.proav.diagnostics import async_get_config_entry_diagnostics
+
+    diagnostics = await async_get_config_entry_diagnostics(hass, loaded)
+    text = str(diagnostics)
+    assert "Camera 1" in text
+    assert "18-62-66-32-4E-AF" not in text
+    assert "admin256" not in text
+    assert not any(session in text for session in emulator.sessions)

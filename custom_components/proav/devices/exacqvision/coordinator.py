@@ -224,7 +224,7 @@ class StatusCoordinator(DataUpdateCoordinator[LiveState]):
         self.client = client
         self.inventory = inventory
         self.event_profile: str | None = None
-        self._seen: dict[tuple[str, str], float] = {}
+        self._seen: dict[tuple[str, str, str], float] = {}
         self._active_before: set[tuple[ActiveEventType, str]] | None = None
         self._primed = False
 

@@ -189,18 +189,22 @@ class ExacqRuntime(ProAVRuntime):
                 via_device=hub,
             )
 
-        cameras = (
-            (lambda: {c.id: c.name for c in inventory.data.cameras.values()})
-            if platform != Platform.SELECT
-            else (lambda: {k: inventory.data.cameras[k].name for k in inventory.data.presets})
-        )
-        ItemEntities(
-            inventory,
-            cameras,
-            lambda item: camera_entities(platform, status, camera_device(item.key), item),
-            async_add_entities,
-            device_identifier_fn=partial(camera_identifier, serial),
-        )
+        if platform is Platform.SELECT:
+            # Only cameras with presets have a select; losing presets must not drop the camera.
+            ItemEntities(
+                inventory,
+                lambda: {k: inventory.data.cameras[k].name for k in inventory.data.presets},
+                lambda item: camera_entities(platform, status, camera_device(item.key), item),
+                async_add_entities,
+            )
+        else:
+            ItemEntities(
+                inventory,
+                lambda: {c.id: c.name for c in inventory.data.cameras.values()},
+                lambda item: camera_entities(platform, status, camera_device(item.key), item),
+                async_add_entities,
+                device_identifier_fn=partial(camera_identifier, serial),
+            )
         ItemEntities(
             inventory,
             lambda: {t.id: t.name for t in inventory.data.triggers.values()},

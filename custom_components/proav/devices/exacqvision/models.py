@@ -459,9 +459,9 @@ class TriggeredEvent:
         )
 
     @property
-    def key(self) -> tuple[str, str]:
-        """Return what identifies one occurrence (a link fires once per time)."""
-        return (self.guid, self.time)
+    def key(self) -> tuple[str, str, str]:
+        """Return what identifies one occurrence (a link of "any source" fires per source)."""
+        return (self.guid, self.time, self.source_id)
 
 
 def parse_triggered(raw: Mapping[str, Any]) -> tuple[TriggeredEvent, ...]:
