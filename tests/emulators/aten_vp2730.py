@@ -376,10 +376,10 @@ class AtenEmulator(Emulator):
 
     async def drop_sockets(self) -> None:
         """Close every Socket.IO connection (the device drops its clients)."""
-        # Abort, not close: a closing polling socket would wait for its client to fetch the
-        # close packet, and a client that is gone never does.
+        # Do not wait: a closing polling socket would wait for its client to fetch the close
+        # packet, and a client that is gone never does.
         for sid, socket in list(self.sio.eio.sockets.items()):
-            await socket.close(wait=False, abort=True)
+            await socket.close(wait=False)
             self.sio.eio.sockets.pop(sid, None)
 
     def socket_count(self) -> int:
