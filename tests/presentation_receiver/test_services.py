@@ -1,0 +1,176 @@
+"""The receiver's actions: clock, time server, wallpaper and firmware uploads."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+import struct
+
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.proav.const import DOMAIN
+from tests.emulators.presentation_receiver import PresentationReceiverEmulator
+
+type Emu = PresentationReceiverEmulator
+
+
+def _png(width: int, height: int) -> bytes:
+    """Return the head of a PNG image of a given size."""
+    return b"\x89PNG\r\n\x1a\n" + struct.pack(">I4sII", 13, b"IHDR", width, height) + b"\0" * 8
+
+
+@pytest.fixture
+def config_dir(hass: HomeAssistant, tmp_path: Path) -> Path:
+    """Give Home Assistant a configuration folder whose www/ may be read."""
+    (tmp_path / "www").mkdir()
+    hass.config.config_dir = str(tmp_path)
+    hass.config.allowlist_external_dirs = {str(tmp_path / "www")}
+    return tmp_path
+
+
+async def test_set_time(hass: HomeAssistant, emulator: Emu, loaded_entry: MockConfigEntry) -> None:
+    """The time is sent as wall-clock time in the receiver's zone (Asia/Taipei)."""
+    await hass.services.async_call(
+        DOMAIN,
+        "presentation_receiver_set_time",
+        {"config_entry_id": loaded_entry.entry_id, "time": datetime(2030, 1, 2, 3, 4, 5)},
+        blocking=True,
+    )
+    # Home Assistant's test zone is US/Pacific (UTC-8 in January); Taipei is UTC+8.
+    assert emulator.commands[-1].params == {"value": "2030-01-02T19:04:05"}
+    clock = hass.states.get("sensor.room_101_device_time").state
+    assert clock.startswith("2030-01-02T11:04")
+
+
+async def test_set_time_now(
+    hass: HomeAssistant, emulator: Emu, loaded_entry: MockConfigEntry
+) -> None:
+    """Without a time, the receiver gets Home Assistant's current time."""
+    await hass.services.async_call(
+        DOMAIN,
+        "presentation_receiver_set_time",
+        {"config_entry_id": loaded_entry.entry_id},
+        blocking=True,
+    )
+    assert emulator.command_names()[-1] == "time"
+
+
+async def test_set_ntp(hass: HomeAssistant, emulator: Emu, loaded_entry: MockConfigEntry) -> None:
+    """Time server settings are sent; omitted ones stay as they are."""
+    await hass.services.async_call(
+        DOMAIN,
+        "presentation_receiver_set_ntp",
+        {"config_entry_id": loaded_entry.entry_id, "server": "time.example", "port": 1123},
+        blocking=True,
+    )
+    assert emulator.ntp == {"auto": True, "ip": "time.example", "port": 1123}
+    assert hass.states.get("sensor.room_101_time_server").state == "time.example"
+
+
+async def test_upload_wallpaper(
+    hass: HomeAssistant, emulator: Emu, loaded_entry: MockConfigEntry, config_dir: Path
+) -> None:
+    """An image under the configuration folder goes to a custom slot, and is shown."""
+    (config_dir / "www" / "wall.png").write_bytes(_png(1920, 1200))
+    await hass.services.async_call(
+        DOMAIN,
+        "presentation_receiver_upload_wallpaper",
+        {
+            "config_entry_id": loaded_entry.entry_id,
+            "slot": 3,
+            "path": "www/wall.png",
+            "show": True,
+        },
+        blocking=True,
+    )
+    assert emulator.wallpaper.images[3] == _png(1920, 1200)
+    assert emulator.wallpaper.active == 3
+    assert hass.states.get("select.room_101_wallpaper").state == "custom_2"
+
+
+@pytest.mark.parametrize(
+    ("path", "error"),
+    [
+        ("../outside.png", "receiver_path_not_allowed"),
+        ("secret.png", "receiver_path_not_allowed"),
+        ("www/missing.png", "receiver_file_not_found"),
+        ("www/notes.txt", "receiver_not_an_image"),
+    ],
+)
+async def test_upload_wallpaper_refused_paths(
+    hass: HomeAssistant,
+    emulator: Emu,
+    loaded_entry: MockConfigEntry,
+    config_dir: Path,
+    path: str,
+    error: str,
+) -> None:
+    """Files outside the allowed folders, missing ones and non-images are refused."""
+    (config_dir.parent / "outside.png").write_bytes(_png(1920, 1200))
+    (config_dir / "secret.png").write_bytes(_png(1920, 1200))
+    (config_dir / "www" / "notes.txt").write_text("hello")
+    with pytest.raises(ServiceValidationError) as err:
+        await hass.services.async_call(
+            DOMAIN,
+            "presentation_receiver_upload_wallpaper",
+            {"config_entry_id": loaded_entry.entry_id, "slot": 2, "path": path},
+            blocking=True,
+        )
+    assert err.value.translation_key == error
+    assert "wallpaper_upload" not in emulator.command_names()
+
+
+async def test_upload_wallpaper_rejected_by_device(
+    hass: HomeAssistant, emulator: Emu, loaded_entry: MockConfigEntry, config_dir: Path
+) -> None:
+    """An image of the wrong shape is refused by the receiver; the error says so."""
+    (config_dir / "www" / "square.png").write_bytes(_png(1000, 1000))
+    with pytest.raises(HomeAssistantError) as err:
+        await hass.services.async_call(
+            DOMAIN,
+            "presentation_receiver_upload_wallpaper",
+            {"config_entry_id": loaded_entry.entry_id, "slot": 2, "path": "www/square.png"},
+            blocking=True,
+        )
+    assert err.value.translation_key == "device_error"
+
+
+async def test_update_firmware_from_file(
+    hass: HomeAssistant, emulator: Emu, loaded_entry: MockConfigEntry, config_dir: Path
+) -> None:
+    """A firmware file is uploaded; the receiver starts updating."""
+    (config_dir / "www" / "fw.bin").write_bytes(b"firmware image")
+    await hass.services.async_call(
+        DOMAIN,
+        "presentation_receiver_update_firmware",
+        {"config_entry_id": loaded_entry.entry_id, "path": "www/fw.bin"},
+        blocking=True,
+    )
+    assert emulator.firmware_uploads == [b"firmware image"]
+    assert hass.states.get("sensor.room_101_status").state == "updating"
+
+
+async def test_wrong_target(hass: HomeAssistant, loaded_entry: MockConfigEntry) -> None:
+    """An entry that is not a loaded receiver is refused with a translated error."""
+    other = MockConfigEntry(domain=DOMAIN, data={"device_type": "poly_videoos"})
+    other.add_to_hass(hass)
+    with pytest.raises(ServiceValidationError) as err:
+        await hass.services.async_call(
+            DOMAIN,
+            "presentation_receiver_set_ntp",
+            {"config_entry_id": other.entry_id, "auto": True},
+            blocking=True,
+        )
+    assert err.value.translation_key == "receiver_not_a_receiver"
+    await hass.config_entries.async_unload(loaded_entry.entry_id)
+    with pytest.raises(ServiceValidationError) as err:
+        await hass.services.async_call(
+            DOMAIN,
+            "presentation_receiver_set_ntp",
+            {"config_entry_id": loaded_entry.entry_id, "auto": True},
+            blocking=True,
+        )
+    assert err.value.translation_key == "receiver_not_loaded"
