@@ -170,6 +170,7 @@ class PolyState:
     meetings: list[dict[str, Any]] = field(default_factory=list)
     calls: dict[str, EmuCall] = field(default_factory=dict)
     sip_state: str = "ON"
+    status: list[tuple[str, str, str]] = field(default_factory=lambda: list(SYSTEM_STATUS))
     dtmf: list[str] = field(default_factory=list)
     failed_logins: int = 0
 
@@ -642,7 +643,7 @@ class PolyVideoOSEmulator(Emulator):
         return web.json_response(
             [
                 {"langtag": tag, "name": name, "stateList": [state]}
-                for tag, name, state in SYSTEM_STATUS
+                for tag, name, state in self.state.status
             ]
         )
 

@@ -32,7 +32,8 @@ async def tick(
     """Let time pass so the coordinators poll again."""
     freezer.tick(step)
     async_fire_time_changed(hass)
-    await hass.async_block_till_done()
+    # Scheduled coordinator refreshes run as background tasks.
+    await hass.async_block_till_done(wait_background_tasks=True)
 
 
 def state(hass: HomeAssistant, entity_id: str) -> str:
