@@ -14,10 +14,12 @@ CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
-    """Register every device type's actions."""
+    """Register every device type's actions and start its integration-wide work."""
     for device_type in DEVICE_TYPES.values():
         if device_type.async_register_services is not None:
             device_type.async_register_services(hass)
+        if device_type.async_start is not None:
+            device_type.async_start(hass)
     return True
 
 

@@ -32,6 +32,7 @@ from .const import CONF_DEVICE_TYPE, DOMAIN, LOGGER
 from .devices import DEVICE_TYPES
 from .devices.base import DeviceIdentity, DeviceType, Discovered
 from .devices.errors import InvalidAuth, ProAVError
+from .devices.magewell_ultra_stream.flow import UltraStreamFlowMixin
 
 CONF_SERIAL = "serial"
 
@@ -46,8 +47,8 @@ def valid_serial(serial: str) -> bool:
     return bool(serial.strip().strip("0"))
 
 
-class ProAVConfigFlow(ConfigFlow, domain=DOMAIN):
-    """Set up a Pro AV device."""
+class ProAVConfigFlow(UltraStreamFlowMixin, ConfigFlow, domain=DOMAIN):
+    """Set up a Pro AV device (the Ultra Stream adds its own steps through its mixin)."""
 
     VERSION = 1
 
@@ -79,12 +80,6 @@ class ProAVConfigFlow(ConfigFlow, domain=DOMAIN):
     ) -> ConfigFlowResult:
         """Set up an ATEN VP2730."""
         return await self._async_step_device("aten_vp2730", user_input)
-
-    async def async_step_magewell_ultra_stream(
-        self, user_input: dict[str, Any] | None = None
-    ) -> ConfigFlowResult:
-        """Set up a Magewell Ultra Stream."""
-        return await self._async_step_device("magewell_ultra_stream", user_input)
 
     async def async_step_presentation_receiver(
         self, user_input: dict[str, Any] | None = None

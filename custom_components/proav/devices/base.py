@@ -81,6 +81,9 @@ class DeviceType:
     ssdp: Callable[[SsdpServiceInfo], Discovered | None] | None = None
     # Register this type's actions (called once, from the integration's async_setup).
     async_register_services: Callable[[HomeAssistant], None] | None = None
+    # Start integration-wide work once, from the integration's async_setup (e.g. a periodic
+    # discovery scan that offers new devices); it must stop itself when Home Assistant stops.
+    async_start: Callable[[HomeAssistant], None] | None = None
 
 
 class ProAVRuntime:

@@ -57,6 +57,7 @@ from .entities import (
     USB_RECORDING,
     UltraStreamFirmware,
 )
+from .flow import async_start_background_scan
 
 KEY = "magewell_ultra_stream"
 PLATFORMS = frozenset(
@@ -265,4 +266,5 @@ DEVICE_TYPE = DeviceType(
     async_setup=async_setup,
     scan_intervals=SCAN_INTERVALS,
     ssdp=ssdp,
+    async_start=async_start_background_scan,
 )

@@ -1,0 +1,185 @@
+"""The Ultra Stream's config flow: form, network search, background scan, SSDP, reauth."""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+import socket
+from unittest.mock import patch
+
+from homeassistant.config_entries import SOURCE_SSDP, SOURCE_USER
+from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_PORT, CONF_USERNAME
+from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.helpers.service_info.ssdp import SsdpServiceInfo
+from homeassistant.setup import async_setup_component
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.proav.const import CONF_DEVICE_TYPE, DOMAIN
+from custom_components.proav.devices.magewell_ultra_stream import flow
+from tests.emulators.base import free_port
+from tests.emulators.magewell_ultra_stream import PASSWORD, SERIAL, USER, UltraStreamEmulator
+
+from .conftest import KEY, entry_data
+
+
+def _form(box: UltraStreamEmulator, password: str = PASSWORD) -> dict[str, object]:
+    return {CONF_HOST: box.host, CONF_PORT: box.port, CONF_USERNAME: USER, CONF_PASSWORD: password}
+
+
+@pytest.fixture
+async def multicast(box: UltraStreamEmulator) -> Generator[int]:
+    """Let the box answer discovery on loopback, and point the scans at it."""
+    port = free_port(socket.SOCK_DGRAM)
+    await box.start_multicast(port)
+    target = flow.ScanTarget(group="127.0.0.1", port=port, interfaces=("127.0.0.1",), seconds=0.2)
+    with patch.object(flow, "SCAN_TARGET", target):
+        yield port
+
+
+async def _choose_type(hass: HomeAssistant) -> str:
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"next_step_id": KEY}
+    )
+    assert result["type"] is FlowResultType.MENU
+    assert result["menu_options"] == [flow.STEP_SEARCH, flow.STEP_MANUAL]
+    return str(result["flow_id"])
+
+
+async def test_manual_entry(hass: HomeAssistant, box: UltraStreamEmulator) -> None:
+    """Entering the address signs in and creates an entry named after the box."""
+    flow_id = await _choose_type(hass)
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, {"next_step_id": flow.STEP_MANUAL}
+    )
+    assert result["step_id"] == KEY
+    result = await hass.config_entries.flow.async_configure(flow_id, _form(box, "wrong"))
+    assert result["errors"] == {"base": "invalid_auth"}
+    result = await hass.config_entries.flow.async_configure(flow_id, _form(box))
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["title"] == f"Ultra Stream {SERIAL}"
+    assert result["result"].unique_id == SERIAL
+    assert result["data"] == entry_data(box)
+    await hass.config_entries.async_unload(result["result"].entry_id)
+
+
+async def test_manual_entry_box_down(hass: HomeAssistant, box: UltraStreamEmulator) -> None:
+    flow_id = await _choose_type(hass)
+    await hass.config_entries.flow.async_configure(flow_id, {"next_step_id": flow.STEP_MANUAL})
+    await box.set_down(True)
+    result = await hass.config_entries.flow.async_configure(flow_id, _form(box))
+    assert result["errors"] == {"base": "cannot_connect"}
+
+
+@pytest.mark.usefixtures("multicast")
+async def test_search_lists_the_boxes_found(hass: HomeAssistant, box: UltraStreamEmulator) -> None:
+    """Search the network: the box answers, is listed, and fills the form."""
+    flow_id = await _choose_type(hass)
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, {"next_step_id": flow.STEP_SEARCH}
+    )
+    assert result["step_id"] == flow.STEP_SEARCH
+    options = result["data_schema"].schema["serial"].config["options"]
+    assert options == [{"value": SERIAL, "label": f"Ultra Stream {SERIAL} ({SERIAL}, 127.0.0.1)"}]
+    result = await hass.config_entries.flow.async_configure(flow_id, {"serial": SERIAL})
+    assert result["step_id"] == KEY
+    assert result["data_schema"]({CONF_PASSWORD: PASSWORD})[CONF_HOST] == "127.0.0.1"
+    result = await hass.config_entries.flow.async_configure(flow_id, _form(box))
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.config_entries.async_unload(result["result"].entry_id)
+
+
+@pytest.mark.usefixtures("multicast")
+async def test_search_leaves_out_configured_boxes(
+    hass: HomeAssistant, box: UltraStreamEmulator
+) -> None:
+    MockConfigEntry(domain=DOMAIN, unique_id=SERIAL, data=entry_data(box)).add_to_hass(hass)
+    flow_id = await _choose_type(hass)
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, {"next_step_id": flow.STEP_SEARCH}
+    )
+    assert result["step_id"] == KEY
+    assert result["errors"] == {"base": "no_devices_found"}
+
+
+async def test_background_scan_offers_new_and_moves_known_boxes(
+    hass: HomeAssistant, multicast: int, box: UltraStreamEmulator
+) -> None:
+    """The scan at start offers a new box; a known box gets its new address."""
+    assert await async_setup_component(hass, DOMAIN, {})
+    await hass.async_block_till_done(wait_background_tasks=True)
+    flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    assert [f["context"]["unique_id"] for f in flows] == [SERIAL]
+    assert flows[0]["step_id"] == KEY
+    hass.config_entries.flow.async_abort(flows[0]["flow_id"])
+
+    async with UltraStreamEmulator(serial="C301190101001") as other:
+        known = MockConfigEntry(
+            domain=DOMAIN,
+            unique_id="C301190101001",
+            data={**entry_data(other), CONF_HOST: "192.0.2.10"},
+        )
+        known.add_to_hass(hass)
+        port = free_port(socket.SOCK_DGRAM)
+        await other.start_multicast(port)
+        target = flow.ScanTarget(
+            group="127.0.0.1", port=port, interfaces=("127.0.0.1",), seconds=0.2
+        )
+        with patch.object(flow, "SCAN_TARGET", target):
+            for found in await flow.async_scan_network(hass):
+                flow.async_offer(hass, found)
+        await hass.async_block_till_done()
+        assert known.data[CONF_HOST] == "127.0.0.1"
+
+
+async def test_ssdp_discovery(hass: HomeAssistant, box: UltraStreamEmulator) -> None:
+    """An SSDP answer from MAGEWELL (matcher unverified on hardware) leads to the form."""
+    info = SsdpServiceInfo(
+        ssdp_usn=f"uuid:{SERIAL}::upnp:rootdevice",
+        ssdp_st="upnp:rootdevice",
+        ssdp_location=f"http://127.0.0.1:{box.port}/description.xml",
+        upnp={"manufacturer": "MAGEWELL", "friendlyName": "Stage box"},
+    )
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": SOURCE_SSDP}, data=info
+    )
+    assert result["step_id"] == KEY
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_USERNAME: USER, CONF_PASSWORD: PASSWORD}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["data"][CONF_PORT] == box.port
+    await hass.config_entries.async_unload(result["result"].entry_id)
+
+
+async def test_ssdp_from_someone_else_is_not_ours(hass: HomeAssistant) -> None:
+    info = SsdpServiceInfo(
+        ssdp_usn="uuid:x::upnp:rootdevice",
+        ssdp_st="upnp:rootdevice",
+        ssdp_location="http://192.0.2.1/",
+        upnp={"manufacturer": "Other"},
+    )
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": SOURCE_SSDP}, data=info
+    )
+    assert result["reason"] == "not_supported"
+
+
+async def test_reauth(
+    hass: HomeAssistant, entry: MockConfigEntry, box: UltraStreamEmulator
+) -> None:
+    """A new password is checked against the box and stored."""
+    box.users[USER] = "5ebe2294ecd0e0f08eab7690d2a6ee69"  # md5("secret")
+    result = await entry.start_reauth_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_USERNAME: USER, CONF_PASSWORD: "wrong"}
+    )
+    assert result["errors"] == {"base": "invalid_auth"}
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_USERNAME: USER, CONF_PASSWORD: "secret"}
+    )
+    assert result["reason"] == "reauth_successful"
+    assert entry.data[CONF_PASSWORD] == "secret"
+    await hass.async_block_till_done()
+    await hass.config_entries.async_unload(entry.entry_id)
