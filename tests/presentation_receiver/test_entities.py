@@ -8,10 +8,14 @@ from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import ATTR_ENTITY_ID, STATE_UNAVAILABLE
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, State
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed,
+    mock_restore_cache,
+)
 
 from tests.emulators.presentation_receiver import PresentationReceiverEmulator
 
@@ -286,3 +290,42 @@ async def test_view_only_key(
     assert _state(hass, "sensor.room_101_status") == "standby"
     assert _state(hass, "switch.room_101_remote_view") == STATE_UNAVAILABLE
     assert _state(hass, "button.room_101_restart") == STATE_UNAVAILABLE
+
+
+@pytest.mark.usefixtures("loaded_entry")
+async def test_restart_after_update_is_not_an_outage(
+    hass: HomeAssistant, emulator: Emu, freezer: FrozenDateTimeFactory
+) -> None:
+    """While a firmware update restarts the device, a few missed polls keep the last state."""
+    emulator.offer_firmware("1.0.1.0")
+    await _tick(hass, freezer, timedelta(hours=12, seconds=1))
+    await hass.services.async_call(
+        "update", "install", {ATTR_ENTITY_ID: "update.room_101_firmware"}, blocking=True
+    )
+    await emulator.set_down(True)
+    for _ in range(3):
+        await _tick(hass, freezer, FAST)
+        assert _state(hass, "sensor.room_101_status") == "updating"
+    await _tick(hass, freezer, FAST)
+    assert _state(hass, "sensor.room_101_status") == STATE_UNAVAILABLE
+    emulator.finish_update()
+    await emulator.set_down(False)
+    await _tick(hass, freezer, FAST)
+    assert _state(hass, "sensor.room_101_status") == "standby"
+    assert hass.states.get("update.room_101_firmware").attributes["installed_version"] == (
+        "1.0.1.0"
+    )
+
+
+async def test_display_state_restored(
+    hass: HomeAssistant, config_entry: MockConfigEntry, emulator: Emu
+) -> None:
+    """The assumed display state survives a restart of Home Assistant."""
+    mock_restore_cache(hass, [State("switch.room_101_display", "off")])
+    assert await hass.config_entries.async_setup(config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert _state(hass, "switch.room_101_display") == "off"
+    await hass.services.async_call(
+        "switch", "turn_on", {ATTR_ENTITY_ID: "switch.room_101_display"}, blocking=True
+    )
+    assert _state(hass, "switch.room_101_display") == "on"

@@ -44,6 +44,7 @@ SCAN_INTERVALS: Final = (FAST, MEDIUM, SLOW, FIRMWARE)
 # Uptime wobbles by a second or two between polls; only a real change moves the boot time.
 BOOT_TIME_TOLERANCE: Final = timedelta(seconds=60)
 DEFAULT_SLEEP_TIMEOUT: Final = 15
+OUTAGE_GRACE: Final = 3
 VGA_DEFAULT: Final = 2  # 1920x1080, the most VGA allows
 
 
@@ -103,16 +104,23 @@ class ReceiverCoordinator(DataUpdateCoordinator[ReceiverData]):
         self.can_write: bool = entry.data.get("key_scope", "full") != "view_only"
         self._medium, self._slow = MEDIUM.of(entry), SLOW.of(entry)
         self._last_medium = self._last_slow = datetime.min.replace(tzinfo=dt_util.UTC)
+        # Polls a restarting device (reboot, firmware update) may miss before going unavailable.
+        self._outage_grace = 0
 
     async def _async_update_data(self) -> ReceiverData:
         """Read the due tiers; map client errors to reauth or a translated failure."""
         try:
-            return await self._async_read()
+            data = await self._async_read()
         except InvalidAuth as err:
             raise ConfigEntryAuthFailed(
                 translation_domain=DOMAIN, translation_key="invalid_auth"
             ) from err
         except CannotConnect as err:
+            if self._outage_grace > 0 and self.data is not None:
+                # Restarting after a firmware update or a reboot: keep the last state a while.
+                self._outage_grace -= 1
+                self.logger.debug("%s is restarting; keeping its last state", self.name)
+                return self.data
             raise UpdateFailed(translation_domain=DOMAIN, translation_key="cannot_connect") from err
         except ProAVError as err:
             raise UpdateFailed(
@@ -120,6 +128,9 @@ class ReceiverCoordinator(DataUpdateCoordinator[ReceiverData]):
                 translation_key="update_failed",
                 translation_placeholders={"message": str(err)},
             ) from err
+        if "updating" in data.device.states:
+            self._outage_grace = OUTAGE_GRACE
+        return data
 
     async def _async_read(self) -> ReceiverData:
         """Read the fast tier, and the slower ones when due or after an outage or a reboot."""
@@ -130,6 +141,7 @@ class ReceiverCoordinator(DataUpdateCoordinator[ReceiverData]):
         rebooted = self._rebooted(device)
         if rebooted:
             self.client.reboot_required = False
+            self._outage_grace = 0
         fast: dict[str, Any] = {
             "device": device,
             "login": login,
@@ -315,10 +327,12 @@ class ReceiverCoordinator(DataUpdateCoordinator[ReceiverData]):
     async def async_reboot(self) -> None:
         """Reboot the device now."""
         await self.client.reboot(reason="Home Assistant")
+        self._outage_grace = OUTAGE_GRACE
 
     async def async_install_firmware(self, content: bytes | None = None) -> None:
         """Install firmware (online, or an uploaded file); the status shows "updating"."""
         await self.client.update_firmware(content)
+        self._outage_grace = OUTAGE_GRACE
         self.data = replace(self.data, device=await self.client.get_device())
 
 

@@ -17,11 +17,12 @@ from homeassistant.components.update import (
     UpdateEntityDescription,
     UpdateEntityFeature,
 )
-from homeassistant.const import EntityCategory, Platform
+from homeassistant.const import STATE_OFF, STATE_ON, EntityCategory, Platform
 from homeassistant.core import callback
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.helpers.restore_state import RestoreEntity
 
 from custom_components.proav.binary_sensor import ProAVBinarySensor, ProAVBinarySensorDescription
 from custom_components.proav.button import ProAVButton, ProAVButtonDescription
@@ -406,10 +407,28 @@ RESTART = ProAVButtonDescription[C](
 )
 
 
-class DisplaySwitch(ProAVSwitch[C]):
-    """The display output: the device cannot report it, so its state is assumed."""
+class DisplaySwitch(ProAVSwitch[C], RestoreEntity):
+    """The display output: the device cannot report it, so its state is assumed.
+
+    Until Home Assistant switches it (or sees the device sleep), the last known state is kept
+    across restarts.
+    """
 
     _attr_assumed_state = True
+    _restored: bool | None = None
+
+    async def async_added_to_hass(self) -> None:
+        """Restore the last assumed state."""
+        await super().async_added_to_hass()
+        last = await self.async_get_last_state()
+        if last is not None and last.state in (STATE_ON, STATE_OFF):
+            self._restored = last.state == STATE_ON
+
+    @property
+    def is_on(self) -> bool | None:
+        """Return what Home Assistant set or saw, else the restored state."""
+        value = super().is_on
+        return self._restored if value is None else value
 
 
 @dataclass(frozen=True, kw_only=True)
