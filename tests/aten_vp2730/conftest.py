@@ -93,7 +93,8 @@ async def loaded(
     assert entry.state is ConfigEntryState.LOADED
     async with asyncio.timeout(TIMEOUT):
         await coordinator_of(entry).push.async_wait_connected()
-    await hass.async_block_till_done()
+    # The full re-read that follows every connect runs as a background task.
+    await hass.async_block_till_done(wait_background_tasks=True)
     yield entry
     if entry.state is ConfigEntryState.LOADED:
         assert await hass.config_entries.async_unload(entry.entry_id)

@@ -1,0 +1,381 @@
+"""Every command of every entity reaches the device, and its result shows at once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from tests.emulators.aten_vp2730 import AtenEmulator
+
+
+def _output(emulator: AtenEmulator, out: str) -> dict[str, Any]:
+    return next(o for o in emulator.state["video/outputs"]["outputs"] if o["id"] == out)
+
+
+def _port(emulator: AtenEmulator, kind: str, port: str) -> dict[str, Any]:
+    return next(p for p in emulator.state[f"audio/{kind}"][kind] if p["id"] == port)
+
+
+def _route(emulator: AtenEmulator, out: str) -> str:
+    return next(
+        c["videoInput"]
+        for c in emulator.state["video/connections"]["connections"]
+        if c["id"] == out
+    )
+
+
+def _golive(emulator: AtenEmulator, out: str) -> int:
+    return next(g["status"] for g in emulator.state["video/golive"]["golive"] if g["id"] == out)
+
+
+@dataclass(frozen=True)
+class Case:
+    """A service call, the command the device must receive, and what it must then hold."""
+
+    service: str
+    entity_id: str
+    data: dict[str, Any]
+    command: str
+    device: Callable[[AtenEmulator], Any]
+    expected: Any
+    state: str | None = None  # the entity's state right after the call
+
+
+CASES = [
+    Case(
+        "media_player.volume_set",
+        "media_player.vp2730",
+        {"volume_level": 0.42},
+        "patch audio/outputs",
+        lambda e: _port(e, "outputs", "ALL")["volume"],
+        42,
+    ),
+    Case(
+        "media_player.volume_mute",
+        "media_player.vp2730",
+        {"is_volume_muted": True},
+        "patch audio/outputs",
+        lambda e: _port(e, "outputs", "ALL")["mute"]["value"],
+        2,
+    ),
+    Case(
+        "media_player.volume_down",
+        "media_player.vp2730",
+        {},
+        "patch audio/outputs",
+        lambda e: _port(e, "outputs", "ALL")["volume"],
+        95,
+    ),
+    Case(
+        "media_player.select_source",
+        "media_player.vp2730",
+        {"source": "Source 4"},
+        "patch video/connections",
+        lambda e: _route(e, "0"),
+        "3",
+    ),
+    Case(
+        "switch.turn_on",
+        "switch.vp2730_display_a_go_live",
+        {},
+        "golive start",
+        lambda e: _golive(e, "0"),
+        2,
+        "on",
+    ),
+    Case(
+        "switch.turn_on",
+        "switch.vp2730_stm1_mute",
+        {},
+        "patch audio/inputs",
+        lambda e: _port(e, "inputs", "STM1")["mute"]["value"],
+        2,
+        "on",
+    ),
+    Case(
+        "switch.turn_on",
+        "switch.vp2730_all_mute",
+        {},
+        "patch audio/outputs",
+        lambda e: _port(e, "outputs", "ALL")["mute"]["value"],
+        2,
+        "on",
+    ),
+    Case(
+        "number.set_value",
+        "number.vp2730_stm1_volume",
+        {"value": 55},
+        "patch audio/inputs",
+        lambda e: _port(e, "inputs", "STM1")["volume"],
+        55,
+        "55",
+    ),
+    Case(
+        "number.set_value",
+        "number.vp2730_all_volume",
+        {"value": 12},
+        "patch audio/outputs",
+        lambda e: _port(e, "outputs", "ALL")["volume"],
+        12,
+        "12",
+    ),
+    Case(
+        "number.set_value",
+        "number.vp2730_audio_in_1_gain",
+        {"value": 20},
+        "patch audio/inputs",
+        lambda e: _port(e, "inputs", "AIN1")["gain"],
+        20,
+        "20",
+    ),
+    Case(
+        "select.select_option",
+        "select.vp2730_profile",
+        {"option": "Profile 2"},
+        "patch video/vpProfiles/now",
+        lambda e: e.state["video/vpProfiles/now"]["id"],
+        "2",
+        "Profile 2",
+    ),
+    Case(
+        "select.select_option",
+        "select.vp2730_display_b_source",
+        {"option": "Source 7"},
+        "patch video/connections",
+        lambda e: _route(e, "1"),
+        "6",
+        "Source 7",
+    ),
+    Case(
+        "switch.turn_on",
+        "switch.vp2730_display_a_blank",
+        {},
+        "patch video/outputs",
+        lambda e: _output(e, "0")["blank"]["value"],
+        2,
+        "on",
+    ),
+    Case(
+        "switch.turn_on",
+        "switch.vp2730_display_b_freeze",
+        {},
+        "patch video/outputs",
+        lambda e: _output(e, "1")["freeze"]["value"],
+        2,
+        "on",
+    ),
+    Case(
+        "switch.turn_on",
+        "switch.vp2730_display_a_osd",
+        {},
+        "patch video/outputs",
+        lambda e: _output(e, "0")["osd"]["value"],
+        2,
+        "on",
+    ),
+    Case(
+        "switch.turn_off",
+        "switch.vp2730_display_a_fixed_hdcp",
+        {},
+        "patch video/outputs",
+        lambda e: _output(e, "0")["fixHDCP"]["value"],
+        1,
+        "off",
+    ),
+    Case(
+        "select.select_option",
+        "select.vp2730_display_a_resolution",
+        {"option": "1280x720@60"},
+        "patch video/outputs",
+        lambda e: _output(e, "0")["displayResolution"]["value"],
+        29,
+        "1280x720@60",
+    ),
+    Case(
+        "select.select_option",
+        "select.vp2730_display_a_fit_mode",
+        {"option": "cut_resolution"},
+        "patch video/outputs",
+        lambda e: _output(e, "0")["fitMode"]["value"],
+        4,
+        "cut_resolution",
+    ),
+    Case(
+        "select.select_option",
+        "select.vp2730_display_a_auto_switch_on_plug_in",
+        {"option": "auto"},
+        "patch video/outputs",
+        lambda e: _output(e, "0")["autoSwitch"]["plugin"]["mode"]["value"],
+        2,
+        "auto",
+    ),
+    Case(
+        "select.select_option",
+        "select.vp2730_display_c_auto_switch_on_unplug",
+        {"option": "last"},
+        "patch video/outputs",
+        lambda e: _output(e, "2")["autoSwitch"]["plugout"]["mode"]["value"],
+        3,
+        "last",
+    ),
+    Case(
+        "select.select_option",
+        "select.vp2730_osd_language",
+        {"option": "de_DE"},
+        "patch system/osd",
+        lambda e: e.state["system/osd"]["language"]["value"],
+        "de_DE",
+        "de_DE",
+    ),
+    Case(
+        "select.select_option",
+        "select.vp2730_edid_mode",
+        {"option": "port_1"},
+        "patch video/configs",
+        lambda e: e.state["video/configs"]["edid"]["value"],
+        2,
+        "port_1",
+    ),
+    Case(
+        "select.select_option",
+        "select.vp2730_input_stream",
+        {"option": "static"},
+        "patch video/configs",
+        lambda e: e.state["video/configs"]["inputStream"]["value"],
+        1,
+        "static",
+    ),
+    Case(
+        "switch.turn_off",
+        "switch.vp2730_multiview_labels",
+        {},
+        "patch system/osd",
+        lambda e: e.state["system/osd"]["multiviewLabel"],
+        1,
+        "off",
+    ),
+    Case(
+        "switch.turn_off",
+        "switch.vp2730_system_event_notifications",
+        {},
+        "patch system/osd",
+        lambda e: e.state["system/osd"]["notification"]["systemEvent"],
+        1,
+        "off",
+    ),
+    Case(
+        "switch.turn_off",
+        "switch.vp2730_interactive_event_notifications",
+        {},
+        "patch system/osd",
+        lambda e: e.state["system/osd"]["notification"]["interactiveEvent"],
+        1,
+        "off",
+    ),
+    # Set Room writes verification 0/1, Get Room reads 1/2 (reference §8 #1).
+    Case(
+        "switch.turn_on",
+        "switch.vp2730_room_code_verification",
+        {},
+        "patch system/room",
+        lambda e: e.state["system/room"]["security"]["verification"],
+        2,
+        "on",
+    ),
+    Case(
+        "text.set_value",
+        "text.vp2730_room_name",
+        {"value": "Boardroom"},
+        "patch system/room",
+        lambda e: (e.state["system/room"]["name"], e.info["deviceName"]),
+        ("Boardroom", "Boardroom"),
+        "Boardroom",
+    ),
+    Case(
+        "text.set_value",
+        "text.vp2730_room_description",
+        {"value": "3rd floor"},
+        "patch system/room",
+        lambda e: e.state["system/room"]["description"],
+        "3rd floor",
+        "3rd floor",
+    ),
+    Case(
+        "button.press",
+        "button.vp2730_display_b_snapshot",
+        {},
+        "snapshot",
+        lambda e: e.commands[-1].params["ids"],
+        ["1"],
+    ),
+    Case(
+        "button.press",
+        "button.vp2730_snapshot_all_outputs",
+        {},
+        "snapshot",
+        lambda e: e.commands[-1].params["ids"],
+        ["0", "1", "2"],
+    ),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda case: f"{case.service}-{case.entity_id}")
+async def test_command_reaches_the_device(
+    hass: HomeAssistant, loaded: MockConfigEntry, emulator: AtenEmulator, case: Case
+) -> None:
+    """The call sends one command; the device holds the value; HA shows it without waiting."""
+    domain, service = case.service.split(".")
+    await hass.services.async_call(
+        domain, service, {"entity_id": case.entity_id, **case.data}, blocking=True
+    )
+    assert emulator.command_names()[-1] == case.command
+    assert case.device(emulator) == case.expected
+    if case.state is not None:
+        assert hass.states.get(case.entity_id).state == case.state
+
+
+async def test_go_live_off(
+    hass: HomeAssistant, loaded: MockConfigEntry, emulator: AtenEmulator
+) -> None:
+    """Stopping live is a DELETE; the switch follows at once."""
+    entity_id = "switch.vp2730_display_b_go_live"
+    await hass.services.async_call("switch", "turn_on", {"entity_id": entity_id}, blocking=True)
+    await hass.services.async_call("switch", "turn_off", {"entity_id": entity_id}, blocking=True)
+    assert emulator.command_names()[-2:] == ["golive start", "golive stop"]
+    assert hass.states.get(entity_id).state == "off"
+
+
+async def test_playing_while_the_first_output_is_live(
+    hass: HomeAssistant, loaded: MockConfigEntry
+) -> None:
+    """The media player plays while output A goes live."""
+    await hass.services.async_call(
+        "switch", "turn_on", {"entity_id": "switch.vp2730_display_a_go_live"}, blocking=True
+    )
+    assert hass.states.get("media_player.vp2730").state == "playing"
+
+
+async def test_refused_command_raises_a_translated_error(
+    hass: HomeAssistant, loaded: MockConfigEntry, emulator: AtenEmulator
+) -> None:
+    """A device refusal (400) and a device fault (503) become readable errors."""
+    emulator.faults.status = 400
+    with pytest.raises(HomeAssistantError) as refused:
+        await hass.services.async_call(
+            "switch", "turn_on", {"entity_id": "switch.vp2730_display_a_blank"}, blocking=True
+        )
+    assert refused.value.translation_key == "device_error"
+    emulator.faults.status = 503
+    with pytest.raises(HomeAssistantError) as down:
+        await hass.services.async_call(
+            "switch", "turn_on", {"entity_id": "switch.vp2730_display_a_blank"}, blocking=True
+        )
+    assert down.value.translation_key == "cannot_connect"
+    emulator.faults.status = None
+    assert hass.states.get("switch.vp2730_display_a_blank").state == "off"
