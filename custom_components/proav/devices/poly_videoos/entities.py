@@ -22,6 +22,7 @@ from homeassistant.components.calendar import (
     CalendarEvent,
 )
 from homeassistant.components.camera import Camera, CameraEntityDescription
+from homeassistant.components.diagnostics import async_redact_data
 from homeassistant.components.event import EventEntity, EventEntityDescription
 from homeassistant.components.media_player import MediaPlayerEntity, MediaPlayerEntityDescription
 from homeassistant.components.media_player.const import MediaPlayerEntityFeature, MediaPlayerState
@@ -47,6 +48,8 @@ from .client import PolyVideoOSClient
 from .coordinator import CallCoordinator, CallData, RoomCoordinator, SystemCoordinator
 from .models import Conference, Meeting, Snapshot
 
+# Call and meeting details that name people; diagnostics leave them out.
+PERSONAL = frozenset({"address", "organizer", "subject", "location"})
 CALL_STATES = ["idle", "ringing", "connecting", "connected", "disconnecting", "inactive", "other"]
 CALENDAR_STATES = [
     "disabled",
@@ -589,3 +592,7 @@ class PolyRuntime(ProAVRuntime):
     async def async_shutdown(self) -> None:
         """Log out, so the codec does not keep a session for us."""
         await self.client.logout()
+
+    def diagnostics(self) -> dict[str, Any]:
+        """Return the coordinators' data without who was called or met."""
+        return async_redact_data(super().diagnostics(), PERSONAL)
