@@ -190,6 +190,16 @@ class InventoryCoordinator(DataUpdateCoordinator[Inventory]):
         self.last_preset[camera_id] = preset.id
 
 
+def _changed_items(old: LiveState, new: LiveState) -> set[str]:
+    """Return the ids of the cameras and triggers whose state differs between two reads."""
+    cameras = old.status.cameras.keys() | new.status.cameras.keys()
+    changed = {k for k in cameras if old.status.cameras.get(k) != new.status.cameras.get(k)}
+    changed |= old.status.triggers_on ^ new.status.triggers_on
+    changed |= {event.source_id for event in set(old.active) ^ set(new.active)}
+    changed |= {event.source_id for event in new.events}
+    return changed
+
+
 def preset_options(inventory: Inventory, camera_id: str) -> list[tuple[PtzPreset, str]]:
     """Return a camera's presets with their option labels (ids added where names clash)."""
     presets = inventory.presets.get(camera_id, ())
@@ -227,11 +237,15 @@ class StatusCoordinator(DataUpdateCoordinator[LiveState]):
         self._seen: dict[tuple[str, str, str], float] = {}
         self._active_before: set[tuple[ActiveEventType, str]] | None = None
         self._primed = False
+        # Items whose state changed in the last update; None: all. With hundreds of cameras,
+        # writing only the entities of changed items keeps a poll cheap.
+        self.changed: set[str] | None = None
 
     @callback
     def async_inventory_updated(self) -> None:
         """Let every entity see a new inventory (names, presets)."""
         if self.data is not None:
+            self.changed = None
             self.async_update_listeners()
 
     async def async_setup_events(self) -> None:
@@ -255,12 +269,26 @@ class StatusCoordinator(DataUpdateCoordinator[LiveState]):
             return
         self.event_profile = EVENT_PROFILE
 
+    def affects(self, item_key: str) -> bool:
+        """Return whether the last update concerns an item (cameras, triggers by id)."""
+        return self.changed is None or item_key in self.changed
+
+    @callback
+    def touch(self, *item_keys: str) -> None:
+        """Limit the next listener update to some items (a command changed only them)."""
+        self.changed = set(item_keys)
+
     async def _async_update_data(self) -> LiveState:
-        """Read status, active events and new occurrences."""
+        """Read status, active events and new occurrences; note which items changed."""
+        previous = self.data if self.last_update_success else None
+        self.changed = None  # on failure or recovery every entity must update
         with translate_errors():
             status, active = await asyncio.gather(self.client.status(), self.client.active_events())
             events = await self._new_events(active)
-        return LiveState(status=status, active=active, events=events)
+        data = LiveState(status=status, active=active, events=events)
+        if previous is not None:
+            self.changed = _changed_items(previous, data)
+        return data
 
     async def _new_events(self, active: tuple[ActiveEvent, ...]) -> tuple[ExacqEvent, ...]:
         """Return what happened since the last read (nothing on the first read)."""
@@ -316,6 +344,7 @@ class StatusCoordinator(DataUpdateCoordinator[LiveState]):
     async def async_set_trigger(self, trigger_id: str, on: bool) -> None:
         """Fire (or release) a soft trigger and show it at once."""
         await self.client.set_soft_trigger(trigger_id, on)
+        self.touch(trigger_id)
         if self.data is not None:
             status = self.data.status
             triggers = (

@@ -75,6 +75,35 @@ def _current_preset(coordinator: Status, camera_id: str) -> str | None:
     return next((label for preset, label in options if preset.id == preset_id), None)
 
 
+async def _recall(coordinator: Status, camera_id: str, option: str) -> None:
+    """Recall a preset; only that camera's entities need writing."""
+    await coordinator.inventory.async_recall_preset(camera_id, option)
+    coordinator.touch(camera_id)
+
+
+class SelectiveUpdate(ProAVEntity[Status]):
+    """Write state only when the update concerns this entity's item (or the server)."""
+
+    @callback
+    def _handle_coordinator_update(self) -> None:
+        """Skip updates about other cameras and triggers."""
+        if self.item_key and not self.coordinator.affects(self.item_key):
+            return
+        super()._handle_coordinator_update()
+
+
+class ExacqBinarySensor(SelectiveUpdate, ProAVBinarySensor[Status]):
+    """A binary sensor of a camera or trigger, written only when its item changed."""
+
+
+class ExacqButton(SelectiveUpdate, ProAVButton[Status]):
+    """A soft trigger button, written only when its trigger changed."""
+
+
+class ExacqSelect(SelectiveUpdate, ProAVSelect[Status]):
+    """A PTZ preset select, written only when its camera changed."""
+
+
 RECORDING = ProAVBinarySensorDescription[Status](
     key="recording",
     translation_key="recording",
@@ -109,7 +138,7 @@ PTZ_PRESET = ProAVSelectDescription[Status](
     translation_key="ptz_preset",
     options_fn=lambda c, camera: [label for _, label in preset_options(c.inventory.data, camera)],
     current_fn=_current_preset,
-    select_fn=lambda c, camera, option: c.inventory.async_recall_preset(camera, option),
+    select_fn=lambda c, camera, option: _recall(c, camera, option),
 )
 HEALTH = ProAVSensorDescription[Status](
     key="server_health",
@@ -180,7 +209,7 @@ SERVER_EVENT = ExacqEventDescription(
 )
 
 
-class ExacqCamera(ProAVEntity[Status], Camera):
+class ExacqCamera(SelectiveUpdate, Camera):
     """An exacqVision camera: JPEG snapshots at the asked size, MJPEG where offered."""
 
     _attr_brand = "Exacq Technologies"
@@ -236,7 +265,7 @@ class ExacqCamera(ProAVEntity[Status], Camera):
             response.release()
 
 
-class SoftTriggerHoldSwitch(ProAVEntity[Status], SwitchEntity):
+class SoftTriggerHoldSwitch(SelectiveUpdate, SwitchEntity):
     """Hold a soft trigger on: re-send "on" every second until turned off or unloaded."""
 
     _attr_assumed_state = True
@@ -293,7 +322,7 @@ class SoftTriggerHoldSwitch(ProAVEntity[Status], SwitchEntity):
             _LOGGER.debug("Could not release soft trigger %s: %s", self.item_key, err)
 
 
-class ExacqEventEntity(ProAVEntity[Status], EventEntity):
+class ExacqEventEntity(SelectiveUpdate, EventEntity):
     """Motion, video loss and alarm input occurrences of a camera (or of the server)."""
 
     entity_description: ExacqEventDescription
@@ -301,6 +330,8 @@ class ExacqEventEntity(ProAVEntity[Status], EventEntity):
     @callback
     def _handle_coordinator_update(self) -> None:
         """Fire the occurrences that belong to this entity."""
+        if self.item_key and not self.coordinator.affects(self.item_key):
+            return
         for event in self.coordinator.data.events:
             if self.entity_description.matches_fn(
                 self.coordinator, self.item_key, event.kind, event.source_id
@@ -319,13 +350,13 @@ def camera_entities(
         return [ExacqCamera(coordinator, device_info, item)]
     if platform == "binary_sensor":
         return [
-            ProAVBinarySensor(coordinator, RECORDING, device_info, item),
-            ProAVBinarySensor(coordinator, ONLINE, device_info, item),
+            ExacqBinarySensor(coordinator, RECORDING, device_info, item),
+            ExacqBinarySensor(coordinator, ONLINE, device_info, item),
         ]
     if platform == "event":
         return [ExacqEventEntity(coordinator, CAMERA_EVENT, device_info, item)]
     if platform == "select":
-        return [ProAVSelect(coordinator, PTZ_PRESET, device_info, item)]
+        return [ExacqSelect(coordinator, PTZ_PRESET, device_info, item)]
     return []
 
 
@@ -334,11 +365,11 @@ def trigger_entities(
 ) -> Iterable[Entity]:
     """Return one soft trigger's entities of a platform (on the server's device)."""
     if platform == "button":
-        return [ProAVButton(coordinator, SOFT_TRIGGER, device_info, item)]
+        return [ExacqButton(coordinator, SOFT_TRIGGER, device_info, item)]
     if platform == "switch":
         return [SoftTriggerHoldSwitch(coordinator, device_info, item)]
     if platform == "binary_sensor":
-        return [ProAVBinarySensor(coordinator, TRIGGER_ACTIVE, device_info, item)]
+        return [ExacqBinarySensor(coordinator, TRIGGER_ACTIVE, device_info, item)]
     return []
 
 

@@ -86,7 +86,12 @@ async def _async_ptz_move(call: ServiceCall) -> None:
     direction = "".join(DIRECTIONS[axis][call.data[axis]] for axis in axes)
     speeds = {SPEED_KEYS[axis]: call.data[ATTR_SPEED] for axis in axes}
     client = runtime.client
-    await async_run_command(runtime.status, client.ptz_move(camera_id, direction, **speeds))
+
+    async def _async_move() -> None:
+        await client.ptz_move(camera_id, direction, **speeds)
+        runtime.status.touch()  # nothing a poll reads has changed
+
+    await async_run_command(runtime.status, _async_move())
     if cancel := runtime.ptz_stops.pop(camera_id, None):
         cancel()
 

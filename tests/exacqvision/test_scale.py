@@ -1,0 +1,37 @@
+"""A poll costs the same few requests however many cameras; only changed items are written."""
+
+from __future__ import annotations
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.core import HomeAssistant
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.proav.const import DOMAIN
+from tests.emulators.exacqvision import ExacqVisionEmulator
+
+from .conftest import SERIAL, entry_data, poll, state
+
+
+async def test_poll_cost_is_constant_and_writes_only_changes(
+    hass: HomeAssistant, socket_enabled: None, freezer: FrozenDateTimeFactory
+) -> None:
+    """40 cameras: three requests a poll; a change on one camera rewrites only its entities."""
+    async with ExacqVisionEmulator(cameras=40, ptz_cameras=0) as emulator:
+        entry = MockConfigEntry(domain=DOMAIN, unique_id=SERIAL, data=entry_data(emulator))
+        entry.add_to_hass(hass)
+        assert await hass.config_entries.async_setup(entry.entry_id)
+        await hass.async_block_till_done()
+        assert len(hass.states.async_entity_ids("camera")) == 40
+        untouched = hass.states.get("binary_sensor.camera_1_recording")
+        assert untouched is not None
+        server = emulator.server
+        camera_id = list(server.cameras)[1]  # Camera 2
+        emulator.set_camera(server, camera_id, recording=False)
+        before = len(emulator.requests)
+        await poll(hass, freezer)
+        assert len(emulator.requests) - before == 3
+        assert state(hass, "binary_sensor.camera_2_recording") == "off"
+        after = hass.states.get("binary_sensor.camera_1_recording")
+        assert after is not None
+        assert after.last_reported == untouched.last_reported  # not written again
+        assert await hass.config_entries.async_unload(entry.entry_id)
