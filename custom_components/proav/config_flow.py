@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from homeassistant.components.bluetooth import BluetoothServiceInfoBleak
@@ -274,7 +274,11 @@ class ProAVConfigFlow(UltraStreamFlowMixin, ConfigFlow, domain=DOMAIN):
         self._prefill = {key: value for key, value in address.items() if value is not None}
         self._abort_if_unique_id_configured(updates=self._prefill or None)
         self.context["title_placeholders"] = {"name": found.name}
-        return await self._async_step_device(device_type.key, None)
+        # The type's own step: a type with extra steps (Ultra Stream provisioning) takes over.
+        step: Callable[[], Awaitable[ConfigFlowResult]] = getattr(
+            self, f"async_step_{device_type.key}"
+        )
+        return await step()
 
 
 class ProAVOptionsFlow(OptionsFlow):

@@ -740,5 +740,96 @@ async def _main() -> None:
     await asyncio.Event().wait()
 
 
+class FakeGattBox:
+    """A fake GATT peer speaking the Ultra Stream provisioning protocol (stands in for a BleakClient).
+
+    ``networks`` maps SSID -> (password, address the box gets); ``running_reads`` is how many
+    Wi-Fi status reads answer "running" before the result; ``never_joins`` keeps it running.
+    """
+
+    def __init__(self, password: str = PASSWORD, status: int = F_PASSWD) -> None:
+        """Start disconnected from any network."""
+        self.digest = hashlib.md5(password.encode(), usedforsecurity=False).digest()
+        self.status = status
+        self.networks: dict[str, tuple[str, str]] = {}
+        self.running_reads = 1
+        self.never_joins = False
+        self.authenticated = False
+        self.connected = True
+        self.writes: list[tuple[int, bytes]] = []
+        self._replies: dict[int, bytes] = {}
+        self._auth_index = 0
+        self._wifi: dict[int, bytes] = {}
+        self._join: tuple[int, bytes] | None = None  # (reads left, final reply)
+
+    async def write_gatt_char(self, char: str, data: bytes, response: bool = True) -> None:
+        """Handle a write to one of the five buffers."""
+        buffer = BLE_BUFFERS.index(char)
+        data = bytes(data)
+        self.writes.append((buffer, data))
+        (opcode,) = struct.unpack_from("<H", data)
+        if opcode in (0x5333, 0x5335):
+            self._join = None  # a new request: buffer 4 answers it, not an old Wi-Fi join
+        if buffer == 0 and opcode == 0x5335:
+            self._replies[4] = struct.pack("<HIH", 0x5336, self.status, data[2] | data[3] << 8)
+        elif buffer == 4 and opcode == 0x5333:
+            (self._auth_index,) = struct.unpack_from("<H", data, 2)
+        elif buffer == 0 and opcode == 0x5333:
+            self.authenticated = data[2:18] == self.digest
+            result = 0 if self.authenticated else -1
+            self._replies[4] = struct.pack("<HiH", 0x5334, result, self._auth_index)
+        elif buffer == 0 and opcode == 0x5337:
+            self._wifi = {0: data}
+        elif buffer in (1, 2, 3) and self._wifi:
+            self._wifi[buffer] = data
+        elif buffer == 4 and opcode == 0x5337 and self._wifi:
+            self._wifi[4] = data
+            self._start_join()
+
+    def _start_join(self) -> None:
+        """All Wi-Fi buffers written: answer the index, then join (or fail)."""
+        index = struct.unpack_from("<H", self._wifi[0], 4)[0]
+        ssid = (self._wifi[1] + self._wifi[2]).rstrip(b"\0").decode()
+        password = (self._wifi[3] + self._wifi[4][2:]).rstrip(b"\0").decode()
+        self._replies[0] = struct.pack("<HH", 0x5332, index)
+        ip, result = "0.0.0.0", 0  # noqa: S104 - no address yet
+        if not self.authenticated:
+            result = -1
+        elif ssid not in self.networks:
+            result = -14
+        elif self.networks[ssid][0] != password:
+            result = -1
+        else:
+            ip = self.networks[ssid][1]
+        final = struct.pack("<Hi", 0x5332, result) + socket.inet_aton(ip)
+        final += struct.pack("<IHH", self.status, 1, 2)
+        self._join = (self.running_reads, final)
+
+    async def read_gatt_char(self, char: str, **_kwargs: Any) -> bytearray:
+        """Answer a read of one of the five buffers."""
+        buffer = BLE_BUFFERS.index(char)
+        if buffer == 4 and self._join is not None:
+            left, final = self._join
+            if self.never_joins or left > 0:
+                self._join = (left - 1, final)
+                return bytearray(struct.pack("<Hi", 0x5332, 2) + bytes(14))
+            return bytearray(final)
+        return bytearray(self._replies.get(buffer, b"\0\0"))
+
+    async def disconnect(self) -> bool:
+        """Drop the link."""
+        self.connected = False
+        return True
+
+
+BLE_BUFFERS = (
+    "08590f7e-db05-467e-8757-72f6faeb13d4",
+    "f4be124e-4cdc-43e2-a6bb-8628e4009e6b",
+    "1de1bf3d-1bbe-43aa-9a30-b2bb5ce9671d",
+    "8d7bd67d-d0b3-4a5e-8d2b-2912af174a7d",
+    "3a10340a-85e3-4190-86b4-b94dc505e4f8",
+)
+
+
 if __name__ == "__main__":
     asyncio.run(_main())

@@ -15,7 +15,7 @@ from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.proav.const import CONF_DEVICE_TYPE, DOMAIN
+from custom_components.proav.const import DOMAIN
 from custom_components.proav.devices.magewell_ultra_stream import flow
 from tests.emulators.base import free_port
 from tests.emulators.magewell_ultra_stream import PASSWORD, SERIAL, USER, UltraStreamEmulator

@@ -54,7 +54,7 @@ def test_other_datagrams_are_ignored(data: bytes) -> None:
 
 def test_wifi_address_when_there_is_no_ethernet() -> None:
     box = DiscoveredBox.from_datagram(
-        json.dumps({**DOC_ANSWER, "ethip": "0.0.0.0", "status": "x"}).encode()
+        json.dumps({**DOC_ANSWER, "ethip": "0.0.0.0", "status": "x"}).encode()  # noqa: S104
     )
     assert box is not None
     assert box.host == "192.168.48.1"
@@ -83,7 +83,7 @@ async def test_scan_over_loopback_multicast(box: UltraStreamEmulator) -> None:
 
 
 async def test_scan_without_a_usable_interface_raises(socket_enabled: None) -> None:
-    with pytest.raises(OSError):
+    with pytest.raises(OSError, match="assign"):
         await async_scan(group="127.0.0.1", port=9, interfaces=("192.0.2.77",), seconds=0)
 
 

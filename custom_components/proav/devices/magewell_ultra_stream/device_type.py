@@ -8,6 +8,13 @@ from typing import Any
 from urllib.parse import urlparse
 
 import aiohttp
+from homeassistant.components.bluetooth import (
+    BluetoothCallbackMatcher,
+    BluetoothChange,
+    BluetoothScanningMode,
+    BluetoothServiceInfoBleak,
+    async_register_callback,
+)
 from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_PORT, CONF_USERNAME, Platform
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers import config_validation as cv
@@ -39,6 +46,7 @@ from custom_components.proav.sensor import ProAVSensor
 from custom_components.proav.switch import ProAVSwitch
 from custom_components.proav.text import ProAVText
 
+from .ble import parse_advertisement
 from .client import DEFAULT_PORT, DEFAULT_USERNAME, UltraStreamClient
 from .coordinator import SCAN_INTERVALS, InfoCoordinator, SettingsCoordinator, StatusCoordinator
 from .entities import (
@@ -152,12 +160,44 @@ class UltraStreamRuntime(ProAVRuntime):
         super().__init__(hass, entry, device_info, [status, status.settings, status.info])
         self.status = status
         self._stops: list[CALLBACK_TYPE] = []
+        self._advertised_mask: int | None = None
 
     @callback
     def async_start(self) -> None:
-        """Start the probe and follow firmware changes in the device registry."""
+        """Start the probe, listen to the box's advertisements, follow firmware changes."""
         self._stops.append(self.status.async_start_probe())
         self._stops.append(self.status.info.async_track_firmware())
+        self._stops.append(
+            async_register_callback(
+                self.hass,
+                self._async_advertisement,
+                BluetoothCallbackMatcher(
+                    local_name=self.status.info.data.serial, connectable=False
+                ),
+                BluetoothScanningMode.PASSIVE,
+            )
+        )
+
+    @callback
+    def _async_advertisement(
+        self, info: BluetoothServiceInfoBleak, _change: BluetoothChange
+    ) -> None:
+        """Read the status at once when an advertisement carries a changed status mask."""
+        advertisement = parse_advertisement(
+            name=info.name,
+            address=info.address,
+            service_uuids=info.service_uuids,
+            manufacturer_data=info.manufacturer_data,
+        )
+        if advertisement is None or advertisement.status is None:
+            return
+        mask = int(advertisement.status)
+        if mask == self._advertised_mask:
+            return
+        self._advertised_mask = mask
+        self.entry.async_create_background_task(
+            self.hass, self.status.async_mask_seen(mask), f"{self.entry.title} advertisement"
+        )
 
     @callback
     def async_add_entities(
@@ -236,6 +276,21 @@ async def async_setup(hass: HomeAssistant, entry: ProAVConfigEntry) -> UltraStre
     return runtime
 
 
+def bluetooth(info: BluetoothServiceInfoBleak) -> Discovered | None:
+    """Map an advertisement to a box: its serial, and its address if it is on a network."""
+    advertisement = parse_advertisement(
+        name=info.name,
+        address=info.address,
+        service_uuids=info.service_uuids,
+        manufacturer_data=info.manufacturer_data,
+    )
+    if advertisement is None:
+        return None
+    return Discovered(
+        serial=advertisement.serial, name=advertisement.serial, host=advertisement.host
+    )
+
+
 def ssdp(info: SsdpServiceInfo) -> Discovered | None:
     """Map an SSDP answer to a box (unverified on hardware: the vendor documents no headers).
 
@@ -265,6 +320,7 @@ DEVICE_TYPE = DeviceType(
     async_probe=async_probe,
     async_setup=async_setup,
     scan_intervals=SCAN_INTERVALS,
+    bluetooth=bluetooth,
     ssdp=ssdp,
     async_start=async_start_background_scan,
 )

@@ -1,0 +1,263 @@
+"""Bluetooth: advertisement parsing, discovery flow, provisioning over a fake GATT peer, push."""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+import socket
+import struct
+import time
+from unittest.mock import patch
+
+from bleak.backends.device import BLEDevice
+from bleak.backends.scanner import AdvertisementData
+from homeassistant.components.bluetooth import (
+    BluetoothServiceInfoBleak,
+    async_get_advertisement_callback,
+)
+from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_PORT, CONF_USERNAME, STATE_ON
+from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.proav.const import DOMAIN
+from custom_components.proav.devices.errors import InvalidAuth
+from custom_components.proav.devices.magewell_ultra_stream import ble, flow
+from custom_components.proav.devices.magewell_ultra_stream.models import DeviceStatus
+from tests.emulators.magewell_ultra_stream import (
+    PASSWORD,
+    SERIAL,
+    USER,
+    FakeGattBox,
+    UltraStreamEmulator,
+)
+
+ADDRESS = "70:B3:D5:75:D5:FE"
+NO_IP = "0.0.0.0"  # noqa: S104 - "no address" in an advertisement
+
+
+def _manufacturer_data(mask: int, eth: str = NO_IP, wifi: str = NO_IP) -> bytes:
+    return (
+        b"\x08\x08\x01\x01\x00"
+        + struct.pack("<I", mask)
+        + socket.inet_aton(eth)
+        + socket.inet_aton(wifi)
+    )
+
+
+def _service_info(
+    mask: int = 0x10000, eth: str = NO_IP, wifi: str = NO_IP, name: str = SERIAL
+) -> BluetoothServiceInfoBleak:
+    advertisement = AdvertisementData(
+        local_name=name,
+        manufacturer_data={0x2935: _manufacturer_data(mask, eth, wifi)},
+        service_data={},
+        service_uuids=[ble.SERVICE_UUID],
+        tx_power=-127,
+        rssi=-60,
+        platform_data=(),
+    )
+    device = BLEDevice(ADDRESS, name, {}, -60)
+    return BluetoothServiceInfoBleak(
+        name=name,
+        address=ADDRESS,
+        rssi=-60,
+        manufacturer_data=advertisement.manufacturer_data,
+        service_data={},
+        service_uuids=advertisement.service_uuids,
+        source="local",
+        device=device,
+        advertisement=advertisement,
+        connectable=True,
+        time=time.monotonic(),
+        tx_power=-127,
+    )
+
+
+async def _inject(hass: HomeAssistant, info: BluetoothServiceInfoBleak) -> None:
+    """Hand an advertisement to Home Assistant's Bluetooth manager."""
+    async_get_advertisement_callback(hass)(info)
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+
+@pytest.fixture
+def gatt() -> Generator[FakeGattBox]:
+    """Return a fake GATT peer that bleak-retry-connector's establish_connection hands out."""
+    peer = FakeGattBox()
+    peer.networks["Studio"] = ("wifi-secret", "127.0.0.1")
+
+    async def _establish(*_args: object, **_kwargs: object) -> FakeGattBox:
+        peer.connected = True
+        return peer
+
+    with (
+        patch.object(ble, "establish_connection", _establish),
+        patch.object(flow, "BLE_POLL_SECONDS", 0),
+        patch.object(flow, "BLE_JOIN_SECONDS", 0.2),
+    ):
+        yield peer
+
+
+def test_advertisement_parses() -> None:
+    info = _service_info(0x10012, eth="192.168.1.217", wifi="192.168.48.1")
+    parsed = ble.parse_advertisement(
+        name=info.name,
+        address=info.address,
+        service_uuids=info.service_uuids,
+        manufacturer_data=info.manufacturer_data,
+    )
+    assert parsed is not None
+    assert parsed.serial == SERIAL
+    assert parsed.host == "192.168.1.217"
+    assert parsed.status is not None
+    assert DeviceStatus.RECORD in parsed.status
+
+
+@pytest.mark.parametrize(
+    ("name", "uuids", "data"),
+    [
+        ("Speaker", [ble.SERVICE_UUID], {}),
+        (SERIAL, ["0000180a-0000-1000-8000-00805f9b34fb"], {}),
+    ],
+)
+def test_other_advertisements_are_not_boxes(
+    name: str, uuids: list[str], data: dict[int, bytes]
+) -> None:
+    assert (
+        ble.parse_advertisement(
+            name=name, address=ADDRESS, service_uuids=uuids, manufacturer_data=data
+        )
+        is None
+    )
+
+
+def test_advertisement_without_manufacturer_data() -> None:
+    parsed = ble.parse_advertisement(
+        name=SERIAL, address=ADDRESS, service_uuids=[ble.SERVICE_UUID], manufacturer_data={9: b"x"}
+    )
+    assert parsed is not None
+    assert (parsed.status, parsed.host) == (None, None)
+
+
+async def test_provisioner_status_and_wrong_password() -> None:
+    peer = FakeGattBox(status=0x10040)
+    box = ble.UltraStreamProvisioner(peer, poll_seconds=0)
+    assert DeviceStatus.SOFT_AP in await box.async_status()
+    with pytest.raises(InvalidAuth):
+        await box.async_authenticate("wrong")
+    await box.async_authenticate(PASSWORD)
+    await box.async_disconnect()
+    assert not peer.connected
+
+
+async def test_provisioner_long_ssid_and_password_are_split() -> None:
+    peer = FakeGattBox()
+    ssid, secret = "A" * 30, "p" * 30
+    peer.networks[ssid] = (secret, "10.0.0.9")
+    box = ble.UltraStreamProvisioner(peer, poll_seconds=0)
+    await box.async_authenticate(PASSWORD)
+    result = await box.async_configure_wifi(ssid, secret)
+    assert (result.ip, result.version) == ("10.0.0.9", "1.2")
+    with pytest.raises(ble.WifiJoinFailed, match="too long"):
+        await box.async_configure_wifi("x" * 37, "")
+
+
+@pytest.mark.usefixtures("enable_bluetooth")
+async def test_advertised_address_prefills_the_form(
+    hass: HomeAssistant, box: UltraStreamEmulator
+) -> None:
+    """A box on the network: the flow shows its serial and its address."""
+    await _inject(hass, _service_info(eth="127.0.0.1"))
+    flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    assert len(flows) == 1
+    assert flows[0]["context"]["title_placeholders"] == {"name": SERIAL}
+    assert flows[0]["context"]["unique_id"] == SERIAL
+    result = await hass.config_entries.flow.async_configure(
+        flows[0]["flow_id"],
+        {CONF_HOST: "127.0.0.1", CONF_PORT: box.port, CONF_USERNAME: USER, CONF_PASSWORD: PASSWORD},
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["data"][CONF_HOST] == "127.0.0.1"
+    await hass.config_entries.async_unload(result["result"].entry_id)
+
+
+@pytest.mark.usefixtures("enable_bluetooth")
+async def test_provisioning_over_bluetooth(
+    hass: HomeAssistant, box: UltraStreamEmulator, gatt: FakeGattBox
+) -> None:
+    """No address yet: password check, Wi-Fi credentials, then the form at the new address."""
+    await _inject(hass, _service_info())
+    (started,) = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    assert started["step_id"] == flow.STEP_BLE_AUTH
+    flow_id = started["flow_id"]
+
+    result = await hass.config_entries.flow.async_configure(flow_id, {CONF_PASSWORD: "wrong"})
+    assert result["errors"] == {"base": "invalid_auth"}
+    result = await hass.config_entries.flow.async_configure(flow_id, {CONF_PASSWORD: PASSWORD})
+    assert result["step_id"] == flow.STEP_WIFI
+
+    wifi = {flow.CONF_SSID: "Studio", flow.CONF_SECURITY: "wpa2_psk"}
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, {**wifi, flow.CONF_WIFI_PASSWORD: "nope"}
+    )
+    assert result["errors"] == {"base": "wifi_failed"}
+    assert result["description_placeholders"]["reason"] == "the Wi-Fi password was rejected"
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, {**wifi, flow.CONF_SSID: "Elsewhere", flow.CONF_WIFI_PASSWORD: "x"}
+    )
+    assert result["description_placeholders"]["reason"] == "the network was not found"
+    gatt.never_joins = True
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, {**wifi, flow.CONF_WIFI_PASSWORD: "wifi-secret"}
+    )
+    assert result["errors"] == {"base": "wifi_timeout"}
+    gatt.never_joins = False
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, {**wifi, flow.CONF_WIFI_PASSWORD: "wifi-secret"}
+    )
+    assert result["step_id"] == "magewell_ultra_stream"
+    assert not gatt.connected  # every step disconnects
+    result = await hass.config_entries.flow.async_configure(
+        flow_id,
+        {CONF_HOST: "127.0.0.1", CONF_PORT: box.port, CONF_USERNAME: USER, CONF_PASSWORD: PASSWORD},
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["result"].unique_id == SERIAL
+    await hass.config_entries.async_unload(result["result"].entry_id)
+
+
+@pytest.mark.usefixtures("enable_bluetooth", "gatt")
+async def test_provisioning_when_the_box_is_out_of_reach(hass: HomeAssistant) -> None:
+    """The Bluetooth link fails: the form says so."""
+    await _inject(hass, _service_info())
+    (started,) = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+
+    async def _fail(*_args: object, **_kwargs: object) -> None:
+        raise TimeoutError
+
+    with patch.object(ble, "establish_connection", _fail):
+        result = await hass.config_entries.flow.async_configure(
+            started["flow_id"], {CONF_PASSWORD: PASSWORD}
+        )
+    assert result["errors"] == {"base": "ble_cannot_connect"}
+    hass.config_entries.flow.async_abort(started["flow_id"])
+
+
+@pytest.mark.usefixtures("enable_bluetooth")
+async def test_known_box_is_not_offered_again(hass: HomeAssistant, entry: MockConfigEntry) -> None:
+    """Unique id = serial: a configured box seen over Bluetooth gets its new address."""
+    await _inject(hass, _service_info(eth="127.0.0.2"))
+    assert hass.config_entries.flow.async_progress_by_handler(DOMAIN) == []
+    assert entry.data[CONF_HOST] == "127.0.0.2"
+
+
+@pytest.mark.usefixtures("enable_bluetooth")
+async def test_advertised_status_change_refreshes_at_once(
+    hass: HomeAssistant, loaded: MockConfigEntry, box: UltraStreamEmulator
+) -> None:
+    """A changed status mask in an advertisement reads the status without waiting for a probe."""
+    box.press_rec()
+    await _inject(hass, _service_info(box.cur_status()))
+    state = hass.states.get("switch.ultra_stream_recording")
+    assert state is not None
+    assert state.state == STATE_ON
