@@ -339,6 +339,8 @@ class PolyVideoOSEmulator(Emulator):
             ("POST", "/rest/conferences", self._dial),
             ("GET", "/rest/conferences/{id}", self._conference),
             ("DELETE", "/rest/conferences/{id}", self._hang_up),
+            ("GET", "/rest/conferences/{id}/connections", self._connections),
+            ("DELETE", "/rest/conferences/{id}/connections/{conn}", self._hang_up_connection),
             ("GET", "/rest/conferences/{id}/termmediastats", self._term_quality),
             ("GET", "/rest/conferences/{id}/mediastats", self._media_stats),
             ("GET", "/rest/mediastats", self._shared_media),
@@ -601,6 +603,19 @@ class PolyVideoOSEmulator(Emulator):
         if self.state.calls.pop(conf_id, None) is None:
             return _error(404, "Unavailable")
         self.log("hang_up", id=conf_id)
+        return web.json_response(0)
+
+    async def _connections(self, request: web.Request) -> web.StreamResponse:
+        call = self.state.calls.get(request.match_info["id"])
+        return web.json_response([call.connection()]) if call else _error(404, "Unavailable")
+
+    async def _hang_up_connection(self, request: web.Request) -> web.StreamResponse:
+        call = self.state.calls.get(request.match_info["id"])
+        if call is None or call.conn_id != request.match_info["conn"]:
+            return _error(404, "Unavailable")
+        # The conference ends with its last connection.
+        self.state.calls.pop(call.conf_id)
+        self.log("hang_up_connection", id=call.conf_id, connection=call.conn_id)
         return web.json_response(0)
 
     async def _term_quality(self, request: web.Request) -> web.StreamResponse:

@@ -85,10 +85,16 @@ async def test_session_idle_timeout(
 
 
 async def test_wrong_password(emulator: PolyVideoOSEmulator, client: PolyVideoOSClient) -> None:
-    """A refused login is a typed auth error."""
+    """A refused login is a typed auth error, and is not retried by itself (lockout)."""
     emulator.password = "changed"
     with pytest.raises(InvalidAuth):
         await client.audio()
+    with pytest.raises(InvalidAuth):
+        await client.audio()
+    assert emulator.state.failed_logins == 1
+    emulator.password = "secret"
+    await client.login()
+    assert (await client.audio()).volume == 62
 
 
 async def test_lockout_is_told_apart(
@@ -185,6 +191,9 @@ async def test_calls(emulator: PolyVideoOSEmulator, client: PolyVideoOSClient) -
     ringing = [c for c in await client.conferences() if not c.connected]
     assert ringing[0].connections[0].ringing_in
     assert ringing[0].far_end == "Lisbon office"
+    connection = (await client.connections(ringing[0].id))[0]
+    await client.hang_up_connection(ringing[0].id, connection.id)
+    assert [c.id for c in await client.conferences()] == [conference_id]
     await client.hang_up_all()
     assert await client.conferences() == ()
 

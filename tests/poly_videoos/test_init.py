@@ -111,11 +111,14 @@ async def test_password_changed_while_running(
     loaded: MockConfigEntry,
     freezer: FrozenDateTimeFactory,
 ) -> None:
-    """A password changed on the codec: the next poll starts reauth."""
+    """A changed password starts reauth; the codec sees one failed login only (lockout)."""
     emulator.password = "changed"
     emulator.expire_sessions()
     await tick(hass, freezer)
     assert len(_reauth_flows(hass)) == 1
+    await tick(hass, freezer, SYSTEM)
+    await tick(hass, freezer, SYSTEM)
+    assert emulator.state.failed_logins == 1
 
 
 async def test_device_down_and_back(

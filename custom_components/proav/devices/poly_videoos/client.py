@@ -28,6 +28,7 @@ from .models import (
     Camera,
     CameraDirection,
     Conference,
+    Connection,
     DialType,
     MediaStat,
     Meeting,
@@ -87,6 +88,9 @@ class PolyVideoOSClient:
         self._password = password
         self._timeout = request_timeout
         self._session: Session | None = None
+        # A refused login is not retried by itself: every retry would count towards the
+        # codec's lockout. A new client (after reauth) or an explicit login() tries again.
+        self._auth_error: InvalidAuth | None = None
         self._lock = asyncio.Lock()
 
     @property
@@ -160,11 +164,14 @@ class PolyVideoOSClient:
 
     async def _login(self) -> None:
         """Open a session; keep its id and XSRF token (called with the lock held)."""
+        if self._auth_error is not None:
+            raise self._auth_error
         status, payload, tokens = await self._send(
             "POST", "/rest/session", body={"user": self._username, "password": self._password}
         )
         if status in {400, *_AUTH_STATUSES}:
-            raise _login_error(status, payload)
+            self._auth_error = _login_error(status, payload)
+            raise self._auth_error
         _raise_for_status(status, "POST", "/rest/session")
         data = _decode(payload)
         body_session = data.get("session") if isinstance(data, dict) else None
@@ -179,8 +186,9 @@ class PolyVideoOSClient:
         self._session = Session(session_id=session_id, xsrf_token=xsrf)
 
     async def login(self) -> None:
-        """Log in now (raises InvalidAuth or CannotConnect)."""
+        """Log in now, even after a refused login (raises InvalidAuth or CannotConnect)."""
         async with self._lock:
+            self._auth_error = None
             await self._login()
 
     async def logout(self) -> None:
@@ -250,6 +258,17 @@ class PolyVideoOSClient:
     async def hang_up(self, conference_id: str) -> None:
         """Hang up one conference."""
         await self._request("DELETE", f"/rest/conferences/{conference_id}")
+
+    async def connections(self, conference_id: str) -> tuple[Connection, ...]:
+        """Read the connections of a conference."""
+        raw = await self._request("GET", f"/rest/conferences/{conference_id}/connections")
+        return Connection.list_from_json(raw)
+
+    async def hang_up_connection(self, conference_id: str, connection_id: str) -> None:
+        """Hang up one connection of a conference (also rejects a ringing call)."""
+        await self._request(
+            "DELETE", f"/rest/conferences/{conference_id}/connections/{connection_id}"
+        )
 
     async def hang_up_all(self) -> None:
         """Hang up every conference."""

@@ -181,6 +181,11 @@ class Connection:
         return self.incoming and self.answerable and not self.connected
 
     @classmethod
+    def list_from_json(cls, raw: Any) -> tuple[Connection, ...]:
+        """Parse a list of connection objects."""
+        return tuple(cls.from_json(item) for item in _list(raw))
+
+    @classmethod
     def from_json(cls, raw: Any) -> Connection:
         """Parse a connection object."""
         data = _obj(raw)
@@ -248,7 +253,7 @@ class Conference:
         data = _obj(raw)
         return cls(
             id=_str(data, "id"),
-            connections=tuple(Connection.from_json(c) for c in _list(data.get("connections"))),
+            connections=Connection.list_from_json(data.get("connections")),
             terminals=tuple(Terminal.from_json(t) for t in _list(data.get("terminals"))),
             duration=_int(data, "duration"),
             start=_epoch(_int(data, "startTime"), millis=True),
