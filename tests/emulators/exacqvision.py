@@ -153,7 +153,8 @@ class ExacqVisionEmulator(Emulator):
         self.session_idle = 1800.0
         self.trigger_hold = 3.0
         self.csrf = True
-        self.csrf_strict = False
+        self.csrf_strict = False  # refuse writes without Origin and the login's CSRF token
+        self.csrf_tokens: set[str] = set()
         self.emit_session_id_lowercase = False
         self.mjpeg_enabled = True
         self.mjpeg_frames = 3
@@ -226,6 +227,10 @@ class ExacqVisionEmulator(Emulator):
                 self._fire(server, _EDGE_SOURCES[flag], camera_id)
             if flag == "connected" and not value:
                 self._fire(server, 13, camera_id)
+
+    def input_alarm(self, server: EmuServer, input_id: str) -> None:
+        """Let an alarm input (a camera's or the server's own) fire its EM links."""
+        self._fire(server, 3, input_id)
 
     def trigger_on(self, trigger: EmuTrigger) -> bool:
         """Return whether a soft trigger is on now."""
@@ -335,11 +340,13 @@ class ExacqVisionEmulator(Emulator):
         return self.servers.get(session.server)
 
     def _csrf_refused(self, request: web.Request) -> bool:
-        """In strict mode, refuse writes whose Origin/Referer is another host."""
+        """In strict mode, refuse writes from another origin or without the CSRF token."""
         if not self.csrf_strict or request.method == "GET":
             return False
         origin = request.headers.get("Origin") or request.headers.get("Referer", "")
-        return request.host not in origin
+        if request.host not in origin:
+            return True
+        return request.headers.get("X-CSRF-Token") not in self.csrf_tokens
 
     async def _authed(
         self, request: web.Request
@@ -385,7 +392,11 @@ class ExacqVisionEmulator(Emulator):
             body["token"] = new_token = str(uuid.uuid4())
             body["canAutoLogin"] = True
             self.tokens[new_token] = server.id
-        return self._json(body)
+        response = self._json(body)
+        if self.csrf_strict:
+            self.csrf_tokens.add(csrf_token := uuid.uuid4().hex)
+            response.set_cookie("csrf_token", csrf_token)
+        return response
 
     async def _logout(self, request: web.Request) -> web.Response:
         """Logout: always a redirect to the login page."""

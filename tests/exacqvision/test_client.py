@@ -8,7 +8,12 @@ import aiohttp
 from PIL import Image
 import pytest
 
-from custom_components.proav.devices.errors import CannotConnect, InvalidAuth, InvalidResponse
+from custom_components.proav.devices.errors import (
+    CannotConnect,
+    DeviceError,
+    InvalidAuth,
+    InvalidResponse,
+)
 from custom_components.proav.devices.exacqvision.client import ExacqVisionClient
 from custom_components.proav.devices.exacqvision.models import (
     ActiveEventType,
@@ -138,8 +143,14 @@ async def test_csrf_strict_web_service_accepts_writes(
 ) -> None:
     """With CSRF protection enforced, writes carry a matching Origin and are accepted."""
     emulator.csrf_strict = True
-    await client.set_soft_trigger("4653312", True)
-    assert emulator.commands[-1].params == {"tid": "4653312", "state": "on"}
+    await client.set_soft_trigger("4653312", True)  # logs in: the CSRF cookie comes back
+    await client.set_soft_trigger("4653312", False)  # echoed as X-CSRF-Token
+    assert emulator.commands[-1].params == {"tid": "4653312", "state": "off"}
+    client._csrf = None  # a client that lost the token is refused, but not signed out
+    with pytest.raises(DeviceError) as err:
+        await client.set_soft_trigger("4653312", True)
+    assert not isinstance(err.value, InvalidAuth)
+    assert emulator.command_names().count("login") == 1
 
 
 async def test_status_lists_only_important_items(
@@ -220,3 +231,14 @@ async def test_ptz_commands(client: ExacqVisionClient, emulator: ExacqVisionEmul
     ]
     with pytest.raises(ValueError, match="direction"):
         await client.ptz_move("4590080", "x")
+
+
+async def test_camera_without_jpeg_uses_thumbnails(
+    client: ExacqVisionClient, emulator: ExacqVisionEmulator
+) -> None:
+    """A camera that serves only codec streams still gives a (thumbnail) picture."""
+    emulator.server.cameras["4590080"].formats = [5]
+    camera = (await client.cameras())[0]
+    assert camera.jpeg_format is None
+    image = Image.open(io.BytesIO(await client.snapshot(camera, width=640)))
+    assert image.size == (200, 200)

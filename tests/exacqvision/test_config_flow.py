@@ -121,3 +121,17 @@ async def test_reauth(
     assert result["reason"] == "reauth_successful"
     assert entry.data["password"] == "new-password"
     assert entry.data["server_id"] == "0"
+
+
+async def test_reconfigure(
+    hass: HomeAssistant, emulator: ExacqVisionEmulator, entry: MockConfigEntry
+) -> None:
+    """Reconfigure changes the address of the same server."""
+    result = await entry.start_reconfigure_flow(hass)
+    assert result["step_id"] == "reconfigure"
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {"host": emulator.host, "port": emulator.port, "ssl": False, "verify_ssl": False},
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reconfigure_successful"

@@ -229,3 +229,40 @@ async def test_events_without_event_monitoring(
     event = hass.states.get("event.camera_1_events")
     assert event is not None
     assert event.attributes["event_type"] == "motion"
+
+
+async def test_alarm_inputs(
+    hass: HomeAssistant,
+    emulator: ExacqVisionEmulator,
+    loaded: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A camera's alarm input fires its camera's entity; other inputs fire the server's."""
+    emulator.input_alarm(emulator.server, CAM1)
+    emulator.input_alarm(emulator.server, "4849921")
+    await poll(hass, freezer)
+    camera_event = hass.states.get("event.camera_1_events")
+    server_event = hass.states.get("event.server_1_alarms")
+    assert camera_event is not None
+    assert server_event is not None
+    assert camera_event.attributes["event_type"] == "alarm_input"
+    assert server_event.attributes["event_type"] == "alarm_input"
+    assert server_event.attributes["source"] == "4849921"
+
+
+async def test_snapshot_stream_without_mjpeg(
+    hass: HomeAssistant,
+    emulator: ExacqVisionEmulator,
+    loaded: MockConfigEntry,
+    hass_client: ClientSessionGenerator,
+) -> None:
+    """Where the web service offers no MJPEG, the stream is made of snapshots."""
+    emulator.mjpeg_enabled = False
+    client = await hass_client()
+    response = await client.get("/api/camera_proxy_stream/camera.camera_1")
+    assert response.status == 200
+    assert response.headers["Content-Type"].startswith("multipart/x-mixed-replace")
+    first = await response.content.readuntil(b"\r\n\r\n")
+    assert b"image/jpeg" in first
+    response.close()
+    assert _commands(emulator, "snapshot")

@@ -51,6 +51,8 @@ DEFAULT_SSL_PORT = 443
 # Sent on state-changing calls so a web service with CSRF protection on accepts them.
 _CSRF_HEADERS = {"X-Requested-With": "XMLHttpRequest"}
 _JPEG_MAGIC = b"\xff\xd8"
+# The web service's plain-text answer to a request it refuses (not a session problem).
+INVALID_REQUEST = b"Invalid Request"
 # PTZ directions of the move action: the letters Digital PTZ uses (u, d, l, r, i, o).
 PTZ_DIRECTIONS = frozenset({"u", "d", "l", "r", "i", "o"})
 
@@ -164,9 +166,13 @@ class ExacqVisionClient:
     @staticmethod
     def _check_status(response: aiohttp.ClientResponse, body: bytes = b"") -> None:
         """Raise for a rejected session, a server failure or a refused request."""
-        if response.status in (401, 403) or (
-            response.status in (301, 302, 303, 307)
-            and "login" in response.headers.get("Location", "")
+        if (
+            response.status == 401
+            or (response.status == 403 and INVALID_REQUEST not in body)
+            or (
+                response.status in (301, 302, 303, 307)
+                and "login" in response.headers.get("Location", "")
+            )
         ):
             raise _SessionRejected
         if response.status >= 500:
