@@ -18,6 +18,7 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 import socket
+import ssl
 from typing import Any, Self
 
 from aiohttp import web
@@ -61,6 +62,8 @@ class Emulator:
         self.requests: list[str] = []
         self.port = 0
         self.down = False
+        # Set before start() to serve HTTPS (devices that only speak HTTPS).
+        self.ssl_context: ssl.SSLContext | None = None
         self._runner: web.AppRunner | None = None
         self._site: web.TCPSite | None = None
         self.setup_routes(self.app.router)
@@ -79,7 +82,7 @@ class Emulator:
     @property
     def url(self) -> str:
         """Return the base URL."""
-        return f"http://{HOST}:{self.port}"
+        return f"{'https' if self.ssl_context else 'http'}://{HOST}:{self.port}"
 
     def log(self, name: str, **params: Any) -> None:
         """Record a command the device received."""
@@ -95,7 +98,9 @@ class Emulator:
             self._runner = web.AppRunner(self.app, handle_signals=False)
             await self._runner.setup()
         self.port = port or self.port or free_port()
-        self._site = web.TCPSite(self._runner, HOST, self.port, reuse_address=True)
+        self._site = web.TCPSite(
+            self._runner, HOST, self.port, reuse_address=True, ssl_context=self.ssl_context
+        )
         await self._site.start()
         self.down = False
         return self
