@@ -25,11 +25,9 @@ import string
 import struct
 import time
 from typing import Any, Final
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, available_timezones
 
 from aiohttp import BasicAuth, web
-
-from custom_components.proav.devices.presentation_receiver.models import TIME_ZONES
 
 from .base import Emulator
 
@@ -299,6 +297,19 @@ class PresentationReceiverEmulator(Emulator):
         ]
         for method, path, handler in routes:
             router.add_route(method, f"{API}{path}", self._wrap(path, handler))
+        self.app.middlewares.append(self._unknown_route_middleware)
+
+    @web.middleware
+    async def _unknown_route_middleware(
+        self, request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+    ) -> web.StreamResponse:
+        """Answer unknown paths (404) and wrong methods (405) with the default envelope."""
+        try:
+            return await handler(request)
+        except web.HTTPException as err:
+            if err.status in (404, 405):
+                return self._http_error(err.status, err.reason)
+            raise
 
     def _envelope(self, code: int, message: str, data: Any = "") -> dict[str, Any]:
         """Return the documented answer frame."""
@@ -619,7 +630,8 @@ class PresentationReceiverEmulator(Emulator):
 
     async def _put_zone(self, request: web.Request) -> str:
         value = self._param(request, "value")
-        if value not in TIME_ZONES:
+        # The device accepts 89 zones of its own list; any real zone will do for the emulator.
+        if value not in available_timezones():
             raise ApiError(1001, "unknown time zone")
         self.zone = value
         self.log("zone", value=value)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 import struct
+import time
 
 import aiohttp
 import pytest
@@ -17,6 +18,7 @@ from custom_components.proav.devices.presentation_receiver.client import (
     NotAllowed,
     PermissionDenied,
     PresentationReceiverClient,
+    ReceiverError,
 )
 from custom_components.proav.devices.presentation_receiver.models import ApiKey
 from tests.emulators.presentation_receiver import PresentationReceiverEmulator
@@ -250,3 +252,47 @@ async def test_faults(
         await client.get_device()
     await emulator.set_down(False)
     assert (await client.get_device()).name == "Room-101"
+
+
+async def test_key_renewed_before_it_expires(
+    emulator: PresentationReceiverEmulator, session: aiohttp.ClientSession
+) -> None:
+    """A key about to expire is replaced before the request, when a password is stored."""
+    seen: list[ApiKey] = []
+    client = PresentationReceiverClient(
+        session,
+        emulator.host,
+        port=emulator.port,
+        ssl=False,
+        username="admin",
+        api_key=ApiKey(token="0123456789abcdef", expires=int(time.time()) + 30, scope="full"),
+        password="admin",
+        on_new_key=seen.append,
+    )
+    await client.get_device()
+    assert [key.token for key in seen] == [emulator.accounts["admin"].token]
+    assert emulator.command_names() == ["apikey"]
+    assert emulator.requests[-1].startswith("GET /api/v1/device?")
+
+
+async def test_password_change_keeps_renewal_working(
+    emulator: PresentationReceiverEmulator, session: aiohttp.ClientSession
+) -> None:
+    """After a password change (with the key) the client renews keys with the new password."""
+    client = PresentationReceiverClient(
+        session, emulator.host, port=emulator.port, ssl=False, username="admin", password="admin"
+    )
+    await client.create_api_key()
+    await client.change_password("newpass1")
+    assert emulator.accounts["admin"].password == "newpass1"
+    emulator.expire_sessions()
+    assert (await client.get_device()).name == "Room-101"
+
+
+async def test_unknown_endpoint(
+    client: PresentationReceiverClient, emulator: PresentationReceiverEmulator
+) -> None:
+    """HTTP errors with the default envelope become typed errors with the HTTP status."""
+    with pytest.raises(ReceiverError) as err:
+        await client._request("GET", "/nothing")
+    assert err.value.code == 404

@@ -201,6 +201,33 @@ async def test_reconfigure(
     assert result["reason"] == "reconfigure_successful"
 
 
+async def test_reconfigure_renewal_off_forgets_password(
+    hass: HomeAssistant, emulator: Emu, config_entry: MockConfigEntry
+) -> None:
+    """Switching automatic renewal off removes the stored password."""
+    hass.config_entries.async_update_entry(
+        config_entry,
+        data={**config_entry.data, CONF_PASSWORD: "admin", "allow_key_renewal": True},
+    )
+    assert await hass.config_entries.async_setup(config_entry.entry_id)
+    await hass.async_block_till_done()
+    result = await config_entry.start_reconfigure_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {
+            CONF_HOST: emulator.host,
+            CONF_PORT: emulator.port,
+            CONF_SSL: False,
+            CONF_VERIFY_SSL: False,
+            "allow_key_renewal": False,
+        },
+    )
+    assert result["reason"] == "reconfigure_successful"
+    await hass.async_block_till_done()
+    assert CONF_PASSWORD not in config_entry.data
+    assert config_entry.state is ConfigEntryState.LOADED
+
+
 async def test_options_tune_the_tiers(hass: HomeAssistant, loaded_entry: MockConfigEntry) -> None:
     """The options flow offers one interval per polling tier."""
     result = await hass.config_entries.options.async_init(loaded_entry.entry_id)

@@ -126,6 +126,10 @@ async def _async_setup(hass: HomeAssistant, entry: ProAVConfigEntry) -> Receiver
         hass.config_entries.async_update_entry(entry, data={**entry.data, **_key_data(key)})
 
     password = entry.data.get(CONF_PASSWORD) if entry.data.get(CONF_RENEW_KEY) else None
+    if password is None and CONF_PASSWORD in entry.data:
+        # Renewal was switched off (reconfigure): the password has no use any more.
+        data = {key: value for key, value in entry.data.items() if key != CONF_PASSWORD}
+        hass.config_entries.async_update_entry(entry, data=data)
     client = _client(hass, entry.data, password=password, on_new_key=store_key)
     coordinator = ReceiverCoordinator(hass, entry, client)
     firmware = FirmwareCoordinator(hass, entry, client)
