@@ -16,7 +16,7 @@ What the guide leaves open follows docs/devices/poly_videoos.md (its [decision] 
 - Unmuting while mute is locked answers 200 and leaves the microphones muted
   (``mute_lock_status = 405`` refuses it instead).
 
-Run standalone for a demo: ``python -m tests.emulators.poly_videoos [port]``.
+Run standalone for a demo (HTTPS, self-signed): ``python -m tests.emulators.poly_videoos [port]``.
 """
 
 from __future__ import annotations
@@ -24,11 +24,15 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 import io
 import itertools
 import json
+from pathlib import Path
 import secrets
+import ssl
 import sys
+import tempfile
 import time
 from typing import Any
 
@@ -71,6 +75,41 @@ def _jpeg() -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", (64, 36), (30, 90, 160)).save(buffer, format="JPEG")
     return buffer.getvalue()
+
+
+def self_signed_context() -> ssl.SSLContext:
+    """Return a TLS server context with a fresh self-signed certificate (as the codecs ship)."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Poly Studio X50")])
+    now = datetime.now(UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(days=1))
+        .not_valid_after(now + timedelta(days=30))
+        .sign(key, hashes.SHA256())
+    )
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    with tempfile.TemporaryDirectory() as folder:
+        cert_path, key_path = Path(folder, "cert.pem"), Path(folder, "key.pem")
+        cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+        key_path.write_bytes(
+            key.private_bytes(
+                serialization.Encoding.PEM,
+                serialization.PrivateFormat.PKCS8,
+                serialization.NoEncryption(),
+            )
+        )
+        context.load_cert_chain(cert_path, key_path)
+    return context
 
 
 def _camera(index: int, name: str, model: str, source: str, *, connected: bool) -> dict[str, Any]:
@@ -185,8 +224,12 @@ class PolyVideoOSEmulator(Emulator):
         password: str = "secret",  # noqa: S107
         serial: str = "8G20415A2F1CD2",
         require_xsrf: bool = True,
+        tls: bool = False,
     ) -> None:
-        """Create the codec with the guide's example state and one meeting in an hour."""
+        """Create the codec with the guide's example state and one meeting in an hour.
+
+        ``tls`` serves HTTPS with a self-signed certificate, as the real codecs do.
+        """
         self.username = username
         self.password = password
         self.serial = serial
@@ -203,13 +246,14 @@ class PolyVideoOSEmulator(Emulator):
         self.logouts = 0
         self.connection_headers: list[str | None] = []
         self.snapshot_jpeg = _jpeg()
-        self._transports: list[asyncio.BaseTransport] = []
         self._ids = itertools.count()
         self._tasks: set[asyncio.Task[None]] = set()
         now = int(time.time())
         self.add_meeting("m1", "Weekly sync", start=now + 3600, duration=1800)
         super().__init__()
         self.app.middlewares.append(self._auth_middleware)
+        if tls:
+            self.ssl_context = self_signed_context()
 
     # --- test controls ---------------------------------------------------------------------
 
@@ -220,8 +264,8 @@ class PolyVideoOSEmulator(Emulator):
     @property
     def open_connections(self) -> int:
         """Return how many client connections are still open."""
-        self._transports = [t for t in self._transports if not t.is_closing()]
-        return len(self._transports)
+        server = self._runner.server if self._runner is not None else None
+        return len(server.connections) if server is not None else 0
 
     def add_meeting(self, meeting_id: str, subject: str, *, start: int, duration: int) -> None:
         """Put a meeting into the room calendar (start in epoch seconds)."""
@@ -296,8 +340,6 @@ class PolyVideoOSEmulator(Emulator):
         handler: Callable[[web.Request], Awaitable[web.StreamResponse]],
     ) -> web.StreamResponse:
         """Track connections; require a live session (and XSRF token) outside the login."""
-        if request.transport is not None and request.transport not in self._transports:
-            self._transports.append(request.transport)
         self.connection_headers.append(request.headers.get("Connection"))
         if request.path == "/rest/session" and request.method == "POST":
             return await handler(request)
@@ -738,8 +780,8 @@ def _error(status: int, reason: str) -> web.Response:
 
 
 async def _main(port: int) -> None:
-    """Run the emulator until interrupted."""
-    emulator = await PolyVideoOSEmulator().start(port)
+    """Run the emulator (HTTPS, self-signed) until interrupted."""
+    emulator = await PolyVideoOSEmulator(tls=True).start(port)
     print(f"Poly VideoOS emulator on {emulator.url} (admin / secret)")  # noqa: T201
     try:
         await asyncio.Event().wait()

@@ -232,3 +232,29 @@ async def test_diagnostics_redacted(
     for secret in (emulator.password, emulator.serial, "secret-guest", "Weekly sync"):
         assert secret not in text
     assert "Studio X50" in text
+
+
+async def test_https_with_self_signed_certificate(
+    hass: HomeAssistant, socket_enabled: None
+) -> None:
+    """The real codec speaks HTTPS with a self-signed certificate: the defaults reach it."""
+    async with PolyVideoOSEmulator(tls=True) as codec:
+        entry = MockConfigEntry(
+            domain="proav",
+            unique_id=codec.serial,
+            data={
+                "device_type": "poly_videoos",
+                "host": codec.host,
+                "port": codec.port,
+                "ssl": True,
+                "verify_ssl": False,
+                "username": codec.username,
+                "password": codec.password,
+            },
+        )
+        await setup(hass, entry)
+        assert entry.state is ConfigEntryState.LOADED
+        assert state(hass, MAIN) == "idle"
+        assert await hass.config_entries.async_unload(entry.entry_id)
+        assert codec.logouts == 1
+
