@@ -257,4 +257,3 @@ async def test_https_with_self_signed_certificate(
         assert state(hass, MAIN) == "idle"
         assert await hass.config_entries.async_unload(entry.entry_id)
         assert codec.logouts == 1
-
