@@ -232,6 +232,7 @@ class UltraStreamEmulator(Emulator):
         self.flags = F_PASSWD
         self.rec_started: float | None = None
         self.rec_result = 27
+        self.rec_warning: int | None = None
         self.live_started: float | None = None
         self.live_result = 27
         self.live_connect_seconds = 0.0  # how long live stays "connecting" after start
@@ -298,7 +299,7 @@ class UltraStreamEmulator(Emulator):
         target = (self.settings["main-stream"]["kbps"] + self.settings["audio"]["kbps"]) * 1024
         bps = int(target * min(1.0, 0.5 + elapsed / 4))  # ramps up over the first seconds
         return {
-            "result": 2,
+            "result": self.rec_warning or 2,  # 3: storage too slow, 4: low space
             "run-ms": int(elapsed * 1000),
             "cur-bps": bps,
             "avg-bps": bps,

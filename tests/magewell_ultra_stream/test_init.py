@@ -381,3 +381,72 @@ async def test_unload_stops_probing(
     box.requests.clear()
     await _tick(hass, freezer)
     assert box.requests == []
+
+
+@pytest.mark.usefixtures("loaded")
+async def test_storage_problems_and_free_space(
+    hass: HomeAssistant, box: UltraStreamEmulator, freezer: FrozenDateTimeFactory
+) -> None:
+    """Storage present, low space and a too-slow drive are shown as the box reports them."""
+    assert _state(hass, "binary_sensor.ultra_stream_sd_card") == STATE_ON
+    assert float(_state(hass, "sensor.ultra_stream_sd_card_free_space")) == pytest.approx(
+        24.997614388
+    )
+    box.set_disk_status("sd", 5)
+    box.press_rec()
+    box.rec_warning = 3
+    await _tick(hass, freezer)
+    assert _state(hass, "binary_sensor.ultra_stream_sd_card_space") == STATE_ON
+    assert _state(hass, "binary_sensor.ultra_stream_storage_speed") == STATE_ON
+    box.set_disk_status("sd", 0)
+    box.press_rec()
+    await _tick(hass, freezer)
+    assert _state(hass, "binary_sensor.ultra_stream_sd_card") == STATE_OFF
+    assert _state(hass, "binary_sensor.ultra_stream_storage_speed") == STATE_OFF
+
+
+@pytest.mark.usefixtures("loaded")
+async def test_busy_states_poll_fast_until_done(
+    hass: HomeAssistant,
+    box: UltraStreamEmulator,
+    freezer: FrozenDateTimeFactory,
+    loaded: MockConfigEntry,
+) -> None:
+    """A format in progress shows as running and is read every second until it ends."""
+    from tests.emulators.magewell_ultra_stream import F_FORMAT_SD
+
+    status = loaded.runtime_data.status
+    assert status.update_interval == timedelta(seconds=60)
+    box.busy_until[F_FORMAT_SD] = box.now() + 3
+    await _tick(hass, freezer)
+    assert _state(hass, "binary_sensor.ultra_stream_formatting_sd_card") == STATE_ON
+    assert status.update_interval == timedelta(seconds=1)
+    await _tick(hass, freezer, timedelta(seconds=3))
+    assert _state(hass, "binary_sensor.ultra_stream_formatting_sd_card") == STATE_OFF
+    await _tick(hass, freezer, timedelta(seconds=6))
+    assert status.update_interval == timedelta(seconds=60)
+    assert _state(hass, "binary_sensor.ultra_stream_rebooting") == STATE_OFF
+    assert _state(hass, "binary_sensor.ultra_stream_formatting_usb_drive") == STATE_OFF
+
+
+@pytest.mark.usefixtures("loaded")
+async def test_diagnostic_sensors(hass: HomeAssistant, box: UltraStreamEmulator) -> None:
+    """CPU usage, streaming duration and the UPnP switch."""
+    assert _state(hass, "sensor.ultra_stream_cpu_usage") == "19"
+    assert _state(hass, "sensor.ultra_stream_streaming_duration") == "0"
+    await hass.services.async_call(
+        "switch", "turn_off", {"entity_id": "switch.ultra_stream_upnp_discovery"}, blocking=True
+    )
+    assert box.settings["is-ssdp"] == 0
+
+
+async def test_diagnostics_are_redacted(hass: HomeAssistant, loaded: MockConfigEntry) -> None:
+    """Serial (also inside default names), MAC addresses and credentials are redacted."""
+    from custom_components.proav.diagnostics import async_get_config_entry_diagnostics
+
+    diagnostics = await async_get_config_entry_diagnostics(hass, loaded)
+    text = str(diagnostics["device"])
+    assert "1920" in text  # the state is there
+    assert SERIAL not in text
+    assert "70:b3:d5" not in text
+    assert "Admin" not in str(diagnostics["entry"])

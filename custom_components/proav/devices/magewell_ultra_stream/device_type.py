@@ -253,14 +253,27 @@ class UltraStreamRuntime(ProAVRuntime):
             self._stops.pop()()
 
     def diagnostics(self) -> dict[str, Any]:
-        """Return the coordinators' data without MAC addresses."""
-        data = super().diagnostics()
-        for value in data.values():
-            if isinstance(value, dict):
-                for key in ("eth_mac", "wifi_mac"):
-                    if key in value:
-                        value[key] = "**REDACTED**"
-        return data
+        """Return the coordinators' data without MAC addresses or the serial.
+
+        The serial also hides in default names ("Ultra Stream C301..."), so it is scrubbed from
+        every text, not only from fields named after it.
+        """
+        info = self.status.info.data
+        secrets = [text for text in (info.serial, info.eth_mac, info.wifi_mac) if text]
+        scrubbed: dict[str, Any] = _scrub(super().diagnostics(), secrets)
+        return scrubbed
+
+
+def _scrub(value: Any, secrets: list[str]) -> Any:
+    """Replace every occurrence of the secrets in the texts of a JSON-like value."""
+    if isinstance(value, dict):
+        return {key: _scrub(item, secrets) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_scrub(item, secrets) for item in value]
+    if isinstance(value, str):
+        for secret in secrets:
+            value = value.replace(secret, "**REDACTED**")
+    return value
 
 
 async def async_setup(hass: HomeAssistant, entry: ProAVConfigEntry) -> UltraStreamRuntime:
