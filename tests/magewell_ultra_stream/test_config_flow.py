@@ -183,3 +183,32 @@ async def test_reauth(
     assert entry.data[CONF_PASSWORD] == "secret"
     await hass.async_block_till_done()
     await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_options_tune_the_probe(
+    hass: HomeAssistant, entry: MockConfigEntry, box: UltraStreamEmulator
+) -> None:
+    """The polling cadences are options; changing them reloads the entry."""
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    assert set(result["data_schema"].schema) == {
+        "ultra_stream_probe_interval",
+        "ultra_stream_status_interval",
+        "ultra_stream_active_interval",
+        "ultra_stream_settings_interval",
+    }
+    options = {
+        "ultra_stream_probe_interval": 2,
+        "ultra_stream_status_interval": 120,
+        "ultra_stream_active_interval": 5,
+        "ultra_stream_settings_interval": 600,
+    }
+    result = await hass.config_entries.options.async_configure(result["flow_id"], options)
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    status = entry.runtime_data.status
+    assert status.update_interval is not None
+    assert status.update_interval.total_seconds() == 120
+    assert status.settings.update_interval is not None
+    assert status.settings.update_interval.total_seconds() == 600
+    await hass.config_entries.async_unload(entry.entry_id)

@@ -30,10 +30,10 @@ from .models import DeviceStatus, Info, LiveState, Settings, Status
 
 _LOGGER = logging.getLogger(__name__)
 
-PROBE = ScanInterval(key="probe_interval", default=1, minimum=1, maximum=60)
-STATUS = ScanInterval(key="status_interval", default=60, minimum=5)
-ACTIVE = ScanInterval(key="active_interval", default=5, minimum=1, maximum=60)
-SETTINGS = ScanInterval(key="settings_interval", default=300, minimum=30)
+PROBE = ScanInterval(key="ultra_stream_probe_interval", default=1, minimum=1, maximum=60)
+STATUS = ScanInterval(key="ultra_stream_status_interval", default=60, minimum=5)
+ACTIVE = ScanInterval(key="ultra_stream_active_interval", default=5, minimum=1, maximum=60)
+SETTINGS = ScanInterval(key="ultra_stream_settings_interval", default=300, minimum=30)
 SCAN_INTERVALS = (PROBE, STATUS, ACTIVE, SETTINGS)
 INFO_INTERVAL = timedelta(hours=1)
 FAST_INTERVAL = timedelta(seconds=1)
