@@ -240,6 +240,8 @@ class PolyVideoOSEmulator(Emulator):
         self.auto_connect = True
         self.mute_lock_status = 200
         self.reboot_downtime = 0.0
+        # Answer every JSON request with valid JSON of the wrong shape.
+        self.odd_shapes = False
         self.state = PolyState()
         self.sessions: dict[str, EmuSession] = {}
         self.logins = 0
@@ -350,7 +352,10 @@ class PolyVideoOSEmulator(Emulator):
         if self.require_xsrf and request.headers.get(XSRF_HEADER) != session.xsrf:
             return _error(self.auth_failure_status, "XsrfTokenInvalid")
         session.last_used = now
-        return await handler(request)
+        response = await handler(request)
+        if self.odd_shapes and response.content_type == "application/json":
+            return web.json_response([{"unexpected": None}, 7, "text", {"id": {"x": 1}}])
+        return response
 
     # --- routes ----------------------------------------------------------------------------
 

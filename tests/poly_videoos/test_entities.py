@@ -258,6 +258,25 @@ async def test_signage_mode_disabled_by_default(
         assert entity.disabled_by is er.RegistryEntryDisabler.INTEGRATION
 
 
+async def test_signage_mode(
+    hass: HomeAssistant,
+    emulator: PolyVideoOSEmulator,
+    loaded: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Once enabled, the Digital Signage switch starts and stops signage."""
+    signage = "switch.boardroom_digital_signage"
+    er.async_get(hass).async_update_entity(signage, disabled_by=None)
+    await tick(hass, freezer, timedelta(seconds=31))  # enabling reloads the entry after 30 s
+    assert state(hass, signage) == "off"
+    await _call(hass, "switch", "turn_on", signage)
+    assert emulator.state.signage_mode
+    assert state(hass, signage) == "on"
+    await _call(hass, "switch", "turn_off", signage)
+    assert not emulator.state.signage_mode
+    assert state(hass, signage) == "off"
+
+
 async def test_status_area_sensor(
     hass: HomeAssistant,
     emulator: PolyVideoOSEmulator,

@@ -160,6 +160,28 @@ async def test_malformed_json(
     assert state(hass, CALENDAR) == "off"
 
 
+async def test_odd_shapes_crash_nothing(
+    hass: HomeAssistant,
+    emulator: PolyVideoOSEmulator,
+    loaded: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Valid JSON of the wrong shape reads as neutral values; nothing raises."""
+    emulator.odd_shapes = True
+    await tick(hass, freezer)
+    await tick(hass, freezer, SYSTEM)
+    assert state(hass, MAIN) == "idle"
+    assert state(hass, "binary_sensor.boardroom_in_call") == "off"
+    assert state(hass, "sensor.boardroom_call_state") == "idle"
+    assert state(hass, "sensor.boardroom_calendar_status") == "unknown"
+    assert state(hass, CALENDAR) == "off"
+    assert "Traceback" not in caplog.text
+    emulator.odd_shapes = False
+    await tick(hass, freezer)
+    assert hass.states.get(MAIN).attributes["volume_level"] == 0.62
+
+
 async def test_server_errors_make_entities_unavailable(
     hass: HomeAssistant,
     emulator: PolyVideoOSEmulator,

@@ -11,7 +11,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any, override
 
@@ -48,7 +48,8 @@ class CallData:
     quality: int | None
     content: str
     video_muted: bool
-    read_at: datetime
+    # When the call durations were read; not part of equality, so an idle poll changes nothing.
+    read_at: datetime = field(compare=False)
 
     @property
     def in_call(self) -> bool:
