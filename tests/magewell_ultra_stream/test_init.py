@@ -228,9 +228,11 @@ async def test_device_down_and_back(
     await box.set_down(True)
     await _tick(hass, freezer)
     assert _state(hass, "switch.ultra_stream_recording") == STATE_UNAVAILABLE
+    assert _state(hass, "text.ultra_stream_device_name") == STATE_UNAVAILABLE
     await box.set_down(False)
     await _tick(hass, freezer)
     assert _state(hass, "switch.ultra_stream_recording") == STATE_OFF
+    assert _state(hass, "text.ultra_stream_device_name") == f"Ultra Stream {SERIAL}"
     assert loaded.state is ConfigEntryState.LOADED
 
 
@@ -450,3 +452,15 @@ async def test_diagnostics_are_redacted(hass: HomeAssistant, loaded: MockConfigE
     assert SERIAL not in text
     assert "70:b3:d5" not in text
     assert "Admin" not in str(diagnostics["entry"])
+
+
+@pytest.mark.usefixtures("loaded")
+async def test_removed_live_server_loses_its_entities(
+    hass: HomeAssistant, box: UltraStreamEmulator, freezer: FrozenDateTimeFactory
+) -> None:
+    """A live server deleted on the box disappears from Home Assistant at the next settings read."""
+    assert hass.states.get("switch.ultra_stream_live_server_youtube") is not None
+    box.settings["stream-server"] = box.settings["stream-server"][:1]
+    await _tick(hass, freezer, timedelta(seconds=301))
+    assert hass.states.get("switch.ultra_stream_live_server_youtube") is None
+    assert _state(hass, "switch.ultra_stream_live_server_studio_rtmp") == STATE_ON

@@ -164,12 +164,18 @@ class StatusCoordinator(UltraStreamCoordinator[Status]):
         """Read get-status; choose the next safety read's interval; notice reboots."""
         status = await self.client.get_status()
         if self._maybe_rebooted(status):
-            # Identity and firmware may have changed: read them again.
-            self.config_entry.async_create_background_task(
-                self.hass, self.info.async_refresh(), f"{self.name} re-read info"
-            )
+            # Settings, identity and firmware may have changed (or were unavailable): read them.
+            self._async_refresh_others()
         self.update_interval = self._interval_for(status)
         return status
+
+    @callback
+    def _async_refresh_others(self) -> None:
+        """Read settings and info again, in the background."""
+        for other in (self.settings, self.info):
+            self.config_entry.async_create_background_task(
+                self.hass, other.async_refresh(), f"{other.name} refresh"
+            )
 
     def _maybe_rebooted(self, status: Status) -> bool:
         """Return whether the box restarted, finished an update or came back since last read."""
@@ -222,6 +228,8 @@ class StatusCoordinator(UltraStreamCoordinator[Status]):
         if mask is None:
             if self.last_update_success:
                 await self.async_refresh()  # confirms the box is gone: entities go unavailable
+                if not self.last_update_success:
+                    self._async_refresh_others()  # their entities go unavailable too
             return
         if not self.last_update_success or self.data is None or mask != int(self.data.cur_status):
             await self.async_refresh()
