@@ -135,3 +135,21 @@ async def test_reconfigure(
     )
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "reconfigure_successful"
+
+
+async def test_options_tune_both_intervals(
+    hass: HomeAssistant, emulator: ExacqVisionEmulator, entry: MockConfigEntry
+) -> None:
+    """The options offer the live-state and inventory intervals; the entry uses them."""
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    assert set(result["data_schema"].schema) == {"status_interval", "inventory_interval"}
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"status_interval": 10, "inventory_interval": 900}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    runtime = entry.runtime_data
+    assert runtime.status.update_interval.total_seconds() == 10
+    assert runtime.inventory.update_interval.total_seconds() == 900
