@@ -242,6 +242,8 @@ class PolyVideoOSEmulator(Emulator):
         self.reboot_downtime = 0.0
         # Answer every JSON request with valid JSON of the wrong shape.
         self.odd_shapes = False
+        # Firmware without the (undocumented) identity endpoint GET /rest/system.
+        self.identity_endpoint = True
         self.state = PolyState()
         self.sessions: dict[str, EmuSession] = {}
         self.logins = 0
@@ -693,6 +695,8 @@ class PolyVideoOSEmulator(Emulator):
     # --- system ----------------------------------------------------------------------------
 
     async def _system(self, _request: web.Request) -> web.StreamResponse:
+        if not self.identity_endpoint:
+            return _error(404, "Unavailable")
         return web.json_response(
             {
                 "serialNumber": self.serial, "systemName": "Boardroom", "model": "Studio X50",

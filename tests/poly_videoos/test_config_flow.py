@@ -64,6 +64,16 @@ async def test_user_flow_errors_then_success(
     assert result["type"] is FlowResultType.CREATE_ENTRY
 
 
+async def test_user_flow_without_serial(hass: HomeAssistant, emulator: PolyVideoOSEmulator) -> None:
+    """Firmware that does not tell its serial number cannot be told apart: the form says so."""
+    emulator.identity_endpoint = False
+    flow_id = await _open_form(hass)
+    result = await hass.config_entries.flow.async_configure(flow_id, _form(emulator))
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"base": "no_serial"}
+    assert emulator.logouts == 1
+
+
 async def test_user_flow_already_configured(
     hass: HomeAssistant, emulator: PolyVideoOSEmulator, entry: MockConfigEntry
 ) -> None:

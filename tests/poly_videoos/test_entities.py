@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+import time
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.camera import async_get_image
@@ -351,6 +352,23 @@ async def test_restart_button(hass: HomeAssistant, emulator: PolyVideoOSEmulator
     assert entity.original_device_class == "restart"
     await _call(hass, "button", "press", RESTART)
     assert "reboot" in emulator.command_names()
+
+
+@pytest.mark.usefixtures("loaded")
+async def test_join_meeting_button(
+    hass: HomeAssistant, emulator: PolyVideoOSEmulator, freezer: FrozenDateTimeFactory
+) -> None:
+    """The button is there for a dialable meeting about to start, and dials it at once."""
+    join = "button.boardroom_join_meeting"
+    assert state(hass, join) == STATE_UNAVAILABLE  # the next meeting is an hour away
+    emulator.add_meeting("m2", "Stand-up", start=int(time.time()) + 600, duration=900)
+    await tick(hass, freezer, SYSTEM)
+    assert state(hass, join) != STATE_UNAVAILABLE
+    await _call(hass, "button", "press", join)
+    assert emulator.command_names()[-1] == "join_meeting"
+    assert emulator.commands[-1].params == {"id": "m2"}
+    assert state(hass, IN_CALL) == "on"
+    assert hass.states.get(MAIN).attributes["media_title"] == "sip:m2@meet.example.com"
 
 
 @pytest.mark.usefixtures("loaded")

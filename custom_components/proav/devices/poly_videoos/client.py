@@ -385,8 +385,15 @@ class PolyVideoOSClient:
     # --- system ----------------------------------------------------------------------------
 
     async def system_info(self) -> SystemInfo:
-        """Read the codec's identity (serial number, name, model, software version)."""
-        return SystemInfo.from_json(await self._request("GET", "/rest/system"))
+        """Read the codec's identity (serial number, name, model, software version).
+
+        ``GET /rest/system`` is not in the 4.0.0 guide (it comes from the older Polycom REST
+        API); firmware without it yields an empty identity instead of an error.
+        """
+        try:
+            return SystemInfo.from_json(await self._request("GET", "/rest/system"))
+        except NotAvailable:
+            return SystemInfo.from_json(None)
 
     async def system_status(self) -> tuple[StatusItem, ...]:
         """Read the status of the important areas of the system."""

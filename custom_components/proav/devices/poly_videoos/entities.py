@@ -45,9 +45,11 @@ from ...switch import ProAVSwitch, ProAVSwitchDescription
 from ..base import ProAVConfigEntry, ProAVRuntime
 from ..errors import ProAVError
 from .client import PolyVideoOSClient
-from .coordinator import CallCoordinator, CallData, RoomCoordinator, SystemCoordinator
+from .coordinator import CallCoordinator, CallData, RoomCoordinator, SystemCoordinator, SystemData
 from .models import Conference, Meeting, Snapshot
 
+# How long before its start a meeting can be joined with the button.
+JOIN_EARLY = timedelta(minutes=15)
 # Call and meeting details that name people; diagnostics leave them out.
 PERSONAL = frozenset({"address", "organizer", "subject", "location"})
 CALL_STATES = ["idle", "ringing", "connecting", "connected", "disconnecting", "inactive", "other"]
@@ -280,6 +282,15 @@ CALL_BUTTONS: tuple[ProAVButtonDescription[CallCoordinator], ...] = (
         press_fn=lambda c, _: c.client.reboot(),
     ),
 )
+
+
+def _joinable(data: SystemData) -> Meeting | None:
+    """Return the meeting that can be joined now: dialable, running or starting soon."""
+    now = dt_util.utcnow()
+    meeting = data.next_meeting(now)
+    if meeting is not None and meeting.can_dial and meeting.start - JOIN_EARLY <= now:
+        return meeting
+    return None
 
 
 def _meeting_attributes(meeting: Meeting | None) -> dict[str, Any] | None:
@@ -518,9 +529,7 @@ class PolyEntities:
             ],
             Platform.SENSOR: self._sensors,
             Platform.SELECT: lambda: [ProAVSelect(self.room, PRESET_SELECT, self.device)],
-            Platform.BUTTON: lambda: [
-                ProAVButton(self.calls, d, self.device) for d in CALL_BUTTONS
-            ],
+            Platform.BUTTON: self._buttons,
             Platform.CAMERA: lambda: [PolySnapshotCamera(self.calls, SNAPSHOT, self.device)],
             Platform.CALENDAR: lambda: [PolyCalendar(self.system, CALENDAR, self.device)],
             Platform.EVENT: lambda: [
@@ -536,6 +545,26 @@ class PolyEntities:
             *(ProAVSwitch(self.calls, d, self.device) for d in CALL_SWITCHES),
             *(ProAVSwitch(self.room, d, self.device) for d in ROOM_SWITCHES),
         ]
+
+    def _buttons(self) -> list[Entity]:
+        """Return the buttons, joining a meeting among them."""
+        join = ProAVButtonDescription[SystemCoordinator](
+            key="join_meeting",
+            translation_key="join_meeting",
+            available_fn=lambda c, _: _joinable(c.data) is not None,
+            press_fn=lambda c, _: self._async_join(c),
+        )
+        return [
+            *(ProAVButton(self.calls, d, self.device) for d in CALL_BUTTONS),
+            ProAVButton(self.system, join, self.device),
+        ]
+
+    async def _async_join(self, system: SystemCoordinator) -> None:
+        """Dial the meeting that can be joined now; the call shows at once."""
+        meeting = _joinable(system.data)
+        if meeting is None:
+            raise HomeAssistantError(translation_domain=DOMAIN, translation_key="poly_no_meeting")
+        await self.calls.async_after_dial(system.client.join_meeting(meeting.id))
 
     def _sensors(self) -> list[Entity]:
         """Return the device-level sensors."""
