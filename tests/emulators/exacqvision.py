@@ -290,6 +290,7 @@ class ExacqVisionEmulator(Emulator):
             ("GET", "/events.web", self._events),
             ("GET", "/eventmonitor.web", self._profiles),
             ("POST", "/eventmonitor.web", self._profile_create),
+            ("DELETE", "/eventmonitor.web", self._profile_delete),
             ("POST", "/eventmonitor.web/{profile}", self._link_create),
             ("GET", "/eventmonitor.web/{profile}/triggered", self._triggered),
             ("GET", "/service.web/info", self._service_info),
@@ -643,6 +644,16 @@ class ExacqVisionEmulator(Emulator):
         server.profiles[params["name"]] = profile
         self.log("profile_create", profile=params["name"])
         return self._json({"profile": {"name": params["name"], "links": [guid]}, "success": True})
+
+    async def _profile_delete(self, request: web.Request) -> web.Response:
+        """Delete Event Monitoring Profile (by name)."""
+        if isinstance(auth := await self._authed(request), web.Response):
+            return auth
+        server, params = auth
+        if server.profiles.pop(params.get("name", ""), None) is None:
+            return self._invalid()
+        self.log("profile_delete", profile=params["name"])
+        return self._json({"success": True})
 
     async def _link_create(self, request: web.Request) -> web.Response:
         """Create Event Monitoring Link."""

@@ -126,7 +126,9 @@ async def test_hold_released_on_unload(
     assert await hass.config_entries.async_unload(loaded.entry_id)
     await hass.async_block_till_done()
     assert _commands(emulator, "soft_trigger")[-1] == {"tid": "4653313", "state": "off"}
-    assert emulator.command_names()[-1] == "logout"
+    # our event monitoring profile is gone from the server, then the session ends
+    assert emulator.command_names()[-2:] == ["profile_delete", "logout"]
+    assert emulator.server.profiles == {}
     count = len(emulator.commands)
     await poll(hass, freezer, timedelta(seconds=5))
     assert len(emulator.commands) == count
@@ -181,7 +183,9 @@ async def test_motion_and_video_loss_events(
     freezer: FrozenDateTimeFactory,
 ) -> None:
     """Event monitoring occurrences fire the camera's event entity (once each)."""
-    assert _commands(emulator, "profile_create") == [{"profile": "HomeAssistant"}]
+    assert _commands(emulator, "profile_create") == [
+        {"profile": f"HomeAssistant-{loaded.entry_id[-8:]}"}
+    ]
     emulator.set_camera(emulator.server, CAM2, motion=True)
     await poll(hass, freezer)
     event = hass.states.get("event.camera_2_events")

@@ -368,6 +368,10 @@ class ExacqVisionClient:
         for link in rest:
             await self._call("POST", f"eventmonitor.web/{name}", self._link(link), read="none")
 
+    async def delete_event_profile(self, name: str) -> None:
+        """Delete an event monitoring profile (and its links)."""
+        await self._call("DELETE", "eventmonitor.web", [("name", name)], read="none")
+
     def _link(self, link: Mapping[str, str]) -> Params:
         """Return the form fields of an event monitoring link on this session's server."""
         session_id = self._session_id or ""

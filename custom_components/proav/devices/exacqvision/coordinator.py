@@ -22,7 +22,12 @@ from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, Upda
 
 from custom_components.proav.const import DOMAIN
 from custom_components.proav.devices.base import ProAVConfigEntry, ScanInterval
-from custom_components.proav.devices.errors import CannotConnect, DeviceError, InvalidAuth
+from custom_components.proav.devices.errors import (
+    CannotConnect,
+    DeviceError,
+    InvalidAuth,
+    ProAVError,
+)
 
 from .client import ExacqVisionClient
 from .models import (
@@ -43,7 +48,9 @@ _LOGGER = logging.getLogger(__name__)
 STATUS_INTERVAL = ScanInterval(key="status_interval", default=5, minimum=2, maximum=300)
 INVENTORY_INTERVAL = ScanInterval(key="inventory_interval", default=600, minimum=60, maximum=86400)
 
-EVENT_PROFILE = "HomeAssistant"
+# Our event monitoring profile on the server: created at setup, deleted at unload, one per entry
+# (several Home Assistant instances may watch one server).
+EVENT_PROFILE_PREFIX = "HomeAssistant-"
 # The event monitoring links our profile holds: any source of each type, a log-message target.
 EVENT_LINKS: tuple[EventSourceType, ...] = (
     EventSourceType.VIDEO_MOTION,
@@ -237,6 +244,7 @@ class StatusCoordinator(DataUpdateCoordinator[LiveState]):
         self._seen: dict[tuple[str, str, str], float] = {}
         self._active_before: set[tuple[ActiveEventType, str]] | None = None
         self._primed = False
+        self._profile_name = f"{EVENT_PROFILE_PREFIX}{entry.entry_id[-8:]}"
         # Items whose state changed in the last update; None: all. With hundreds of cameras,
         # writing only the entities of changed items keeps a poll cheap.
         self.changed: set[str] | None = None
@@ -251,9 +259,9 @@ class StatusCoordinator(DataUpdateCoordinator[LiveState]):
     async def async_setup_events(self) -> None:
         """Make sure our event monitoring profile exists; without it, events come by edge."""
         try:
-            if EVENT_PROFILE not in await self.client.event_profiles():
+            if self._profile_name not in await self.client.event_profiles():
                 await self.client.create_event_profile(
-                    EVENT_PROFILE,
+                    self._profile_name,
                     [
                         {"eventSourceType": str(int(kind)), "eventSourceAny": "true"}
                         for kind in EVENT_LINKS
@@ -267,7 +275,17 @@ class StatusCoordinator(DataUpdateCoordinator[LiveState]):
                 err,
             )
             return
-        self.event_profile = EVENT_PROFILE
+        self.event_profile = self._profile_name
+
+    async def async_remove_events(self) -> None:
+        """Delete our event monitoring profile, leaving the server's configuration as it was."""
+        if self.event_profile is None:
+            return
+        name, self.event_profile = self.event_profile, None
+        try:
+            await self.client.delete_event_profile(name)
+        except ProAVError as err:
+            _LOGGER.debug("Could not delete event monitoring profile %s: %s", name, err)
 
     def affects(self, item_key: str) -> bool:
         """Return whether the last update concerns an item (cameras, triggers by id)."""

@@ -213,10 +213,11 @@ class ExacqRuntime(ProAVRuntime):
         )
 
     async def async_shutdown(self) -> None:
-        """Cancel pending PTZ stops, end the session, let go of the shared connection pool."""
+        """Cancel PTZ stops, delete our event profile, end the session, release the pool."""
         for cancel in self.ptz_stops.values():
             cancel()
         self.ptz_stops.clear()
+        await self.status.async_remove_events()
         await _async_logout_quietly(self.client)
         self.session.detach()
 
