@@ -29,7 +29,7 @@ from zoneinfo import ZoneInfo, available_timezones
 
 from aiohttp import BasicAuth, web
 
-from .base import Emulator
+from .base import Emulator, self_signed_context
 
 RE_PASSWORD: Final = re.compile(r"^[A-Za-z0-9]{1,16}$")
 RE_NAME: Final = re.compile(r"^[A-Za-z\d\-]{1,16}$")
@@ -134,9 +134,12 @@ class PresentationReceiverEmulator(Emulator):
         token: str = "0123456789abcdef",  # noqa: S107
         scope: str = "full",
         firmware: str = "1.0.0.100",
+        tls: bool = False,
     ) -> None:
         """Set the documented defaults (INVENTED values, all within the constraints)."""
         super().__init__()
+        if tls:  # HTTPS with a self-signed certificate, as such receivers ship
+            self.ssl_context = self_signed_context(model)
         self.model = model
         self.serial = serial
         self.accounts = {username: Account(password=password, token=token, scope=scope)}

@@ -250,3 +250,15 @@ async def test_options_tune_the_tiers(hass: HomeAssistant, loaded_entry: MockCon
     await hass.async_block_till_done()
     coordinator = loaded_entry.runtime_data.coordinator
     assert coordinator.update_interval.total_seconds() == 5
+
+
+async def test_https_with_self_signed_certificate(
+    hass: HomeAssistant, socket_enabled: None
+) -> None:
+    """The form's defaults (HTTPS, no certificate check) reach a receiver with its own cert."""
+    async with PresentationReceiverEmulator(tls=True) as emulator:
+        result = await _finish(hass, emulator, ssl=True, api_key=TOKEN)
+        assert result["type"] is FlowResultType.CREATE_ENTRY
+        await hass.async_block_till_done()
+        assert hass.states.get("sensor.room_101_status").state == "standby"
+        assert await hass.config_entries.async_unload(result["result"].entry_id)
