@@ -130,6 +130,25 @@ async def wait_for_state(
         unsub()
 
 
+async def wait_removed(hass: HomeAssistant, entity_id: str) -> None:
+    """Wait (by state events, bounded) until an entity is gone."""
+    if hass.states.get(entity_id) is None:
+        return
+    future: asyncio.Future[None] = hass.loop.create_future()
+
+    @callback
+    def changed(event: Event[EventStateChangedData]) -> None:
+        if event.data["new_state"] is None and not future.done():
+            future.set_result(None)
+
+    unsub = async_track_state_change_event(hass, entity_id, changed)
+    try:
+        async with asyncio.timeout(TIMEOUT):
+            await future
+    finally:
+        unsub()
+
+
 def state_is(value: str) -> Callable[[State], bool]:
     """Return a check that an entity's state is ``value``."""
     return lambda state: state.state == value

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
-from homeassistant.core import HomeAssistant
+from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.util import dt as dt_util
 import pytest
@@ -110,8 +110,8 @@ async def test_malformed_payloads_do_not_break_anything(
     await emulator.set_route("2", "3")
     await wait_for_state(hass, "select.vp2730_display_c_source", state_is("Source 4"))
     async with asyncio.timeout(TIMEOUT):
-        while _gets(emulator, "/video/golive") < 2 or _gets(emulator, "/video/vpProfiles") < 2:
-            await asyncio.sleep(0.01)
+        await emulator.wait_for_requests(f"GET {API}/video/golive", 2)
+        await emulator.wait_for_requests(f"GET {API}/video/vpProfiles", 2)
     await hass.async_block_till_done()
     assert coordinator.last_update_success
     assert coordinator.data.golive == {"0": 1, "1": 1, "2": 0}
@@ -145,19 +145,27 @@ async def test_old_socketio_falls_back_to_polling_with_a_repair(
 ) -> None:
     """A Socket.IO 2.x device: warned once, repair issue raised, changes come by polling."""
     emulator.legacy_socketio = True
+    issue_created: asyncio.Future[None] = hass.loop.create_future()
+
+    @callback
+    def issue_updated(event: Event) -> None:
+        if event.data["action"] == "create" and not issue_created.done():
+            issue_created.set_result(None)
+
+    hass.bus.async_listen(ir.EVENT_REPAIRS_ISSUE_REGISTRY_UPDATED, issue_updated)
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
     coordinator = coordinator_of(entry)
     issue_id = push_issue_id(entry.entry_id)
-    async with asyncio.timeout(TIMEOUT):
-        while ir.async_get(hass).async_get_issue(DOMAIN, issue_id) is None:
-            await asyncio.sleep(0.01)
+    if ir.async_get(hass).async_get_issue(DOMAIN, issue_id) is None:
+        async with asyncio.timeout(TIMEOUT):
+            await issue_created
     assert coordinator.push.unsupported
     assert coordinator.update_interval == timedelta(seconds=POLL_INTERVAL.default)
     assert caplog.text.count("does not speak a Socket.IO protocol") == 1
 
     await emulator.set_route("0", "6")
-    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=POLL_INTERVAL.default))
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=POLL_INTERVAL.default + 1))
     await wait_for_state(hass, "select.vp2730_display_a_source", state_is("Source 7"))
     assert await hass.config_entries.async_unload(entry.entry_id)
     await hass.async_block_till_done()

@@ -26,7 +26,7 @@ import socketio
 from .base import Emulator
 
 API = "/api/v2.0/"
-USERNAME, PASSWORD, ROOM_CODE = "administrator", "password", "1114"
+USERNAME, PASSWORD, ROOM_CODE = "administrator", "Vp2730-pass", "1114"
 SERIAL = "VP2730EMU0001"
 # A 1x1 pixel 24-bit BMP: what the device's /static/thumbnails serve.
 BMP = base64.b64decode(
@@ -317,6 +317,7 @@ class AtenEmulator(Emulator):
             },
         }
         self.protected_inputs: set[str] = set()
+        self._answered = asyncio.Condition()
 
     # Setup -------------------------------------------------------------------------------
 
@@ -349,7 +350,16 @@ class AtenEmulator(Emulator):
                 '0{"sid":"legacy","upgrades":["websocket"],"pingInterval":25000,"pingTimeout":5000}'
             )
             return web.Response(text=f"{len(open_packet)}:{open_packet}2:40")
-        return await handler(request)
+        try:
+            return await handler(request)
+        finally:
+            async with self._answered:
+                self._answered.notify_all()
+
+    async def wait_for_requests(self, line: str, count: int) -> None:
+        """Wait until a request line (e.g. ``GET /api/v2.0/video/golive``) was answered n times."""
+        async with self._answered:
+            await self._answered.wait_for(lambda: self.requests.count(line) >= count)
 
     async def _sio_connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> bool:
         """Accept a socket (with a valid credential in strict mode)."""

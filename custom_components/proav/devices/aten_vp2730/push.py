@@ -85,6 +85,8 @@ class AtenPush:
         self._task: asyncio.Task[None] | None = None
         self._closed = asyncio.Event()
         self._up = asyncio.Event()
+        self._handshake_done = asyncio.Event()
+        self._handshake_done.set()
         self._pending: dict[str, asyncio.TimerHandle] = {}
         self._fetches: set[asyncio.Task[None]] = set()
         self.connected = False
@@ -106,6 +108,12 @@ class AtenPush:
     async def stop(self) -> None:
         """Disconnect and cancel everything started; safe to call more than once."""
         self._stopping = True
+        if not self._handshake_done.is_set():
+            # Cancelling python-engineio inside its polling handshake leaks an open response:
+            # let the handshake finish (it is bounded by its own timeout) and close it after.
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(CONNECT_TIMEOUT):
+                    await self._handshake_done.wait()
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -139,7 +147,7 @@ class AtenPush:
     async def _run(self) -> None:
         """Connect, wait for the connection to end, back off, repeat - until cancelled."""
         delay, mismatches = BACKOFF_MIN, 0
-        while True:
+        while not self._stopping:
             try:
                 await self._connect()
             except ProtocolMismatch as err:
@@ -174,6 +182,7 @@ class AtenPush:
         sio.on("disconnect", handler=self._disconnected)
         self._sio = sio
         self._closed.clear()
+        self._handshake_done.clear()
         try:
             async with asyncio.timeout(CONNECT_TIMEOUT):
                 await sio.connect(
@@ -193,6 +202,10 @@ class AtenPush:
         except BaseException:
             await self._close_socket()
             raise
+        finally:
+            self._handshake_done.set()
+        if self._stopping:
+            return  # stop() closes this socket
         self.connected = True
         self._up.set()
         _LOGGER.debug("Socket.IO connected to %s", self._client.base_url)
