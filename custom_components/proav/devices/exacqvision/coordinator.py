@@ -13,6 +13,7 @@ import asyncio
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cached_property
 import logging
 import time
 
@@ -121,6 +122,15 @@ class LiveState:
     status: ServerStatus
     active: tuple[ActiveEvent, ...]
     events: tuple[ExacqEvent, ...] = ()
+
+    @cached_property
+    def disconnected(self) -> frozenset[str]:
+        """Return the sources with an active "device disconnected" event (computed once)."""
+        return frozenset(
+            event.source_id
+            for event in self.active
+            if event.type is ActiveEventType.DEVICE_DISCONNECTED
+        )
 
     def alarms(self, kinds: frozenset[ActiveEventType]) -> list[ActiveEvent]:
         """Return the active events of some types."""

@@ -35,7 +35,7 @@ from custom_components.proav.select import ProAVSelect, ProAVSelectDescription
 from custom_components.proav.sensor import ProAVSensor, ProAVSensorDescription
 
 from .coordinator import StatusCoordinator, preset_options
-from .models import HEALTH_EVENT_TYPES, STORAGE_EVENT_TYPES, ActiveEventType
+from .models import HEALTH_EVENT_TYPES, STORAGE_EVENT_TYPES
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -55,10 +55,7 @@ def camera_identifier(serial: str, camera_id: str) -> tuple[str, str]:
 
 def _online(coordinator: Status, camera_id: str) -> bool | None:
     """Return whether a camera is connected (status item, or a "device disconnected" event)."""
-    if any(
-        event.type is ActiveEventType.DEVICE_DISCONNECTED and event.source_id == camera_id
-        for event in coordinator.data.active
-    ):
+    if camera_id in coordinator.data.disconnected:
         return False
     return coordinator.data.status.camera(camera_id).connected
 
