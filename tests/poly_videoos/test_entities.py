@@ -291,9 +291,15 @@ async def test_status_area_sensor(
     await tick(hass, freezer, timedelta(seconds=31))  # enabling reloads the entry after 30 s
     assert state(hass, network) == "up"
     emulator.state.status = [item for item in emulator.state.status if "ipnetwork" not in item[1]]
+    emulator.state.status.append(("NEW_HEADING", "system.status.newthing", "up"))
     await tick(hass, freezer, SYSTEM)
     assert registry.async_get(network) is None
     assert hass.states.get(network) is None
+    new = registry.async_get_entity_id(
+        "sensor", DOMAIN, f"{emulator.serial}_system.status.newthing_status"
+    )
+    assert new is not None
+    assert registry.async_get(new).original_name == "system.status.newthing status"
     assert state(hass, "sensor.boardroom_sip_registration") == "on"
     assert state(hass, "sensor.boardroom_calendar_status") == "online"
 

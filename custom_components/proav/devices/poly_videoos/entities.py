@@ -10,7 +10,7 @@ call/content event entities, which are built here.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -62,20 +62,22 @@ CALENDAR_STATES = [
     "err_unknown",
     "unknown",
 ]
-# Friendly names of the areas GET /rest/system/status reports (others show their raw name).
-STATUS_NAMES = {
-    "system.status.ipnetwork": "IP network",
-    "system.status.sipserver": "SIP server",
-    "system.status.gatekeeper": "H.323 gatekeeper",
-    "system.status.calendar": "Calendar service",
-    "system.status.microphones": "Microphones",
-    "system.status.remotecontrol": "Remote control",
-    "system.status.autoanswerp2p": "Auto answer",
-    "system.status.provisioning": "Provisioning",
-    "system.status.globaldirectory": "Global directory",
-    "system.status.mr.audio": "Room audio",
-    "system.status.mr.camera": "Room cameras",
-}
+# Areas GET /rest/system/status reports that have a translated name; others show their own.
+STATUS_AREAS = frozenset(
+    {
+        "ipnetwork",
+        "sipserver",
+        "gatekeeper",
+        "calendar",
+        "microphones",
+        "remotecontrol",
+        "autoanswerp2p",
+        "provisioning",
+        "globaldirectory",
+        "mr_audio",
+        "mr_camera",
+    }
+)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -252,7 +254,7 @@ SYSTEM_SENSORS: tuple[ProAVSensorDescription[SystemCoordinator], ...] = (
 )
 STATUS_ITEM_SENSOR = ProAVSensorDescription[SystemCoordinator](
     key="status",
-    translation_key="system_status",
+    translation_key="system_status",  # "{item} status", for areas without a name of their own
     entity_category=EntityCategory.DIAGNOSTIC,
     entity_registry_enabled_default=False,
     value_fn=lambda c, key: next((i.state for i in c.data.status if i.name == key), None),
@@ -282,6 +284,11 @@ CALL_BUTTONS: tuple[ProAVButtonDescription[CallCoordinator], ...] = (
         press_fn=lambda c, _: c.client.reboot(),
     ),
 )
+
+
+def _status_area(name: str) -> str:
+    """Return the area of a status item: ``system.status.mr.audio`` -> ``mr_audio``."""
+    return name.removeprefix("system.status.").replace(".", "_")
 
 
 def _joinable(data: SystemData) -> Meeting | None:
@@ -517,7 +524,7 @@ class PolyEntities:
         if platform == Platform.SENSOR:
             ItemEntities(
                 self.system,
-                lambda: {i.name: STATUS_NAMES.get(i.name, i.name) for i in self.system.data.status},
+                lambda: {i.name: i.name for i in self.system.data.status},
                 self._status_sensor,
                 async_add_entities,
             )
@@ -575,8 +582,12 @@ class PolyEntities:
         ]
 
     def _status_sensor(self, item: Item) -> list[Entity]:
-        """Return the sensor of one system status area."""
-        return [ProAVSensor(self.system, STATUS_ITEM_SENSOR, self.device, item)]
+        """Return the sensor of one system status area (named by its own translation if any)."""
+        area = _status_area(item.key)
+        description = STATUS_ITEM_SENSOR
+        if area in STATUS_AREAS:
+            description = replace(description, translation_key=f"status_{area}")
+        return [ProAVSensor(self.system, description, self.device, item)]
 
 
 PLATFORMS = frozenset(
