@@ -24,21 +24,17 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
 import io
 import itertools
 import json
-from pathlib import Path
 import secrets
-import ssl
 import sys
-import tempfile
 import time
 from typing import Any
 
 from aiohttp import web
 
-from .base import Emulator
+from .base import Emulator, self_signed_context
 
 JSON = Any
 SESSION_COOKIE = "session_id"
@@ -75,41 +71,6 @@ def _jpeg() -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", (64, 36), (30, 90, 160)).save(buffer, format="JPEG")
     return buffer.getvalue()
-
-
-def self_signed_context() -> ssl.SSLContext:
-    """Return a TLS server context with a fresh self-signed certificate (as the codecs ship)."""
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
-
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Poly Studio X50")])
-    now = datetime.now(UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - timedelta(days=1))
-        .not_valid_after(now + timedelta(days=30))
-        .sign(key, hashes.SHA256())
-    )
-    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    with tempfile.TemporaryDirectory() as folder:
-        cert_path, key_path = Path(folder, "cert.pem"), Path(folder, "key.pem")
-        cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-        key_path.write_bytes(
-            key.private_bytes(
-                serialization.Encoding.PEM,
-                serialization.PrivateFormat.PKCS8,
-                serialization.NoEncryption(),
-            )
-        )
-        context.load_cert_chain(cert_path, key_path)
-    return context
 
 
 def _camera(index: int, name: str, model: str, source: str, *, connected: bool) -> dict[str, Any]:
@@ -257,7 +218,7 @@ class PolyVideoOSEmulator(Emulator):
         super().__init__()
         self.app.middlewares.append(self._auth_middleware)
         if tls:
-            self.ssl_context = self_signed_context()
+            self.ssl_context = self_signed_context("Poly Studio X50")
 
     # --- test controls ---------------------------------------------------------------------
 
