@@ -29,7 +29,7 @@ import uuid
 from aiohttp import web
 from multidict import MultiDict
 
-from .base import Emulator
+from .base import Emulator, self_signed_context
 
 CAMERA_ID_BASE = 0x460A00  # sample camera id 4590080: structured, not 1..N
 TRIGGER_ID_BASE = 0x470100
@@ -144,6 +144,7 @@ class ExacqVisionEmulator(Emulator):
         triggers: int = 2,
         username: str = "admin",
         password: str = "admin256",  # noqa: S107 - the emulated device's demo account
+        tls: bool = False,
     ) -> None:
         """Create the servers with their cameras (the first ``ptz_cameras`` have presets)."""
         self.users = {username: password}
@@ -162,6 +163,8 @@ class ExacqVisionEmulator(Emulator):
         self.clock_offset = 0.0
         self._epoch = time.clock_gettime(time.CLOCK_REALTIME) - self.now()
         super().__init__()
+        if tls:  # HTTPS with a self-signed certificate, as web services without ACME serve
+            self.ssl_context = self_signed_context("exacqvision")
         for index in range(servers):
             server = EmuServer(
                 id=str(index),

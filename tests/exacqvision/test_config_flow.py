@@ -153,3 +153,18 @@ async def test_options_tune_both_intervals(
     runtime = entry.runtime_data
     assert runtime.status.update_interval.total_seconds() == 10
     assert runtime.inventory.update_interval.total_seconds() == 900
+
+
+async def test_https_with_self_signed_certificate(
+    hass: HomeAssistant, socket_enabled: None
+) -> None:
+    """Over HTTPS with the certificate check off, a self-signed web service is reached."""
+    async with ExacqVisionEmulator(tls=True, cameras=1) as emulator:
+        form = {**_form(emulator), "ssl": True, "verify_ssl": False}
+        flow_id = await _start(hass)
+        result = await hass.config_entries.flow.async_configure(flow_id, form)
+        assert result["type"] is FlowResultType.CREATE_ENTRY
+        await hass.async_block_till_done()
+        entry = result["result"]
+        assert hass.states.get("camera.camera_1") is not None
+        assert await hass.config_entries.async_unload(entry.entry_id)
