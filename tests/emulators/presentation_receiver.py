@@ -190,6 +190,8 @@ class PresentationReceiverEmulator(Emulator):
         self.reboot_required = False
         self.reboot_required_paths = {"/admin/configuration", "/network/ethernet"}
         self.stringify_objects = False  # send objects as JSON-style strings (§4.4 rule 3)
+        # Paths this model does not offer (answered 404, like an unknown path)
+        self.unsupported_paths: set[str] = set()
         # GET paths (e.g. "", "/general/name") whose "data" is neither an object nor JSON
         self.malformed_paths: set[str] = set()
         self.firmware_uploads: list[bytes] = []
@@ -336,6 +338,8 @@ class PresentationReceiverEmulator(Emulator):
         """Apply auth, scope, busy rules; turn ApiError into a 200 envelope."""
 
         async def wrapped(request: web.Request) -> web.Response:
+            if path in self.unsupported_paths:
+                return self._http_error(404, "Not Found")
             if not self._authorized(request, path):
                 return self._http_error(401, "Unauthorized")
             try:

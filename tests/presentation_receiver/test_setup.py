@@ -138,3 +138,35 @@ async def test_unload(hass: HomeAssistant, loaded_entry: MockConfigEntry) -> Non
     assert await hass.config_entries.async_unload(loaded_entry.entry_id)
     await hass.async_block_till_done()
     assert loaded_entry.state is ConfigEntryState.NOT_LOADED
+
+
+async def test_model_without_some_endpoints(
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    emulator: PresentationReceiverEmulator,
+    entity_registry: er.EntityRegistry,
+) -> None:
+    """A model that lacks Wi-Fi and VGA/HDMI settings still sets up, without those entities."""
+    emulator.unsupported_paths = {
+        "/network/wifi",
+        "/network/wifi/macaddress",
+        "/display/resolution",
+    }
+    assert await hass.config_entries.async_setup(config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert config_entry.state is ConfigEntryState.LOADED
+    entity_ids = {
+        entry.entity_id
+        for entry in er.async_entries_for_config_entry(entity_registry, config_entry.entry_id)
+    }
+    assert "select.room_101_guest_wi_fi_band" not in entity_ids
+    assert "sensor.room_101_wi_fi_mac_address" not in entity_ids
+    assert "select.room_101_output_resolution" not in entity_ids
+    assert "binary_sensor.room_101_hdmi_display" not in entity_ids
+    assert hass.states.get("sensor.room_101_status").state == "standby"
+    assert hass.states.get("text.room_101_device_name").state == "Room-101"
+    # Asked once, then remembered as not offered.
+    assert (
+        sum(request.startswith("GET /api/v1/device/network/wifi?") for request in emulator.requests)
+        == 1
+    )

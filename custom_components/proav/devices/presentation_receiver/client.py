@@ -42,13 +42,18 @@ API: Final = "/api/v1/device"
 TIMEOUT: Final = 10.0
 FIRMWARE_CHECK_TIMEOUT: Final = 30.0  # the check asks the vendor's OTA server
 UPLOAD_TIMEOUT: Final = 120.0
-RENEW_MARGIN: Final = 60.0  # renew a stored-password key this long before it expires
+RENEW_MARGIN: Final = 60.0
+NOT_OFFERED: Final = (404, 405, 501)  # renew a stored-password key this long before it expires
 
 type Params = Mapping[str, str | int | bool | None]
 
 
 class ReceiverError(DeviceError):
     """The device answered with a non-zero ``errorCode`` (or an HTTP error)."""
+
+
+class NotSupported(ReceiverError):
+    """The device does not offer the endpoint (HTTP 404, 405 or 501)."""
 
 
 class InvalidParameter(ReceiverError):
@@ -217,17 +222,19 @@ class PresentationReceiverClient:
         """Check the HTTP status and the envelope; return ``data``."""
         if status in (401, 403):
             raise InvalidAuth(f"{what}: HTTP {status}")
-        if status >= 500:
+        if status >= 500 and status not in NOT_OFFERED:
             raise CannotConnect(f"{what}: HTTP {status}")
         try:
             raw = json.loads(body)
-        except ValueError as err:
-            raise InvalidResponse(f"{what}: the answer is not JSON") from err
-        if not isinstance(raw, dict):
-            raise InvalidResponse(f"{what}: the answer is not an object")
-        envelope = Envelope.from_data(raw)
+        except ValueError:
+            raw = None
         if status != 200:
-            raise ReceiverError(envelope.error_message or f"{what}: HTTP {status}", status)
+            message = Envelope.from_data(raw).error_message if isinstance(raw, dict) else ""
+            error = NotSupported if status in NOT_OFFERED else ReceiverError
+            raise error(message or f"{what}: HTTP {status}", status)
+        if not isinstance(raw, dict):
+            raise InvalidResponse(f"{what}: the answer is not a JSON object")
+        envelope = Envelope.from_data(raw)
         self.model = envelope.model or self.model
         if envelope.reboot_required:
             self.reboot_required = True

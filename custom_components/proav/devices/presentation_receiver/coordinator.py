@@ -17,7 +17,7 @@ from custom_components.proav.const import DOMAIN
 from custom_components.proav.devices.base import ProAVConfigEntry, ScanInterval
 from custom_components.proav.devices.errors import CannotConnect, InvalidAuth, ProAVError
 
-from .client import PresentationReceiverClient
+from .client import NotSupported, PresentationReceiverClient
 from .models import (
     LOGIN_CODE_FIXED,
     POWER_MODE_SLEEP,
@@ -46,6 +46,14 @@ BOOT_TIME_TOLERANCE: Final = timedelta(seconds=60)
 DEFAULT_SLEEP_TIMEOUT: Final = 15
 OUTAGE_GRACE: Final = 3
 VGA_DEFAULT: Final = 2  # 1920x1080, the most VGA allows
+
+
+# What a resource reads as on a model that does not offer it.
+_NO_RESOLUTION: Final = Resolution.from_data({})
+_NO_POWER: Final = PowerMode.from_data({})
+_NO_ETHERNET: Final = Ethernet.from_data({})
+_NO_WIFI: Final = Wifi.from_data({})
+_NO_NTP: Final = Ntp.from_data({})
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -104,6 +112,8 @@ class ReceiverCoordinator(DataUpdateCoordinator[ReceiverData]):
         self.can_write: bool = entry.data.get("key_scope", "full") != "view_only"
         self._medium, self._slow = MEDIUM.of(entry), SLOW.of(entry)
         self._last_medium = self._last_slow = datetime.min.replace(tzinfo=dt_util.UTC)
+        # Resources this model does not offer (HTTP 404/405/501): not read, no entities.
+        self.unsupported: set[str] = set()
         # Polls a restarting device (reboot, firmware update) may miss before going unavailable.
         self._outage_grace = 0
 
@@ -188,33 +198,48 @@ class ReceiverCoordinator(DataUpdateCoordinator[ReceiverData]):
             return True
         return self.data.display_on
 
+    async def _async_optional[T](
+        self, field: str, read: Callable[[], Awaitable[T]], absent: T
+    ) -> T:
+        """Read a resource; one the device does not offer is remembered and not asked again."""
+        if field in self.unsupported:
+            return absent
+        try:
+            return await read()
+        except NotSupported:
+            self.logger.debug("%s does not offer %s", self.name, field)
+            self.unsupported.add(field)
+            return absent
+
     async def _async_read_medium(self) -> dict[str, Any]:
         """Read the settings tier."""
-        client = self.client
+        client, optional = self.client, self._async_optional
         return {
-            "resolution": await client.get_resolution(),
-            "name": await client.get_name(),
-            "language": await client.get_language(),
-            "remote_view": await client.get_remote_view(),
-            "wallpaper": await client.get_wallpaper(),
-            "power": await client.get_power_mode(),
+            "resolution": await optional("resolution", client.get_resolution, _NO_RESOLUTION),
+            "name": await optional("name", client.get_name, ""),
+            "language": await optional("language", client.get_language, None),
+            "remote_view": await optional("remote_view", client.get_remote_view, None),
+            "wallpaper": await optional("wallpaper", client.get_wallpaper, -1),
+            "power": await optional("power", client.get_power_mode, _NO_POWER),
         }
 
     async def _async_read_slow(self) -> dict[str, Any]:
         """Read the network and time tier."""
-        client = self.client
+        client, optional = self.client, self._async_optional
         return {
-            "ethernet": await client.get_ethernet(),
-            "wifi": await client.get_wifi(),
-            "ntp": await client.get_ntp(),
-            "time_zone": await client.get_time_zone(),
-            "clock": await client.get_time(),
+            "ethernet": await optional("ethernet", client.get_ethernet, _NO_ETHERNET),
+            "wifi": await optional("wifi", client.get_wifi, _NO_WIFI),
+            "ntp": await optional("ntp", client.get_ntp, _NO_NTP),
+            "time_zone": await optional("time_zone", client.get_time_zone, ""),
+            "clock": await optional("clock", client.get_time, None),
         }
 
     async def _async_read_macs(self) -> MacAddresses:
         """Read both MAC addresses."""
+        client, optional = self.client, self._async_optional
         return MacAddresses(
-            ethernet=await self.client.get_ethernet_mac(), wifi=await self.client.get_wifi_mac()
+            ethernet=await optional("ethernet_mac", client.get_ethernet_mac, ""),
+            wifi=await optional("wifi_mac", client.get_wifi_mac, ""),
         )
 
     # Commands: send, then store the confirmed state (or read the affected resource again).

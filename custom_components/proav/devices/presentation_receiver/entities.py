@@ -502,6 +502,40 @@ class ReceiverRuntime(ProAVRuntime):
         )
 
 
+# The resource (ReceiverData field) each entity reads; a model may not offer every one.
+RESOURCES: dict[str, str] = {
+    "hdmi_connected": "resolution",
+    "hdmi_cec": "resolution",
+    "output_resolution": "resolution",
+    "vga_output": "resolution",
+    "device_name": "name",
+    "language": "language",
+    "remote_view": "remote_view",
+    "wallpaper": "wallpaper",
+    "power_button_mode": "power",
+    "sleep_timeout": "power",
+    "ip_address": "ethernet",
+    "dhcp": "ethernet",
+    "ntp_server": "ntp",
+    "ntp_sync": "ntp",
+    "time_zone": "time_zone",
+    "device_time": "clock",
+    "ethernet_mac": "ethernet_mac",
+    "wifi_mac": "wifi_mac",
+} | dict.fromkeys(
+    (
+        "wifi_ssid",
+        "wifi_access_point",
+        "wifi_hidden",
+        "wifi_band",
+        "wifi_security",
+        "wifi_networking_mode",
+        "wifi_gatekeeper",
+    ),
+    "wifi",
+)
+
+
 @callback
 def build_entities(
     platform: Platform,
@@ -509,7 +543,22 @@ def build_entities(
     firmware: FirmwareCoordinator,
     device_info: DeviceInfo,
 ) -> list[Entity]:
-    """Return this device's entities of one platform."""
+    """Return this device's entities of one platform (none for resources it does not offer)."""
+    entities = _platform_entities(platform, coordinator, firmware, device_info)
+    return [
+        entity
+        for entity in entities
+        if RESOURCES.get(entity.entity_description.key) not in coordinator.unsupported
+    ]
+
+
+def _platform_entities(
+    platform: Platform,
+    coordinator: C,
+    firmware: FirmwareCoordinator,
+    device_info: DeviceInfo,
+) -> list[Entity]:
+    """Return every entity of one platform."""
     entities: list[Entity] = []
     if platform is Platform.SENSOR:
         entities = [ProAVSensor(coordinator, d, device_info) for d in SENSORS]
