@@ -15,7 +15,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
 import logging
-import time
 
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed
@@ -31,17 +30,16 @@ from custom_components.proav.devices.errors import (
 )
 
 from .client import ExacqVisionClient
+from .events import EventTracker, ExacqEvent, event_links
 from .models import (
     ActiveEvent,
     ActiveEventType,
     Camera,
-    EventSourceType,
     PtzPreset,
     Server,
     ServerStatus,
     SoftTrigger,
     SystemInfo,
-    TriggeredEvent,
 )
 
 _LOGGER = logging.getLogger(__name__)
@@ -52,28 +50,7 @@ INVENTORY_INTERVAL = ScanInterval(key="inventory_interval", default=600, minimum
 # Our event monitoring profile on the server: created at setup, deleted at unload, one per entry
 # (several Home Assistant instances may watch one server).
 EVENT_PROFILE_PREFIX = "HomeAssistant-"
-# The event monitoring links our profile holds: any source of each type, a log-message target.
-EVENT_LINKS: tuple[EventSourceType, ...] = (
-    EventSourceType.VIDEO_MOTION,
-    EventSourceType.VIDEO_LOSS,
-    EventSourceType.INPUT_TRIGGER,
-    EventSourceType.SOFT_TRIGGER,
-)
-EVENT_KINDS = {
-    EventSourceType.VIDEO_MOTION: "motion",
-    EventSourceType.VIDEO_LOSS: "video_loss",
-    EventSourceType.INPUT_TRIGGER: "alarm_input",
-    EventSourceType.SOFT_TRIGGER: "soft_trigger",
-}
-# Without a profile (the user may not create one), active events give the same kinds by edge.
-ACTIVE_KINDS = {
-    ActiveEventType.VIDEO_MOTION: "motion",
-    ActiveEventType.VIDEO_LOSS: "video_loss",
-    ActiveEventType.INPUT_TRIGGER: "alarm_input",
-    ActiveEventType.SOFT_TRIGGER: "soft_trigger",
-}
 PRESET_CONCURRENCY = 16
-SEEN_RETENTION = 120.0  # seconds; longer than the web service keeps triggered links (60 s)
 
 
 @contextmanager
@@ -104,15 +81,6 @@ class Inventory:
     cameras: dict[str, Camera]
     presets: dict[str, tuple[PtzPreset, ...]]  # only cameras that have presets
     triggers: dict[str, SoftTrigger]
-
-
-@dataclass(frozen=True, kw_only=True)
-class ExacqEvent:
-    """Something that happened on the server, for an event entity."""
-
-    kind: str
-    source_id: str
-    message: str = ""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -251,9 +219,7 @@ class StatusCoordinator(DataUpdateCoordinator[LiveState]):
         self.client = client
         self.inventory = inventory
         self.event_profile: str | None = None
-        self._seen: dict[tuple[str, str, str], float] = {}
-        self._active_before: set[tuple[ActiveEventType, str]] | None = None
-        self._primed = False
+        self._events = EventTracker()
         self._profile_name = f"{EVENT_PROFILE_PREFIX}{entry.entry_id[-8:]}"
         # Items whose state changed in the last update; None: all. With hundreds of cameras,
         # writing only the entities of changed items keeps a poll cheap.
@@ -270,13 +236,7 @@ class StatusCoordinator(DataUpdateCoordinator[LiveState]):
         """Make sure our event monitoring profile exists; without it, events come by edge."""
         try:
             if self._profile_name not in await self.client.event_profiles():
-                await self.client.create_event_profile(
-                    self._profile_name,
-                    [
-                        {"eventSourceType": str(int(kind)), "eventSourceAny": "true"}
-                        for kind in EVENT_LINKS
-                    ],
-                )
+                await self.client.create_event_profile(self._profile_name, event_links())
         except DeviceError as err:
             _LOGGER.info(
                 "exacqVision server %s: cannot use event monitoring (%s); events come from "
@@ -329,45 +289,13 @@ class StatusCoordinator(DataUpdateCoordinator[LiveState]):
                 _LOGGER.info("Event monitoring profile unusable (%s); using active events", err)
                 self.event_profile = None
             else:
-                return self._unseen(triggered)
-        return self._edges(active)
+                return self._events.triggered(triggered)
+        return self._events.active(active)
 
     def _event_window(self) -> int:
         """Return how far back to ask for occurrences: a poll interval and some margin."""
         interval = self.update_interval.total_seconds() if self.update_interval else 5
         return int(interval) + 5
-
-    def _unseen(self, triggered: tuple[TriggeredEvent, ...]) -> tuple[ExacqEvent, ...]:
-        """Return triggered links not reported before."""
-        now = time.monotonic()
-        self._seen = {key: at for key, at in self._seen.items() if now - at < SEEN_RETENTION}
-        new = [event for event in triggered if event.key not in self._seen]
-        self._seen.update((event.key, now) for event in new)
-        primed, self._primed = self._primed, True
-        if not primed:
-            return ()  # these happened before Home Assistant was watching
-        return tuple(
-            ExacqEvent(
-                kind=EVENT_KINDS[event.source_type],
-                source_id=event.source_id,
-                message=event.message,
-            )
-            for event in new
-            if event.source_type in EVENT_KINDS
-        )
-
-    def _edges(self, active: tuple[ActiveEvent, ...]) -> tuple[ExacqEvent, ...]:
-        """Return the active events that were not active at the last read."""
-        now_active = {
-            (event.type, event.source_id) for event in active if event.type in ACTIVE_KINDS
-        }
-        before, self._active_before = self._active_before, now_active
-        if before is None:
-            return ()
-        return tuple(
-            ExacqEvent(kind=ACTIVE_KINDS[kind], source_id=source)
-            for kind, source in now_active - before
-        )
 
     async def async_set_trigger(self, trigger_id: str, on: bool) -> None:
         """Fire (or release) a soft trigger and show it at once."""
