@@ -289,6 +289,15 @@ CASES = [
         "on",
     ),
     Case(
+        "select.select_option",
+        "select.vp2730_room_moderator",
+        {"option": "join name"},
+        "patch system/room",
+        lambda e: e.state["system/room"]["moderator"],
+        "3KvfH4n6G6",
+        "join name",
+    ),
+    Case(
         "text.set_value",
         "text.vp2730_room_name",
         {"value": "Boardroom"},

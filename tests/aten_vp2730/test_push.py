@@ -67,6 +67,23 @@ async def test_participants_and_sharing_by_push(
     assert participants.attributes["sharing"] == ["Guest laptop"]
 
 
+async def test_reconnect_signs_in_again_when_the_token_expired(
+    hass: HomeAssistant, loaded: MockConfigEntry, emulator: AtenEmulator
+) -> None:
+    """The device forgot the token and dropped the socket: the socket refused, then renewed."""
+    coordinator = coordinator_of(loaded)
+    logins = emulator.logins
+    emulator.expire_sessions()
+    await emulator.drop_sockets()
+    await emulator.set_route("1", "3")
+    await wait_for_state(hass, "select.vp2730_display_b_source", state_is("Source 4"))
+    async with asyncio.timeout(TIMEOUT):
+        await coordinator.push.async_wait_connected()
+    assert emulator.logins > logins
+    await emulator.set_route("1", "0")
+    await wait_for_state(hass, "select.vp2730_display_b_source", state_is("Source 1"))
+
+
 async def test_maintenance_status_event(
     hass: HomeAssistant, loaded: MockConfigEntry, emulator: AtenEmulator
 ) -> None:

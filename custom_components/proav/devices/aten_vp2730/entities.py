@@ -133,6 +133,28 @@ def _select_profile(coordinator: C, _: str, name: str) -> Awaitable[None]:
     return _write(coordinator, coordinator.client.async_set_profile(profile), NOW)
 
 
+NO_MODERATOR = "none"
+
+
+def _moderator_options(coordinator: C) -> list[str]:
+    """Return "none" and the participants' names (a moderator is one of them)."""
+    return [NO_MODERATOR, *(p.name for p in coordinator.data.participants)]
+
+
+def _moderator(coordinator: C) -> str | None:
+    room = coordinator.data.room
+    if room is None:
+        return None
+    if not room.moderator:
+        return NO_MODERATOR
+    return next((p.name for p in coordinator.data.participants if p.id == room.moderator), None)
+
+
+def _select_moderator(coordinator: C, _: str, option: str) -> Awaitable[None]:
+    moderator = next((p.id for p in coordinator.data.participants if p.name == option), "")
+    return _write(coordinator, coordinator.client.async_set_room(moderator=moderator), ROOM)
+
+
 def _resolution_labels(coordinator: C) -> Mapping[int, str]:
     return coordinator.data.resolutions
 
@@ -338,6 +360,15 @@ DEVICE_SELECTS = (
         options_fn=lambda c, _: [profile.name for profile in c.data.profiles.values()],
         current_fn=lambda c, _: c.data.profile_now.name if c.data.profile_now else None,
         select_fn=_select_profile,
+    ),
+    ProAVSelectDescription[C](
+        key="moderator",
+        translation_key="moderator",
+        entity_category=EntityCategory.CONFIG,
+        options_fn=lambda c, _: _moderator_options(c),
+        current_fn=lambda c, _: _moderator(c),
+        select_fn=_select_moderator,
+        available_fn=lambda c, _: c.data.room is not None,
     ),
     ProAVSelectDescription[C](
         key="osd_language",

@@ -471,6 +471,21 @@ RESOURCES: dict[str, Resource] = {
 type Update = Callable[[State], State]
 
 
+def _item_ids(value: Any) -> set[str] | None:
+    """Return the ids of a list-like resource value (None for a single object)."""
+    if isinstance(value, Mapping):
+        return {str(key) for key in value}
+    if isinstance(value, tuple):
+        return {str(getattr(item, "id", item)) for item in value}
+    return None
+
+
+def same_items(old: State, new: State, path: str) -> bool:
+    """Return whether a resource lists the same items (ids) in two states."""
+    field_name = RESOURCES[path].field
+    return _item_ids(getattr(old, field_name)) == _item_ids(getattr(new, field_name))
+
+
 def resource_update(path: str, body: Any) -> Update:
     """Parse a resource's body now; return how it changes a state. Raises InvalidResponse."""
     resource = RESOURCES[path]

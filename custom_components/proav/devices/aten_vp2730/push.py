@@ -30,7 +30,7 @@ from ..errors import (  # noqa: TID252 - the shared errors, the one import allow
     ProAVError,
 )
 from .client import AtenClient
-from .models import EVENTS, RESOURCES, State, Update, event_update
+from .models import EVENTS, RESOURCES, State, Update, event_update, same_items
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -246,8 +246,11 @@ class AtenPush:
             if path is not None:
                 self._schedule_fetch(path)
             return
-        # A payload may be valid and still differ from the resource (a partial list): the
-        # debounced re-read is not needed when the payload was the full body.
+        if path is not None and not same_items(state, new, path):
+            # Payloads are undocumented: a list that gained or lost items may be a partial
+            # list rather than a real change, so let REST confirm before entities go away.
+            self._schedule_fetch(path)
+            return
         self._set_state(new)
 
     def _schedule_fetch(self, path: str) -> None:
