@@ -296,3 +296,21 @@ async def test_unknown_endpoint(
     with pytest.raises(ReceiverError) as err:
         await client._request("GET", "/nothing")
     assert err.value.code == 404
+
+
+async def test_upload_retried_with_renewed_key(
+    emulator: PresentationReceiverEmulator, session: aiohttp.ClientSession
+) -> None:
+    """An upload refused for an expired key is sent again, whole, with the new key."""
+    client = PresentationReceiverClient(
+        session,
+        emulator.host,
+        port=emulator.port,
+        ssl=False,
+        username="admin",
+        api_key=ApiKey(token="0123456789abcdef", expires=-1, scope="full"),
+        password="admin",
+    )
+    emulator.expire_sessions()
+    await client.upload_wallpaper(4, png(1920, 1080), "wall.png", "image/png")
+    assert emulator.wallpaper.images[4] == png(1920, 1080)

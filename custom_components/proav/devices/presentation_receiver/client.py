@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import base64
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 import json
 from typing import Any, Final
@@ -90,6 +91,24 @@ _ERRORS: Final[dict[int, type[ReceiverError]]] = {
 }
 
 
+@dataclass(frozen=True, kw_only=True)
+class FilePart:
+    """A file sent as one multipart form field."""
+
+    field: str
+    content: bytes
+    filename: str
+    content_type: str = "application/octet-stream"
+
+    def form(self) -> aiohttp.FormData:
+        """Return a fresh form holding the file."""
+        form = aiohttp.FormData()
+        form.add_field(
+            self.field, self.content, filename=self.filename, content_type=self.content_type
+        )
+        return form
+
+
 def _object(data: Any, what: str) -> dict[str, Any]:
     """Return ``data`` if it is an object; anything else is a broken answer."""
     if not isinstance(data, dict):
@@ -142,7 +161,7 @@ class PresentationReceiverClient:
         path: str,
         params: Params | None = None,
         *,
-        form: aiohttp.FormData | None = None,
+        file: FilePart | None = None,
         time_limit: float = TIMEOUT,
     ) -> Any:
         """Send one request with the key (renewing it if allowed); return the decoded ``data``."""
@@ -152,12 +171,12 @@ class PresentationReceiverClient:
             ):
                 await self._renew_key()
             try:
-                return await self._send(method, path, params, form, time_limit, basic=False)
+                return await self._send(method, path, params, file, time_limit, basic=False)
             except InvalidAuth:
                 if not self._can_renew():
                     raise
             await self._renew_key()
-            return await self._send(method, path, params, form, time_limit, basic=False)
+            return await self._send(method, path, params, file, time_limit, basic=False)
 
     async def _get_object(
         self, path: str, params: Params | None = None, *, time_limit: float = TIMEOUT
@@ -197,7 +216,7 @@ class PresentationReceiverClient:
         method: str,
         path: str,
         params: Params | None,
-        form: aiohttp.FormData | None,
+        file: FilePart | None,
         time_limit: float,
         *,
         basic: bool,
@@ -207,6 +226,7 @@ class PresentationReceiverClient:
             key: _query_value(value) for key, value in (params or {}).items() if value is not None
         }
         headers = {"Authorization": self._auth_header(basic=basic)}
+        form = file.form() if file is not None else None  # a form can be sent only once
         try:
             async with asyncio.timeout(time_limit):
                 async with self._session.request(
@@ -273,9 +293,8 @@ class PresentationReceiverClient:
 
     async def import_configuration(self, content: bytes, filename: str = "device.config") -> None:
         """Import a configuration file (the device then needs a reboot)."""
-        form = aiohttp.FormData()
-        form.add_field("fileName", content, filename=filename)
-        await self._request("POST", "/admin/configuration", form=form, time_limit=UPLOAD_TIMEOUT)
+        file = FilePart(field="fileName", content=content, filename=filename)
+        await self._request("POST", "/admin/configuration", file=file, time_limit=UPLOAD_TIMEOUT)
 
     async def get_firmware(self, *, check: bool = False) -> Firmware:
         """Return the installed firmware; with ``check``, ask for a newer one too."""
@@ -289,11 +308,10 @@ class PresentationReceiverClient:
         self, content: bytes | None = None, filename: str = "firmware.bin"
     ) -> None:
         """Install firmware: the uploaded file, or (without one) the newer version online."""
-        form = None
+        file = None
         if content is not None:
-            form = aiohttp.FormData()
-            form.add_field("fileName", content, filename=filename)
-        await self._request("POST", "/admin/firmware", form=form, time_limit=UPLOAD_TIMEOUT)
+            file = FilePart(field="fileName", content=content, filename=filename)
+        await self._request("POST", "/admin/firmware", file=file, time_limit=UPLOAD_TIMEOUT)
 
     # 2. Device
 
@@ -361,10 +379,11 @@ class PresentationReceiverClient:
         self, slot: int, content: bytes, filename: str, content_type: str
     ) -> None:
         """Store a PNG or JPEG image in a custom slot (2-5); it is not shown until selected."""
-        form = aiohttp.FormData()
-        form.add_field("wallpaperImage", content, filename=filename, content_type=content_type)
+        file = FilePart(
+            field="wallpaperImage", content=content, filename=filename, content_type=content_type
+        )
         await self._request(
-            "PUT", f"/general/wallpaper/{slot}", form=form, time_limit=UPLOAD_TIMEOUT
+            "PUT", f"/general/wallpaper/{slot}", file=file, time_limit=UPLOAD_TIMEOUT
         )
 
     async def delete_wallpaper(self, slot: int) -> None:
