@@ -215,6 +215,8 @@ class ExacqVisionClient:
                 body = await self._read(response)
                 self._check_status(response, body)
                 if read == "bytes":
+                    if response.content_type == "text/html":
+                        raise _SessionRejected  # the login page instead of a picture
                     return body
                 decoded = self._decode_answer(body, response, tolerant=read == "none")
                 if isinstance(decoded, Mapping) and decoded.get("success") is False:
