@@ -75,8 +75,8 @@ def _coordinator(hass: HomeAssistant, call: ServiceCall) -> ReceiverCoordinator:
     return runtime.coordinator
 
 
-def _allowed_file(hass: HomeAssistant, path: str) -> Path:
-    """Resolve a path under the configuration folder that Home Assistant may read."""
+def _read_allowed_file(hass: HomeAssistant, path: str) -> tuple[Path, bytes]:
+    """Read a file under the configuration folder that Home Assistant may read (blocking)."""
     config_dir = Path(hass.config.config_dir).resolve()
     file = (config_dir / path).resolve()
     if not file.is_relative_to(config_dir) or not hass.config.is_allowed_path(str(file)):
@@ -91,13 +91,12 @@ def _allowed_file(hass: HomeAssistant, path: str) -> Path:
             translation_key="receiver_file_not_found",
             translation_placeholders={"path": path},
         )
-    return file
+    return file, file.read_bytes()
 
 
 async def _async_read(hass: HomeAssistant, path: str) -> tuple[Path, bytes]:
-    """Read an allowed file without blocking the event loop."""
-    file = _allowed_file(hass, path)
-    return file, await hass.async_add_executor_job(file.read_bytes)
+    """Check and read a file without blocking the event loop."""
+    return await hass.async_add_executor_job(_read_allowed_file, hass, path)
 
 
 async def _async_set_time(hass: HomeAssistant, call: ServiceCall) -> None:
