@@ -102,12 +102,12 @@ async def test_entities_and_device(
     status = hass.states.get("sensor.room_101_status")
     assert status is not None
     assert status.attributes["options"] == [
-        "updating",
-        "sharing",
-        "connected",
-        "sleeping",
-        "standby",
         "offline",
+        "standby",
+        "connected",
+        "sharing",
+        "sleeping",
+        "updating",
     ]
     assert hass.states.get("switch.room_101_display").attributes["assumed_state"] is True
     firmware = hass.states.get("update.room_101_firmware")

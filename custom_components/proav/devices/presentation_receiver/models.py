@@ -13,6 +13,8 @@ import json
 import time
 from typing import Any, Final
 
+STATUSES: Final = ("offline", "standby", "connected", "sharing", "sleeping", "updating")
+# With several tokens in "status", the most telling one names the state.
 STATUS_PRIORITY: Final = ("updating", "sharing", "connected", "sleeping", "standby", "offline")
 
 # Output resolutions (3.2 / 3.3); -1 means "not connected" (HDMI) or "undefined" (VGA).
