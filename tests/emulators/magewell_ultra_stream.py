@@ -456,9 +456,11 @@ class UltraStreamEmulator(Emulator):
             return web.json_response({"result": -17})
         if method in self.next_result:
             return web.json_response({"result": self.next_result.pop(method)})
+        if method in FLAG_METHODS:
+            return web.json_response({"result": self._set_flag(method, params)})
         handler = getattr(self, "m_" + method.replace("-", "_"), None)
         if handler is None:
-            return web.json_response({"result": -10})
+            return web.json_response({"result": -10})  # unknown method (undocumented answer)
         answer = handler(params)
         if isinstance(answer, int):
             answer = {"result": answer}
@@ -651,21 +653,14 @@ class UltraStreamEmulator(Emulator):
         self.busy_until[F_UPGRADE] = self.now() + 5
         return 0
 
-    def __getattr__(self, name: str) -> Any:
-        """Answer the boolean setters (set-auto-rec, set-ssdp...) from one table."""
-        method = name.removeprefix("m_").replace("_", "-")
-        if name.startswith("m_") and method in FLAG_METHODS:
-            key = FLAG_METHODS[method]
-
-            def setter(params: dict[str, str]) -> int:
-                self.commands.append(Command(method, dict(params)))
-                if params.get(key) not in ("0", "1"):
-                    return -10
-                self.settings[key] = int(params[key])
-                return 0
-
-            return setter
-        raise AttributeError(name)
+    def _set_flag(self, method: str, params: dict[str, str]) -> int:
+        """Answer one of the boolean setters (set-auto-rec, set-ssdp...)."""
+        self.commands.append(Command(method, dict(params)))
+        key = FLAG_METHODS[method]
+        if params.get(key) not in ("0", "1"):
+            return -10
+        self.settings[key] = int(params[key])
+        return 0
 
     # -- multicast discovery -----------------------------------------------------------------
 

@@ -46,7 +46,7 @@ from custom_components.proav.sensor import ProAVSensor
 from custom_components.proav.switch import ProAVSwitch
 from custom_components.proav.text import ProAVText
 
-from .ble import parse_advertisement
+from .ble import Advertisement, parse_advertisement
 from .client import DEFAULT_PORT, DEFAULT_USERNAME, UltraStreamClient
 from .coordinator import SCAN_INTERVALS, InfoCoordinator, SettingsCoordinator, StatusCoordinator
 from .entities import (
@@ -183,12 +183,7 @@ class UltraStreamRuntime(ProAVRuntime):
         self, info: BluetoothServiceInfoBleak, _change: BluetoothChange
     ) -> None:
         """Read the status at once when an advertisement carries a changed status mask."""
-        advertisement = parse_advertisement(
-            name=info.name,
-            address=info.address,
-            service_uuids=info.service_uuids,
-            manufacturer_data=info.manufacturer_data,
-        )
+        advertisement = _advertisement(info)
         if advertisement is None or advertisement.status is None:
             return
         mask = int(advertisement.status)
@@ -289,14 +284,19 @@ async def async_setup(hass: HomeAssistant, entry: ProAVConfigEntry) -> UltraStre
     return runtime
 
 
-def bluetooth(info: BluetoothServiceInfoBleak) -> Discovered | None:
-    """Map an advertisement to a box: its serial, and its address if it is on a network."""
-    advertisement = parse_advertisement(
+def _advertisement(info: BluetoothServiceInfoBleak) -> Advertisement | None:
+    """Parse what Home Assistant's Bluetooth stack saw."""
+    return parse_advertisement(
         name=info.name,
         address=info.address,
         service_uuids=info.service_uuids,
         manufacturer_data=info.manufacturer_data,
     )
+
+
+def bluetooth(info: BluetoothServiceInfoBleak) -> Discovered | None:
+    """Map an advertisement to a box: its serial, and its address if it is on a network."""
+    advertisement = _advertisement(info)
     if advertisement is None:
         return None
     return Discovered(

@@ -30,7 +30,7 @@ from custom_components.proav.switch import ProAVSwitchDescription
 from custom_components.proav.text import ProAVTextDescription
 
 from .coordinator import InfoCoordinator, SettingsCoordinator, StatusCoordinator
-from .models import DeviceStatus, DiskStatus, LiveState, Option, RecControl, Result
+from .models import DeviceStatus, DiskStatus, Info, LiveState, Option, RecControl, Result
 
 
 def _status_flag(flag: DeviceStatus) -> Callable[[StatusCoordinator, str], bool]:
@@ -331,7 +331,7 @@ def _option_value(options: tuple[Option, ...], name: str) -> int:
 
 def _settings_select(
     key: str,
-    options_fn: Callable[[Any], tuple[Option, ...]],
+    options_fn: Callable[[Info], tuple[Option, ...]],
     current: Callable[[SettingsCoordinator], int],
     apply: Callable[[SettingsCoordinator, int], Any],
 ) -> Callable[[InfoCoordinator], ProAVSelectDescription[SettingsCoordinator]]:
