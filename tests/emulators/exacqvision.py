@@ -157,6 +157,9 @@ class ExacqVisionEmulator(Emulator):
         self.csrf_strict = False  # refuse writes without Origin and the login's CSRF token
         self.csrf_tokens: set[str] = set()
         self.emit_session_id_lowercase = False
+        # How an expired session is answered: "401" (documented proposal), "redirect" (to the
+        # login page), "html" (the login page itself) or "success_false" (HTTP 200).
+        self.expired_answer = "401"
         self.mjpeg_enabled = True
         self.mjpeg_frames = 3
         self.event_monitoring = True  # False: the user may not use event monitoring (400)
@@ -361,8 +364,18 @@ class ExacqVisionEmulator(Emulator):
             return self._invalid(403)
         server = self._session(params, request.match_info.get("session"))
         if server is None:
-            return self._json({"success": False}, 401)
+            return self._session_refused()
         return server, params
+
+    def _session_refused(self) -> web.Response:
+        """Answer a request with an unknown or expired session, as configured."""
+        if self.expired_answer == "redirect":
+            return web.Response(status=302, headers={"Location": "/login.web"}, text="login.web")
+        if self.expired_answer == "html":
+            return web.Response(text="<html>login</html>", content_type="text/html")
+        if self.expired_answer == "success_false":
+            return self._json({"success": False})
+        return self._json({"success": False}, 401)
 
     # --- sessions ----------------------------------------------------------------------------
 

@@ -85,6 +85,20 @@ async def test_expired_session_logs_in_again_with_the_token(
     ]
 
 
+@pytest.mark.parametrize("answer", ["401", "redirect", "html", "success_false"])
+async def test_every_expiry_signal_leads_to_a_new_login(
+    client: ExacqVisionClient, emulator: ExacqVisionEmulator, answer: str
+) -> None:
+    """However the web service says "session unknown", the client logs in again."""
+    emulator.expired_answer = answer
+    camera = (await client.cameras())[0]
+    emulator.expire_sessions()
+    assert (await client.snapshot(camera)).startswith(b"\xff\xd8")
+    emulator.expire_sessions()
+    assert len(await client.soft_triggers()) == 2
+    assert emulator.command_names().count("login") == 3
+
+
 async def test_idle_session_expires(
     client: ExacqVisionClient, emulator: ExacqVisionEmulator
 ) -> None:

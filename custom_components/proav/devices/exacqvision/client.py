@@ -214,15 +214,18 @@ class ExacqVisionClient:
             try:
                 body = await self._read(response)
                 self._check_status(response, body)
-                if read == "bytes":
-                    if response.content_type == "text/html":
-                        raise _SessionRejected  # the login page instead of a picture
+                if read == "bytes" and not response.content_type.startswith(
+                    ("text/", "application/json")
+                ):
                     return body
-                decoded = self._decode_answer(body, response, tolerant=read == "none")
+                # JSON or a page (for a picture too: the login page, an error) - decode it.
+                decoded = self._decode_answer(body, response, tolerant=read != "json")
                 if isinstance(decoded, Mapping) and decoded.get("success") is False:
                     if method == "GET":
                         raise _SessionRejected
                     raise DeviceError(f"{path}: the server refused the request")
+                if read == "bytes":
+                    raise InvalidResponse(f"{path}: expected a picture")
             except _SessionRejected:
                 if attempt == 2:
                     raise InvalidAuth(
