@@ -174,3 +174,27 @@ async def test_wrong_target(hass: HomeAssistant, loaded_entry: MockConfigEntry) 
             blocking=True,
         )
     assert err.value.translation_key == "receiver_not_loaded"
+
+
+async def test_delete_wallpaper(
+    hass: HomeAssistant, emulator: Emu, loaded_entry: MockConfigEntry
+) -> None:
+    """A custom slot is emptied; the wallpaper shown now is refused by the receiver."""
+    emulator.wallpaper.images[2] = _png(1920, 1200)
+    emulator.wallpaper.images[5] = _png(1920, 1200)
+    emulator.wallpaper.active = 5
+    await hass.services.async_call(
+        DOMAIN,
+        "presentation_receiver_delete_wallpaper",
+        {"config_entry_id": loaded_entry.entry_id, "slot": 2},
+        blocking=True,
+    )
+    assert emulator.wallpaper.images[2] is None
+    with pytest.raises(HomeAssistantError) as err:
+        await hass.services.async_call(
+            DOMAIN,
+            "presentation_receiver_delete_wallpaper",
+            {"config_entry_id": loaded_entry.entry_id, "slot": 5},
+            blocking=True,
+        )
+    assert err.value.translation_key == "device_error"

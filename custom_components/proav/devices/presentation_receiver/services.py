@@ -34,6 +34,7 @@ SERVICE_SET_TIME: Final = "presentation_receiver_set_time"
 SERVICE_SET_NTP: Final = "presentation_receiver_set_ntp"
 SERVICE_UPLOAD_WALLPAPER: Final = "presentation_receiver_upload_wallpaper"
 SERVICE_UPDATE_FIRMWARE: Final = "presentation_receiver_update_firmware"
+SERVICE_DELETE_WALLPAPER: Final = "presentation_receiver_delete_wallpaper"
 IMAGE_TYPES: Final = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}
 
 _ENTRY: dict[vol.Marker, object] = {vol.Required(ATTR_CONFIG_ENTRY): cv.string}
@@ -55,6 +56,9 @@ UPLOAD_WALLPAPER_SCHEMA = vol.Schema(
     }
 )
 UPDATE_FIRMWARE_SCHEMA = vol.Schema({**_ENTRY, vol.Required(ATTR_PATH): cv.string})
+DELETE_WALLPAPER_SCHEMA = vol.Schema(
+    {**_ENTRY, vol.Required(ATTR_SLOT): vol.All(vol.Coerce(int), vol.In(WALLPAPER_UPLOAD_SLOTS))}
+)
 
 
 def _coordinator(hass: HomeAssistant, call: ServiceCall) -> ReceiverCoordinator:
@@ -137,6 +141,12 @@ async def _async_upload_wallpaper(hass: HomeAssistant, call: ServiceCall) -> Non
         await async_run_command(coordinator, coordinator.async_select_wallpaper(slot))
 
 
+async def _async_delete_wallpaper(hass: HomeAssistant, call: ServiceCall) -> None:
+    """Delete the image in a custom wallpaper slot (not the one shown now)."""
+    coordinator = _coordinator(hass, call)
+    await async_run_command(coordinator, coordinator.client.delete_wallpaper(call.data[ATTR_SLOT]))
+
+
 async def _async_update_firmware(hass: HomeAssistant, call: ServiceCall) -> None:
     """Install firmware from a file."""
     coordinator = _coordinator(hass, call)
@@ -150,6 +160,7 @@ _SERVICES: Final[
     (SERVICE_SET_TIME, SET_TIME_SCHEMA, _async_set_time),
     (SERVICE_SET_NTP, SET_NTP_SCHEMA, _async_set_ntp),
     (SERVICE_UPLOAD_WALLPAPER, UPLOAD_WALLPAPER_SCHEMA, _async_upload_wallpaper),
+    (SERVICE_DELETE_WALLPAPER, DELETE_WALLPAPER_SCHEMA, _async_delete_wallpaper),
     (SERVICE_UPDATE_FIRMWARE, UPDATE_FIRMWARE_SCHEMA, _async_update_firmware),
 )
 
