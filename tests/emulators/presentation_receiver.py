@@ -5,8 +5,11 @@ every parameter in the query string plus ``username``; the raw API key in
 ``Authorization: Basic <key>``, real Basic auth for creating a key; HTTP 401 for rejected
 credentials; HTTP 200 with a non-zero ``errorCode`` for everything else that fails.
 
-Tests drive it as a plain object: ``connect_sender()``, ``start_sharing()``, ``rotate_code()``,
-``offer_firmware("1.0.1.0")``, ``expire_sessions()``, ``finish_update()``... Standalone demo:
+Tests drive it as a plain object: ``connect_sender()``, ``start_sharing()``, ``stop_sharing()``
+(a random login code rotates), ``rotate_code()``, ``offer_firmware("1.0.1.0")``,
+``finish_update()``, ``expire_sessions()``; ``unsupported_paths`` (a model without some endpoints),
+``malformed_paths`` (nonsense ``data``), ``stringify_objects``, ``accounts[...].scope``
+("view_only"), ``tls=True`` (HTTPS with a self-signed certificate). Standalone demo:
 ``python -m tests.emulators.presentation_receiver --port 8080``.
 """
 
