@@ -73,6 +73,7 @@ class EmuCamera:
     loss: bool = False
     connected: bool = True
     recording: bool = True
+    disabled: bool = False
     last_preset: str | None = None
     moves: list[dict[str, str]] = field(default_factory=list)
 
@@ -468,7 +469,7 @@ class ExacqVisionEmulator(Emulator):
             return self._invalid()
         cameras = [
             {"id": c.id, "name": c.name, "formats": c.formats, "state": 0 if c.connected else 1,
-             "disabled": 0}
+             "disabled": int(c.disabled)}
             for c in server.cameras.values()
         ]  # fmt: skip
         return self._json(

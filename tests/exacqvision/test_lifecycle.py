@@ -47,6 +47,21 @@ async def test_cameras_added_and_removed(
     assert state(hass, "camera.camera_1") == "recording"
 
 
+async def test_disabled_camera_is_unavailable(
+    hass: HomeAssistant,
+    emulator: ExacqVisionEmulator,
+    loaded: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A camera disabled on the server shows as unavailable; enabled again, it is back."""
+    emulator.server.cameras[CAM1].disabled = True
+    await poll(hass, freezer, INVENTORY_POLL)
+    assert state(hass, "camera.camera_1") == STATE_UNAVAILABLE
+    emulator.server.cameras[CAM1].disabled = False
+    await poll(hass, freezer, INVENTORY_POLL)
+    assert state(hass, "camera.camera_1") == "recording"
+
+
 async def test_triggers_added_and_removed(
     hass: HomeAssistant,
     emulator: ExacqVisionEmulator,

@@ -218,10 +218,12 @@ class ExacqCamera(SelectiveUpdate, Camera):
 
     @property
     def available(self) -> bool:
-        """Return whether the server answers and the camera is connected."""
+        """Return whether the server answers and the camera is enabled and connected."""
+        camera = self.coordinator.inventory.data.cameras.get(self.item_key)
         return (
             super().available
-            and self.item_key in self.coordinator.inventory.data.cameras
+            and camera is not None
+            and not camera.disabled
             and _online(self.coordinator, self.item_key) is not False
         )
 
