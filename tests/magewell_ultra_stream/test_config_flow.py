@@ -212,3 +212,19 @@ async def test_options_tune_the_probe(
     assert status.settings.update_interval is not None
     assert status.settings.update_interval.total_seconds() == 600
     await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_reconfigure_moves_to_a_new_address(
+    hass: HomeAssistant, entry: MockConfigEntry, box: UltraStreamEmulator
+) -> None:
+    """Reconfigure checks the box at the new address is the same one."""
+    hass.config_entries.async_update_entry(entry, data={**entry.data, CONF_HOST: "192.0.2.1"})
+    result = await entry.start_reconfigure_flow(hass)
+    assert result["step_id"] == "reconfigure"
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_HOST: box.host, CONF_PORT: box.port}
+    )
+    assert result["reason"] == "reconfigure_successful"
+    assert entry.data[CONF_HOST] == box.host
+    await hass.async_block_till_done()
+    await hass.config_entries.async_unload(entry.entry_id)

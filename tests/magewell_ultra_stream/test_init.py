@@ -9,6 +9,7 @@ from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
 from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr, entity_registry as er
+from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
@@ -464,3 +465,23 @@ async def test_removed_live_server_loses_its_entities(
     await _tick(hass, freezer, timedelta(seconds=301))
     assert hass.states.get("switch.ultra_stream_live_server_youtube") is None
     assert _state(hass, "switch.ultra_stream_live_server_studio_rtmp") == STATE_ON
+
+
+@pytest.mark.usefixtures("loaded")
+async def test_update_entity_action_checks_online(
+    hass: HomeAssistant, box: UltraStreamEmulator
+) -> None:
+    """homeassistant.update_entity on the firmware entity asks the box to check online."""
+    await async_setup_component(hass, "homeassistant", {})
+    box.offer_firmware("1.2.200")
+    await hass.services.async_call(
+        "homeassistant",
+        "update_entity",
+        {"entity_id": "update.ultra_stream_firmware"},
+        blocking=True,
+    )
+    assert box.command_names()[-1] == "online-update-check"
+    state = hass.states.get("update.ultra_stream_firmware")
+    assert state is not None
+    assert state.attributes["latest_version"] == "1.2.200"
+    assert state.attributes["release_summary"] == "Bug fixes."

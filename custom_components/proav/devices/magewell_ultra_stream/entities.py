@@ -466,6 +466,13 @@ class UltraStreamFirmware(CoordinatorEntity[StatusCoordinator], UpdateEntity):
         """Return the release notes."""
         return self.coordinator.data.upgrade.notes or None
 
+    async def async_update(self) -> None:
+        """Check online for new firmware (the update_entity action), then read the status."""
+        await async_run_command(
+            self.coordinator,
+            self.coordinator.async_command(self.coordinator.client.check_firmware()),
+        )
+
     async def async_install(self, version: str | None, backup: bool, **kwargs: Any) -> None:
         """Install the firmware the online check found."""
         await async_run_command(
