@@ -314,6 +314,10 @@ class ExacqVisionEmulator(Emulator):
             "/search.web/frame", "/search.web/thumbnails", "/timestamp.web", "/playspeed.web",
             "/step.web/{steps}", "/export.web", "/videopush.web", "/users.web", "/bookmarks.web",
             "/cases.web", "/serial.web", "/analytics.web/rules", "/audio.web",
+            # the rest of the route table's families (service admin, push, video push, ...)
+            "/service.web/{tail:.+}", "/push.web/{tail:.+}", "/videopush.web/{tail:.+}",
+            "/users.web/{tail:.+}", "/bookmarks.web/{tail:.+}", "/serial.web/{tail:.+}",
+            "/playspeed.web/{tail:.+}", "/search.web/{tail:.+}",
         ]  # fmt: skip
         for prefix in ("/v1", ""):
             for method, path, handler in routes:
