@@ -329,3 +329,16 @@ async def test_display_state_restored(
         "switch", "turn_on", {ATTR_ENTITY_ID: "switch.room_101_display"}, blocking=True
     )
     assert _state(hass, "switch.room_101_display") == "on"
+
+
+@pytest.mark.usefixtures("loaded_entry")
+async def test_command_asking_for_reboot(hass: HomeAssistant, emulator: Emu) -> None:
+    """A command whose answer says a reboot is needed raises the problem at once."""
+    emulator.reboot_required_paths.add("/general/language")
+    await hass.services.async_call(
+        "select",
+        "select_option",
+        {ATTR_ENTITY_ID: "select.room_101_language", "option": "traditional_chinese"},
+        blocking=True,
+    )
+    assert _state(hass, "binary_sensor.room_101_reboot_required") == "on"

@@ -244,10 +244,14 @@ class ReceiverCoordinator(DataUpdateCoordinator[ReceiverData]):
 
     # Commands: send, then store the confirmed state (or read the affected resource again).
 
+    def _store(self, **changes: Any) -> None:
+        """Store confirmed changes (and whether the device now asks for a reboot)."""
+        self.data = replace(self.data, reboot_required=self.client.reboot_required, **changes)
+
     async def _async_apply(self, command: Awaitable[Any], **changes: Any) -> None:
         """Send a command, then store the changed fields."""
         await command
-        self.data = replace(self.data, **changes)
+        self._store(**changes)
 
     async def _async_apply_read[T](
         self, command: Awaitable[Any], field: str, read: Callable[[], Awaitable[T]]
@@ -255,12 +259,12 @@ class ReceiverCoordinator(DataUpdateCoordinator[ReceiverData]):
         """Send a command, then read the affected resource again."""
         await command
         changes: dict[str, Any] = {field: await read()}
-        self.data = replace(self.data, **changes)
+        self._store(**changes)
 
     async def async_set_display(self, on: bool) -> None:
         """Turn the display on or off; the status (sleeping) changes with it."""
         await self.client.set_display(on)
-        self.data = replace(self.data, display_on=on, device=await self.client.get_device())
+        self._store(display_on=on, device=await self.client.get_device())
 
     async def async_set_resolution(self, value: int) -> None:
         """Set the output resolution, keeping VGA as it is."""
@@ -337,7 +341,7 @@ class ReceiverCoordinator(DataUpdateCoordinator[ReceiverData]):
     async def async_set_time_zone(self, zone: str) -> None:
         """Set the device's time zone; its clock reads differently now."""
         await self.client.set_time_zone(zone)
-        self.data = replace(self.data, time_zone=zone, clock=await self.client.get_time())
+        self._store(time_zone=zone, clock=await self.client.get_time())
 
     async def async_set_time(self, local: datetime) -> None:
         """Set the device's clock (wall-clock time in its own zone)."""
@@ -358,7 +362,7 @@ class ReceiverCoordinator(DataUpdateCoordinator[ReceiverData]):
         """Install firmware (online, or an uploaded file); the status shows "updating"."""
         await self.client.update_firmware(content)
         self._outage_grace = OUTAGE_GRACE
-        self.data = replace(self.data, device=await self.client.get_device())
+        self._store(device=await self.client.get_device())
 
 
 class FirmwareCoordinator(DataUpdateCoordinator[Firmware]):
