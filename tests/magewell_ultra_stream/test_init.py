@@ -8,7 +8,7 @@ from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
 from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import device_registry as dr, entity_registry as er
+from homeassistant.helpers import device_registry as dr, entity_registry as er, issue_registry as ir
 from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
@@ -485,3 +485,20 @@ async def test_update_entity_action_checks_online(
     assert state is not None
     assert state.attributes["latest_version"] == "1.2.200"
     assert state.attributes["release_summary"] == "Bug fixes."
+
+
+async def test_first_boot_raises_a_repair_issue(
+    hass: HomeAssistant,
+    loaded: MockConfigEntry,
+    box: UltraStreamEmulator,
+    freezer: FrozenDateTimeFactory,
+    issue_registry: ir.IssueRegistry,
+) -> None:
+    """A box that was never initialised asks the user to finish its setup; the issue clears."""
+    issue_id = f"ultra_stream_first_boot_{loaded.entry_id}"
+    box.flags |= 0x01
+    await _tick(hass, freezer)
+    assert issue_registry.async_get_issue(DOMAIN, issue_id) is not None
+    box.flags &= ~0x01
+    await _tick(hass, freezer)
+    assert issue_registry.async_get_issue(DOMAIN, issue_id) is None

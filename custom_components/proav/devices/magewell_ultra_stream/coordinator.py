@@ -17,7 +17,7 @@ from typing import Any, override
 
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed
-from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers import device_registry as dr, issue_registry as ir
 from homeassistant.helpers.event import async_track_time_interval
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 
@@ -39,6 +39,11 @@ INFO_INTERVAL = timedelta(hours=1)
 FAST_INTERVAL = timedelta(seconds=1)
 # After a command, read fast for a while: start-rec/start-live are answered before they run.
 AFTER_COMMAND_SECONDS = 5.0
+
+
+def first_boot_issue_id(entry_id: str) -> str:
+    """Return the id of the "finish the first-time setup" repair issue of an entry."""
+    return f"ultra_stream_first_boot_{entry_id}"
 
 
 class UltraStreamCoordinator[T](DataUpdateCoordinator[T]):
@@ -166,8 +171,26 @@ class StatusCoordinator(UltraStreamCoordinator[Status]):
         if self._maybe_rebooted(status):
             # Settings, identity and firmware may have changed (or were unavailable): read them.
             self._async_refresh_others()
+        self._async_first_boot_issue(DeviceStatus.FIRST in status.cur_status)
         self.update_interval = self._interval_for(status)
         return status
+
+    @callback
+    def _async_first_boot_issue(self, first_boot: bool) -> None:
+        """Ask the user to finish the box's first-time setup (Home Assistant does not do it)."""
+        issue_id = first_boot_issue_id(self.config_entry.entry_id)
+        if not first_boot:
+            ir.async_delete_issue(self.hass, DOMAIN, issue_id)
+            return
+        ir.async_create_issue(
+            self.hass,
+            DOMAIN,
+            issue_id,
+            is_fixable=False,
+            severity=ir.IssueSeverity.WARNING,
+            translation_key="ultra_stream_first_boot",
+            translation_placeholders={"name": self.config_entry.title},
+        )
 
     @callback
     def _async_refresh_others(self) -> None:

@@ -17,7 +17,7 @@ from homeassistant.components.bluetooth import (
 )
 from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_PORT, CONF_USERNAME, Platform
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
-from homeassistant.helpers import config_validation as cv
+from homeassistant.helpers import config_validation as cv, issue_registry as ir
 from homeassistant.helpers.aiohttp_client import async_create_clientsession
 from homeassistant.helpers.device_registry import CONNECTION_NETWORK_MAC, DeviceInfo
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
@@ -48,7 +48,13 @@ from custom_components.proav.text import ProAVText
 
 from .ble import Advertisement, parse_advertisement
 from .client import DEFAULT_PORT, DEFAULT_USERNAME, UltraStreamClient
-from .coordinator import SCAN_INTERVALS, InfoCoordinator, SettingsCoordinator, StatusCoordinator
+from .coordinator import (
+    SCAN_INTERVALS,
+    InfoCoordinator,
+    SettingsCoordinator,
+    StatusCoordinator,
+    first_boot_issue_id,
+)
 from .entities import (
     AUDIO_SYNC_OFFSET,
     BUTTONS,
@@ -243,9 +249,10 @@ class UltraStreamRuntime(ProAVRuntime):
             async_add_entities([UltraStreamFirmware(status, device)])
 
     async def async_shutdown(self) -> None:
-        """Stop the probe and the push listeners."""
+        """Stop the probe and the push listeners; drop this entry's repair issue."""
         while self._stops:
             self._stops.pop()()
+        ir.async_delete_issue(self.hass, DOMAIN, first_boot_issue_id(self.entry.entry_id))
 
     def diagnostics(self) -> dict[str, Any]:
         """Return the coordinators' data without MAC addresses or the serial.
