@@ -9,6 +9,8 @@ What the guide leaves open follows docs/devices/poly_videoos.md (its [decision] 
 - Calls: ``POST /rest/conferences`` dials (connected at once unless ``auto_connect`` is off, then
   ``CONNECTING`` until ``connect_call``); ``incoming_call`` rings from the far end, ``answer_call``
   answers it on the room's touch panel; ``DELETE`` ends them, ``end_call`` ends them from afar.
+  Only ``CONNECTED`` and ``INACTIVE`` are documented states: ``CONNECTING`` and ``RINGING`` (an
+  incoming, answerable connection) are invented interim states.
 - ``GET /rest/system`` (identity with a serial number) is not in the 4.0.0 guide; it follows the
   older Polycom REST API family and is flagged as an extension.
 - Content: ``start_content`` / ``stop_content`` switch the content status (``CONTENT_SENDING`` is
