@@ -342,3 +342,17 @@ async def test_command_asking_for_reboot(hass: HomeAssistant, emulator: Emu) -> 
         blocking=True,
     )
     assert _state(hass, "binary_sensor.room_101_reboot_required") == "on"
+
+
+async def test_existing_key_turns_out_read_only(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, emulator: Emu
+) -> None:
+    """A pasted key whose scope was unknown: the first refusal turns the controls off."""
+    emulator.accounts["admin"].scope = "view_only"
+    with pytest.raises(HomeAssistantError):
+        await hass.services.async_call(
+            "switch", "turn_on", {ATTR_ENTITY_ID: "switch.room_101_remote_view"}, blocking=True
+        )
+    assert _state(hass, "switch.room_101_remote_view") == STATE_UNAVAILABLE
+    assert _state(hass, "sensor.room_101_status") == "standby"
+    assert loaded_entry.data["key_scope"] == "view_only"

@@ -17,7 +17,7 @@ from custom_components.proav.const import DOMAIN
 from custom_components.proav.devices.base import ProAVConfigEntry, ScanInterval
 from custom_components.proav.devices.errors import CannotConnect, InvalidAuth, ProAVError
 
-from .client import NotSupported, PresentationReceiverClient
+from .client import NotSupported, PermissionDenied, PresentationReceiverClient
 from .models import (
     LOGIN_CODE_FIXED,
     POWER_MODE_SLEEP,
@@ -244,26 +244,39 @@ class ReceiverCoordinator(DataUpdateCoordinator[ReceiverData]):
 
     # Commands: send, then store the confirmed state (or read the affected resource again).
 
+    async def _async_send(self, command: Awaitable[Any]) -> None:
+        """Send a command; a refusal of a read-only key turns the controls off for good."""
+        try:
+            await command
+        except PermissionDenied:
+            self.can_write = False
+            entry = self.config_entry
+            self.hass.config_entries.async_update_entry(
+                entry, data={**entry.data, "key_scope": "view_only"}
+            )
+            self.async_update_listeners()
+            raise
+
     def _store(self, **changes: Any) -> None:
         """Store confirmed changes (and whether the device now asks for a reboot)."""
         self.data = replace(self.data, reboot_required=self.client.reboot_required, **changes)
 
     async def _async_apply(self, command: Awaitable[Any], **changes: Any) -> None:
         """Send a command, then store the changed fields."""
-        await command
+        await self._async_send(command)
         self._store(**changes)
 
     async def _async_apply_read[T](
         self, command: Awaitable[Any], field: str, read: Callable[[], Awaitable[T]]
     ) -> None:
         """Send a command, then read the affected resource again."""
-        await command
+        await self._async_send(command)
         changes: dict[str, Any] = {field: await read()}
         self._store(**changes)
 
     async def async_set_display(self, on: bool) -> None:
         """Turn the display on or off; the status (sleeping) changes with it."""
-        await self.client.set_display(on)
+        await self._async_send(self.client.set_display(on))
         self._store(display_on=on, device=await self.client.get_device())
 
     async def async_set_resolution(self, value: int) -> None:
@@ -340,7 +353,7 @@ class ReceiverCoordinator(DataUpdateCoordinator[ReceiverData]):
 
     async def async_set_time_zone(self, zone: str) -> None:
         """Set the device's time zone; its clock reads differently now."""
-        await self.client.set_time_zone(zone)
+        await self._async_send(self.client.set_time_zone(zone))
         self._store(time_zone=zone, clock=await self.client.get_time())
 
     async def async_set_time(self, local: datetime) -> None:
@@ -353,14 +366,24 @@ class ReceiverCoordinator(DataUpdateCoordinator[ReceiverData]):
         command = self.client.set_wifi(mode, **settings)
         await self._async_apply_read(command, "wifi", self.client.get_wifi)
 
+    async def async_upload_wallpaper(
+        self, slot: int, content: bytes, filename: str, content_type: str
+    ) -> None:
+        """Store an image in a custom wallpaper slot."""
+        await self._async_send(self.client.upload_wallpaper(slot, content, filename, content_type))
+
+    async def async_delete_wallpaper(self, slot: int) -> None:
+        """Empty a custom wallpaper slot."""
+        await self._async_send(self.client.delete_wallpaper(slot))
+
     async def async_reboot(self) -> None:
         """Reboot the device now."""
-        await self.client.reboot(reason="Home Assistant")
+        await self._async_send(self.client.reboot(reason="Home Assistant"))
         self._outage_grace = OUTAGE_GRACE
 
     async def async_install_firmware(self, content: bytes | None = None) -> None:
         """Install firmware (online, or an uploaded file); the status shows "updating"."""
-        await self.client.update_firmware(content)
+        await self._async_send(self.client.update_firmware(content))
         self._outage_grace = OUTAGE_GRACE
         self._store(device=await self.client.get_device())
 

@@ -135,7 +135,7 @@ async def _async_upload_wallpaper(hass: HomeAssistant, call: ServiceCall) -> Non
             translation_domain=DOMAIN, translation_key="receiver_not_an_image"
         )
     slot = call.data[ATTR_SLOT]
-    upload = coordinator.client.upload_wallpaper(slot, content, file.name, content_type)
+    upload = coordinator.async_upload_wallpaper(slot, content, file.name, content_type)
     await async_run_command(coordinator, upload)
     if call.data[ATTR_SHOW]:
         await async_run_command(coordinator, coordinator.async_select_wallpaper(slot))
@@ -144,7 +144,7 @@ async def _async_upload_wallpaper(hass: HomeAssistant, call: ServiceCall) -> Non
 async def _async_delete_wallpaper(hass: HomeAssistant, call: ServiceCall) -> None:
     """Delete the image in a custom wallpaper slot (not the one shown now)."""
     coordinator = _coordinator(hass, call)
-    await async_run_command(coordinator, coordinator.client.delete_wallpaper(call.data[ATTR_SLOT]))
+    await async_run_command(coordinator, coordinator.async_delete_wallpaper(call.data[ATTR_SLOT]))
 
 
 async def _async_update_firmware(hass: HomeAssistant, call: ServiceCall) -> None:
