@@ -152,3 +152,49 @@ async def test_transport_failures(session: aiohttp.ClientSession, box: UltraStre
         await client.ping()
     await box.set_down(False)
     assert await client.ping()
+
+
+def test_models_tolerate_odd_and_unknown_values() -> None:
+    """Strings for numbers, unknown enum values, missing blocks and extra fields all parse."""
+    from custom_components.proav.devices.magewell_ultra_stream.models import (
+        Settings,
+        Status,
+        result_text,
+    )
+
+    status = Status.from_json(
+        {
+            "cur-status": "65552",
+            "cur-time": 0,
+            "rec-status": {"result": -99, "run-ms": "1200"},
+            "live-status": {"result": 77},
+            "input-signal": {"cx": 1280, "cy": "720", "frame-rate": "59.94", "interlaced": True},
+            "usb": {"disk-status": 9},
+            "sd": [],
+            "sysstat": None,
+            "new-block": {"x": 1},
+        }
+    )
+    assert status.rec.run_ms == 1200
+    assert status.live.slot(0) is LiveState.ERROR
+    assert status.signal.resolution == "1280x720i"
+    assert status.signal.frame_rate == 59.94
+    assert status.usb.status is DiskStatus.UNKNOWN
+    assert not status.sd.present
+    settings = Settings.from_json({"stream-server": [{"id": 3}, "junk"], "is-auto-rec": "1"})
+    assert [server.name for server in settings.servers] == ["Server 3"]
+    assert settings.flags == {"is-auto-rec": True}
+    assert result_text(-43) == "live streaming is locked"
+    assert result_text(-4242) == "error -4242"
+    assert result_text(-17) == "err_need_auth"
+
+
+async def test_http_401_is_an_expired_session(
+    session: aiohttp.ClientSession, box: UltraStreamEmulator
+) -> None:
+    """HTTP 401 counts as "log in again"; when it persists, the credentials are wrong."""
+    client = _client(session, box)
+    await client.get_status()
+    box.faults.status = 401
+    with pytest.raises(InvalidAuth):
+        await client.get_status()

@@ -133,7 +133,7 @@ class UltraStreamClient:
             "login", {"id": self._username, "pass": password_hash(self._password)}
         )
         code = _result(body)
-        if code in LOGIN_REJECTED:
+        if code in LOGIN_REJECTED or code == Result.ERR_NEED_AUTH:  # the latter: HTTP 401/403
             raise InvalidAuth("the device rejected the user name or password")
         if code != Result.SUCCEED:
             raise UltraStreamError("login", code)
