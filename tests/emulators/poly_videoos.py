@@ -109,6 +109,7 @@ class EmuCall:
     start_ms: int
     name: str = ""
     quality: int = 100
+    packet_loss: float = 0.0
 
     def connection(self) -> dict[str, Any]:
         """Return the connection object."""
@@ -644,7 +645,7 @@ class PolyVideoOSEmulator(Emulator):
             [
                 {"mediaStream": stream, "mediaType": kind, "mediaDirection": direction,
                  "connectionID": call.conn_id, "bitRate": 64 if kind == "AUDIO" else 1984,
-                 "percentPacketLoss": 0.0, "jitter": 0, "latency": 126, "quality": call.quality}
+                 "percentPacketLoss": call.packet_loss if direction == "RX" else 0.0, "jitter": 0, "latency": 126, "quality": call.quality}
                 for stream, kind, direction in (
                     ("audioTx", "AUDIO", "TX"), ("audioRx", "AUDIO", "RX"),
                     ("videoTx", "VIDEO", "TX"), ("videoRx", "VIDEO", "RX"),

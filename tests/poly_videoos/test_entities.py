@@ -30,6 +30,7 @@ SHARING = "binary_sensor.boardroom_content_sharing"
 MUTE_LOCKED = "binary_sensor.boardroom_microphone_mute_locked"
 CALL_STATE = "sensor.boardroom_call_state"
 QUALITY = "sensor.boardroom_call_quality"
+PACKET_LOSS = "sensor.boardroom_call_packet_loss"
 PRESET = "select.boardroom_camera_preset"
 HANG_UP = "button.boardroom_hang_up"
 RESTART = "button.boardroom_restart"
@@ -141,6 +142,12 @@ async def test_call_lifecycle(
     assert state(hass, CALL_STATE) == "connected"
     assert hass.states.get(CALL_STATE).attributes["far_end"] == "Lisbon office"
     assert state(hass, QUALITY) == "100"
+    assert state(hass, PACKET_LOSS) == "0.0"
+    call = next(iter(emulator.state.calls.values()))
+    call.quality, call.packet_loss = 61, 2.5
+    await tick(hass, freezer)
+    assert state(hass, QUALITY) == "61"
+    assert state(hass, PACKET_LOSS) == "2.5"
     player = hass.states.get(MAIN)
     assert player.state == "playing"
     assert player.attributes["media_title"] == "Lisbon office"
@@ -152,6 +159,7 @@ async def test_call_lifecycle(
     assert state(hass, IN_CALL) == "off"
     assert state(hass, CALL_STATE) == "idle"
     assert state(hass, QUALITY) == "unknown"
+    assert state(hass, PACKET_LOSS) == "unknown"
     assert state(hass, MAIN) == "idle"
     assert state(hass, HANG_UP) == STATE_UNAVAILABLE
     assert [name for name, _ in call_events] == ["incoming_call", "call_started", "call_ended"]

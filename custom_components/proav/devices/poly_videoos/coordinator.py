@@ -46,6 +46,7 @@ class CallData:
     audio: Audio
     conferences: tuple[Conference, ...]
     quality: int | None
+    packet_loss: float | None
     content: str
     video_muted: bool
     # When the call durations were read; not part of equality, so an idle poll changes nothing.
@@ -172,27 +173,38 @@ class CallCoordinator(PolyCoordinator[CallData]):
     async def _fetch(self) -> CallData:
         """Read audio, conferences, quality, content and video mute."""
         conferences = await self.client.conferences()
+        quality, packet_loss = await self._quality(conferences)
         return CallData(
             audio=await self.client.audio(),
             conferences=conferences,
-            quality=await self._quality(conferences),
+            quality=quality,
+            packet_loss=packet_loss,
             content=await self.client.content_status(),
             video_muted=await self.client.video_muted(),
             read_at=dt_util.utcnow(),
         )
 
-    async def _quality(self, conferences: tuple[Conference, ...]) -> int | None:
-        """Return the worst terminal quality of the connected calls (None when idle)."""
+    async def _quality(
+        self, conferences: tuple[Conference, ...]
+    ) -> tuple[int | None, float | None]:
+        """Return the worst terminal quality and received packet loss of the connected calls."""
         qualities: list[int] = []
+        losses: list[float] = []
         for conference in conferences:
             if not conference.connected:
                 continue
             try:
                 terminals = await self.client.terminal_quality(conference.id)
-            except NotAvailable:  # the call ended between the two reads
+                streams = await self.client.media_stats(conference.id)
+            except NotAvailable:  # the call ended between the reads
                 continue
             qualities.extend(terminal.quality for terminal in terminals)
-        return min(qualities) if qualities else None
+            losses.extend(
+                stream.percent_packet_loss
+                for stream in streams
+                if stream.direction == "RX" and stream.percent_packet_loss is not None
+            )
+        return (min(qualities) if qualities else None), (max(losses) if losses else None)
 
     async def async_set_muted(self, muted: bool) -> None:
         """Mute or unmute the microphones; a refused unmute leaves the state as it is."""
@@ -218,7 +230,7 @@ class CallCoordinator(PolyCoordinator[CallData]):
     async def async_hang_up(self) -> None:
         """End every call."""
         await self.client.hang_up_all()
-        self.apply(conferences=(), quality=None)
+        self.apply(conferences=(), quality=None, packet_loss=None)
 
     async def async_after_dial(self, command: Awaitable[Any]) -> None:
         """Run a dial-like command, then read the calls again at once."""

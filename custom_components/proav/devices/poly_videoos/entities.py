@@ -206,6 +206,14 @@ CALL_SENSORS: tuple[ProAVSensorDescription[CallCoordinator], ...] = (
         value_fn=lambda c, _: c.data.quality,
     ),
     ProAVSensorDescription(
+        key="call_packet_loss",
+        translation_key="call_packet_loss",
+        native_unit_of_measurement=PERCENTAGE,
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=1,
+        value_fn=lambda c, _: c.data.packet_loss,
+    ),
+    ProAVSensorDescription(
         key="content_status",
         translation_key="content_status",
         entity_category=EntityCategory.DIAGNOSTIC,
