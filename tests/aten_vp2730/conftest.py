@@ -96,6 +96,7 @@ async def loaded(
     # The full re-read that follows every connect runs as a background task.
     await hass.async_block_till_done(wait_background_tasks=True)
     yield entry
+    await hass.async_block_till_done(wait_background_tasks=True)  # e.g. a reload under way
     if entry.state is ConfigEntryState.LOADED:
         assert await hass.config_entries.async_unload(entry.entry_id)
         await hass.async_block_till_done()

@@ -189,3 +189,22 @@ def test_resource_update_replaces_one_field() -> None:
     state = update(State(info=info, connections={"0": "1"}))
     assert state.golive == {"0": 2}
     assert state.connections == {"0": "1"}
+
+
+async def test_room_code_tier(emulator: AtenEmulator, session: aiohttp.ClientSession) -> None:
+    """The lower ``roomcode:`` tier may read participants but not control the device."""
+    base = f"{emulator.url}{API}"
+    header = {"Authorization": "roomcode:1114"}
+    async with session.get(f"{base}/system/participants", headers=header) as response:
+        assert response.status == 200
+    async with session.patch(
+        f"{base}/audio/outputs/ALL", headers=header, json={"volume": 1}
+    ) as response:
+        assert response.status == 403
+        assert (await response.json())["code"] == 40300
+    async with session.get(
+        f"{base}/system/participants", headers={"Authorization": "roomcode:0000"}
+    ) as response:
+        assert response.status == 401
+    async with session.get(f"{emulator.url}/api/v1.0/system/info") as response:
+        assert (await response.json())["code"] == 50100

@@ -59,6 +59,7 @@ async def test_changed_password_starts_reauth(
     )
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "reauth_successful"
+    await hass.async_block_till_done(wait_background_tasks=True)  # the reload
     assert loaded.data["password"] == "changed"
 
 

@@ -370,11 +370,8 @@ class AtenEmulator(Emulator):
         return self._token_valid(token)
 
     async def on_down(self) -> None:
-        """Drop sockets and kept-alive HTTP connections as a powered-off device would."""
+        """Drop the Socket.IO clients as a powered-off device would (HTTP: the base class)."""
         await self.drop_sockets()
-        if self._runner is not None and self._runner.server is not None:
-            for connection in list(self._runner.server.connections):
-                connection.force_close()
 
     async def on_stop(self) -> None:
         """Disconnect every socket and stop the server's background tasks."""

@@ -136,8 +136,14 @@ class AtenPush:
             return
         with contextlib.suppress(Exception):
             await sio.disconnect()
+        # After a transport error python-engineio leaves its websocket (and the HTTP response
+        # under it) open; close it so nothing leaks across reconnects.
+        ws = getattr(sio.eio, "ws", None)
+        if ws is not None and not ws.closed:
+            with contextlib.suppress(Exception):
+                await ws.close()
         with contextlib.suppress(Exception):
-            await sio.eio._reset()
+            await sio.eio._reset()  # releases a half-open handshake too
         if self.connected:
             self.connected = False
             self._up.clear()
@@ -168,6 +174,10 @@ class AtenPush:
 
     async def _connect(self) -> None:
         """Open one Socket.IO connection with the current credential."""
+        # A cheap authenticated read first: it renews an expired token (a refused handshake
+        # cannot tell a stale token from a wrong one, and python-engineio leaks the upgrade
+        # response of a refused handshake) and skips the handshake while the device is away.
+        await self._client.async_get_info()
         token = await self._client.async_ensure_token()
         sio = socketio.AsyncClient(
             reconnection=False,
