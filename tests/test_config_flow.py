@@ -42,8 +42,11 @@ async def registry(hass: HomeAssistant) -> AsyncGenerator[dict[str, DeviceType]]
     types = {key: stand_in_type(key, polls=key != "aten_vp2730") for key in KEYS}
     with patch.dict(DEVICE_TYPES, types, clear=True):
         yield types
+        # Flows that end in a reload schedule it: let it finish before unloading.
+        await hass.async_block_till_done()
         for entry in hass.config_entries.async_entries(DOMAIN):
             await hass.config_entries.async_unload(entry.entry_id)
+        await hass.async_block_till_done()
 
 
 @pytest.fixture

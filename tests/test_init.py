@@ -182,11 +182,12 @@ async def test_device_down_and_back(
 async def test_diagnostics_redact_secrets(
     hass: HomeAssistant, entry: MockConfigEntry, hass_client: ClientSessionGenerator
 ) -> None:
-    """Diagnostics show the state but never the password, user or serial."""
+    """Diagnostics show the state but never the password, user, serial or title."""
     diagnostics = await get_diagnostics_for_config_entry(hass, hass_client, entry)
     assert diagnostics["entry"]["data"]["password"] == "**REDACTED**"
     assert diagnostics["entry"]["data"]["username"] == "**REDACTED**"
     assert diagnostics["entry"]["unique_id"] == "**REDACTED**"
+    assert "title" not in diagnostics["entry"]  # titles often carry the serial
     assert diagnostics["device"]["stand_in"]["1"] == {"name": "Left", "on": False}
 
 

@@ -18,7 +18,6 @@ async def async_get_config_entry_diagnostics(
     return async_redact_data(
         {
             "entry": {
-                "title": entry.title,
                 "unique_id": entry.unique_id,
                 "data": dict(entry.data),
                 "options": dict(entry.options),
