@@ -162,6 +162,11 @@ class AtenPush:
                     self.unsupported = True
                     self._on_unsupported(str(err))
                     return
+            except InvalidAuth:
+                # Rejected credentials: the coordinator starts reauth; do not hammer the login
+                # (devices may lock the account), retry only at the slowest pace.
+                mismatches, delay = 0, BACKOFF_MAX
+                _LOGGER.debug("Socket.IO: %s rejected the credentials", self._client.base_url)
             except (ProAVError, sio_exceptions.SocketIOError, aiohttp.ClientError, OSError) as err:
                 mismatches = 0
                 _LOGGER.debug("Socket.IO connection to %s failed: %s", self._client.base_url, err)
