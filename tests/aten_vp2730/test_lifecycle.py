@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 import logging
 
@@ -19,7 +20,7 @@ from custom_components.proav.devices.aten_vp2730.coordinator import POLL_INTERVA
 from custom_components.proav.diagnostics import async_get_config_entry_diagnostics
 from tests.emulators.aten_vp2730 import BMP, PASSWORD, ROOM_CODE, SERIAL, AtenEmulator
 
-from .conftest import coordinator_of, entry_data, state_is, wait_for_state, wait_removed
+from .conftest import TIMEOUT, coordinator_of, entry_data, state_is, wait_for_state, wait_removed
 
 # The coordinator schedules polls on whole seconds: fire a little past the interval.
 SECOND = timedelta(seconds=1)
@@ -159,3 +160,34 @@ async def test_user_flow_rejects_a_placeholder_serial(
         form = {k: v for k, v in entry_data(emulator).items() if k != "device_type"}
         result = await hass.config_entries.flow.async_configure(result["flow_id"], form)
     assert result["errors"] == {"base": "no_serial"}
+
+
+async def test_options_tune_both_intervals(hass: HomeAssistant, loaded: MockConfigEntry) -> None:
+    """The options flow sets the safety-net and fallback intervals; the entry reloads."""
+    result = await hass.config_entries.options.async_init(loaded.entry_id)
+    assert set(result["data_schema"].schema) == {"push_safety_interval", "poll_interval"}
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"push_safety_interval": 120, "poll_interval": 7}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done(wait_background_tasks=True)
+    coordinator = coordinator_of(loaded)
+    async with asyncio.timeout(TIMEOUT):
+        await coordinator.push.async_wait_connected()
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert coordinator.update_interval == timedelta(seconds=120)
+
+
+async def test_reconfigure_keeps_the_device(
+    hass: HomeAssistant, loaded: MockConfigEntry, emulator: AtenEmulator
+) -> None:
+    """Reconfigure tests the new address and keeps the entry (same serial)."""
+    result = await loaded.start_reconfigure_flow(hass)
+    assert result["step_id"] == "reconfigure"
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {"host": emulator.host, "port": emulator.port, "ssl": False, "verify_ssl": False},
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reconfigure_successful"
+    await hass.async_block_till_done(wait_background_tasks=True)
