@@ -186,6 +186,7 @@ async def test_old_socketio_falls_back_to_polling_with_a_repair(
     await wait_for_state(hass, "select.vp2730_display_a_source", state_is("Source 7"))
     assert await hass.config_entries.async_unload(entry.entry_id)
     await hass.async_block_till_done()
+    assert ir.async_get(hass).async_get_issue(DOMAIN, issue_id) is None
 
 
 def test_mismatch_limit_is_sane() -> None:

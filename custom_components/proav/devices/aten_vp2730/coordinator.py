@@ -93,6 +93,8 @@ class AtenCoordinator(DataUpdateCoordinator[State]):
     async def async_shutdown(self) -> None:
         """Stop push and the polls."""
         await self.push.stop()
+        # The repair belongs to this run of the entry: a reload (or removal) starts over.
+        ir.async_delete_issue(self.hass, DOMAIN, push_issue_id(self.config_entry.entry_id))
         await super().async_shutdown()
 
     @callback
