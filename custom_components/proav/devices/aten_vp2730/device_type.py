@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from homeassistant.const import (
@@ -17,6 +17,7 @@ from homeassistant.const import (
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.device_registry import DeviceInfo
+from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.selector import TextSelector, TextSelectorConfig, TextSelectorType
 import voluptuous as vol
@@ -28,7 +29,7 @@ from custom_components.proav.devices.base import (
     ProAVConfigEntry,
     ProAVRuntime,
 )
-from custom_components.proav.entity import ItemEntities
+from custom_components.proav.entity import Item, ItemEntities
 
 from .client import DEFAULT_PORT, AtenClient
 from .coordinator import POLL_INTERVAL, PUSH_INTERVAL, AtenCoordinator
@@ -38,6 +39,7 @@ from .entities import (
     INPUT_ENTITIES,
     OUTPUT_ENTITIES,
     PLATFORMS,
+    Build,
     audio_ports,
     inputs,
     outputs,
@@ -110,16 +112,26 @@ class AtenRuntime(ProAVRuntime):
             (AUDIO_ENTITIES, audio_ports),
         ):
             if (build := table.get(platform)) is not None:
-                ItemEntities(
-                    coordinator,
-                    lambda items_fn=items_fn: items_fn(coordinator),  # type: ignore[misc]
-                    lambda item, build=build: [  # type: ignore[misc]
-                        entity
-                        for entity in build(coordinator, info, item)
-                        if supported(coordinator, entity, item.key)
-                    ],
-                    async_add_entities,
-                )
+                self._async_track_items(build, items_fn, async_add_entities)
+
+    @callback
+    def _async_track_items(
+        self,
+        build: Build,
+        items_fn: Callable[[AtenCoordinator], dict[str, str]],
+        async_add_entities: AddConfigEntryEntitiesCallback,
+    ) -> None:
+        """Add the entities of each item the device reports (only supported features)."""
+        coordinator, info = self.coordinator, self.device_info
+
+        def build_item(item: Item) -> list[Entity]:
+            return [
+                entity
+                for entity in build(coordinator, info, item)
+                if supported(coordinator, entity, item.key)
+            ]
+
+        ItemEntities(coordinator, lambda: items_fn(coordinator), build_item, async_add_entities)
 
     async def async_shutdown(self) -> None:
         """Stop the Socket.IO connection and the polls."""

@@ -159,6 +159,27 @@ def _resolution_labels(coordinator: C) -> Mapping[int, str]:
     return coordinator.data.resolutions
 
 
+def _auto_switch_select(event: str, attr: str) -> ProAVSelectDescription[C]:
+    """Describe the auto-switch mode of an output on source ``plugin`` / ``plugout``."""
+
+    def choice(c: C, item: str) -> Choice | None:
+        return getattr(_output(c, item), attr, None)
+
+    return ProAVSelectDescription[C](
+        key=f"auto_switch_{event}",
+        translation_key=f"auto_switch_{event}",
+        entity_category=EntityCategory.CONFIG,
+        options_fn=lambda c, item: _choice_options(choice(c, item), PLUG_MODES),
+        current_fn=lambda c, item: _choice_label(choice(c, item), PLUG_MODES),
+        select_fn=lambda c, item, option: _write(
+            c,
+            c.client.async_set_output_auto_switch(item, event, _label_value(option, PLUG_MODES)),
+            OUTPUTS,
+        ),
+        available_fn=lambda c, item: (mode := choice(c, item)) is not None and mode.supported,
+    )
+
+
 # Descriptions -----------------------------------------------------------------------------
 
 GO_LIVE = ProAVSwitchDescription[C](
@@ -224,30 +245,8 @@ OUTPUT_SELECTS = (
         available_fn=lambda c, item: (out := _output(c, item)) is not None
         and out.fit_mode.supported,
     ),
-    *(
-        ProAVSelectDescription[C](
-            key=f"auto_switch_{event}",
-            translation_key=f"auto_switch_{event}",
-            entity_category=EntityCategory.CONFIG,
-            options_fn=lambda c, item, attr=attr: _choice_options(  # type: ignore[misc]
-                getattr(_output(c, item), attr, None), PLUG_MODES
-            ),
-            current_fn=lambda c, item, attr=attr: _choice_label(  # type: ignore[misc]
-                getattr(_output(c, item), attr, None), PLUG_MODES
-            ),
-            select_fn=lambda c, item, option, event=event: _write(  # type: ignore[misc]
-                c,
-                c.client.async_set_output_auto_switch(
-                    item, event, _label_value(option, PLUG_MODES)
-                ),
-                OUTPUTS,
-            ),
-            available_fn=lambda c, item, attr=attr: (  # type: ignore[misc]
-                (out := _output(c, item)) is not None and getattr(out, attr).supported
-            ),
-        )
-        for event, attr in (("plugin", "plugin_mode"), ("plugout", "plugout_mode"))
-    ),
+    _auto_switch_select("plugin", "plugin_mode"),
+    _auto_switch_select("plugout", "plugout_mode"),
 )
 OUTPUT_CONNECTED = ProAVBinarySensorDescription[C](
     key="display_connected",
