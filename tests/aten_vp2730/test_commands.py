@@ -388,3 +388,30 @@ async def test_refused_command_raises_a_translated_error(
     assert down.value.translation_key == "cannot_connect"
     emulator.faults.status = None
     assert hass.states.get("switch.vp2730_display_a_blank").state == "off"
+
+
+async def test_go_live_on_protected_content(
+    hass: HomeAssistant, loaded: MockConfigEntry, emulator: AtenEmulator
+) -> None:
+    """HDCP content cannot go live: the switch stays off, the status says why."""
+    emulator.protected_inputs.add("0")
+    await hass.services.async_call(
+        "switch", "turn_on", {"entity_id": "switch.vp2730_display_a_go_live"}, blocking=True
+    )
+    assert _golive(emulator, "0") == 101
+    assert hass.states.get("switch.vp2730_display_a_go_live").state == "off"
+    assert hass.states.get("sensor.vp2730_display_a_live_status").state == "content_protected"
+
+
+async def test_profile_recall_changes_the_layout(
+    hass: HomeAssistant, loaded: MockConfigEntry
+) -> None:
+    """Recalling a profile shows its multiview layout."""
+    assert hass.states.get("sensor.vp2730_current_layout").state == "Layout 0"
+    await hass.services.async_call(
+        "select",
+        "select_option",
+        {"entity_id": "select.vp2730_profile", "option": "Profile 3"},
+        blocking=True,
+    )
+    assert hass.states.get("sensor.vp2730_current_layout").state == "Quad"

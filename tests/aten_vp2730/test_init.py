@@ -65,6 +65,8 @@ async def test_setup_creates_the_mapping_table_entities(
     assert hass.states.get("binary_sensor.vp2730_source_1_signal").state == "on"
     assert hass.states.get("binary_sensor.vp2730_source_7_signal").state == "off"
     assert hass.states.get("sensor.vp2730_system_status").state == "normal"
+    assert hass.states.get("sensor.vp2730_display_a_live_status").state == "stopped"
+    assert hass.states.get("sensor.vp2730_display_c_live_status").state == "unsupported"
     assert hass.states.get("sensor.vp2730_last_boot") is not None
     assert hass.states.get("select.vp2730_osd_language").state == "en_US"
     assert hass.states.get("select.vp2730_edid_mode").state == "aten"
@@ -81,6 +83,9 @@ async def test_setup_creates_the_mapping_table_entities(
     assert room_code is not None
     assert room_code.disabled_by is er.RegistryEntryDisabler.INTEGRATION
     assert room_code.unique_id == f"{SERIAL}_room_code"
+    hdcp = entity_registry.async_get("sensor.vp2730_source_1_hdcp")
+    assert hdcp is not None
+    assert hdcp.disabled_by is er.RegistryEntryDisabler.INTEGRATION
 
     device = dr.async_get(hass).async_get_device(identifiers={(DOMAIN, SERIAL)})
     assert device is not None

@@ -31,7 +31,16 @@ from custom_components.proav.switch import ProAVSwitch, ProAVSwitchDescription
 from custom_components.proav.text import ProAVText, ProAVTextDescription
 
 from .coordinator import AtenCoordinator
-from .models import API, LIVE_PLAYING, LIVE_UNSUPPORTED, AudioPort, Choice, VideoOutput
+from .models import (
+    API,
+    LIVE_PLAYING,
+    LIVE_PROTECTED,
+    LIVE_STOPPED,
+    LIVE_UNSUPPORTED,
+    AudioPort,
+    Choice,
+    VideoOutput,
+)
 
 type C = AtenCoordinator
 
@@ -44,6 +53,13 @@ FIT_MODES = {0: "fit_width", 1: "fit_height", 2: "scale", 3: "fit_resolution", 4
 PLUG_MODES = {1: "off", 2: "auto", 3: "last"}
 EDID_MODES = {1: "aten", 2: "port_1"}
 INPUT_STREAMS = {1: "static", 2: "dynamic"}
+LIVE_STATUSES = {
+    LIVE_UNSUPPORTED: "unsupported",
+    LIVE_STOPPED: "stopped",
+    LIVE_PLAYING: "playing",
+    LIVE_PROTECTED: "content_protected",
+}
+HDCP_VERSIONS = {0: "unsupported", 1: "none", 2: "hdcp_1_4", 3: "hdcp_2_2"}
 STATUSES = {
     "normal": "normal",
     "backup": "backup",
@@ -255,6 +271,26 @@ OUTPUT_CONNECTED = ProAVBinarySensorDescription[C](
     is_on_fn=lambda c, item: (out := _output(c, item)) is not None and out.status == 0,
     available_fn=lambda c, item: (out := _output(c, item)) is not None and out.status != 2,
 )
+GO_LIVE_STATUS = ProAVSensorDescription[C](
+    key="go_live_status",
+    translation_key="go_live_status",
+    device_class=SensorDeviceClass.ENUM,
+    options=list(LIVE_STATUSES.values()),
+    value_fn=lambda c, item: LIVE_STATUSES.get(c.data.golive.get(item, LIVE_UNSUPPORTED)),
+    available_fn=lambda c, item: item in c.data.golive,
+)
+INPUT_HDCP = ProAVSensorDescription[C](
+    key="input_hdcp",
+    translation_key="input_hdcp",
+    device_class=SensorDeviceClass.ENUM,
+    options=list(HDCP_VERSIONS.values()),
+    entity_category=EntityCategory.DIAGNOSTIC,
+    entity_registry_enabled_default=False,
+    value_fn=lambda c, item: HDCP_VERSIONS.get(source.hdcp)
+    if (source := c.data.video_inputs.get(item))
+    else None,
+    available_fn=lambda c, item: item in c.data.video_inputs,
+)
 SNAPSHOT = ProAVButtonDescription[C](
     key="snapshot",
     translation_key="snapshot",
@@ -465,6 +501,13 @@ DEVICE_SENSORS = (
         value_fn=lambda c, _: c.boot_time,
     ),
     ProAVSensorDescription[C](
+        key="current_layout",
+        translation_key="current_layout",
+        value_fn=lambda c, _: layout.description
+        if c.data.profile_now and (layout := c.data.multiviews.get(c.data.profile_now.multiview))
+        else None,
+    ),
+    ProAVSensorDescription[C](
         key="current_profile",
         translation_key="current_profile",
         value_fn=lambda c, _: c.data.profile_now.name if c.data.profile_now else None,
@@ -637,9 +680,11 @@ OUTPUT_ENTITIES: dict[Platform, Build] = {
     Platform.SELECT: _build(ProAVSelect, *OUTPUT_SELECTS),
     Platform.BINARY_SENSOR: _build(ProAVBinarySensor, OUTPUT_CONNECTED),
     Platform.BUTTON: _build(ProAVButton, SNAPSHOT),
+    Platform.SENSOR: _build(ProAVSensor, GO_LIVE_STATUS),
 }
 INPUT_ENTITIES: dict[Platform, Build] = {
     Platform.BINARY_SENSOR: _build(ProAVBinarySensor, INPUT_SIGNAL),
+    Platform.SENSOR: _build(ProAVSensor, INPUT_HDCP),
     Platform.CAMERA: lambda c, info, item: [AtenThumbnail(c, info, item)] if item else [],
 }
 AUDIO_ENTITIES: dict[Platform, Build] = {
