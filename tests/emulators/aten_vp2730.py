@@ -857,7 +857,18 @@ class AtenEmulator(Emulator):
 
 
 async def _main() -> None:  # pragma: no cover - a demo helper
-    emulator = await AtenEmulator().start(8443)
+    import argparse
+
+    from .base import self_signed_context
+
+    parser = argparse.ArgumentParser(description="ATEN VP2730 emulator")
+    parser.add_argument("--port", type=int, default=8443)
+    parser.add_argument("--https", action="store_true", help="self-signed HTTPS, as shipped")
+    args = parser.parse_args()
+    emulator = AtenEmulator()
+    if args.https:
+        emulator.ssl_context = self_signed_context("VP2730")
+    await emulator.start(args.port)
     print(f"ATEN VP2730 emulator on {emulator.url} ({USERNAME}/{PASSWORD}); Ctrl-C stops")  # noqa: T201
     try:
         await asyncio.Event().wait()
