@@ -5,7 +5,7 @@ State is kept as the JSON bodies the device documents (reference docs/devices/at
 collection's GET body. Test knobs: ``payload_mode`` ("full", "empty", "garbage"), ``strict_socket``
 (socket needs a valid credential), ``legacy_socketio`` (the handshake answers in Engine.IO 3
 framing, as Socket.IO 2.x firmware would), ``token_ttl``, ``expire_sessions()``, and the base
-class faults. Run standalone: ``python -m tests.emulators.aten_vp2730``.
+class faults. Run standalone: ``python -m tests.emulators.aten_vp2730 [--port N] [--https]``.
 """
 
 from __future__ import annotations
