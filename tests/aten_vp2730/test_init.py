@@ -64,6 +64,7 @@ async def test_setup_creates_the_mapping_table_entities(
     assert hass.states.get("binary_sensor.vp2730_display_a_display_connected").state == "on"
     assert hass.states.get("binary_sensor.vp2730_source_1_signal").state == "on"
     assert hass.states.get("binary_sensor.vp2730_source_7_signal").state == "off"
+    assert hass.states.get("binary_sensor.vp2730_stm1_connected").state == "on"
     assert hass.states.get("sensor.vp2730_system_status").state == "normal"
     assert hass.states.get("sensor.vp2730_display_a_live_status").state == "stopped"
     assert hass.states.get("sensor.vp2730_display_c_live_status").state == "unsupported"

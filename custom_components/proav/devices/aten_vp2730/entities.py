@@ -321,6 +321,14 @@ AUDIO_VOLUME = ProAVNumberDescription[C](
     ),
     available_fn=lambda c, item: _port(c, item) is not None,
 )
+AUDIO_CONNECTED = ProAVBinarySensorDescription[C](
+    key="audio_connected",
+    translation_key="audio_connected",
+    device_class=BinarySensorDeviceClass.PLUG,
+    entity_category=EntityCategory.DIAGNOSTIC,
+    is_on_fn=lambda c, item: (port := _port(c, item)) is not None and port.status == 0,
+    available_fn=lambda c, item: (port := _port(c, item)) is not None and port.status != 2,
+)
 AUDIO_GAIN = ProAVNumberDescription[C](
     key="audio_gain",
     translation_key="audio_gain",
@@ -690,6 +698,7 @@ INPUT_ENTITIES: dict[Platform, Build] = {
 AUDIO_ENTITIES: dict[Platform, Build] = {
     Platform.NUMBER: _build(ProAVNumber, AUDIO_VOLUME, AUDIO_GAIN),
     Platform.SWITCH: _build(ProAVSwitch, AUDIO_MUTE),
+    Platform.BINARY_SENSOR: _build(ProAVBinarySensor, AUDIO_CONNECTED),
 }
 # Entities created only where the device offers the feature (value 0 / gain -1: unsupported).
 SUPPORTED: dict[str, Callable[[C, str], bool]] = {
