@@ -58,11 +58,11 @@ MAIN_CONTROLS: dict[str, list[tuple[str, str]]] = {
         ("update", "_firmware"),
     ],
     "exacqvision": [
-        ("camera", ""),
         ("button", "_soft_trigger"),
         ("switch", "_soft_trigger_hold"),
         ("select", "_ptz_preset"),
         ("binary_sensor", "_recording"),
+        ("camera", ""),
     ],
     "poly_videoos": [
         ("media_player", ""),
@@ -214,6 +214,8 @@ class Provisioner:
 
             registry = (await call({"type": "config/entity_registry/list"}))["result"]
             states = (await call({"type": "get_states"}))["result"]
+            devices = (await call({"type": "config/device_registry/list"}))["result"]
+            names = short_names(states, registry, devices)
             unavailable = {s["entity_id"] for s in states if s["state"] == "unavailable"}
             registry = [e for e in registry if e["entity_id"] not in unavailable]
             dashboards = (await call({"type": "lovelace/dashboards/list"}))["result"]
@@ -229,12 +231,18 @@ class Provisioner:
                         "mode": "storage",
                     }
                 )
-            config = dashboard_config(entries, registry)
+            config = dashboard_config(entries, registry, names)
             await call({"type": "lovelace/config/save", "url_path": DASHBOARD, "config": config})
 
 
-def dashboard_config(entries: dict[str, str], registry: list[dict[str, Any]]) -> dict[str, Any]:
-    """Return a sections view: per device type, its main controls first, then the rest."""
+def dashboard_config(
+    entries: dict[str, str], registry: list[dict[str, Any]], names: dict[str, str]
+) -> dict[str, Any]:
+    """Return a sections view: per device type, its main controls.
+
+    ``names`` maps entity ids to their names without the device's name (the section says which
+    device it is).
+    """
     sections = []
     for key, entry_id in entries.items():
         entities = [
@@ -246,22 +254,42 @@ def dashboard_config(entries: dict[str, str], registry: list[dict[str, Any]]) ->
                 e["entity_id"]
                 for e in entities
                 if e["entity_id"].startswith(f"{platform}.")
-                and (e["unique_id"].endswith(suffix) if suffix else True)
+                and e["unique_id"].endswith(suffix)
                 and e["entity_id"] not in main
-                and (suffix or platform in {"media_player", "camera"})
             )
+        cameras = [entity_id for entity_id in main if entity_id.startswith("camera.")][:2]
         cards: list[dict[str, Any]] = [{"type": "heading", "heading": TITLES[key]}]
-        for entity_id in main[:12]:
+        for entity_id in main:
             if entity_id.startswith("camera."):
-                cards.append({"type": "picture-entity", "entity": entity_id})
+                if entity_id in cameras:
+                    cards.append({"type": "picture-entity", "entity": entity_id})
             elif entity_id.startswith("media_player."):
                 cards.append({"type": "media-control", "entity": entity_id})
             else:
-                cards.append({"type": "tile", "entity": entity_id})
-        sections.append({"type": "grid", "cards": cards})
+                cards.append({"type": "tile", "entity": entity_id, "name": names[entity_id]})
+        sections.append({"type": "grid", "cards": cards[:14]})
     return {
         "views": [{"title": "Pro AV", "path": "proav", "type": "sections", "sections": sections}]
     }
+
+
+def short_names(
+    states: list[dict[str, Any]], registry: list[dict[str, Any]], devices: list[dict[str, Any]]
+) -> dict[str, str]:
+    """Return each entity's name without its device's name in front."""
+    # Entities of sub-devices (an exacqVision camera) keep the device's name: it says which one.
+    device_names = {
+        d["id"]: d["name_by_user"] or d["name"] or "" for d in devices if not d["via_device_id"]
+    }
+    device_of = {e["entity_id"]: e["device_id"] for e in registry}
+    names = {}
+    for state in states:
+        name = state["attributes"].get("friendly_name", state["entity_id"])
+        prefix = device_names.get(device_of.get(state["entity_id"]) or "", "")
+        if prefix and name.startswith(f"{prefix} "):
+            name = name[len(prefix) + 1 :]
+        names[state["entity_id"]] = name[:1].upper() + name[1:]
+    return names
 
 
 REPO = Path(__file__).resolve().parent.parent
