@@ -1,6 +1,6 @@
 """Draw the Pro AV brand images (custom_components/proav/brand/*.png) with Pillow.
 
-    .venv/bin/python scripts/draw_brand.py
+.venv/bin/python scripts/draw_brand.py
 """
 
 from __future__ import annotations
