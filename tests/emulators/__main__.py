@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import json
 from pathlib import Path
 import time
+import traceback
 from typing import Any
 
 from . import aten_vp2730, exacqvision, magewell_ultra_stream, poly_videoos, presentation_receiver
@@ -77,15 +78,18 @@ async def _receiver_activity(device: presentation_receiver.PresentationReceiverE
 
 
 async def _exacq_activity(device: exacqvision.ExacqVisionEmulator) -> None:
-    """Show motion on the first camera now and then; fire an alarm input."""
+    """Show motion on the first camera now and then; fire an alarm input and a soft trigger."""
     server = device.server
     first = next(iter(server.cameras))
+    trigger = next(iter(server.triggers.values()))
     while True:
         await asyncio.sleep(12)
         device.set_camera(server, first, motion=True)
         await asyncio.sleep(8)
         device.set_camera(server, first, motion=False)
         device.input_alarm(server, first)
+        await asyncio.sleep(10)
+        device.fire_trigger(server, trigger)  # an operator at the exacqVision client
 
 
 async def _poly_activity(device: poly_videoos.PolyVideoOSEmulator) -> None:
@@ -148,6 +152,12 @@ DEVICES = [
 ]
 
 
+def _report_failure(task: asyncio.Task[None]) -> None:
+    """Say so when a device's demo activity stops with an error (it would stay silent)."""
+    if not task.cancelled() and (error := task.exception()) is not None:
+        traceback.print_exception(error)
+
+
 async def run(base_port: int, devices_file: Path | None, activity: bool) -> None:
     """Start every emulator, write the forms, keep the demo alive until cancelled."""
     started: list[tuple[DemoDevice, Emulator]] = []
@@ -165,6 +175,8 @@ async def run(base_port: int, devices_file: Path | None, activity: bool) -> None
             devices_file.write_text(json.dumps(forms, indent=2) + "\n")
         if activity:
             tasks = [asyncio.create_task(device.activity(emulator)) for device, emulator in started]
+            for task in tasks:
+                task.add_done_callback(_report_failure)
         print("emulators ready", flush=True)  # noqa: T201
         await asyncio.Event().wait()
     finally:

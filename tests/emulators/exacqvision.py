@@ -239,6 +239,12 @@ class ExacqVisionEmulator(Emulator):
         """Let an alarm input (a camera's or the server's own) fire its EM links."""
         self._fire(server, 3, input_id)
 
+    def fire_trigger(self, server: EmuServer, trigger: EmuTrigger) -> None:
+        """Set a soft trigger (from any client: the web UI, a keypad, Home Assistant)."""
+        if not self.trigger_on(trigger):
+            self._fire(server, 1, str(trigger.id))
+        trigger.on_until = self.now() + self.trigger_hold
+
     def trigger_on(self, trigger: EmuTrigger) -> bool:
         """Return whether a soft trigger is on now."""
         return self.now() < trigger.on_until
@@ -534,9 +540,7 @@ class ExacqVisionEmulator(Emulator):
         if trigger is None or state not in ("on", "off"):
             return self._invalid()
         if state == "on":
-            if not self.trigger_on(trigger):
-                self._fire(server, 1, str(trigger.id))
-            trigger.on_until = self.now() + self.trigger_hold
+            self.fire_trigger(server, trigger)
         else:
             trigger.on_until = 0.0
         self.log("soft_trigger", tid=str(trigger.id), state=state)
