@@ -5,17 +5,15 @@ from __future__ import annotations
 from collections.abc import Awaitable, Coroutine
 from datetime import datetime, timedelta
 import logging
-from typing import Any
+from typing import Any, override
 
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.exceptions import ConfigEntryAuthFailed
 from homeassistant.helpers import issue_registry as ir
-from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 from homeassistant.util import dt as dt_util
 
 from custom_components.proav.const import DOMAIN
+from custom_components.proav.coordinator import ProAVCoordinator
 from custom_components.proav.devices.base import ProAVConfigEntry, ScanInterval
-from custom_components.proav.devices.errors import InvalidAuth, ProAVError
 
 from .client import AtenClient
 from .models import State
@@ -36,21 +34,12 @@ def push_issue_id(entry_id: str) -> str:
     return f"aten_vp2730_push_unsupported_{entry_id}"
 
 
-class AtenCoordinator(DataUpdateCoordinator[State]):
+class AtenCoordinator(ProAVCoordinator[State]):
     """Holds the whole device state; fed by Socket.IO events and safety-net polls."""
-
-    config_entry: ProAVConfigEntry
 
     def __init__(self, hass: HomeAssistant, entry: ProAVConfigEntry, client: AtenClient) -> None:
         """Poll at the short interval until the socket is up."""
-        super().__init__(
-            hass,
-            _LOGGER,
-            config_entry=entry,
-            name=f"aten_vp2730 {entry.title}",
-            update_interval=POLL_INTERVAL.of(entry),
-            always_update=False,
-        )
+        super().__init__(hass, entry, f"aten_vp2730 {entry.title}", POLL_INTERVAL.of(entry))
         self.client = client
         self.boot_time: datetime | None = None
         self.push = AtenPush(
@@ -62,20 +51,10 @@ class AtenCoordinator(DataUpdateCoordinator[State]):
             on_unsupported=self._async_push_unsupported,
         )
 
-    async def _async_update_data(self) -> State:
+    @override
+    async def _async_fetch(self) -> State:
         """Read every resource over REST."""
-        try:
-            state = await self.client.async_get_state()
-        except InvalidAuth as err:
-            raise ConfigEntryAuthFailed(
-                translation_domain=DOMAIN, translation_key="invalid_auth"
-            ) from err
-        except ProAVError as err:
-            raise UpdateFailed(
-                translation_domain=DOMAIN,
-                translation_key="update_failed",
-                translation_placeholders={"message": str(err) or type(err).__name__},
-            ) from err
+        state = await self.client.async_get_state()
         self._track_boot(state.info.uptime)
         return state
 
