@@ -11,24 +11,20 @@ from __future__ import annotations
 
 from collections.abc import Awaitable
 from datetime import datetime, timedelta
-import logging
 import time
 from typing import Any, override
 
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
-from homeassistant.exceptions import ConfigEntryAuthFailed
 from homeassistant.helpers import device_registry as dr, issue_registry as ir
 from homeassistant.helpers.event import async_track_time_interval
-from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 
 from custom_components.proav.const import DOMAIN
+from custom_components.proav.coordinator import ProAVCoordinator
 from custom_components.proav.devices.base import ProAVConfigEntry, ScanInterval
-from custom_components.proav.devices.errors import CannotConnect, InvalidAuth, ProAVError
+from custom_components.proav.devices.errors import ProAVError
 
 from .client import UltraStreamClient
 from .models import DeviceStatus, Info, LiveState, Settings, Status
-
-_LOGGER = logging.getLogger(__name__)
 
 PROBE = ScanInterval(key="ultra_stream_probe_interval", default=1, minimum=1, maximum=60)
 STATUS = ScanInterval(key="ultra_stream_status_interval", default=60, minimum=5)
@@ -46,10 +42,8 @@ def first_boot_issue_id(entry_id: str) -> str:
     return f"ultra_stream_first_boot_{entry_id}"
 
 
-class UltraStreamCoordinator[T](DataUpdateCoordinator[T]):
-    """A coordinator of one Ultra Stream resource: maps client errors the same way."""
-
-    config_entry: ProAVConfigEntry
+class UltraStreamCoordinator[T](ProAVCoordinator[T]):
+    """A coordinator of one Ultra Stream resource."""
 
     def __init__(
         self,
@@ -60,37 +54,8 @@ class UltraStreamCoordinator[T](DataUpdateCoordinator[T]):
         interval: timedelta,
     ) -> None:
         """Name the coordinator after the box and the resource it reads."""
-        super().__init__(
-            hass,
-            _LOGGER,
-            config_entry=entry,
-            name=f"{entry.title} {resource}",
-            update_interval=interval,
-            always_update=False,
-        )
+        super().__init__(hass, entry, f"{entry.title} {resource}", interval)
         self.client = client
-
-    @override
-    async def _async_update_data(self) -> T:
-        """Read the resource; expired credentials start reauth, failures mark unavailable."""
-        try:
-            return await self._async_fetch()
-        except InvalidAuth as err:
-            raise ConfigEntryAuthFailed(
-                translation_domain=DOMAIN, translation_key="invalid_auth"
-            ) from err
-        except CannotConnect as err:
-            raise UpdateFailed(translation_domain=DOMAIN, translation_key="cannot_connect") from err
-        except ProAVError as err:
-            raise UpdateFailed(
-                translation_domain=DOMAIN,
-                translation_key="update_failed",
-                translation_placeholders={"message": str(err)},
-            ) from err
-
-    async def _async_fetch(self) -> T:
-        """Read the resource (override)."""
-        raise NotImplementedError
 
     async def async_command(self, command: Awaitable[Any]) -> None:
         """Run a command, then read the resource again so its result shows at once."""
