@@ -10,24 +10,18 @@ our event monitoring profile the occurrences since the last read.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
 import logging
+from typing import override
 
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.exceptions import ConfigEntryAuthFailed
-from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
+from homeassistant.helpers.update_coordinator import UpdateFailed
 
 from custom_components.proav.const import DOMAIN
+from custom_components.proav.coordinator import ProAVCoordinator
 from custom_components.proav.devices.base import ProAVConfigEntry, ScanInterval
-from custom_components.proav.devices.errors import (
-    CannotConnect,
-    DeviceError,
-    InvalidAuth,
-    ProAVError,
-)
+from custom_components.proav.devices.errors import DeviceError, ProAVError
 
 from .client import ExacqVisionClient
 from .events import EventTracker, ExacqEvent, event_links
@@ -51,25 +45,6 @@ INVENTORY_INTERVAL = ScanInterval(key="inventory_interval", default=600, minimum
 # (several Home Assistant instances may watch one server).
 EVENT_PROFILE_PREFIX = "HomeAssistant-"
 PRESET_CONCURRENCY = 16
-
-
-@contextmanager
-def translate_errors() -> Iterator[None]:
-    """Turn client errors into what a coordinator raises."""
-    try:
-        yield
-    except InvalidAuth as err:
-        raise ConfigEntryAuthFailed(
-            translation_domain=DOMAIN, translation_key="invalid_auth"
-        ) from err
-    except CannotConnect as err:
-        raise UpdateFailed(translation_domain=DOMAIN, translation_key="cannot_connect") from err
-    except DeviceError as err:
-        raise UpdateFailed(
-            translation_domain=DOMAIN,
-            translation_key="update_failed",
-            translation_placeholders={"message": str(err)},
-        ) from err
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -105,10 +80,8 @@ class LiveState:
         return [event for event in self.active if event.type in kinds]
 
 
-class InventoryCoordinator(DataUpdateCoordinator[Inventory]):
+class InventoryCoordinator(ProAVCoordinator[Inventory]):
     """Read the server's inventory (slow)."""
-
-    config_entry: ProAVConfigEntry
 
     def __init__(
         self, hass: HomeAssistant, entry: ProAVConfigEntry, client: ExacqVisionClient
@@ -116,25 +89,23 @@ class InventoryCoordinator(DataUpdateCoordinator[Inventory]):
         """Read at the interval the options chose."""
         super().__init__(
             hass,
-            _LOGGER,
-            config_entry=entry,
-            name=f"{DOMAIN}_exacqvision_{entry.unique_id}_inventory",
-            update_interval=INVENTORY_INTERVAL.of(entry),
-            always_update=False,
+            entry,
+            f"{DOMAIN}_exacqvision_{entry.unique_id}_inventory",
+            INVENTORY_INTERVAL.of(entry),
         )
         self.client = client
         self.last_preset: dict[str, str] = {}  # camera id -> preset id last recalled from HA
 
-    async def _async_update_data(self) -> Inventory:
+    @override
+    async def _async_fetch(self) -> Inventory:
         """Read server, cameras, presets and triggers."""
-        with translate_errors():
-            servers, system, cameras, triggers = await asyncio.gather(
-                self.client.list_servers(),
-                self.client.system_info(),
-                self.client.cameras(),
-                self.client.soft_triggers(),
-            )
-            presets = await self._presets([camera.id for camera in cameras])
+        servers, system, cameras, triggers = await asyncio.gather(
+            self.client.list_servers(),
+            self.client.system_info(),
+            self.client.cameras(),
+            self.client.soft_triggers(),
+        )
+        presets = await self._presets([camera.id for camera in cameras])
         server = next((s for s in servers.servers if s.id == self.client.server_id), None)
         if server is None:
             raise UpdateFailed(
@@ -195,10 +166,8 @@ def preset_options(inventory: Inventory, camera_id: str) -> list[tuple[PtzPreset
     ]
 
 
-class StatusCoordinator(DataUpdateCoordinator[LiveState]):
+class StatusCoordinator(ProAVCoordinator[LiveState]):
     """Read the server's live state (fast, constant cost); every entity listens here."""
-
-    config_entry: ProAVConfigEntry
 
     def __init__(
         self,
@@ -209,12 +178,7 @@ class StatusCoordinator(DataUpdateCoordinator[LiveState]):
     ) -> None:
         """Read at the interval the options chose; follow the inventory too."""
         super().__init__(
-            hass,
-            _LOGGER,
-            config_entry=entry,
-            name=f"{DOMAIN}_exacqvision_{entry.unique_id}_status",
-            update_interval=STATUS_INTERVAL.of(entry),
-            always_update=False,
+            hass, entry, f"{DOMAIN}_exacqvision_{entry.unique_id}_status", STATUS_INTERVAL.of(entry)
         )
         self.client = client
         self.inventory = inventory
@@ -266,13 +230,13 @@ class StatusCoordinator(DataUpdateCoordinator[LiveState]):
         """Limit the next listener update to some items (a command changed only them)."""
         self.changed = set(item_keys)
 
-    async def _async_update_data(self) -> LiveState:
+    @override
+    async def _async_fetch(self) -> LiveState:
         """Read status, active events and new occurrences; note which items changed."""
         previous = self.data if self.last_update_success else None
         self.changed = None  # on failure or recovery every entity must update
-        with translate_errors():
-            status, active = await asyncio.gather(self.client.status(), self.client.active_events())
-            events = await self._new_events(active)
+        status, active = await asyncio.gather(self.client.status(), self.client.active_events())
+        events = await self._new_events(active)
         data = LiveState(status=status, active=active, events=events)
         if previous is not None:
             self.changed = _changed_items(previous, data)
