@@ -16,13 +16,12 @@ from datetime import datetime, timedelta
 from typing import Any, override
 
 from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import ConfigEntryAuthFailed, HomeAssistantError
-from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
+from homeassistant.exceptions import HomeAssistantError
 from homeassistant.util import dt as dt_util
 
-from ...const import DOMAIN, LOGGER
+from ...const import DOMAIN
+from ...coordinator import ProAVCoordinator
 from ..base import ProAVConfigEntry
-from ..errors import CannotConnect, DeviceError, InvalidAuth
 from .client import MuteLocked, NotAvailable, PolyVideoOSClient
 from .models import (
     CONTENT_IDLE,
@@ -114,10 +113,8 @@ class SystemData:
         )
 
 
-class PolyCoordinator[T](DataUpdateCoordinator[T]):
-    """One polling tier of a codec; maps client errors the same way for every tier."""
-
-    config_entry: ProAVConfigEntry
+class PolyCoordinator[T](ProAVCoordinator[T]):
+    """One polling tier of a codec (expired sessions are renewed by the client)."""
 
     def __init__(
         self,
@@ -129,36 +126,9 @@ class PolyCoordinator[T](DataUpdateCoordinator[T]):
     ) -> None:
         """Poll one tier of the codec at its own interval."""
         super().__init__(
-            hass,
-            LOGGER,
-            config_entry=entry,
-            name=f"{DOMAIN}_poly_videoos_{entry.data['host']}_{tier}",
-            update_interval=interval,
-            always_update=False,
+            hass, entry, f"{DOMAIN}_poly_videoos_{entry.data['host']}_{tier}", interval
         )
         self.client = client
-
-    async def _fetch(self) -> T:
-        """Read this tier from the device (override)."""
-        raise NotImplementedError
-
-    @override
-    async def _async_update_data(self) -> T:
-        """Read the tier; expired sessions are renewed by the client."""
-        try:
-            return await self._fetch()
-        except InvalidAuth as err:
-            raise ConfigEntryAuthFailed(
-                translation_domain=DOMAIN, translation_key="invalid_auth"
-            ) from err
-        except CannotConnect as err:
-            raise UpdateFailed(translation_domain=DOMAIN, translation_key="cannot_connect") from err
-        except DeviceError as err:
-            raise UpdateFailed(
-                translation_domain=DOMAIN,
-                translation_key="update_failed",
-                translation_placeholders={"message": str(err)},
-            ) from err
 
     def apply(self, **changes: Any) -> None:
         """Show a confirmed command result at once."""
@@ -170,7 +140,7 @@ class CallCoordinator(PolyCoordinator[CallData]):
     """Fast tier: audio, calls, content, video privacy."""
 
     @override
-    async def _fetch(self) -> CallData:
+    async def _async_fetch(self) -> CallData:
         """Read audio, conferences, quality, content and video mute."""
         conferences = await self.client.conferences()
         quality, packet_loss = await self._quality(conferences)
@@ -242,7 +212,7 @@ class RoomCoordinator(PolyCoordinator[RoomData]):
     """Medium tier: cameras, presets, modes."""
 
     @override
-    async def _fetch(self) -> RoomData:
+    async def _async_fetch(self) -> RoomData:
         """Read cameras, presets and modes (keeping the last recalled preset)."""
         return RoomData(
             cameras=await self.client.cameras(),
@@ -276,7 +246,7 @@ class SystemCoordinator(PolyCoordinator[SystemData]):
     """Slow tier: identity, calendar, system and SIP status."""
 
     @override
-    async def _fetch(self) -> SystemData:
+    async def _async_fetch(self) -> SystemData:
         """Read identity, calendar and status."""
         return SystemData(
             info=await self.client.system_info(),
