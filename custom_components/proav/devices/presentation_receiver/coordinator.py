@@ -5,17 +5,16 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-import logging
-from typing import Any, Final
+from typing import Any, Final, override
 
 from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import ConfigEntryAuthFailed, ServiceValidationError
-from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
+from homeassistant.exceptions import ServiceValidationError
 from homeassistant.util import dt as dt_util
 
 from custom_components.proav.const import DOMAIN
+from custom_components.proav.coordinator import ProAVCoordinator
 from custom_components.proav.devices.base import ProAVConfigEntry, ScanInterval
-from custom_components.proav.devices.errors import CannotConnect, InvalidAuth, ProAVError
+from custom_components.proav.devices.errors import CannotConnect
 
 from .client import NotSupported, PermissionDenied, PresentationReceiverClient
 from .models import (
@@ -31,8 +30,6 @@ from .models import (
     Resolution,
     Wifi,
 )
-
-_LOGGER = logging.getLogger(__name__)
 
 FAST = ScanInterval(key="receiver_status_interval", default=10, minimum=5)
 MEDIUM = ScanInterval(key="receiver_settings_interval", default=60, minimum=15)
@@ -91,22 +88,15 @@ class ReceiverData:
     mac: MacAddresses
 
 
-class ReceiverCoordinator(DataUpdateCoordinator[ReceiverData]):
+class ReceiverCoordinator(ProAVCoordinator[ReceiverData]):
     """Poll status and login code at every tick; settings and network when their tier is due."""
-
-    config_entry: ProAVConfigEntry
 
     def __init__(
         self, hass: HomeAssistant, entry: ProAVConfigEntry, client: PresentationReceiverClient
     ) -> None:
         """Tick at the fast interval; remember when each slower tier last ran."""
         super().__init__(
-            hass,
-            _LOGGER,
-            config_entry=entry,
-            name=f"{DOMAIN}_presentation_receiver_{entry.data.get('host')}",
-            update_interval=FAST.of(entry),
-            always_update=False,
+            hass, entry, f"{DOMAIN}_presentation_receiver_{entry.data.get('host')}", FAST.of(entry)
         )
         self.client = client
         self.can_write: bool = entry.data.get("key_scope", "full") != "view_only"
@@ -117,27 +107,18 @@ class ReceiverCoordinator(DataUpdateCoordinator[ReceiverData]):
         # Polls a restarting device (reboot, firmware update) may miss before going unavailable.
         self._outage_grace = 0
 
-    async def _async_update_data(self) -> ReceiverData:
-        """Read the due tiers; map client errors to reauth or a translated failure."""
+    @override
+    async def _async_fetch(self) -> ReceiverData:
+        """Read the due tiers; ride out a short outage while the device restarts."""
         try:
             data = await self._async_read()
-        except InvalidAuth as err:
-            raise ConfigEntryAuthFailed(
-                translation_domain=DOMAIN, translation_key="invalid_auth"
-            ) from err
-        except CannotConnect as err:
+        except CannotConnect:
             if self._outage_grace > 0 and self.data is not None:
                 # Restarting after a firmware update or a reboot: keep the last state a while.
                 self._outage_grace -= 1
                 self.logger.debug("%s is restarting; keeping its last state", self.name)
                 return self.data
-            raise UpdateFailed(translation_domain=DOMAIN, translation_key="cannot_connect") from err
-        except ProAVError as err:
-            raise UpdateFailed(
-                translation_domain=DOMAIN,
-                translation_key="update_failed",
-                translation_placeholders={"message": str(err)},
-            ) from err
+            raise
         if "updating" in data.device.states:
             self._outage_grace = OUTAGE_GRACE
         return data
@@ -388,10 +369,8 @@ class ReceiverCoordinator(DataUpdateCoordinator[ReceiverData]):
         self._store(device=await self.client.get_device())
 
 
-class FirmwareCoordinator(DataUpdateCoordinator[Firmware]):
+class FirmwareCoordinator(ProAVCoordinator[Firmware]):
     """Ask the device for newer firmware, every few hours (it asks the vendor's server)."""
-
-    config_entry: ProAVConfigEntry
 
     def __init__(
         self, hass: HomeAssistant, entry: ProAVConfigEntry, client: PresentationReceiverClient
@@ -399,25 +378,13 @@ class FirmwareCoordinator(DataUpdateCoordinator[Firmware]):
         """Check at the firmware interval."""
         super().__init__(
             hass,
-            _LOGGER,
-            config_entry=entry,
-            name=f"{DOMAIN}_presentation_receiver_firmware_{entry.data.get('host')}",
-            update_interval=FIRMWARE.of(entry),
-            always_update=False,
+            entry,
+            f"{DOMAIN}_presentation_receiver_firmware_{entry.data.get('host')}",
+            FIRMWARE.of(entry),
         )
         self.client = client
 
-    async def _async_update_data(self) -> Firmware:
+    @override
+    async def _async_fetch(self) -> Firmware:
         """Check for newer firmware."""
-        try:
-            return await self.client.get_firmware(check=True)
-        except InvalidAuth as err:
-            raise ConfigEntryAuthFailed(
-                translation_domain=DOMAIN, translation_key="invalid_auth"
-            ) from err
-        except ProAVError as err:
-            raise UpdateFailed(
-                translation_domain=DOMAIN,
-                translation_key="update_failed",
-                translation_placeholders={"message": str(err)},
-            ) from err
+        return await self.client.get_firmware(check=True)
