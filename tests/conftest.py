@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Generator
+from collections.abc import AsyncIterator, Generator
 from unittest.mock import AsyncMock, patch
 
+import aiohttp
 import pytest
 
 
@@ -33,3 +34,10 @@ def auto_mock_discovery_integrations(mock_bluetooth: None) -> Generator[None]:
         ),
     ):
         yield
+
+
+@pytest.fixture
+async def session() -> AsyncIterator[aiohttp.ClientSession]:
+    """Give a client under test a plain aiohttp session (closed after the test)."""
+    async with aiohttp.ClientSession() as session:
+        yield session

@@ -46,13 +46,6 @@ async def emulator(socket_enabled: None) -> AsyncIterator[AtenEmulator]:
 
 
 @pytest.fixture
-async def session() -> AsyncIterator[aiohttp.ClientSession]:
-    """Give the client a plain aiohttp session."""
-    async with aiohttp.ClientSession() as session:
-        yield session
-
-
-@pytest.fixture
 def client(emulator: AtenEmulator, session: aiohttp.ClientSession) -> AtenClient:
     """Return a client on the emulator (plain HTTP)."""
     return AtenClient(

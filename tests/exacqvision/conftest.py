@@ -31,13 +31,6 @@ async def emulator(socket_enabled: None) -> AsyncIterator[ExacqVisionEmulator]:
 
 
 @pytest.fixture
-async def session() -> AsyncIterator[aiohttp.ClientSession]:
-    """Return a plain aiohttp session for client tests."""
-    async with aiohttp.ClientSession() as session:
-        yield session
-
-
-@pytest.fixture
 def client(emulator: ExacqVisionEmulator, session: aiohttp.ClientSession) -> ExacqVisionClient:
     """Return a client for the emulator's first server."""
     return ExacqVisionClient(

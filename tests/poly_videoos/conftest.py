@@ -21,17 +21,16 @@ async def emulator(socket_enabled: None) -> AsyncIterator[PolyVideoOSEmulator]:
 
 
 @pytest.fixture
-async def client(emulator: PolyVideoOSEmulator) -> AsyncIterator[PolyVideoOSClient]:
+def client(emulator: PolyVideoOSEmulator, session: aiohttp.ClientSession) -> PolyVideoOSClient:
     """Return a client talking to the emulator over plain HTTP."""
-    async with aiohttp.ClientSession() as session:
-        yield PolyVideoOSClient(
-            session,
-            emulator.host,
-            port=emulator.port,
-            ssl=False,
-            username=emulator.username,
-            password=emulator.password,
-        )
+    return PolyVideoOSClient(
+        session,
+        emulator.host,
+        port=emulator.port,
+        ssl=False,
+        username=emulator.username,
+        password=emulator.password,
+    )
 
 
 def entry_data(emulator: PolyVideoOSEmulator, **changes: object) -> dict[str, object]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import aiohttp
 import pytest
 
 from custom_components.proav.devices.errors import CannotConnect, InvalidAuth, InvalidResponse
@@ -37,19 +38,18 @@ async def test_login_keeps_session_and_sends_xsrf_token(
     assert client.logged_in
 
 
-async def test_xsrf_header_is_required(emulator: PolyVideoOSEmulator) -> None:
+async def test_xsrf_header_is_required(
+    emulator: PolyVideoOSEmulator, session: aiohttp.ClientSession
+) -> None:
     """Without the X-XSRF-Token header a VideoOS 4.6.2+ codec refuses the request."""
-    import aiohttp
-
-    async with aiohttp.ClientSession() as session:
-        async with session.post(
-            f"{emulator.url}/rest/session", json={"user": "admin", "password": "secret"}
-        ) as login:
-            session_id = login.cookies["session_id"].value
-        async with session.get(
-            f"{emulator.url}/rest/audio", cookies={"session_id": session_id}
-        ) as response:
-            assert response.status == 403
+    async with session.post(
+        f"{emulator.url}/rest/session", json={"user": "admin", "password": "secret"}
+    ) as login:
+        session_id = login.cookies["session_id"].value
+    async with session.get(
+        f"{emulator.url}/rest/audio", cookies={"session_id": session_id}
+    ) as response:
+        assert response.status == 403
 
 
 async def test_expired_session_is_renewed(

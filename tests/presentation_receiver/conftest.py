@@ -37,13 +37,6 @@ async def emulator(socket_enabled: None) -> AsyncIterator[PresentationReceiverEm
 
 
 @pytest.fixture
-async def session() -> AsyncIterator[aiohttp.ClientSession]:
-    """Give the client a plain aiohttp session."""
-    async with aiohttp.ClientSession() as session:
-        yield session
-
-
-@pytest.fixture
 def client(
     emulator: PresentationReceiverEmulator, session: aiohttp.ClientSession
 ) -> PresentationReceiverClient:
