@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
-import logging
 from typing import Any
 
 import aiohttp
@@ -22,10 +21,10 @@ from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.service_info.ssdp import SsdpServiceInfo
-from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 import voluptuous as vol
 
 from custom_components.proav.const import DOMAIN
+from custom_components.proav.coordinator import ProAVCoordinator
 from custom_components.proav.devices.base import (
     DeviceIdentity,
     DeviceType,
@@ -130,28 +129,16 @@ class StandInClient:
             raise CannotConnect from err
 
 
-class StandInCoordinator(DataUpdateCoordinator[dict[str, Light]]):
+class StandInCoordinator(ProAVCoordinator[dict[str, Light]]):
     """Polls the stand-in's items."""
-
-    config_entry: ProAVConfigEntry
 
     def __init__(self, hass: HomeAssistant, entry: ProAVConfigEntry, client: StandInClient) -> None:
         """Poll at the interval the options chose."""
-        super().__init__(
-            hass,
-            logging.getLogger(__name__),
-            config_entry=entry,
-            name="stand_in",
-            update_interval=POLL.of(entry),
-            always_update=False,
-        )
+        super().__init__(hass, entry, "stand_in", POLL.of(entry))
         self.client = client
 
-    async def _async_update_data(self) -> dict[str, Light]:
-        try:
-            state = await self.client.request("GET", "/state")
-        except CannotConnect as err:
-            raise UpdateFailed(translation_domain=DOMAIN, translation_key="cannot_connect") from err
+    async def _async_fetch(self) -> dict[str, Light]:
+        state = await self.client.request("GET", "/state")
         return {key: Light(item["name"], item["on"]) for key, item in state["items"].items()}
 
     async def async_set(self, key: str, on: bool) -> None:
