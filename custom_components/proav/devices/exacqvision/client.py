@@ -147,7 +147,8 @@ class ExacqVisionClient:
         except TimeoutError as err:
             raise CannotConnect(f"Timeout talking to {self._base.host}") from err
         except aiohttp.ClientError as err:
-            raise CannotConnect(f"Error talking to {self._base.host}: {err}") from err
+            # The error's text may carry the URL, and with it the session id: name its kind only.
+            raise CannotConnect(f"{type(err).__name__} talking to {self._base.host}") from err
         self._keep_csrf(response)
         return response
 
@@ -159,7 +160,7 @@ class ExacqVisionClient:
         except TimeoutError as err:
             raise CannotConnect(f"Timeout reading from {self._base.host}") from err
         except aiohttp.ClientError as err:
-            raise CannotConnect(f"Error reading from {self._base.host}: {err}") from err
+            raise CannotConnect(f"{type(err).__name__} reading from {self._base.host}") from err
         finally:
             response.release()
 
