@@ -235,7 +235,9 @@ class PresentationReceiverClient:
                     status = response.status
                     body = await response.read()
         except (TimeoutError, aiohttp.ClientError, OSError) as err:
-            raise CannotConnect(f"{method} {path}: {err or type(err).__name__}") from err
+            # Parameters travel in the query string (codes, Wi-Fi passwords) and an error's text
+            # may quote the URL: name the error's kind only.
+            raise CannotConnect(f"{method} {path}: {type(err).__name__}") from err
         return self._unwrap(status, body, f"{method} {path}")
 
     def _unwrap(self, status: int, body: bytes, what: str) -> Any:
