@@ -22,8 +22,8 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.proav.const import CONF_DEVICE_TYPE, DOMAIN
-from custom_components.proav.devices import DEVICE_TYPES
 from custom_components.proav.devices.base import DeviceType
+from custom_components.proav.registry import DEVICE_TYPES
 
 from .stand_in import PASSWORD, USER, StandInEmulator, stand_in_type
 

@@ -19,7 +19,7 @@ from pytest_homeassistant_custom_component.components.diagnostics import (
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.proav.const import CONF_DEVICE_TYPE, DOMAIN
-from custom_components.proav.devices import DEVICE_TYPES
+from custom_components.proav.registry import DEVICE_TYPES
 
 from . import stand_in
 from .stand_in import PASSWORD, POLL_INTERVAL, USER, Light, StandInEmulator, StandInRuntime

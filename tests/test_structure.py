@@ -5,12 +5,23 @@ from __future__ import annotations
 import ast
 import json
 from pathlib import Path
+import subprocess
+import sys
 
 import pytest
 
 COMPONENT = Path(__file__).parent.parent / "custom_components" / "proav"
 # Modules of a device type folder that form its Home Assistant side; the rest is its library.
-HA_SIDE = {"coordinator.py", "entities.py", "device_type.py", "flow.py", "services.py"}
+HA_SIDE = {
+    "coordinator.py",
+    "entities.py",
+    "device_type.py",
+    "runtime.py",
+    "flow.py",
+    "services.py",
+}
+# The shared library modules (no Home Assistant) a device library may import.
+SHARED_LIBRARY = {"errors", "capabilities", "captures", "session"}
 
 
 def _library_modules() -> list[Path]:
@@ -35,13 +46,42 @@ def test_client_modules_do_not_import_home_assistant(path: Path) -> None:
             module = node.module or ""
             if node.level == 0:
                 imported.append(module)
-            elif node.level > 1 and module != "errors":
+            elif node.level > 1 and module not in SHARED_LIBRARY:
                 imported.append(f"outside its folder: {'.' * node.level}{module}")
             elif node.level == 1 and f"{module.split('.')[0]}.py" in HA_SIDE:
                 imported.append(f"Home Assistant side: .{module}")
     assert not [
         name for name in imported if name.startswith(("homeassistant", "outside", "Home Assistant"))
     ]
+
+
+def test_client_modules_import_without_home_assistant(tmp_path: Path) -> None:
+    """Every device library imports in a Python where Home Assistant cannot be imported.
+
+    The ``devices`` package is imported on its own (as a published library would be), under a
+    name of its own, with every ``homeassistant`` import made to fail.
+    """
+    (tmp_path / "proav_devices").symlink_to(COMPONENT / "devices")
+    modules = [
+        ".".join(("proav_devices", *path.relative_to(COMPONENT / "devices").with_suffix("").parts))
+        for path in _library_modules()
+        if path.parent != COMPONENT / "devices" or path.stem in SHARED_LIBRARY
+    ]
+    script = (
+        "import sys\n"
+        "sys.modules['homeassistant'] = None  # any import of it fails\n"
+        f"sys.path.insert(0, {str(tmp_path)!r})\n"
+        "import importlib\n"
+        f"for name in {modules!r}:\n"
+        "    importlib.import_module(name)\n"
+        "assert not any(m.startswith('homeassistant') for m in sys.modules if sys.modules[m])\n"
+        "print(len(" + repr(modules) + "))\n"
+    )
+    result = subprocess.run(  # noqa: S603 - our own interpreter and script
+        [sys.executable, "-I", "-c", script], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert int(result.stdout) == len(modules) > 10
 
 
 def test_translations_match_strings() -> None:

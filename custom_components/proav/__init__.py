@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from homeassistant.core import HomeAssistant
+from homeassistant.const import EVENT_HOMEASSISTANT_STOP
+from homeassistant.core import Event, HomeAssistant
 from homeassistant.helpers import config_validation as cv, device_registry as dr
 from homeassistant.helpers.typing import ConfigType
 
 from .const import CONF_DEVICE_TYPE, DOMAIN
-from .devices import DEVICE_TYPES
 from .devices.base import ProAVConfigEntry
+from .registry import DEVICE_TYPES
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
@@ -26,7 +27,13 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
 async def async_setup_entry(hass: HomeAssistant, entry: ProAVConfigEntry) -> bool:
     """Set up one device: build its type's runtime, then forward that type's platforms."""
     device_type = DEVICE_TYPES[entry.data[CONF_DEVICE_TYPE]]
-    entry.runtime_data = await device_type.async_setup(hass, entry)
+    runtime = entry.runtime_data = await device_type.async_setup(hass, entry)
+
+    async def _async_stop(_event: Event) -> None:
+        """Sign out before Home Assistant closes its HTTP sessions (entries do not unload)."""
+        await runtime.async_stop()
+
+    entry.async_on_unload(hass.bus.async_listen(EVENT_HOMEASSISTANT_STOP, _async_stop))
     # Register the device itself first: per-item devices (cameras, outputs) link to it.
     dr.async_get(hass).async_get_or_create(
         config_entry_id=entry.entry_id, **entry.runtime_data.device_info
@@ -40,7 +47,7 @@ async def async_unload_entry(hass: HomeAssistant, entry: ProAVConfigEntry) -> bo
     """Unload a device: its platforms first, then its connections and tasks."""
     device_type = DEVICE_TYPES[entry.data[CONF_DEVICE_TYPE]]
     if unloaded := await hass.config_entries.async_unload_platforms(entry, device_type.platforms):
-        await entry.runtime_data.async_shutdown()
+        await entry.runtime_data.async_stop()
     return unloaded
 
 

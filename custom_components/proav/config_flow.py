@@ -29,10 +29,10 @@ from homeassistant.helpers.typing import DiscoveryInfoType
 import voluptuous as vol
 
 from .const import CONF_DEVICE_TYPE, DOMAIN, LOGGER
-from .devices import DEVICE_TYPES
 from .devices.base import DeviceIdentity, DeviceType, Discovered
 from .devices.errors import InvalidAuth, ProAVError
 from .devices.magewell_ultra_stream.flow import UltraStreamFlowMixin
+from .registry import DEVICE_TYPES
 
 CONF_SERIAL = "serial"
 

@@ -7,37 +7,88 @@ credential starts reauth, anything else marks the entities unavailable with a tr
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from datetime import timedelta
-from typing import override
+from typing import Any, override
 
 from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import ConfigEntryAuthFailed
+from homeassistant.exceptions import ConfigEntryAuthFailed, HomeAssistantError
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 
 from .const import DOMAIN, LOGGER
 from .devices.base import ProAVConfigEntry
-from .devices.errors import CannotConnect, InvalidAuth, ProAVError
+from .devices.errors import (
+    CannotConnect,
+    DeviceBusy,
+    DeviceError,
+    InvalidAuth,
+    InvalidResponse,
+    NotPermitted,
+    NotSupported,
+    ProAVError,
+)
+
+# Translation keys of the errors users see, by client error type (most specific first).
+ERROR_KEYS: tuple[tuple[type[ProAVError], str], ...] = (
+    (InvalidAuth, "invalid_auth"),
+    (NotPermitted, "not_permitted"),
+    (NotSupported, "not_supported"),
+    (DeviceBusy, "device_busy"),
+    (InvalidResponse, "invalid_response"),
+    (CannotConnect, "cannot_connect"),
+    (DeviceError, "device_error"),
+    (ProAVError, "device_error"),
+)
+
+
+def error_key(err: ProAVError) -> str:
+    """Return the translation key of a client error."""
+    return next(key for kind, key in ERROR_KEYS if isinstance(err, kind))
+
+
+def _placeholders(err: ProAVError) -> dict[str, str]:
+    """Return the device's own error code (never the message: it may quote the device)."""
+    code = getattr(err, "code", None)
+    return {"code": "" if code is None else f" ({code})"}
 
 
 @contextmanager
 def translate_update_errors() -> Iterator[None]:
-    """Turn client errors raised inside the block into what a coordinator raises."""
+    """Turn client errors raised inside the block into what a coordinator raises.
+
+    Only ``InvalidAuth`` (a refused login) starts reauth; everything else is a failed poll.
+    """
     try:
         yield
     except InvalidAuth as err:
         raise ConfigEntryAuthFailed(
             translation_domain=DOMAIN, translation_key="invalid_auth"
         ) from err
-    except CannotConnect as err:
-        raise UpdateFailed(translation_domain=DOMAIN, translation_key="cannot_connect") from err
     except ProAVError as err:
         raise UpdateFailed(
             translation_domain=DOMAIN,
-            translation_key="update_failed",
-            # An error without a message still says what kind of failure it was.
-            translation_placeholders={"message": str(err) or type(err).__name__},
+            translation_key=f"update_{error_key(err)}",
+            translation_placeholders=_placeholders(err),
+        ) from err
+
+
+@contextmanager
+def translate_command_errors(coordinator: DataUpdateCoordinator[Any]) -> Iterator[None]:
+    """Turn client errors of a command into a translated ``HomeAssistantError``.
+
+    A refused login starts reauth; nothing else does (a forbidden, unsupported or busy command
+    is that command's failure, not a credentials problem).
+    """
+    try:
+        yield
+    except ProAVError as err:
+        if isinstance(err, InvalidAuth) and coordinator.config_entry is not None:
+            coordinator.config_entry.async_start_reauth(coordinator.hass)
+        raise HomeAssistantError(
+            translation_domain=DOMAIN,
+            translation_key=error_key(err),
+            translation_placeholders=_placeholders(err),
         ) from err
 
 
@@ -72,3 +123,21 @@ class ProAVCoordinator[T](DataUpdateCoordinator[T]):
     async def _async_fetch(self) -> T:
         """Read the device (override)."""
         raise NotImplementedError
+
+    async def async_apply[R](
+        self, command: Awaitable[R], update: Callable[[T, R], T] | None = None
+    ) -> R:
+        """Send a command, then show its result at once.
+
+        ``update`` applies the confirmed state (the command's answer) to the data; without it
+        the coordinator re-reads the device. Client errors become translated errors.
+        """
+        with translate_command_errors(self):
+            result = await command
+        if update is not None:
+            # Not async_set_updated_data: that would postpone the next poll.
+            self.data = update(self.data, result)
+            self.async_update_listeners()
+        else:
+            await self.async_request_refresh()
+        return result

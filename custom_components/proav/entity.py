@@ -8,16 +8,15 @@ from typing import Any
 
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.entity import Entity, EntityDescription
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.update_coordinator import CoordinatorEntity, DataUpdateCoordinator
 
-from .const import DOMAIN
+from .coordinator import translate_command_errors
 from .devices.base import ProAVConfigEntry
-from .devices.errors import CannotConnect, InvalidAuth, ProAVError
+from .devices.capabilities import Capabilities
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -38,8 +37,15 @@ class ProAVEntityDescription[C](EntityDescription):
 
     Description functions take the coordinator and the item key ("" for an entity of the device
     itself), so one description serves every output, camera or trigger.
+
+    - ``capability``: the optional resource the entity needs (see ``devices.capabilities``): the
+      entity exists only while the device has it, and is available only while it answers.
+    - ``exists_fn``: whether the entity can ever work on this device (created, or removed,
+      as the answer changes); ``available_fn``: whether it can be used right now.
     """
 
+    capability: str | None = None
+    exists_fn: Callable[[C, str], bool] = _always
     available_fn: Callable[[C, str], bool] = _always
 
 
@@ -70,10 +76,21 @@ class ProAVEntity[C: DataUpdateCoordinator[Any]](CoordinatorEntity[C]):
         self._attr_device_info = device_info
 
     @property
+    def exists(self) -> bool:
+        """Return whether the device has what this entity needs (capability and ``exists_fn``)."""
+        capability = self.entity_description.capability
+        if capability is not None and not _capabilities(self.coordinator).exists(capability):
+            return False
+        return self.entity_description.exists_fn(self.coordinator, self.item_key)
+
+    @property
     def available(self) -> bool:
         """Return whether the device answers and this item can be used now."""
-        return super().available and self.entity_description.available_fn(
-            self.coordinator, self.item_key
+        capability = self.entity_description.capability
+        return (
+            super().available
+            and (capability is None or _capabilities(self.coordinator).available(capability))
+            and self.entity_description.available_fn(self.coordinator, self.item_key)
         )
 
     async def async_command(self, command: Awaitable[Any]) -> None:
@@ -89,30 +106,33 @@ async def async_run_command(
     The command applies the confirmed state to the coordinator's data (or schedules a refresh);
     entities are then written at once, not at the next poll.
     """
-    try:
+    with translate_command_errors(coordinator):
         await command
-    except InvalidAuth as err:
-        if coordinator.config_entry is not None:
-            coordinator.config_entry.async_start_reauth(coordinator.hass)
-        raise HomeAssistantError(translation_domain=DOMAIN, translation_key="invalid_auth") from err
-    except CannotConnect as err:
-        raise HomeAssistantError(
-            translation_domain=DOMAIN, translation_key="cannot_connect"
-        ) from err
-    except ProAVError as err:
-        raise HomeAssistantError(
-            translation_domain=DOMAIN,
-            translation_key="device_error",
-            translation_placeholders={"message": str(err)},
-        ) from err
     coordinator.async_update_listeners()
+
+
+def _capabilities(coordinator: DataUpdateCoordinator[Any]) -> Capabilities:
+    """Return the capabilities of the coordinator's device (known from its client)."""
+    assert coordinator.config_entry is not None
+    client = coordinator.config_entry.runtime_data.client
+    return client.capabilities if client is not None else _NO_CAPABILITIES
+
+
+_NO_CAPABILITIES = Capabilities()
+
+
+def _exists(entity: Entity) -> bool:
+    """Return whether an entity can work on its device (entities of other bases always can)."""
+    return not isinstance(entity, ProAVEntity) or entity.exists
 
 
 class ItemEntities:
     """Keep the entities of a changing list of items in step with the device.
 
     Entities are added for items that appear and removed (with their registry entries, and the
-    item's own device if it has one) for items that disappear, without a reload.
+    item's own device if it has one) for items that disappear, without a reload. Within an
+    item, an entity is added once it ``exists`` (its capability appeared) and removed when it
+    no longer does. ``ItemEntities.device`` does the same for the entities of the device itself.
     """
 
     def __init__(
@@ -129,14 +149,26 @@ class ItemEntities:
         self._build_fn = build_fn
         self._add = async_add_entities
         self._device_identifier_fn = device_identifier_fn
+        # item key -> the entities built for it (added to Home Assistant or waiting to exist)
         self._entities: dict[str, list[Entity]] = {}
+        self._added: set[int] = set()
         self._sync()
         assert coordinator.config_entry is not None
         coordinator.config_entry.async_on_unload(coordinator.async_add_listener(self._sync))
 
+    @classmethod
+    def device(
+        cls,
+        coordinator: DataUpdateCoordinator[Any],
+        build_fn: Callable[[], Iterable[Entity]],
+        async_add_entities: AddConfigEntryEntitiesCallback,
+    ) -> ItemEntities:
+        """Follow the entities of the device itself (they exist or not by capability)."""
+        return cls(coordinator, lambda: {"": ""}, lambda _item: build_fn(), async_add_entities)
+
     @callback
     def _sync(self) -> None:
-        """Add new items' entities, remove vanished items' entities."""
+        """Add new items' entities, remove vanished items' and entities that stopped existing."""
         if not self._coordinator.last_update_success:
             return
         items = self._items_fn()
@@ -144,21 +176,40 @@ class ItemEntities:
         for key, name in items.items():
             if key not in self._entities:
                 self._entities[key] = list(self._build_fn(Item(key=key, name=name)))
-                new.extend(self._entities[key])
+            gone = [e for e in self._entities[key] if id(e) in self._added and not _exists(e)]
+            if gone:
+                self._remove_entities(gone)
+                # A removed entity cannot be added again: build fresh ones for next time.
+                kept = {id(e) for e in self._entities[key]} - {id(e) for e in gone}
+                self._entities[key] = [e for e in self._entities[key] if id(e) in kept] + [
+                    fresh
+                    for fresh in self._build_fn(Item(key=key, name=name))
+                    if fresh.unique_id in {e.unique_id for e in gone}
+                ]
+            for entity in self._entities[key]:
+                if id(entity) not in self._added and _exists(entity):
+                    self._added.add(id(entity))
+                    new.append(entity)
         if new:
             self._add(new)
         for key in [key for key in self._entities if key not in items]:
             self._remove(key)
 
     @callback
-    def _remove(self, key: str) -> None:
-        """Remove one vanished item's entities and device."""
-        hass = self._coordinator.hass
-        entity_registry = er.async_get(hass)
-        for entity in self._entities.pop(key):
+    def _remove_entities(self, entities: Iterable[Entity]) -> None:
+        """Remove entities (and their registry entries) from Home Assistant."""
+        entity_registry = er.async_get(self._coordinator.hass)
+        for entity in entities:
+            self._added.discard(id(entity))
             # Removing the registry entry also removes the entity from Home Assistant.
             if entity.registry_entry is not None:
                 entity_registry.async_remove(entity.entity_id)
+
+    @callback
+    def _remove(self, key: str) -> None:
+        """Remove one vanished item's entities and device."""
+        hass = self._coordinator.hass
+        self._remove_entities(self._entities.pop(key))
         if self._device_identifier_fn is None:
             return
         device_registry = dr.async_get(hass)

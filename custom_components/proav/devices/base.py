@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import asdict, dataclass, field, is_dataclass
 from datetime import timedelta
 from enum import Enum
-from typing import TYPE_CHECKING, Any
+import logging
+from typing import TYPE_CHECKING, Any, Protocol
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
+
+from .capabilities import Capabilities
+from .captures import RawCaptures
+from .errors import ProAVError
 
 if TYPE_CHECKING:
     from homeassistant.components.bluetooth import BluetoothServiceInfoBleak
@@ -21,6 +27,21 @@ if TYPE_CHECKING:
     import voluptuous as vol
 
 type ProAVConfigEntry = ConfigEntry[ProAVRuntime]
+
+_LOGGER = logging.getLogger(__package__)
+
+# How long signing out may take when an entry unloads or Home Assistant stops.
+CLOSE_TIMEOUT = 5.0
+
+
+class ProAVClient(Protocol):
+    """What the integration needs of every device type's client (besides its own API)."""
+
+    capabilities: Capabilities
+    captures: RawCaptures
+
+    async def async_close(self) -> None:
+        """Sign out: end the session, token or connection this client holds."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -95,13 +116,16 @@ class ProAVRuntime:
         entry: ProAVConfigEntry,
         device_info: DeviceInfo,
         coordinators: list[DataUpdateCoordinator[Any]],
+        client: ProAVClient | None = None,
     ) -> None:
-        """Keep the device facts and the coordinators."""
+        """Keep the device facts, the coordinators and the client."""
         self.hass = hass
         self.entry = entry
         self.device_info = device_info
         self.coordinators = coordinators
+        self.client = client
         self.options = dict(entry.options)
+        self._stopped = False
 
     @callback
     def async_add_entities(
@@ -110,12 +134,37 @@ class ProAVRuntime:
         """Add this device's entities of one platform (override)."""
         raise NotImplementedError
 
+    async def async_stop(self) -> None:
+        """Stop everything once: on unload, and when Home Assistant stops (whichever is first)."""
+        if self._stopped:
+            return
+        self._stopped = True
+        await self.async_shutdown()
+        for coordinator in self.coordinators:
+            await coordinator.async_shutdown()
+        if self.client is not None:
+            try:
+                async with asyncio.timeout(CLOSE_TIMEOUT):
+                    await self.client.async_close()
+            except (TimeoutError, ProAVError) as err:
+                # The device may be gone; its session then ends by itself.
+                _LOGGER.debug("Signing out of %s failed: %s", self.entry.title, type(err).__name__)
+
     async def async_shutdown(self) -> None:
-        """Close connections and cancel tasks on unload (override when there are any)."""
+        """Cancel tasks and close push channels (override when there are any).
+
+        Runs before the polls stop and the client signs out.
+        """
 
     def diagnostics(self) -> dict[str, Any]:
         """Return what the diagnostics download shows (redacted by the caller)."""
-        return {coordinator.name: _as_plain(coordinator.data) for coordinator in self.coordinators}
+        result: dict[str, Any] = {
+            coordinator.name: _as_plain(coordinator.data) for coordinator in self.coordinators
+        }
+        if self.client is not None:
+            result["capabilities"] = self.client.capabilities.as_dict()
+            result["raw"] = self.client.captures.as_dict()
+        return result
 
 
 def _as_plain(value: Any) -> Any:

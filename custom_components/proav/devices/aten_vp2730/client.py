@@ -22,6 +22,7 @@ from ..errors import (  # noqa: TID252 - the shared errors, the one import allow
     InvalidAuth,
     InvalidResponse,
 )
+from ..session import DeviceClient  # noqa: TID252
 from .models import (
     API,
     OFF,
@@ -59,7 +60,7 @@ def _on_off(on: bool) -> int:
     return ON if on else OFF
 
 
-class AtenClient:
+class AtenClient(DeviceClient):
     """Talks REST v2.0 to one VP2730; takes its aiohttp session from the caller."""
 
     def __init__(
@@ -75,6 +76,7 @@ class AtenClient:
         request_timeout: float = REQUEST_TIMEOUT,
     ) -> None:
         """Keep where and how to connect (HTTPS with an unverified certificate by default)."""
+        super().__init__()
         self.session = session
         self.base_url = URL.build(scheme="https" if ssl else "http", host=host, port=port)
         self.verify_ssl = verify_ssl

@@ -26,6 +26,7 @@ from ..errors import (  # noqa: TID252 - the shared errors, the one import allow
     InvalidAuth,
     InvalidResponse,
 )
+from ..session import DeviceClient  # noqa: TID252
 from .models import (
     ActiveEvent,
     Camera,
@@ -63,7 +64,7 @@ class _SessionRejected(Exception):
     """The web service did not accept the session id (internal: triggers a re-login)."""
 
 
-class ExacqVisionClient:
+class ExacqVisionClient(DeviceClient):
     """A connection to one exacqVision server through its web service."""
 
     def __init__(
@@ -79,6 +80,7 @@ class ExacqVisionClient:
         request_timeout: float = 10.0,
     ) -> None:
         """Keep the address and credentials; nothing is sent until the first call."""
+        super().__init__()
         self._session = session
         self._base = URL.build(
             scheme="https" if ssl else "http",

@@ -108,11 +108,7 @@ class InventoryCoordinator(ProAVCoordinator[Inventory]):
         presets = await self._presets([camera.id for camera in cameras])
         server = next((s for s in servers.servers if s.id == self.client.server_id), None)
         if server is None:
-            raise UpdateFailed(
-                translation_domain=DOMAIN,
-                translation_key="update_failed",
-                translation_placeholders={"message": "the server left the web service"},
-            )
+            raise UpdateFailed(translation_domain=DOMAIN, translation_key="server_left_web_service")
         return Inventory(
             server=server,
             system=system,

@@ -150,6 +150,8 @@ def _hub_device_info(entry: ProAVConfigEntry, inventory: Inventory, url: str) ->
 class ExacqRuntime(ProAVRuntime):
     """An exacqVision server's client, coordinators and entities."""
 
+    client: ExacqVisionClient
+
     def __init__(
         self,
         hass: HomeAssistant,

@@ -23,6 +23,7 @@ from ..errors import (  # noqa: TID252 - the shared errors, the one import allow
     InvalidAuth,
     InvalidResponse,
 )
+from ..session import DeviceClient  # noqa: TID252
 from .models import (
     ACCEPTED,
     FLAG_SETTERS,
@@ -56,7 +57,7 @@ def password_hash(password: str) -> str:
     return hashlib.md5(password.encode(), usedforsecurity=False).hexdigest()
 
 
-class UltraStreamClient:
+class UltraStreamClient(DeviceClient):
     """Talk to one Ultra Stream box."""
 
     def __init__(
@@ -69,6 +70,7 @@ class UltraStreamClient:
         request_timeout: float = REQUEST_TIMEOUT,
     ) -> None:
         """Keep where the box is and how to sign in; nothing is sent yet."""
+        super().__init__()
         self._session = session
         self._url = f"http://{host}:{port}/usapi"
         self._username = username

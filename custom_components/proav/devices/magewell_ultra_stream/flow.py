@@ -159,7 +159,7 @@ class UltraStreamFlowMixin(ConfigFlow):
 
     def _ultra_stream(self) -> DeviceType | None:
         """Return the registered Ultra Stream type (None when a test replaced it)."""
-        from custom_components.proav.devices import DEVICE_TYPES
+        from custom_components.proav.registry import DEVICE_TYPES
 
         from .device_type import DEVICE_TYPE
 

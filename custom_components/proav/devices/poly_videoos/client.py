@@ -23,6 +23,7 @@ import aiohttp
 from yarl import URL
 
 from ..errors import CannotConnect, DeviceError, InvalidAuth, InvalidResponse  # noqa: TID252
+from ..session import DeviceClient  # noqa: TID252
 from .models import (
     Audio,
     Camera,
@@ -67,7 +68,7 @@ class LockedOut(InvalidAuth):
     """Too many failed logins: the device locked the account for a while."""
 
 
-class PolyVideoOSClient:
+class PolyVideoOSClient(DeviceClient):
     """Talk to one Poly VideoOS codec."""
 
     def __init__(
@@ -82,6 +83,7 @@ class PolyVideoOSClient:
         request_timeout: float = 10.0,
     ) -> None:
         """Keep the connection facts; nothing is sent until the first request."""
+        super().__init__()
         self._http = session
         self._base = URL.build(scheme="https" if ssl else "http", host=host, port=port)
         self._username = username

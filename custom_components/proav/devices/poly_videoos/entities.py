@@ -616,6 +616,8 @@ PLATFORMS = frozenset(
 class PolyRuntime(ProAVRuntime):
     """A codec's client, its three polling tiers and its entities."""
 
+    client: PolyVideoOSClient
+
     def __init__(
         self,
         hass: HomeAssistant,

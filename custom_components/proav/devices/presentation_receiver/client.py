@@ -22,6 +22,7 @@ from typing import Any, Final
 import aiohttp
 
 from ..errors import CannotConnect, DeviceError, InvalidAuth, InvalidResponse  # noqa: TID252
+from ..session import DeviceClient  # noqa: TID252
 from .models import (
     ApiKey,
     Device,
@@ -123,7 +124,7 @@ def _query_value(value: str | int | bool) -> str:
     return str(value)
 
 
-class PresentationReceiverClient:
+class PresentationReceiverClient(DeviceClient):
     """Talk to one receiver. Requests are serialized: embedded web servers dislike parallel calls."""
 
     def __init__(
@@ -139,6 +140,7 @@ class PresentationReceiverClient:
         on_new_key: Callable[[ApiKey], None] | None = None,
     ) -> None:
         """Keep the address and credentials; ``password`` enables automatic key renewal."""
+        super().__init__()
         self._session = session
         self._base = f"{'https' if ssl else 'http'}://{host}:{port}"
         self.username = username
