@@ -32,4 +32,4 @@ class ProAVBinarySensor[C: DataUpdateCoordinator[Any]](ProAVEntity[C], BinarySen
     @property
     def is_on(self) -> bool | None:
         """Return the state the device reported."""
-        return self.entity_description.is_on_fn(self.coordinator, self.item_key)
+        return self.entity_description.is_on_fn(self.coordinator, self.item)

@@ -31,4 +31,4 @@ class ProAVButton[C: DataUpdateCoordinator[Any]](ProAVEntity[C], ButtonEntity):
 
     async def async_press(self) -> None:
         """Press the button."""
-        await self.async_command(self.entity_description.press_fn(self.coordinator, self.item_key))
+        await self.async_command(self.entity_description.press_fn(self.coordinator, self.item))

@@ -35,8 +35,10 @@ def _always(_coordinator: Any, _item: str) -> bool:
 class ProAVEntityDescription[C](EntityDescription):
     """What every Pro AV description has.
 
-    Description functions take the coordinator and the item key ("" for an entity of the device
-    itself), so one description serves every output, camera or trigger.
+    Description functions take the coordinator and the item, so one description serves every
+    output, camera or trigger. The item is the item's current model where the description has an
+    ``item_fn`` (``item_fn(coordinator, key)``, None while the device does not report it), else
+    its key ("" for an entity of the device itself).
 
     - ``capability``: the optional resource the entity needs (see ``devices.capabilities``): the
       entity exists only while the device has it, and is available only while it answers.
@@ -45,8 +47,9 @@ class ProAVEntityDescription[C](EntityDescription):
     """
 
     capability: str | None = None
-    exists_fn: Callable[[C, str], bool] = _always
-    available_fn: Callable[[C, str], bool] = _always
+    item_fn: Callable[[C, str], Any] | None = None
+    exists_fn: Callable[[C, Any], bool] = _always
+    available_fn: Callable[[C, Any], bool] = _always
 
 
 class ProAVEntity[C: DataUpdateCoordinator[Any]](CoordinatorEntity[C]):
@@ -81,7 +84,16 @@ class ProAVEntity[C: DataUpdateCoordinator[Any]](CoordinatorEntity[C]):
         capability = self.entity_description.capability
         if capability is not None and not _capabilities(self.coordinator).exists(capability):
             return False
-        return self.entity_description.exists_fn(self.coordinator, self.item_key)
+        return (item := self.item) is not None and self.entity_description.exists_fn(
+            self.coordinator, item
+        )
+
+    @property
+    def item(self) -> Any:
+        """Return the item's current model (with ``item_fn``), else its key."""
+        if (item_fn := self.entity_description.item_fn) is None:
+            return self.item_key
+        return item_fn(self.coordinator, self.item_key)
 
     @property
     def available(self) -> bool:
@@ -90,7 +102,8 @@ class ProAVEntity[C: DataUpdateCoordinator[Any]](CoordinatorEntity[C]):
         return (
             super().available
             and (capability is None or _capabilities(self.coordinator).available(capability))
-            and self.entity_description.available_fn(self.coordinator, self.item_key)
+            and (item := self.item) is not None
+            and self.entity_description.available_fn(self.coordinator, item)
         )
 
     async def async_command(self, command: Awaitable[Any]) -> None:

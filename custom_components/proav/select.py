@@ -39,16 +39,16 @@ class ProAVSelect[C: DataUpdateCoordinator[Any]](ProAVEntity[C], SelectEntity):
     def options(self) -> list[str]:
         """Return the choices."""
         if self.entity_description.options_fn is not None:
-            return self.entity_description.options_fn(self.coordinator, self.item_key)
+            return self.entity_description.options_fn(self.coordinator, self.item)
         return self.entity_description.options or []
 
     @property
     def current_option(self) -> str | None:
         """Return the choice the device reported."""
-        return self.entity_description.current_fn(self.coordinator, self.item_key)
+        return self.entity_description.current_fn(self.coordinator, self.item)
 
     async def async_select_option(self, option: str) -> None:
         """Choose an option on the device."""
         await self.async_command(
-            self.entity_description.select_fn(self.coordinator, self.item_key, option)
+            self.entity_description.select_fn(self.coordinator, self.item, option)
         )

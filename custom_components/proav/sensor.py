@@ -36,11 +36,11 @@ class ProAVSensor[C: DataUpdateCoordinator[Any]](ProAVEntity[C], SensorEntity):
     @property
     def native_value(self) -> StateType | date | datetime | Decimal:
         """Return the value the device reported."""
-        return self.entity_description.value_fn(self.coordinator, self.item_key)
+        return self.entity_description.value_fn(self.coordinator, self.item)
 
     @property
     def extra_state_attributes(self) -> dict[str, Any] | None:
         """Return extra facts, where the description has any."""
         if self.entity_description.attributes_fn is None:
             return None
-        return self.entity_description.attributes_fn(self.coordinator, self.item_key)
+        return self.entity_description.attributes_fn(self.coordinator, self.item)

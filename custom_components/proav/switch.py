@@ -33,16 +33,12 @@ class ProAVSwitch[C: DataUpdateCoordinator[Any]](ProAVEntity[C], SwitchEntity):
     @property
     def is_on(self) -> bool | None:
         """Return the state the device reported."""
-        return self.entity_description.is_on_fn(self.coordinator, self.item_key)
+        return self.entity_description.is_on_fn(self.coordinator, self.item)
 
     async def async_turn_on(self, **kwargs: Any) -> None:
         """Turn on."""
-        await self.async_command(
-            self.entity_description.set_fn(self.coordinator, self.item_key, True)
-        )
+        await self.async_command(self.entity_description.set_fn(self.coordinator, self.item, True))
 
     async def async_turn_off(self, **kwargs: Any) -> None:
         """Turn off."""
-        await self.async_command(
-            self.entity_description.set_fn(self.coordinator, self.item_key, False)
-        )
+        await self.async_command(self.entity_description.set_fn(self.coordinator, self.item, False))

@@ -33,10 +33,8 @@ class ProAVText[C: DataUpdateCoordinator[Any]](ProAVEntity[C], TextEntity):
     @property
     def native_value(self) -> str | None:
         """Return the value the device reported."""
-        return self.entity_description.value_fn(self.coordinator, self.item_key)
+        return self.entity_description.value_fn(self.coordinator, self.item)
 
     async def async_set_value(self, value: str) -> None:
         """Set the value on the device."""
-        await self.async_command(
-            self.entity_description.set_fn(self.coordinator, self.item_key, value)
-        )
+        await self.async_command(self.entity_description.set_fn(self.coordinator, self.item, value))

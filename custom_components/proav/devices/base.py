@@ -127,12 +127,16 @@ class ProAVRuntime:
         self.options = dict(entry.options)
         self._stopped = False
 
+    # How each platform's entities are added: a device type's table, looked up here.
+    platform_entities: Mapping[Platform, Callable[[Any, AddConfigEntryEntitiesCallback], None]] = {}
+
     @callback
     def async_add_entities(
         self, platform: Platform, async_add_entities: AddConfigEntryEntitiesCallback
     ) -> None:
-        """Add this device's entities of one platform (override)."""
-        raise NotImplementedError
+        """Add this device's entities of one platform (from ``platform_entities``)."""
+        if (add := self.platform_entities.get(platform)) is not None:
+            add(self, async_add_entities)
 
     async def async_stop(self) -> None:
         """Stop everything once: on unload, and when Home Assistant stops (whichever is first)."""
