@@ -35,10 +35,14 @@ from custom_components.proav.devices.base import (
 )
 from custom_components.proav.devices.errors import (
     CannotConnect,
+    DeviceBusy,
     DeviceError,
     InvalidAuth,
     InvalidResponse,
+    NotPermitted,
+    NotSupported,
 )
+from custom_components.proav.devices.session import DeviceClient
 from custom_components.proav.entity import ItemEntities
 from custom_components.proav.sensor import ProAVSensor, ProAVSensorDescription
 from custom_components.proav.switch import ProAVSwitch, ProAVSwitchDescription
@@ -58,7 +62,12 @@ class Light:
 
 
 class StandInEmulator(Emulator):
-    """A device with a serial, Basic auth, and a few switchable items."""
+    """A device with a serial, sessions behind a login, and a few switchable items.
+
+    ``refuse`` answers commands with that HTTP status (403 forbidden by a mode, 404 unknown
+    route, 429 busy, 409 any other refusal); ``extras`` is an optional resource (None: the
+    device lacks it, 404; an int: the device answers 500 with that status while it fails).
+    """
 
     def __init__(self) -> None:
         """Start with one device and two items."""
@@ -66,18 +75,47 @@ class StandInEmulator(Emulator):
         self.devices: list[dict[str, str]] = [{"serial": "SN-0001", "name": "Stand-in"}]
         self.items: dict[str, Light] = {"1": Light("Left"), "2": Light("Right")}
         self.password = PASSWORD
-        self.refuse = False  # answer commands with a device error
+        self.refuse: int | None = None
+        self.extras: dict[str, Any] | int | None = {"temperature": 21}
+        self.sessions: set[str] = set()
+        self.logins = 0
 
     def setup_routes(self, router: web.UrlDispatcher) -> None:
         """Add the routes."""
+        router.add_post("/login", self._login)
+        router.add_post("/logout", self._logout)
         router.add_get("/info", self._info)
         router.add_get("/state", self._state)
+        router.add_get("/extras", self._extras)
         router.add_post("/items/{key}", self._set)
 
+    def expire_sessions(self) -> None:
+        """Forget every session (as a device reboot or timeout does)."""
+        self.sessions.clear()
+
+    async def _login(self, request: web.Request) -> web.Response:
+        self.logins += 1
+        if request.headers.get("Authorization") != aiohttp.BasicAuth(USER, self.password).encode():
+            return web.json_response({"error": "auth"}, status=401)
+        session = f"session-{self.logins}"
+        self.sessions.add(session)
+        return web.json_response({"session": session})
+
+    async def _logout(self, request: web.Request) -> web.Response:
+        self.sessions.discard(request.headers.get("X-Session", ""))
+        return web.json_response({})
+
     def _authorized(self, request: web.Request) -> bool:
-        return (
-            request.headers.get("Authorization") == aiohttp.BasicAuth(USER, self.password).encode()
-        )
+        return request.headers.get("X-Session") in self.sessions
+
+    async def _extras(self, request: web.Request) -> web.Response:
+        if not self._authorized(request):
+            return web.json_response({"error": "auth"}, status=401)
+        if self.extras is None:
+            return web.Response(text="<html>Not found</html>", status=404)
+        if isinstance(self.extras, int):
+            return web.json_response({"error": "failing"}, status=self.extras)
+        return web.json_response(self.extras)
 
     async def _info(self, request: web.Request) -> web.Response:
         if not self._authorized(request):
@@ -94,7 +132,7 @@ class StandInEmulator(Emulator):
         if not self._authorized(request):
             return web.json_response({"error": "auth"}, status=401)
         if self.refuse:
-            return web.json_response({"error": "busy"}, status=409)
+            return web.json_response({"error": "refused"}, status=self.refuse)
         body = await request.json()
         key = request.match_info["key"]
         self.log("set", key=key, on=body["on"])
@@ -102,27 +140,65 @@ class StandInEmulator(Emulator):
         return web.json_response({"on": body["on"]})
 
 
-class StandInClient:
-    """The stand-in's client: Basic auth over HTTP, typed errors."""
+ERRORS: dict[int, type[DeviceError]] = {403: NotPermitted, 404: NotSupported, 429: DeviceBusy}
+
+
+class StandInClient(DeviceClient):
+    """The stand-in's client: a session behind a login, typed errors, as real clients do."""
 
     def __init__(self, session: aiohttp.ClientSession, data: Mapping[str, Any]) -> None:
         """Keep where and how to connect."""
+        super().__init__()
         self._session = session
         self._url = f"http://{data[CONF_HOST]}:{data[CONF_PORT]}"
         self._auth = aiohttp.BasicAuth(data.get(CONF_USERNAME, ""), data.get(CONF_PASSWORD, ""))
+        self._session_id: str | None = None
+
+    async def _login(self) -> None:
+        status, answer = await self._send("POST", "/login", None, auth=True)
+        if status == 401:
+            raise InvalidAuth("login refused")
+        self._session_id = answer["session"]
 
     async def request(self, method: str, path: str, body: Any = None) -> Any:
-        """Send one request; map failures to the shared errors."""
+        """Send one request (signing in first, and once again on an expired session)."""
+        if self._session_id is None:
+            await self.login_gate.async_login(self._login)
+        generation = self.login_gate.generation
+        status, answer = await self._send(method, path, body)
+        if status == 401:
+            await self.login_gate.async_login(self._login, expired=generation)
+            status, answer = await self._send(method, path, body)
+            if status == 401:
+                raise NotPermitted("refused right after a fresh login")
+        if status >= 400:
+            raise ERRORS.get(status, DeviceError)(f"status {status}", status)
+        return answer
+
+    async def async_close(self) -> None:
+        """Sign out."""
+        if self._session_id is not None:
+            await self._send("POST", "/logout", None)
+            self._session_id = None
+
+    async def _send(
+        self, method: str, path: str, body: Any, *, auth: bool = False
+    ) -> tuple[int, Any]:
+        headers = {"X-Session": self._session_id} if self._session_id and not auth else {}
         try:
             async with self._session.request(
-                method, self._url + path, json=body, auth=self._auth
+                method,
+                self._url + path,
+                json=body,
+                auth=self._auth if auth else None,
+                headers=headers,
             ) as response:
-                if response.status == 401:
-                    raise InvalidAuth
+                raw = await response.read()
+                self.captures.record(f"{method} {path}", response.status, raw)
                 if response.status >= 400:
-                    raise DeviceError(f"status {response.status}", response.status)
+                    return response.status, None
                 try:
-                    return await response.json()
+                    return response.status, await response.json()
                 except ValueError as err:
                     raise InvalidResponse("not JSON") from err
         except aiohttp.ClientError as err:
@@ -137,14 +213,23 @@ class StandInCoordinator(ProAVCoordinator[dict[str, Light]]):
         super().__init__(hass, entry, "stand_in", POLL.of(entry))
         self.client = client
 
+    extras: dict[str, Any] | None = None
+
     async def _async_fetch(self) -> dict[str, Light]:
         state = await self.client.request("GET", "/state")
+        extras = await self.client.capabilities.async_read(
+            "extras", lambda: self.client.request("GET", "/extras")
+        )
+        if extras is not None:
+            self.extras = extras
         return {key: Light(item["name"], item["on"]) for key, item in state["items"].items()}
 
     async def async_set(self, key: str, on: bool) -> None:
         """Switch an item and apply the confirmed state."""
-        answer = await self.client.request("POST", f"/items/{key}", {"on": on})
-        self.data[key].on = answer["on"]
+        await self.async_apply(
+            self.client.request("POST", f"/items/{key}", {"on": on}),
+            lambda data, answer: {**data, key: Light(data[key].name, answer["on"])},
+        )
 
 
 SWITCH = ProAVSwitchDescription[StandInCoordinator](
@@ -165,6 +250,12 @@ PLAIN = ProAVSensorDescription[StandInCoordinator](
     name="Lights",
     value_fn=lambda coordinator, _: len(coordinator.data),
 )
+TEMPERATURE = ProAVSensorDescription[StandInCoordinator](
+    key="temperature",
+    name="Temperature",
+    capability="extras",
+    value_fn=lambda coordinator, _: (coordinator.extras or {}).get("temperature"),
+)
 
 
 class StandInRuntime(ProAVRuntime):
@@ -180,11 +271,13 @@ class StandInRuntime(ProAVRuntime):
         """Add a sensor for the device and a switch per item."""
         coordinator = self.coordinator
         if platform is Platform.SENSOR:
-            async_add_entities(
-                [
-                    ProAVSensor(coordinator, COUNT, self.device_info),
-                    ProAVSensor(coordinator, PLAIN, self.device_info),
-                ]
+            ItemEntities.device(
+                coordinator,
+                lambda: [
+                    ProAVSensor(coordinator, description, self.device_info)
+                    for description in (COUNT, PLAIN, TEMPERATURE)
+                ],
+                async_add_entities,
             )
             return
         ItemEntities(
@@ -207,7 +300,7 @@ class StandInRuntime(ProAVRuntime):
         )
 
     async def async_shutdown(self) -> None:
-        """Remember that unload shut the runtime down."""
+        """Remember that unload (or Home Assistant's stop) shut the runtime down."""
         StandInRuntime.shut_down = True
 
 
@@ -224,7 +317,10 @@ def _schema(defaults: Mapping[str, Any]) -> vol.Schema:
 
 async def _probe(hass: HomeAssistant, data: Mapping[str, Any]) -> list[DeviceIdentity]:
     client = StandInClient(async_get_clientsession(hass), data)
-    info = await client.request("GET", "/info")
+    try:
+        info = await client.request("GET", "/info")
+    finally:
+        await client.async_close()
     return [
         DeviceIdentity(serial=device["serial"], title=device["name"], data={"index": index})
         for index, device in enumerate(info["devices"])
@@ -240,6 +336,7 @@ async def _setup(hass: HomeAssistant, entry: ProAVConfigEntry) -> StandInRuntime
         entry,
         DeviceInfo(identifiers={(DOMAIN, "SN-0001")}, name="Stand-in"),
         [coordinator],
+        client,
     )
     runtime.coordinator = coordinator
     return runtime

@@ -112,22 +112,33 @@ async def test_command_shows_its_result_at_once(
 
 @pytest.mark.parametrize(
     ("fault", "translation_key"),
-    [("refuse", "device_error"), ("down", "cannot_connect"), ("password", "invalid_auth")],
+    [
+        (409, "device_error"),
+        (403, "not_permitted"),
+        (404, "not_supported"),
+        (429, "device_busy"),
+        ("down", "cannot_connect"),
+        ("password", "invalid_auth"),
+    ],
 )
 async def test_command_failures_are_translated(
     hass: HomeAssistant,
     entry: MockConfigEntry,
     device: StandInEmulator,
-    fault: str,
+    fault: str | int,
     translation_key: str,
 ) -> None:
-    """A refused command, an unreachable device or a rejected password each say so."""
-    if fault == "refuse":
-        device.refuse = True
+    """Each failure of a command says what it was; only a rejected password asks again.
+
+    Refused, forbidden, unsupported or busy commands and an unreachable device open no flow.
+    """
+    if isinstance(fault, int):
+        device.refuse = fault
     elif fault == "down":
         await device.set_down(True)
     else:
         device.password = "changed"
+        device.expire_sessions()
     with pytest.raises(HomeAssistantError) as err:
         await hass.services.async_call(
             "switch", "turn_on", {ATTR_ENTITY_ID: "switch.left_light"}, blocking=True

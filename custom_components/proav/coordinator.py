@@ -116,9 +116,23 @@ class ProAVCoordinator[T](DataUpdateCoordinator[T]):
 
     @override
     async def _async_update_data(self) -> T:
-        """Read the device; translate client errors into reauth or a failed update."""
+        """Read the device; translate client errors into reauth or a failed update.
+
+        When the poll changed what is known of the device's optional resources, entities hear
+        of it even if the data itself is unchanged (they may exist or be available no more).
+        """
+        before = self._capabilities()
         with translate_update_errors():
-            return await self._async_fetch()
+            data = await self._async_fetch()
+        if self._capabilities() != before:
+            # After the refresh has stored the data (it runs on without yielding).
+            self.hass.loop.call_soon(self.async_update_listeners)
+        return data
+
+    def _capabilities(self) -> dict[str, Any] | None:
+        """Return the capability table of the coordinator's ``client``, if it has one."""
+        capabilities = getattr(getattr(self, "client", None), "capabilities", None)
+        return capabilities.as_dict() if capabilities is not None else None
 
     async def _async_fetch(self) -> T:
         """Read the device (override)."""
