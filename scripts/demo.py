@@ -38,6 +38,7 @@ from pathlib import Path
 import re
 import shutil
 import signal
+import socket
 import sys
 from typing import Any
 
@@ -598,13 +599,27 @@ async def _provision(
     """
     async with aiohttp.ClientSession() as session:
         provisioner = Provisioner(session, url)
-        await provisioner.wait_until_up(onboarded=_onboarded(config))
-        await provisioner.sign_in()
-        await provisioner.wait_until_running()
+        try:
+            await provisioner.wait_until_up(onboarded=_onboarded(config))
+            await provisioner.sign_in()
+            await provisioner.wait_until_running()
+        except TimeoutError:
+            raise RuntimeError(
+                f"Home Assistant did not start within 5 minutes; its log: {config / LOG_FILE}"
+            ) from None
         entries = await provisioner.add_devices(devices, config / STATE_FILE) if first else {}
         await provisioner.wait_until_loaded()
         if first:
             await provisioner.save_dashboard(entries)
+
+
+def _check_port_free(port: int) -> None:
+    """Fail early when something (a demo still running?) listens on Home Assistant's port."""
+    with socket.socket() as probe:
+        if probe.connect_ex(("127.0.0.1", port)) == 0:
+            raise RuntimeError(
+                f"127.0.0.1:{port} is in use (another demo or Home Assistant still running?)"
+            )
 
 
 def _print_ready(url: str, log: Path, devices: dict[str, dict[str, Any]], *, first: bool) -> None:
@@ -642,6 +657,7 @@ async def main() -> None:
     _prepare_config(config, args.port)
     url = f"http://127.0.0.1:{args.port}"
     log = config / LOG_FILE
+    _check_port_free(args.port)
     processes: list[Process] = []  # stopped in reverse order: Home Assistant first
     try:
         frontend = await ensure_frontend()
