@@ -694,6 +694,8 @@ async def main() -> None:
             print("Home Assistant is restarting.", flush=True)
             first = False
     finally:
+        if processes:
+            print("Stopping the demo.", flush=True)
         for process in reversed(processes):
             await _stop(process, 60)
 
