@@ -13,17 +13,18 @@ import importlib.metadata
 import importlib.util
 import json
 from pathlib import Path
+import random
 import re
 import signal
+import socket
 import sys
 import sysconfig
 from types import ModuleType
 from typing import Any
 
 import aiohttp
+from packaging.requirements import Requirement
 import pytest
-
-from .emulators.base import free_port
 
 REPO = Path(__file__).resolve().parent.parent
 KEYS = {
@@ -34,6 +35,23 @@ KEYS = {
     "poly_videoos",
 }
 READY = "Pro AV demo ready"
+
+
+def _free_run(count: int) -> int:
+    """Return the first of ``count`` consecutive free ports below the ephemeral range.
+
+    The demo's ports must stay free across its restarts: an ephemeral port (what binding port 0
+    gives) could be taken by any outgoing connection meanwhile.
+    """
+    while True:
+        first = random.randrange(20000, 32000 - count)
+        try:
+            for port in range(first, first + count):
+                with socket.socket() as probe:
+                    probe.bind(("127.0.0.1", port))
+        except OSError:
+            continue
+        return first
 
 
 def _demo_module() -> ModuleType:
@@ -60,6 +78,33 @@ def _installed() -> dict[str, str]:
         dist.metadata["Name"].lower(): dist.version
         for dist in importlib.metadata.distributions(path=[site])
     }
+
+
+def _unmet_requirements(demo: ModuleType, components: list[str]) -> list[str]:
+    """Return the requirements of the loaded integrations that the environment does not meet.
+
+    Home Assistant runs with --skip-pip, so an integration whose packages are missing would fail
+    or half-work instead of installing them: the demo must load none.
+    """
+    spec = importlib.util.find_spec("homeassistant")
+    assert spec is not None
+    assert spec.submodule_search_locations is not None
+    core = Path(spec.submodule_search_locations[0]) / "components"
+    frontend = demo.DEPS / demo.frontend_requirement().replace("==", "-")
+    paths = [sysconfig.get_paths()["purelib"], str(frontend)]
+    unmet = []
+    for domain in sorted({component.split(".")[0] for component in components}):
+        manifest = core / domain / "manifest.json"
+        if domain == "proav":
+            manifest = REPO / "custom_components" / "proav" / "manifest.json"
+        for requirement in json.loads(manifest.read_text()).get("requirements", []):
+            wanted = Requirement(requirement)
+            found = [
+                d.version for d in importlib.metadata.distributions(name=wanted.name, path=paths)
+            ]
+            if not found or not wanted.specifier.contains(found[0], prereleases=True):
+                unmet.append(f"{domain}: {requirement} (found {found})")
+    return unmet
 
 
 class DemoRun:
@@ -174,6 +219,9 @@ async def _check_dashboard_and_assist(demo: ModuleType, url: str) -> None:
     async with _signed_in(demo, url) as provisioner:
         entries = await provisioner._get_json("/api/config/config_entries/entry?domain=proav")
         assert [entry["state"] for entry in entries] == ["loaded"] * len(KEYS)
+        components = (await provisioner._get_json("/api/config"))["components"]
+        assert {"conversation", "frontend", "proav"} <= set(components)
+        assert _unmet_requirements(demo, components) == []
 
         async with provisioner.websocket() as call:
             dashboard = await call({"type": "lovelace/config", "url_path": demo.DASHBOARD})
@@ -221,7 +269,8 @@ async def _restart_home_assistant(demo: ModuleType, run: DemoRun, url: str) -> N
 async def test_demo_starts_restarts_and_starts_again(socket_enabled: None, tmp_path: Path) -> None:
     """Start, use, restart Home Assistant inside, stop, start again: each works, and quietly."""
     demo = _demo_module()
-    port, base_port = free_port(), free_port()
+    port = _free_run(7)  # Home Assistant, then the emulators on port + 2 ... port + 6
+    base_port = port + 1
     url = f"http://127.0.0.1:{port}"
     packages = _installed()
 
