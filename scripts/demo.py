@@ -7,7 +7,8 @@
 2. Starts Home Assistant with this checkout's integration from the config folder, with
    ``--skip-pip``: it installs nothing into the virtualenv. Its frontend, the one package the demo
    needs beyond the pinned test stack, is installed once into ``config/deps`` (outside the
-   virtualenv), in the version Home Assistant's own manifest asks for.
+   virtualenv), in the version Home Assistant's own manifest asks for. The demo's Home Assistant
+   uses the loopback interface only (no SSDP on the machine's other networks).
 3. Makes it ready through its public HTTP and WebSocket APIs: onboards it with a demo user (or
    signs in as that user when it was onboarded before), adds one Pro AV entry per device type
    through the normal config flow, saves the "Pro AV" dashboard with a section per device type
@@ -393,6 +394,14 @@ ONBOARDING_STORE = {
     "key": "onboarding",
     "data": {"done": ["core_config"]},
 }
+# The demo's Home Assistant uses the loopback interface only: without this, SSDP (a dependency of
+# the integration, for discovery) would search and advertise on every network the machine is on.
+NETWORK_STORE = {
+    "version": 1,
+    "minor_version": 1,
+    "key": "core.network",
+    "data": {"configured_adapters": ["lo", "lo0"]},  # Linux, macOS
+}
 LOG_LINE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+ (?P<level>[A-Z]+) ")
 
 
@@ -416,17 +425,28 @@ def reset_config(config: Path) -> None:
             path.unlink()
 
 
-def _prepare_config(config: Path, port: int) -> None:
-    """Give a new config folder the development configuration, on the wanted port."""
+def _prepare_config(config: Path, port: int, *, demo: bool) -> None:
+    """Give a new config folder the development configuration, on the wanted port.
+
+    The demo keeps to the loopback interface (unless the network settings were changed in Home
+    Assistant); Home Assistant alone (``--no-demo``, for real devices) uses the usual networks.
+    """
     config.mkdir(parents=True, exist_ok=True)
     target = config / "configuration.yaml"
     if not target.exists():
         template = (REPO / "config" / "configuration.yaml").read_text()
         target.write_text(template.replace("server_port: 8123", f"server_port: {port}"))
-    onboarding = config / ".storage" / "onboarding"
-    if not onboarding.exists():
-        onboarding.parent.mkdir(exist_ok=True)
-        onboarding.write_text(json.dumps(ONBOARDING_STORE, indent=2) + "\n")
+    storage = config / ".storage"
+    storage.mkdir(exist_ok=True)
+    if not (storage / "onboarding").exists():
+        (storage / "onboarding").write_text(json.dumps(ONBOARDING_STORE, indent=2) + "\n")
+    network = storage / "core.network"
+    if demo and not network.exists():
+        network.write_text(json.dumps(NETWORK_STORE, indent=2) + "\n")
+    elif not demo and network.exists():
+        with contextlib.suppress(ValueError):
+            if json.loads(network.read_text()) == NETWORK_STORE:
+                network.unlink()
 
 
 def _onboarded(config: Path) -> bool:
@@ -654,7 +674,7 @@ async def main() -> None:
     config = args.config.resolve()
     if args.reset:
         reset_config(config)
-    _prepare_config(config, args.port)
+    _prepare_config(config, args.port, demo=not args.no_demo)
     url = f"http://127.0.0.1:{args.port}"
     log = config / LOG_FILE
     _check_port_free(args.port)

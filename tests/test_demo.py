@@ -236,6 +236,12 @@ async def _check_dashboard_and_assist(demo: ModuleType, url: str) -> None:
         async with provisioner.websocket() as call:
             dashboard = await call({"type": "lovelace/config", "url_path": demo.DASHBOARD})
             exposed = await call({"type": "homeassistant/expose_entity/list"})
+            network = await call({"type": "network"})
+        # Only the loopback interface: SSDP neither searches nor advertises on other networks.
+        enabled = [adapter for adapter in network["adapters"] if adapter["enabled"]]
+        assert enabled
+        addresses = [ip["address"] for a in enabled for ip in a["ipv4"] + a["ipv6"]]
+        assert all(address.startswith("127.") or address == "::1" for address in addresses)
         assert len(dashboard["views"][0]["sections"]) == len(KEYS)
         entity_ids = list(_card_entities(dashboard))
         assert len(entity_ids) >= 20
