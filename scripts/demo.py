@@ -144,16 +144,21 @@ class Provisioner:
                             return
                 await asyncio.sleep(0.5)
 
-    async def wait_until_running(self, limit: float = 300) -> None:
-        """Wait until Home Assistant has started (every integration set up or given up)."""
+    async def wait_until_running(self, limit: float = 300) -> dict[str, Any]:
+        """Wait until Home Assistant has started (every integration set up or given up).
+
+        Returns its configuration (``/api/config``).
+        """
         async with asyncio.timeout(limit):
             while True:
                 with contextlib.suppress(aiohttp.ClientError, ValueError):
                     async with self.session.get(
                         f"{self.url}/api/config", headers=self.headers
                     ) as response:
-                        if response.status == 200 and (await response.json())["state"] == "RUNNING":
-                            return
+                        if response.status == 200:
+                            config: dict[str, Any] = await response.json()
+                            if config["state"] == "RUNNING":
+                                return config
                 await asyncio.sleep(0.5)
 
     async def wait_until_loaded(self, limit: float = 120) -> list[dict[str, Any]]:
@@ -435,7 +440,8 @@ def _prepare_config(config: Path, port: int, *, demo: bool) -> None:
     target = config / "configuration.yaml"
     if not target.exists():
         template = (REPO / "config" / "configuration.yaml").read_text()
-        target.write_text(template.replace("server_port: 8123", f"server_port: {port}"))
+        template = template.replace("server_port: 8123", f"server_port: {port}")
+        target.write_text(template.replace("127.0.0.1:8123", f"127.0.0.1:{port}"))
     storage = config / ".storage"
     storage.mkdir(exist_ok=True)
     if not (storage / "onboarding").exists():
@@ -611,18 +617,20 @@ def accounts(devices: dict[str, dict[str, Any]]) -> list[str]:
 
 async def _provision(
     url: str, config: Path, devices: dict[str, dict[str, Any]], *, first: bool
-) -> None:
-    """Sign in and wait until the entries are loaded.
+) -> bool:
+    """Sign in and wait until the entries are loaded; return False in safe mode.
 
     On the demo's start (not after a restart of Home Assistant inside it) also add what is
-    missing: the entries, the dashboard and the entities exposed to Assist.
+    missing: the entries, the dashboard and the entities exposed to Assist. In safe mode (a
+    restart chosen so in Home Assistant's UI) custom integrations are off: nothing to wait for.
     """
     async with aiohttp.ClientSession() as session:
         provisioner = Provisioner(session, url)
         try:
             await provisioner.wait_until_up(onboarded=_onboarded(config))
             await provisioner.sign_in()
-            await provisioner.wait_until_running()
+            if (await provisioner.wait_until_running()).get("safe_mode"):
+                return False
         except TimeoutError:
             raise RuntimeError(
                 f"Home Assistant did not start within 5 minutes; its log: {config / LOG_FILE}"
@@ -631,6 +639,7 @@ async def _provision(
         await provisioner.wait_until_loaded()
         if first:
             await provisioner.save_dashboard(entries)
+    return True
 
 
 def _check_port_free(port: int) -> None:
@@ -701,7 +710,8 @@ async def main() -> None:
                         f"Home Assistant stopped while starting (exit code {hass.returncode});"
                         f" its log: {log}"
                     )
-                provision.result()
+                if not provision.result():
+                    print("Home Assistant runs in safe mode: Pro AV is off until it restarts.")
             _print_ready(url, log, devices, first=first)
             code = await exited
             await console

@@ -210,6 +210,7 @@ async def _check_first_start(demo: ModuleType, run: DemoRun, config: Path, url: 
     assert ready == f"{READY}: {url}/{demo.DASHBOARD} (user 'demo', password 'proav-demo')"
     printed = run.output[: run.ready_lines[0] + 1]
     assert len(printed) < 25, "\n".join(printed)  # not buried under Home Assistant's log
+    assert [line for line in printed if re.match(r"\S+ \S+ (ERROR|CRITICAL) ", line)] == []
     assert f"Home Assistant's log: {config / 'home-assistant.log'}" in printed
     devices = json.loads((config / demo.DEVICES_FILE).read_text())
     assert set(devices) == KEYS
