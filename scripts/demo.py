@@ -657,12 +657,13 @@ def _print_ready(url: str, log: Path, devices: dict[str, dict[str, Any]], *, fir
         print("Emulated devices, to add one by hand (Settings > Devices & services > Pro AV):")
         print("\n".join(accounts(devices)))
     print(f"Home Assistant's log: {log}")
-    print("Stop: Ctrl+C. Start afresh: scripts/develop --reset.")
     if devices:
+        print("Stop: Ctrl+C. Start afresh: scripts/develop --reset.")
         again = "" if first else " again (Home Assistant restarted)"
         where = f"{url}/{DASHBOARD} (user '{USER}', password '{PASSWORD}')"
         print(f"Pro AV demo ready{again}: {where}", flush=True)
     else:
+        print("Stop: Ctrl+C.")
         print(f"Home Assistant starting on {url}", flush=True)
 
 
@@ -706,6 +707,10 @@ async def main() -> None:
                 if not provision.done():
                     provision.cancel()
                     await console
+                    processes.remove(hass)
+                    if hass.returncode == RESTART_EXIT_CODE:  # restarted before it was ready
+                        print("Home Assistant is restarting.", flush=True)
+                        continue
                     raise RuntimeError(
                         f"Home Assistant stopped while starting (exit code {hass.returncode});"
                         f" its log: {log}"
