@@ -225,7 +225,7 @@ async def _check_first_start(demo: ModuleType, run: DemoRun, config: Path, url: 
         ), key
 
 
-async def _check_dashboard_and_assist(demo: ModuleType, url: str) -> None:
+async def _check_dashboard_and_assist(demo: ModuleType, url: str, config: Path) -> None:
     """Every entry is loaded, the dashboard shows live states, Assist switches a recording on."""
     async with _signed_in(demo, url) as provisioner:
         entries = await provisioner._get_json("/api/config/config_entries/entry?domain=proav")
@@ -237,6 +237,7 @@ async def _check_dashboard_and_assist(demo: ModuleType, url: str) -> None:
         async with provisioner.websocket() as call:
             dashboard = await call({"type": "lovelace/config", "url_path": demo.DASHBOARD})
             exposed = await call({"type": "homeassistant/expose_entity/list"})
+            registry = await call({"type": "config/entity_registry/list"})
             network = await call({"type": "network"})
         # Only the loopback interface: SSDP neither searches nor advertises on other networks.
         enabled = [adapter for adapter in network["adapters"] if adapter["enabled"]]
@@ -252,11 +253,15 @@ async def _check_dashboard_and_assist(demo: ModuleType, url: str) -> None:
             assert exposed["exposed_entities"][entity_id]["conversation"], entity_id
 
         # Voice control: the Ultra Stream's recording switch, by the name the UI shows.
+        ultra_stream = json.loads((config / demo.STATE_FILE).read_text())["magewell_ultra_stream"]
         (recording,) = [
-            entity_id
-            for entity_id in entity_ids
-            if re.fullmatch(r"switch\.ultra_stream_.*_recording", entity_id)
+            entity["entity_id"]
+            for entity in registry
+            if entity["config_entry_id"] == ultra_stream
+            and entity["entity_id"].startswith("switch.")
+            and re.fullmatch(r"[^_]+_recording", entity["unique_id"])  # "<serial>_recording"
         ]
+        assert recording in entity_ids
         state = await provisioner._get_json(f"/api/states/{recording}")
         assert state["state"] == "off"
         result = await provisioner._post_json(
@@ -294,7 +299,7 @@ async def test_demo_starts_restarts_and_starts_again(socket_enabled: None, tmp_p
     run = await DemoRun.start(tmp_path, port, base_port)
     try:
         await _check_first_start(demo, run, tmp_path, url)
-        await _check_dashboard_and_assist(demo, url)
+        await _check_dashboard_and_assist(demo, url, tmp_path)
         await _restart_home_assistant(demo, run, url)
     finally:
         code = await run.stop()
