@@ -10,9 +10,10 @@
    virtualenv), in the version Home Assistant's own manifest asks for. The demo's Home Assistant
    uses the loopback interface only (no SSDP on the machine's other networks).
 3. Makes it ready through its public HTTP and WebSocket APIs: onboards it with a demo user (or
-   signs in as that user when it was onboarded before), adds one Pro AV entry per device type
-   through the normal config flow, saves the "Pro AV" dashboard with a section per device type
-   and exposes the dashboard's entities to Assist.
+   signs in as that user when it was onboarded before; the onboarding step that would add Met,
+   Radio Browser and others, which need more packages, is marked done beforehand), adds one Pro AV
+   entry per device type through the normal config flow, saves the "Pro AV" dashboard with a
+   section per device type and exposes the dashboard's entities to Assist.
 4. Prints the emulators' accounts, where Home Assistant's log is, and last the address, user and
    password; then runs until interrupted (Ctrl+C or SIGTERM stop Home Assistant, then the
    emulators). Home Assistant's console shows only its warnings and errors; the whole log is
@@ -22,7 +23,7 @@
 
 ``--reset`` starts afresh: it deletes everything in the config folder except
 ``configuration.yaml`` and ``deps/`` first. ``--no-demo`` runs Home Assistant alone (no emulators,
-no provisioning) for real devices.
+no provisioning) for real devices. Other arguments go to Home Assistant (``--debug`` ...).
 """
 
 from __future__ import annotations
@@ -537,7 +538,9 @@ async def _start_emulators(args: argparse.Namespace, devices_file: Path) -> Proc
     raise RuntimeError("the emulators did not start")
 
 
-async def _start_home_assistant(config: Path, frontend: Path) -> tuple[Process, asyncio.Task[None]]:
+async def _start_home_assistant(
+    config: Path, frontend: Path, extra: list[str]
+) -> tuple[Process, asyncio.Task[None]]:
     """Start Home Assistant with this checkout's integration; pass on its warnings and errors.
 
     Returns the process and the task that reads its console (done when it exits).
@@ -556,6 +559,7 @@ async def _start_home_assistant(config: Path, frontend: Path) -> tuple[Process, 
         str(config),
         "--skip-pip",
         "--log-no-color",
+        *extra,
         env=env,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.STDOUT,
@@ -654,7 +658,9 @@ def _check_port_free(port: int) -> None:
 def _print_ready(url: str, log: Path, devices: dict[str, dict[str, Any]], *, first: bool) -> None:
     """Print the accounts, the log's path and, last, the ready line."""
     if first and devices:
-        print("Emulated devices, to add one by hand (Settings > Devices & services > Pro AV):")
+        print(
+            "Emulated devices, to add one by hand (Settings > Devices & services > Add integration):"
+        )
         print("\n".join(accounts(devices)))
     print(f"Home Assistant's log: {log}")
     if devices:
@@ -676,7 +682,7 @@ async def main() -> None:
     parser.add_argument("--no-activity", action="store_true")
     parser.add_argument("--reset", action="store_true", help="start afresh (see above)")
     parser.add_argument("--no-demo", action="store_true", help="Home Assistant alone")
-    args = parser.parse_args()
+    args, hass_args = parser.parse_known_args()  # the rest goes to Home Assistant (--debug ...)
     # Stopping the demo (Ctrl-C, or SIGTERM from a test or a service manager) stops everything.
     main_task = asyncio.current_task()
     assert main_task is not None
@@ -698,7 +704,7 @@ async def main() -> None:
         first = True
         while True:
             print(f"Starting Home Assistant (its log: {log})", flush=True)
-            hass, console = await _start_home_assistant(config, frontend)
+            hass, console = await _start_home_assistant(config, frontend, hass_args)
             processes.append(hass)
             exited = asyncio.ensure_future(hass.wait())
             if devices:
