@@ -5,7 +5,13 @@ from __future__ import annotations
 import aiohttp
 import pytest
 
-from custom_components.proav.devices.errors import CannotConnect, InvalidAuth, InvalidResponse
+from custom_components.proav.devices.errors import (
+    CannotConnect,
+    DeviceBusy,
+    InvalidAuth,
+    InvalidResponse,
+    NotPermitted,
+)
 from custom_components.proav.devices.poly_videoos.client import (
     LockedOut,
     MuteLocked,
@@ -85,35 +91,99 @@ async def test_session_idle_timeout(
 
 
 async def test_wrong_password(emulator: PolyVideoOSEmulator, client: PolyVideoOSClient) -> None:
-    """A refused login is a typed auth error, and is not retried by itself (lockout)."""
+    """A refused login is InvalidAuth and latches: no further login until the client is rebuilt."""
     emulator.password = "changed"
     with pytest.raises(InvalidAuth):
         await client.audio()
+    emulator.password = "secret"
     with pytest.raises(InvalidAuth):
         await client.audio()
-    assert emulator.state.failed_logins == 1
-    emulator.password = "secret"
-    await client.login()
-    assert (await client.audio()).volume == 62
-
-
-async def test_lockout_is_told_apart(
-    emulator: PolyVideoOSEmulator, client: PolyVideoOSClient
-) -> None:
-    """After too many failures the device locks the account."""
-    emulator.state.failed_logins = emulator.lockout_after
-    with pytest.raises(LockedOut):
+    with pytest.raises(InvalidAuth):
         await client.login()
+    assert emulator.login_attempts == 1
+    assert emulator.state.failed_logins == 1
 
 
-async def test_auth_refused_after_relogin(
+@pytest.mark.parametrize("reason", [False, True])
+async def test_lockout_is_not_a_wrong_password(
+    emulator: PolyVideoOSEmulator, client: PolyVideoOSClient, reason: bool
+) -> None:
+    """A lockout (403 LOCKOUT or 400 SessionPortLockout) backs off instead of reauth."""
+    emulator.state.failed_logins = emulator.lockout_after
+    emulator.lockout_reason = reason
+    with pytest.raises(LockedOut) as err:
+        await client.audio()
+    assert not isinstance(err.value, InvalidAuth)
+    assert err.value.retry_after
+    with pytest.raises(LockedOut):
+        await client.audio()
+    assert emulator.login_attempts == 1  # backing off: the codec is left alone
+
+
+async def test_login_success_false_is_checked(
     emulator: PolyVideoOSEmulator, client: PolyVideoOSClient
 ) -> None:
-    """A request refused even after a fresh login raises InvalidAuth (no loop)."""
+    """A login answered 200 with success false is a refused login, not a session."""
+    emulator.refusal = "success_false"
+    emulator.password = "changed"
+    with pytest.raises(InvalidAuth):
+        await client.audio()
+    assert not client.logged_in
+
+
+async def test_auth_refused_everywhere(
+    emulator: PolyVideoOSEmulator, client: PolyVideoOSClient
+) -> None:
+    """Every request refused, the login too: the credentials were refused (no loop)."""
     await client.audio()
     emulator.faults.status = 403
     with pytest.raises(InvalidAuth):
         await client.audio()
+    assert emulator.requests.count("POST /rest/session") == 2
+
+
+async def test_read_refused_after_fresh_login_is_not_permitted(
+    emulator: PolyVideoOSEmulator, client: PolyVideoOSClient
+) -> None:
+    """A read refused again right after a fresh login is a policy, not a wrong password.
+
+    The old session is deleted before the new login: the codec holds one session of ours.
+    """
+    await client.audio()
+    emulator.forbidden.add("/rest/system/status")
+    with pytest.raises(NotPermitted):
+        await client.system_status()
+    assert emulator.logins == 2
+    assert len(emulator.deleted_sessions) == 1
+    assert len(emulator.sessions) == 1
+    assert (await client.audio()).volume == 62  # the new session works
+
+
+async def test_refused_write_is_never_sent_again(
+    emulator: PolyVideoOSEmulator, client: PolyVideoOSClient
+) -> None:
+    """A write refused by a partner mode raises NotPermitted: no new login, no second send."""
+    await client.audio()
+    emulator.partner = "teams"
+    with pytest.raises(NotPermitted):
+        await client.set_volume(20)
+    assert emulator.logins == 1
+    assert emulator.requests.count("POST /rest/audio/volume") == 1
+    assert emulator.state.volume == 62
+
+
+async def test_write_on_expired_session_is_not_resent(
+    emulator: PolyVideoOSEmulator, client: PolyVideoOSClient
+) -> None:
+    """A write refused by a dead session renews the session but is not sent again."""
+    await client.audio()
+    emulator.expire_sessions()
+    with pytest.raises(DeviceBusy) as err:
+        await client.set_volume(20)
+    assert err.value.code == "session_renewed"
+    assert emulator.requests.count("POST /rest/audio/volume") == 1
+    assert emulator.logins == 2
+    assert (await client.set_volume(20)).volume == 20
 
 
 async def test_device_down(emulator: PolyVideoOSEmulator, client: PolyVideoOSClient) -> None:
@@ -135,15 +205,16 @@ async def test_malformed_json(emulator: PolyVideoOSEmulator, client: PolyVideoOS
         await client.audio()
 
 
-async def test_no_connection_kept_open(
+async def test_one_kept_alive_connection(
     emulator: PolyVideoOSEmulator, client: PolyVideoOSClient
 ) -> None:
-    """Every request asks the device to close the connection."""
-    await client.audio()
-    await client.conferences()
-    assert emulator.connection_headers
-    assert {header.lower() for header in emulator.connection_headers if header} == {"close"}
-    assert None not in emulator.connection_headers
+    """Requests share one kept-alive connection instead of a TLS handshake each."""
+    for _ in range(5):
+        await client.audio()
+        await client.conferences()
+    assert len(emulator.connection_headers) == 11
+    assert "close" not in {header.lower() for header in emulator.connection_headers if header}
+    assert len(emulator.connections_seen) == 1
 
 
 async def test_logout(emulator: PolyVideoOSEmulator, client: PolyVideoOSClient) -> None:
@@ -248,7 +319,7 @@ async def test_calendar_and_system(
     assert sip is not None
     assert sip.state == "ON"
     await client.send_dtmf("12#")
-    assert emulator.state.dtmf == ["12#"]
+    assert emulator.state.dtmf == ["1", "2", "#"]  # one digit per request
     await client.reboot()
     assert not client.logged_in
     assert "reboot" in emulator.command_names()

@@ -146,11 +146,11 @@ async def test_send_dtmf(
 ) -> None:
     """DTMF digits reach the codec; anything else is refused."""
     await _act(hass, loaded, "send_dtmf", digits="123#*a")
-    assert emulator.state.dtmf == ["123#*A"]
+    assert emulator.state.dtmf == ["1", "2", "3", "#", "*", "A"]
     with pytest.raises(ServiceValidationError) as err:
         await _act(hass, loaded, "send_dtmf", digits="12-34")
     assert err.value.translation_key == "poly_invalid_dtmf"
-    assert emulator.state.dtmf == ["123#*A"]
+    assert emulator.state.dtmf == ["1", "2", "3", "#", "*", "A"]
 
 
 async def test_unknown_or_unloaded_entry(

@@ -2,7 +2,8 @@
 
 Every ``from_json`` tolerates missing and unknown fields and unknown enum values: the 4.0.0
 reference guide shows several examples that are not even valid JSON, so the parsers read what is
-there and fall back to neutral values instead of failing.
+there. Facts the codec did not send are None (unknown), never a default that claims a fact;
+``merged`` keeps the last known value of a field a partial answer left out.
 """
 
 from __future__ import annotations
@@ -70,6 +71,39 @@ def _list(value: Any) -> list[Any]:
     return []
 
 
+def _opt_bool(data: dict[str, Any], key: str) -> bool | None:
+    """Read a boolean field (true/false, "true"/"false", 1/0); None when absent or odd."""
+    value = data.get(key)
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return value != 0
+    if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+        return value.strip().lower() == "true"
+    return None
+
+
+def _opt_int(data: dict[str, Any], key: str) -> int | None:
+    """Read an integer field (numeric strings too); None when absent or odd."""
+    value = data.get(key)
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, (int, float)):
+        return int(value)
+    if isinstance(value, str):
+        try:
+            return int(float(value))
+        except ValueError:
+            return None
+    return None
+
+
+def _opt_str(data: dict[str, Any], key: str) -> str | None:
+    """Read a string field (stripped); None when absent or empty."""
+    value = data.get(key)
+    return value.strip() or None if isinstance(value, str) else None
+
+
 def _str(data: dict[str, Any], key: str, default: str = "") -> str:
     """Read a string field (stripped: the device pads some addresses with spaces)."""
     value = data.get(key)
@@ -135,22 +169,36 @@ class Session:
 
 @dataclass(frozen=True, kw_only=True)
 class Audio:
-    """System audio: microphone mute, mute lock, speaker volume (0-100)."""
+    """System audio: microphone mute, mute lock, speaker volume (0-100); None = not reported."""
 
-    muted: bool
-    mute_locked: bool
-    volume: int
-    mics_connected: int
+    muted: bool | None = None
+    mute_locked: bool | None = None
+    volume: int | None = None
+    mics_connected: int | None = None
 
     @classmethod
     def from_json(cls, raw: Any) -> Audio:
         """Parse ``GET /rest/audio``."""
         data = _obj(raw)
+        volume = _opt_int(data, "volume")
         return cls(
-            muted=_bool(data, "muted"),
-            mute_locked=_bool(data, "muteLocked"),
-            volume=max(0, min(100, _int(data, "volume"))),
-            mics_connected=_int(data, "numOfMicsConnected"),
+            muted=_opt_bool(data, "muted"),
+            mute_locked=_opt_bool(data, "muteLocked"),
+            volume=None if volume is None else max(0, min(100, volume)),
+            mics_connected=_opt_int(data, "numOfMicsConnected"),
+        )
+
+    def merged(self, previous: Audio | None) -> Audio:
+        """Return this answer with the fields it left out taken from the previous one."""
+        if previous is None:
+            return self
+        return Audio(
+            muted=previous.muted if self.muted is None else self.muted,
+            mute_locked=previous.mute_locked if self.mute_locked is None else self.mute_locked,
+            volume=previous.volume if self.volume is None else self.volume,
+            mics_connected=(
+                previous.mics_connected if self.mics_connected is None else self.mics_connected
+            ),
         )
 
 
@@ -457,6 +505,15 @@ class ServerState:
     state: str
     address: str
 
+    @property
+    def registered(self) -> bool | None:
+        """Return whether the codec is registered (real codecs say UP, the guide ON)."""
+        if self.state in ("UP", "ON", "REGISTERED", "ONLINE"):
+            return True
+        if self.state in ("DOWN", "OFF", "UNREGISTERED", "FAILED", "OFFLINE", "ERROR"):
+            return False
+        return None
+
     @classmethod
     def first_from_json(cls, raw: Any) -> ServerState | None:
         """Parse ``GET /rest/system/sipservers`` (an object, or a list of them)."""
@@ -468,25 +525,119 @@ class ServerState:
 
 
 @dataclass(frozen=True, kw_only=True)
+class LanStatus:
+    """The codec's wired network link (``lanStatus`` of ``GET /rest/system``)."""
+
+    state: str | None
+    speed_mbps: int | None
+    duplex: str | None
+
+    @property
+    def up(self) -> bool | None:
+        """Return whether the link is up (None when the codec did not say)."""
+        if self.state is None:
+            return None
+        return self.state.upper() in ("UP", "LAN_UP", "CONNECTED", "RUNNING")
+
+    @classmethod
+    def from_json(cls, raw: Any) -> LanStatus | None:
+        """Parse ``lanStatus`` (None when absent)."""
+        if not isinstance(raw, dict):
+            return None
+        return cls(
+            state=_opt_str(raw, "state"),
+            speed_mbps=_opt_int(raw, "speedMbps"),
+            duplex=_opt_str(raw, "duplex"),
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
 class SystemInfo:
-    """Identity of the codec (``GET /rest/system``)."""
+    """Identity and state of the codec (``GET /rest/system``); None = not reported."""
 
     serial: str
     name: str
     model: str
     software_version: str
     hardware_version: str
+    state: str | None = None
+    uptime: str | None = None
+    reboot_needed: bool | None = None
+    lan: LanStatus | None = None
+
+    @property
+    def asleep(self) -> bool | None:
+        """Return whether the codec sleeps (real codecs report ``ASLEEP``, else ``READY``)."""
+        if self.state is None:
+            return None
+        return self.state.upper() in ("ASLEEP", "SLEEP", "SLEEPING", "STANDBY")
 
     @classmethod
     def from_json(cls, raw: Any) -> SystemInfo:
         """Parse ``GET /rest/system``."""
         data = _obj(raw)
+        uptime = data.get("uptime")
         return cls(
             serial=_str(data, "serialNumber"),
             name=_str(data, "systemName"),
             model=_str(data, "model"),
             software_version=_str(data, "softwareVersion"),
             hardware_version=_str(data, "hardwareVersion"),
+            state=_opt_str(data, "state"),
+            uptime=str(uptime) if isinstance(uptime, (str, int)) and uptime != "" else None,
+            reboot_needed=_opt_bool(data, "rebootNeeded"),
+            lan=LanStatus.from_json(data.get("lanStatus")),
+        )
+
+
+class Provider(StrEnum):
+    """Who runs the codec's calls: Poly itself (native) or a partner app."""
+
+    POLY = "poly"
+    TEAMS = "teams"
+    ZOOM = "zoom"
+    DEVICE = "device"
+    OTHER = "other"
+
+
+@dataclass(frozen=True, kw_only=True)
+class SystemMode:
+    """The provider mode of the codec (``GET /rest/system/mode``)."""
+
+    mode: str | None
+    app: str | None
+    locked: bool | None
+
+    @property
+    def provider(self) -> Provider | None:
+        """Return the provider running the room (None when the codec did not say)."""
+        text = " ".join(part for part in (self.app, self.mode) if part).lower()
+        if not text:
+            return None
+        for provider, words in (
+            (Provider.TEAMS, ("teams", "msft", "microsoft")),
+            (Provider.ZOOM, ("zoom",)),
+            (Provider.DEVICE, ("device",)),
+            (Provider.POLY, ("poly", "native", "polycom", "videoos")),
+        ):
+            if any(word in text for word in words):
+                return provider
+        return Provider.OTHER
+
+    @property
+    def native(self) -> bool | None:
+        """Return whether Poly itself runs the calls (partner modes refuse many commands)."""
+        provider = self.provider
+        return None if provider is None else provider in (Provider.POLY, Provider.DEVICE)
+
+    @classmethod
+    def from_json(cls, raw: Any) -> SystemMode:
+        """Parse ``{"activePersona", "app", "appLocked", "mode", ...}``."""
+        data = _obj(raw)
+        return cls(
+            mode=_opt_str(data, "mode") or _opt_str(data, "activePersona"),
+            app=_opt_str(data, "app"),
+            locked=_opt_bool(data, "appLocked"),
         )
 
 
@@ -506,17 +657,19 @@ class SharedMedia:
         )
 
 
-def result_flag(raw: Any) -> bool:
-    """Read ``{"result": bool}`` (mode and video-mute reads)."""
-    return _bool(_obj(raw), "result")
+def result_flag(raw: Any) -> bool | None:
+    """Read ``{"result": bool}`` (mode and video-mute reads); None when absent."""
+    return _opt_bool(_obj(raw), "result")
 
 
-def calendar_status(raw: Any) -> str:
+def calendar_status(raw: Any) -> str | None:
     """Read ``{"Status": "ONLINE"}`` (key case as the device writes it)."""
     value = _get_ci(_obj(raw), "status")
-    return value.strip().upper() if isinstance(value, str) and value.strip() else "UNKNOWN"
+    return value.strip().upper() if isinstance(value, str) and value.strip() else None
 
 
-def content_status(raw: Any) -> str:
-    """Read the bare content-status string."""
-    return raw.strip().upper() if isinstance(raw, str) and raw.strip() else "UNKNOWN"
+def content_status(raw: Any) -> str | None:
+    """Read the content status: a JSON string, a bare word, or ``{"status": ...}``."""
+    if isinstance(raw, dict):
+        raw = _get_ci(raw, "status") or _get_ci(raw, "result")
+    return raw.strip().strip('"').upper() or None if isinstance(raw, str) else None

@@ -23,8 +23,8 @@ import voluptuous as vol
 from ...const import CONF_DEVICE_TYPE, DOMAIN
 from ...entity import async_run_command
 from ..base import ProAVConfigEntry
-from .entities import PolyRuntime
 from .models import CameraDirection, DialType
+from .runtime import PolyRuntime
 
 KEY = "poly_videoos"
 ATTR_CONFIG_ENTRY_ID = "config_entry_id"
@@ -110,7 +110,7 @@ async def _dial(call: ServiceCall) -> None:
         raise _invalid("poly_invalid_dial_type", value=call.data["type"]) from err
     calls = runtime.calls
     command = calls.client.dial(address, rate=rate, dial_type=dial_type)
-    await async_run_command(calls, calls.async_after_dial(command))
+    await async_run_command(calls, calls.async_dial(command))
 
 
 async def _preset(call: ServiceCall, *, store: bool) -> None:
@@ -136,7 +136,7 @@ async def _move_camera(call: ServiceCall) -> None:
             await asyncio.sleep(duration / 1000)
         finally:
             await room.client.stop_camera()
-        room.apply(recalled_preset=None)
+        await room.async_camera_moved()
 
     await async_run_command(room, move())
 
