@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any, override
 
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.util import dt as dt_util
 
@@ -221,7 +221,18 @@ class CallCoordinator(PolyCoordinator[CallData]):
         super().__init__(hass, entry, client, tier, interval)
         self.system = system
         # Call entities also show system facts (a meeting to join, the codec asleep).
-        system.async_add_listener(self.async_update_listeners)
+        system.async_add_listener(self._system_changed)
+
+    @callback
+    def _system_changed(self) -> None:
+        """Show new system facts; read the calls at once when the codec woke up."""
+        self.async_update_listeners()
+        system = self.system.data
+        if self.update_interval != self.interval and not (system and system.info.asleep):
+            self.update_interval = self.interval
+            self.config_entry.async_create_background_task(
+                self.hass, self.async_request_refresh(), f"{self.name} woke up"
+            )
 
     @override
     async def _async_fetch(self) -> CallData:
