@@ -251,7 +251,11 @@ class PolyVideoOSEmulator(Emulator):
         self.lockout_reason = False
         self.system_state = "READY"
         self.reboot_needed = False
-        self.lan_state = "UP"
+        self.lan_state = "LAN_UP"
+        self.mic_state = "MIC_STATE_GREEN"
+        self.booted_at = time.time() - 693845.31
+        self.touch_state = "CONNECTED"
+        self.sip_address = "boardroom@example.com"
         self.quoted_cookies_seen = 0
         self.connections_seen: set[int] = set()
         self.accept_headers: dict[str, str] = {}
@@ -447,6 +451,12 @@ class PolyVideoOSEmulator(Emulator):
             ("GET", "/rest/system/status", self._system_status),
             ("GET", "/rest/system/sipservers", self._sip),
             ("GET", "/rest/system/mode", self._system_mode),
+            ("GET", "/rest/audio/microphones", self._microphones),
+            ("POST", "/rest/current/devicemanagement/devices", self._peripherals),
+            ("POST", "/rest/config", self._config),
+            ("GET", "/rest/current/session/sessions", self._session_list),
+            ("GET", "/rest/current/system/apps/all", self._apps),
+            ("POST", "/rest/current/system/mode", self._switch_app),
             ("GET", "/rest/system/mode/{mode}", self._get_mode),
             ("POST", "/rest/system/mode/{mode}", self._set_mode),
             ("DELETE", "/rest/system/mode/{mode}", self._set_mode),
@@ -608,8 +618,8 @@ class PolyVideoOSEmulator(Emulator):
     # --- cameras ---------------------------------------------------------------------------
 
     async def _content_status(self, _request: web.Request) -> web.StreamResponse:
-        if self.real_shapes:  # a Studio X30 answers a bare, unquoted word
-            return web.Response(text=self.state.content, content_type="text/plain")
+        if self.real_shapes:  # a Studio X30 answers a bare, unquoted word (labelled JSON)
+            return web.Response(text=self.state.content, content_type="application/json")
         return web.json_response(self.state.content)
 
     def _camera_list(self) -> list[dict[str, Any]]:
@@ -766,7 +776,8 @@ class PolyVideoOSEmulator(Emulator):
             {
                 "serialNumber": self.serial, "systemName": "Boardroom", "model": "Studio X50",
                 "softwareVersion": "4.6.2-410020", "hardwareVersion": "8",
-                "build": "410020", "state": self.system_state, "uptime": "2 days 03:04:05",
+                "build": "410020", "state": self.system_state,
+                "uptime": round(time.time() - self.booted_at, 2),
                 "rebootNeeded": self.reboot_needed,
                 "lanStatus": {"duplex": "FULL", "speedMbps": 1000, "state": self.lan_state},
             }
@@ -801,6 +812,73 @@ class PolyVideoOSEmulator(Emulator):
             {"activePersona": "ROOM", "app": app, "appLocked": False,
              "mode": "PARTNER" if self.partner else "NATIVE"}
         )  # fmt: skip
+
+    async def _microphones(self, _request: web.Request) -> web.StreamResponse:
+        return web.json_response(
+            [{"hwVersion": "NA", "mute": 0, "number": 0, "parentID": 0, "state": self.mic_state,
+              "swVersion": "NA", "type": 84, "typeInString": "Polycom Kitten Mic"}]
+        )  # fmt: skip
+
+    async def _peripherals(self, _request: web.Request) -> web.StreamResponse:
+        def device(category: str, kind: str, state: str, name: str) -> dict[str, Any]:
+            return {
+                "connectionType": "Unknown", "deviceCategory": category, "deviceState": state,
+                "deviceType": kind, "ip": "", "macAddress": "", "networkInterface": "",
+                "productName": name, "serialNumber": "", "softwareVersion": "",
+                "systemName": name, "uid": f"local-{kind.lower()}",
+            }  # fmt: skip
+
+        return web.json_response(
+            [
+                device("SYSTEM", "CODEC", "CONNECTED", "StudioX50"),
+                device("MODULE", "TOUCHCONTROL", self.touch_state, "Poly TC8"),
+                device("CAMERA", "CAMERA", "PAIRED", ""),
+                device("REMOTE", "UNKNOWN", "PAIRED", ""),
+            ]
+        )
+
+    async def _config(self, request: web.Request) -> web.StreamResponse:
+        body = await _json(request)
+        names = body.get("names") if isinstance(body, dict) else None
+        if not isinstance(names, list):
+            return _error(400, "InvalidRequest")
+        values = {
+            "comm.nics.sipnic.sipusername": self.sip_address,
+            "comm.nics.h323nic.h323name": "Boardroom",
+            "comm.nics.h323nic.h323extension": "7771991048",
+        }
+        return web.json_response(
+            {"vars": [
+                {"name": name, "result": "NOERROR" if name in values else "ERROR",
+                 "value": values.get(name, ""), "isEditable": True, "isHidden": False,
+                 "isSecure": False}
+                for name in names
+            ]}
+        )  # fmt: skip
+
+    async def _session_list(self, _request: web.Request) -> web.StreamResponse:
+        return web.json_response(
+            {"sessionList": [
+                {"clientType": "WEB", "isAuthenticated": True, "location": "127.0.0.1",
+                 "role": "ADMIN", "sessionId": session_id, "userId": self.username}
+                for session_id in self.sessions
+            ]}
+        )  # fmt: skip
+
+    async def _apps(self, _request: web.Request) -> web.StreamResponse:
+        return web.json_response([{"appName": name} for name in ("Poly", *PARTNER_APPS.values())])
+
+    async def _switch_app(self, request: web.Request) -> web.StreamResponse:
+        body = await _json(request)
+        apps = body.get("enabledapps") if isinstance(body, dict) else None
+        if not isinstance(apps, list) or len(apps) != 1:
+            return web.json_response({"error": "INVALID"})
+        partner = {name: key for key, name in PARTNER_APPS.items()}
+        if apps[0] != "Poly" and apps[0] not in partner:
+            return web.json_response({"error": "UNKNOWNAPP"})
+        self.partner = partner.get(apps[0])
+        self.log("provider", app=apps[0])
+        return web.json_response({"error": "noerror"})
 
     async def _get_mode(self, request: web.Request) -> web.StreamResponse:
         mode = request.match_info["mode"]

@@ -14,11 +14,12 @@ from typing import Any
 
 import aiohttp
 from freezegun.api import FrozenDateTimeFactory
+from homeassistant.components.camera import async_get_image
 from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
 from homeassistant.const import ATTR_ENTITY_ID, STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
-from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers import entity_registry as er, issue_registry as ir
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -37,6 +38,7 @@ CALENDAR = "calendar.boardroom_room_calendar"
 SIP = "sensor.boardroom_sip_registration"
 SLEEPING = "binary_sensor.boardroom_sleeping"
 PROVIDER = "sensor.boardroom_provider_mode"
+PROVIDER_SELECT = "select.boardroom_provider_app"
 REBOOT = "binary_sensor.boardroom_reboot_required"
 
 
@@ -128,7 +130,17 @@ async def test_partner_mode_refuses_writes_without_reauth(
     await tick(hass, freezer)
     assert not _reauth_flows(hass)
     assert emulator.logins == 1
+    # The mode refuses it: unavailable instead of failing again.
+    assert state(hass, MIC_MUTE) == STATE_UNAVAILABLE
+    assert state(hass, MAIN) == "idle"
+    # Back to Poly mode (the provider select): the control is offered again and works.
+    assert state(hass, PROVIDER_SELECT) == "Microsoft Teams"
+    await _call(hass, "select", "select_option", PROVIDER_SELECT, option="Poly")
+    assert emulator.partner is None
+    assert state(hass, PROVIDER) == "poly"
     assert state(hass, MIC_MUTE) == "off"
+    await _call(hass, "switch", "turn_on", MIC_MUTE)
+    assert emulator.state.muted
 
 
 async def test_unsupported_command_without_reauth(
@@ -413,15 +425,126 @@ async def test_room_operations(
     emulator: PolyVideoOSEmulator,
     entry: MockConfigEntry,
 ) -> None:
-    """Reboot needed and the LAN link come from /rest/system."""
+    """Reboot needed (a repair issue too), LAN link, uptime, microphones and peripherals."""
     await setup(hass, entry)
+    issues = ir.async_get(hass)
+    reboot_issue = ("proav", f"{entry.entry_id}_reboot_needed")
     assert state(hass, REBOOT) == "off"
+    assert issues.async_get_issue(*reboot_issue) is None
     assert state(hass, "binary_sensor.boardroom_network_link") == "on"
+    assert state(hass, "binary_sensor.boardroom_microphones") == "off"
+    assert state(hass, "binary_sensor.boardroom_touch_controller") == "on"
+    assert state(hass, "binary_sensor.boardroom_camera") == "on"
+    assert hass.states.get("binary_sensor.boardroom_unknown") is None  # remotes left out
+    boot = state(hass, "sensor.boardroom_last_boot")
     emulator.reboot_needed = True
-    emulator.lan_state = "DOWN"
+    emulator.lan_state = "LAN_DOWN"
+    emulator.mic_state = "MIC_STATE_RED"
+    emulator.touch_state = "DISCONNECTED"
     await tick(hass, freezer, SYSTEM)
     assert state(hass, REBOOT) == "on"
+    assert issues.async_get_issue(*reboot_issue) is not None
     assert state(hass, "binary_sensor.boardroom_network_link") == "off"
+    assert state(hass, "binary_sensor.boardroom_microphones") == "on"
+    assert state(hass, "binary_sensor.boardroom_touch_controller") == "off"
+    assert state(hass, "sensor.boardroom_last_boot") == boot  # the same boot, not a new one
+    emulator.reboot_needed = False
+    await tick(hass, freezer, SYSTEM)
+    assert issues.async_get_issue(*reboot_issue) is None
+
+
+async def test_room_dial_address(
+    hass: HomeAssistant, emulator: PolyVideoOSEmulator, entry: MockConfigEntry
+) -> None:
+    """The room's own SIP address and H.323 extension, for "call room X" scripts."""
+    await setup(hass, entry)
+    assert state(hass, "sensor.boardroom_sip_address") == "boardroom@example.com"
+    assert state(hass, "sensor.boardroom_h_323_extension") == "7771991048"
+
+
+async def test_reject_incoming_call(
+    freezer: FrozenDateTimeFactory,
+    hass: HomeAssistant,
+    emulator: PolyVideoOSEmulator,
+    entry: MockConfigEntry,
+) -> None:
+    """A ringing call is rejected with the button; other calls stay."""
+    await setup(hass, entry)
+    reject = "button.boardroom_reject_incoming_call"
+    assert state(hass, reject) == STATE_UNAVAILABLE
+    await hass.services.async_call(
+        "proav",
+        "poly_videoos_dial",
+        {"config_entry_id": entry.entry_id, "address": "1001@example.com"},
+        blocking=True,
+    )
+    call = emulator.incoming_call("2002@example.com")
+    await tick(hass, freezer)
+    assert state(hass, reject) != STATE_UNAVAILABLE
+    await _call(hass, "button", "press", reject)
+    assert emulator.command_names()[-1] == "hang_up_connection"
+    assert emulator.commands[-1].params["id"] == call.conf_id
+    assert len(emulator.state.calls) == 1
+    assert state(hass, reject) == STATE_UNAVAILABLE
+    assert state(hass, IN_CALL) == "on"
+
+
+async def test_microphone_events(
+    freezer: FrozenDateTimeFactory,
+    hass: HomeAssistant,
+    emulator: PolyVideoOSEmulator,
+    entry: MockConfigEntry,
+) -> None:
+    """Muting in the room fires a "muted" event; unmuting an "unmuted" one."""
+    await setup(hass, entry)
+    entity = "event.boardroom_microphone"
+    assert state(hass, entity) == "unknown"
+    emulator.state.muted = True
+    await tick(hass, freezer)
+    assert hass.states.get(entity).attributes["event_type"] == "muted"
+    emulator.state.muted = False
+    await tick(hass, freezer)
+    assert hass.states.get(entity).attributes["event_type"] == "unmuted"
+
+
+async def test_volume_refused_in_partner_mode(
+    hass: HomeAssistant, emulator: PolyVideoOSEmulator, entry: MockConfigEntry
+) -> None:
+    """A refused volume change takes the volume control off the media player."""
+    emulator.partner = "zoom"
+    await setup(hass, entry)
+    with pytest.raises(HomeAssistantError):
+        await _call(hass, "media_player", "volume_set", MAIN, volume_level=0.3)
+    assert hass.states.get(MAIN).attributes["supported_features"] == 0
+    assert state(hass, MAIN) == "idle"
+
+
+async def test_snapshot_missing_raises_repair_issue(
+    hass: HomeAssistant, emulator: PolyVideoOSEmulator, entry: MockConfigEntry
+) -> None:
+    """A snapshot camera the user turned on, on a codec without snapshots: a repair issue."""
+    entry.add_to_hass(hass)
+    er.async_get(hass).async_get_or_create(
+        "camera",
+        "proav",
+        f"{emulator.serial}_snapshot",
+        suggested_object_id="boardroom_snapshot",
+        config_entry=entry,
+    )
+    await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    emulator.missing.add("/rest/cameras/snapshot/near_image_1.jpg")
+    with pytest.raises(HomeAssistantError):
+        await async_get_image(hass, "camera.boardroom_snapshot")
+    issue = ir.async_get(hass).async_get_issue("proav", f"{entry.entry_id}_snapshot_unavailable")
+    assert issue is not None
+    assert issue.translation_key == "capability_unavailable"
+    emulator.missing.clear()
+    await async_get_image(hass, "camera.boardroom_snapshot")
+    assert (
+        ir.async_get(hass).async_get_issue("proav", f"{entry.entry_id}_snapshot_unavailable")
+        is None
+    )
 
 
 async def test_diagnostics_capabilities_raw_and_no_secrets(
@@ -440,6 +563,7 @@ async def test_diagnostics_capabilities_raw_and_no_secrets(
     assert device["capabilities"]["sip"]["support"] == "failing"
     assert device["capabilities"]["presets"]["support"] == "supported"
     assert "GET /rest/conferences" in device["raw"]
+    assert device[f"proav_poly_videoos_{emulator.host}_system"]["open_sessions"] == 1
     assert "POST /rest/session" in device["raw"]
     text = str(diagnostics)
     secrets = [emulator.password, emulator.serial, "Jane Participant", "guest@example.com"]

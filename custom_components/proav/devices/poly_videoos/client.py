@@ -46,14 +46,18 @@ from ..errors import (  # noqa: TID252
 )
 from ..session import DeviceClient  # noqa: TID252
 from .models import (
+    DIAL_ADDRESS_NAMES,
     Audio,
     Camera,
     CameraDirection,
     Conference,
     Connection,
+    DialAddresses,
     DialType,
     MediaStat,
     Meeting,
+    Microphone,
+    Peripheral,
     Preset,
     ServerState,
     Session,
@@ -65,6 +69,7 @@ from .models import (
     TerminalQuality,
     calendar_status,
     content_status,
+    count_sessions,
     result_flag,
 )
 
@@ -238,12 +243,14 @@ class PolyVideoOSClient(DeviceClient):
         body: Any = _NO_BODY,
         params: Mapping[str, str] | None = None,
         accept: str = ACCEPT_JSON,
+        read: bool | None = None,
     ) -> tuple[bytes, str]:
         """Send an authenticated request; return the body and its content type.
 
-        A read refused with 401/403 logs in again once (deleting the old session first); a
-        refused write is never sent again.
+        A read (a GET, or a POST that only reads: ``read``) refused with 401/403 logs in again
+        once (deleting the old session first); a refused write is never sent again.
         """
+        read = method == "GET" if read is None else read
         async with self._lock:
             await self._ensure_session()
             generation = self.login_gate.generation
@@ -251,7 +258,7 @@ class PolyVideoOSClient(DeviceClient):
                 method, path, body=body, params=params, accept=accept
             )
             if status in _AUTH_STATUSES:
-                if method != "GET":
+                if not read:
                     await self._write_refused(method, path, status, generation)
                 _LOGGER.debug("Session refused on %s %s; logging in again", method, path)
                 await self.login_gate.async_login(self._login, expired=generation)
@@ -544,13 +551,16 @@ class PolyVideoOSClient(DeviceClient):
         )
 
     async def snapshot(self, which: Snapshot = Snapshot.NEAR) -> bytes | None:
-        """Return a stored JPEG snapshot, or None when the device has none right now."""
+        """Return a stored JPEG snapshot, or None when the device has none right now.
+
+        Raises ``NotSupported`` when the codec has no snapshots at all (404).
+        """
         try:
             image, content_type = await self._request(
                 "GET", f"/rest/cameras/snapshot/{which}", accept=ACCEPT_JPEG
             )
-        except NotSupported:
-            return None
+        except (NotSupported, NotPermitted):
+            raise
         except DeviceError as err:
             if err.code == 400:
                 return None
@@ -605,6 +615,44 @@ class PolyVideoOSClient(DeviceClient):
     async def sip_server(self) -> ServerState | None:
         """Read the SIP registration state (a list on real codecs, an object in the guide)."""
         return ServerState.first_from_json(await self._json("GET", "/rest/system/sipservers"))
+
+    async def microphones(self) -> tuple[Microphone, ...]:
+        """Read the microphones and their state."""
+        return Microphone.list_from_json(await self._json("GET", "/rest/audio/microphones"))
+
+    async def peripherals(self) -> tuple[Peripheral, ...]:
+        """Read the paired devices (touch controllers, cameras); a POST that only reads."""
+        path = "/rest/current/devicemanagement/devices"
+        return Peripheral.list_from_json(await self._json("POST", path, read=True))
+
+    async def dial_addresses(self) -> DialAddresses:
+        """Read the room's own SIP address and H.323 name and extension."""
+        body = {"names": list(DIAL_ADDRESS_NAMES)}
+        return DialAddresses.from_json(
+            await self._json("POST", "/rest/config", body=body, read=True)
+        )
+
+    async def session_count(self) -> int | None:
+        """Count the sessions open on the codec (ours and everybody else's)."""
+        return count_sessions(await self._json("GET", "/rest/current/session/sessions"))
+
+    async def apps(self) -> tuple[str, ...]:
+        """Read the names of the provider apps the codec can run (Poly, Teams, Zoom, ...)."""
+        raw = await self._json("GET", "/rest/current/system/apps/all")
+        names = (
+            (item.get("appName") for item in raw if isinstance(item, dict))
+            if isinstance(raw, list)
+            else ()
+        )
+        return tuple(name.strip() for name in names if isinstance(name, str) and name.strip())
+
+    async def set_provider(self, app: str) -> None:
+        """Switch the provider app (the codec restarts its interface; Poly answers ``noerror``)."""
+        answer = await self._json("POST", "/rest/current/system/mode", body={"enabledapps": [app]})
+        error = answer.get("error") if isinstance(answer, dict) else None
+        if isinstance(error, str) and error.lower() != "noerror":
+            raise DeviceError("The codec refused the provider change", error)
+        _check_success(answer)
 
     async def system_mode(self) -> SystemMode:
         """Read the provider mode (Poly, Teams, Zoom, ...) of the codec."""

@@ -24,17 +24,20 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.util import dt as dt_util
 
-from ...const import DOMAIN
+from ...const import DOMAIN, LOGGER
 from ...coordinator import ProAVCoordinator
 from ..base import ProAVConfigEntry
-from ..errors import CannotConnect, InvalidAuth, ProAVError
+from ..errors import CannotConnect, InvalidAuth, NotPermitted, ProAVError
 from .client import MuteLocked, NotAvailable, PolyVideoOSClient
 from .models import (
     CONTENT_IDLE,
     Audio,
     Camera,
     Conference,
+    DialAddresses,
     Meeting,
+    Microphone,
+    Peripheral,
     Preset,
     ServerState,
     StatusItem,
@@ -43,6 +46,13 @@ from .models import (
 )
 
 MEETINGS_AHEAD = 10
+# How long a control the codec refused stays unavailable (unless the mode changes first).
+REFUSAL_MEMORY = timedelta(hours=1)
+MIC_CONTROL = "microphone_mute"
+VOLUME_CONTROL = "volume"
+VIDEO_CONTROL = "video_mute"
+# Uptime-derived boot times this close together are the same boot.
+_BOOT_JITTER = timedelta(minutes=2)
 # How often the calls are read at most while the codec sleeps.
 ASLEEP_INTERVAL = timedelta(seconds=60)
 
@@ -58,7 +68,11 @@ CALENDAR = "calendar"
 MEETINGS = "meetings"
 SYSTEM_STATUS = "system_status"
 SIP = "sip"
-CALL_STATS = "call_stats"
+MICROPHONES = "microphones"
+PERIPHERALS = "peripherals"
+APPS = "apps"
+DIAL_ADDRESSES = "dial_addresses"
+SESSIONS = "sessions"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -121,6 +135,9 @@ class RoomData:
     cameras: tuple[Camera, ...] | None = None
     presets: tuple[Preset, ...] | None = None
     mode: SystemMode | None = None
+    apps: tuple[str, ...] | None = None
+    microphones: tuple[Microphone, ...] | None = None
+    peripherals: tuple[Peripheral, ...] | None = None
     device_mode: bool | None = None
     signage_mode: bool | None = None
     # The API cannot read back which preset is current: the last one recalled here.
@@ -141,6 +158,11 @@ class SystemData:
     meetings: tuple[Meeting, ...] | None = None
     status: tuple[StatusItem, ...] | None = None
     sip: ServerState | None = None
+    addresses: DialAddresses | None = None
+    # Sessions open on the codec (ours and others'): a leak shows here first.
+    open_sessions: int | None = None
+    # When the codec started, from its uptime (to the minute, so it does not move each poll).
+    booted: datetime | None = None
 
     def next_meeting(self, now: datetime) -> Meeting | None:
         """Return the meeting running now or the next one (canceled ones skipped)."""
@@ -194,8 +216,18 @@ class SystemCoordinator(PolyCoordinator[SystemData]):
     async def _async_fetch(self) -> SystemData:
         """Read identity (needed), then the optional resources."""
         info = await self.client.system_info()
+        booted = None
+        if info.uptime is not None:
+            booted = (dt_util.utcnow() - timedelta(seconds=info.uptime)).replace(
+                second=0, microsecond=0
+            )
+            if self.data and self.data.booted and abs(self.data.booted - booted) < _BOOT_JITTER:
+                booted = self.data.booted
         return SystemData(
             info=info,
+            booted=booted,
+            addresses=await self._optional(DIAL_ADDRESSES, self.client.dial_addresses),
+            open_sessions=await self._optional(SESSIONS, self.client.session_count),
             calendar_status=await self._optional(CALENDAR, self.client.calendar_status),
             meetings=await self._optional(
                 MEETINGS, lambda: self.client.meetings(number=MEETINGS_AHEAD)
@@ -220,6 +252,9 @@ class CallCoordinator(PolyCoordinator[CallData]):
         """Poll the calls; the system tier tells when a meeting runs and when the codec sleeps."""
         super().__init__(hass, entry, client, tier, interval)
         self.system = system
+        # Controls the codec refused in its current mode (a partner app, a policy): control
+        # -> when. They show as unavailable until the provider mode changes or an hour passes.
+        self.refused: dict[str, datetime] = {}
         # Call entities also show system facts (a meeting to join, the codec asleep).
         system.async_add_listener(self._system_changed)
 
@@ -300,6 +335,32 @@ class CallCoordinator(PolyCoordinator[CallData]):
             )
         return (min(qualities) if qualities else None), (max(losses) if losses else None)
 
+    def allowed(self, control: str) -> bool:
+        """Return whether a control may be offered (the codec did not refuse it lately)."""
+        since = self.refused.get(control)
+        return since is None or dt_util.utcnow() - since > REFUSAL_MEMORY
+
+    @callback
+    def mode_changed(self) -> None:
+        """Offer every control again (the provider mode changed)."""
+        if self.refused:
+            self.refused.clear()
+            self.async_update_listeners()
+
+    async def _guard[R](self, control: str, command: Awaitable[R]) -> R:
+        """Run a command; remember when the codec's mode refuses it."""
+        try:
+            return await command
+        except NotPermitted:
+            LOGGER.info(
+                "%s refused %s in its current mode; it shows as unavailable until the mode changes",
+                self.config_entry.title,
+                control,
+            )
+            self.refused[control] = dt_util.utcnow()
+            self.async_update_listeners()
+            raise
+
     async def async_set_muted(self, muted: bool) -> None:
         """Mute or unmute the microphones; a refused unmute leaves the state as it is."""
         if not muted and self.data.audio.mute_locked:
@@ -307,7 +368,7 @@ class CallCoordinator(PolyCoordinator[CallData]):
 
         async def command() -> Audio:
             try:
-                return await self.client.set_muted(muted)
+                return await self._guard(MIC_CONTROL, self.client.set_muted(muted))
             except MuteLocked as err:
                 self.data = replace(self.data, audio=replace(self.data.audio, mute_locked=True))
                 self.async_update_listeners()
@@ -319,12 +380,14 @@ class CallCoordinator(PolyCoordinator[CallData]):
 
     async def async_set_volume(self, volume: int) -> None:
         """Set the volume (0-100)."""
-        await self.async_apply(self.client.set_volume(volume), _with_audio)
+        await self.async_apply(
+            self._guard(VOLUME_CONTROL, self.client.set_volume(volume)), _with_audio
+        )
 
     async def async_set_video_muted(self, muted: bool) -> None:
         """Hide or show the local video."""
         await self.async_apply(
-            self.client.set_video_muted(muted),
+            self._guard(VIDEO_CONTROL, self.client.set_video_muted(muted)),
             lambda data, confirmed: replace(data, video_muted=confirmed),
         )
 
@@ -363,6 +426,9 @@ class RoomCoordinator(PolyCoordinator[RoomData]):
             cameras=await self._optional(CAMERAS, self.client.cameras),
             presets=await self._optional(PRESETS, self.client.presets),
             mode=await self._optional(SYSTEM_MODE, self.client.system_mode),
+            apps=await self._optional(APPS, self.client.apps),
+            microphones=await self._optional(MICROPHONES, self.client.microphones),
+            peripherals=await self._optional(PERIPHERALS, self.client.peripherals),
             device_mode=await self._optional(DEVICE_MODE, self.client.device_mode),
             signage_mode=await self._optional(SIGNAGE_MODE, self.client.signage_mode),
             recalled_preset=self.data.recalled_preset if self.data else None,
@@ -404,6 +470,10 @@ class RoomCoordinator(PolyCoordinator[RoomData]):
             return replace(data, signage_mode=confirmed)
 
         await self.async_apply(setter(on), update)
+
+    async def async_set_provider(self, app: str) -> None:
+        """Switch the provider app, then read the mode again."""
+        await self.async_apply(self.client.set_provider(app))
 
     async def async_camera_moved(self) -> None:
         """Forget the recalled preset after a manual move."""

@@ -38,28 +38,45 @@ from ...button import ProAVButtonDescription
 from ...const import DOMAIN, LOGGER
 from ...coordinator import error_key
 from ...entity import ProAVEntity, ProAVEntityDescription
+from ...issues import async_feature_available, async_feature_unavailable
 from ...select import ProAVSelectDescription
 from ...sensor import ProAVSensorDescription
 from ...switch import ProAVSwitchDescription
-from ..errors import ProAVError
+from ..errors import NotSupported, ProAVError
 from .coordinator import (
+    APPS,
     CALENDAR,
     CAMERAS,
     CONTENT,
     DEVICE_MODE,
+    DIAL_ADDRESSES,
     MEETINGS,
+    MIC_CONTROL,
+    MICROPHONES,
+    PERIPHERALS,
     PRESETS,
     SIGNAGE_MODE,
     SIP,
     SYSTEM_MODE,
+    VIDEO_CONTROL,
     VIDEO_MUTE,
+    VOLUME_CONTROL,
     CallCoordinator,
     CallData,
     RoomCoordinator,
     SystemCoordinator,
     SystemData,
 )
-from .models import Conference, Meeting, Provider, Snapshot, StatusItem
+from .models import (
+    Conference,
+    Meeting,
+    Microphone,
+    Peripheral,
+    PeripheralKind,
+    Provider,
+    Snapshot,
+    StatusItem,
+)
 
 # How long before its start a meeting can be joined with the button.
 JOIN_EARLY = timedelta(minutes=15)
@@ -149,6 +166,7 @@ CALL_SWITCHES: tuple[ProAVSwitchDescription[CallCoordinator], ...] = (
     ProAVSwitchDescription(
         key="microphone_mute",
         translation_key="microphone_mute",
+        available_fn=lambda c, _: c.allowed(MIC_CONTROL),
         is_on_fn=lambda c, _: c.data.audio.muted,
         set_fn=lambda c, _, on: c.async_set_muted(on),
     ),
@@ -156,6 +174,7 @@ CALL_SWITCHES: tuple[ProAVSwitchDescription[CallCoordinator], ...] = (
         key="video_mute",
         translation_key="video_mute",
         capability=VIDEO_MUTE,
+        available_fn=lambda c, _: c.allowed(VIDEO_CONTROL),
         is_on_fn=lambda c, _: c.data.video_muted,
         set_fn=lambda c, _, on: c.async_set_video_muted(on),
     ),
@@ -204,6 +223,63 @@ CALL_BINARY_SENSORS: tuple[ProAVBinarySensorDescription[CallCoordinator], ...] =
         is_on_fn=lambda c, _: c.data.audio.mute_locked,
     ),
 )
+ROOM_BINARY_SENSORS: tuple[ProAVBinarySensorDescription[RoomCoordinator], ...] = (
+    ProAVBinarySensorDescription(
+        key="microphones_problem",
+        translation_key="microphones_problem",
+        device_class=BinarySensorDeviceClass.PROBLEM,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        capability=MICROPHONES,
+        is_on_fn=lambda c, _: _microphones_problem(c.data.microphones),
+    ),
+)
+
+
+def _microphones_problem(microphones: tuple[Microphone, ...] | None) -> bool | None:
+    """Return whether a microphone reports trouble (None when nothing is known)."""
+    states = [microphone.ok for microphone in microphones or ()]
+    if any(ok is False for ok in states):
+        return True
+    return False if states and all(states) else None
+
+
+PERIPHERAL_NAMES = {
+    PeripheralKind.TOUCH_CONTROLLER.value: "Touch controller",
+    PeripheralKind.CAMERA.value: "Camera",
+    PeripheralKind.MICROPHONE.value: "Microphone",
+}
+
+
+def peripheral_name(kind: str) -> str:
+    """Return how a kind of peripheral is named in its entity."""
+    return PERIPHERAL_NAMES.get(kind, kind.replace("_", " ").capitalize())
+
+
+def _peripherals(coordinator: RoomCoordinator, kind: str) -> tuple[Peripheral, ...] | None:
+    """Return the peripherals of one kind (None while the codec reports none)."""
+    found = tuple(p for p in coordinator.data.peripherals or () if p.kind == kind)
+    return found or None
+
+
+PERIPHERAL_SENSOR = ProAVBinarySensorDescription[RoomCoordinator](
+    key="peripheral",
+    translation_key="peripheral",
+    device_class=BinarySensorDeviceClass.CONNECTIVITY,
+    entity_category=EntityCategory.DIAGNOSTIC,
+    capability=PERIPHERALS,
+    item_fn=_peripherals,
+    is_on_fn=lambda _c, items: _all_connected(items),
+)
+
+
+def _all_connected(items: Any) -> bool | None:
+    """Return whether every peripheral of a kind is connected (the description gets models)."""
+    states = [item.connected for item in items if isinstance(item, Peripheral)]
+    if any(state is False for state in states):
+        return False
+    return True if states else None
+
+
 SYSTEM_BINARY_SENSORS: tuple[ProAVBinarySensorDescription[SystemCoordinator], ...] = (
     ProAVBinarySensorDescription(
         key="sleeping",
@@ -268,6 +344,18 @@ CALL_SENSORS: tuple[ProAVSensorDescription[CallCoordinator], ...] = (
         value_fn=lambda c, _: c.data.audio.mics_connected,
     ),
 )
+PROVIDER_SELECT = ProAVSelectDescription[RoomCoordinator](
+    key="provider",
+    translation_key="provider",
+    entity_category=EntityCategory.CONFIG,
+    capability=APPS,
+    exists_fn=lambda c, _: bool(c.data.apps) and c.data.mode is not None,
+    options_fn=lambda c, _: list(c.data.apps or ()),
+    current_fn=lambda c, _: (
+        c.data.mode.app if c.data.mode and c.data.mode.app in (c.data.apps or ()) else None
+    ),
+    select_fn=lambda c, _, option: c.async_set_provider(option),
+)
 ROOM_SENSORS: tuple[ProAVSensorDescription[RoomCoordinator], ...] = (
     ProAVSensorDescription(
         key="provider_mode",
@@ -308,6 +396,31 @@ SYSTEM_SENSORS: tuple[ProAVSensorDescription[SystemCoordinator], ...] = (
         value_fn=lambda c, _: (
             s if (s := (c.data.calendar_status or "").lower()) in CALENDAR_STATES else "unknown"
         ),
+    ),
+    ProAVSensorDescription(
+        key="sip_address",
+        translation_key="sip_address",
+        capability=DIAL_ADDRESSES,
+        exists_fn=lambda c, _: c.data.addresses is not None and c.data.addresses.sip is not None,
+        value_fn=lambda c, _: c.data.addresses.sip if c.data.addresses else None,
+    ),
+    ProAVSensorDescription(
+        key="h323_extension",
+        translation_key="h323_extension",
+        entity_category=EntityCategory.DIAGNOSTIC,
+        capability=DIAL_ADDRESSES,
+        exists_fn=lambda c, _: (
+            c.data.addresses is not None and c.data.addresses.h323_extension is not None
+        ),
+        value_fn=lambda c, _: c.data.addresses.h323_extension if c.data.addresses else None,
+    ),
+    ProAVSensorDescription(
+        key="last_boot",
+        translation_key="last_boot",
+        device_class=SensorDeviceClass.TIMESTAMP,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        exists_fn=lambda c, _: c.data.booted is not None,
+        value_fn=lambda c, _: c.data.booted,
     ),
     ProAVSensorDescription(
         key="sip_registration",
@@ -417,10 +530,14 @@ class PolyMediaPlayer(ProAVEntity[CallCoordinator], MediaPlayerEntity):
 
     entity_description: PolyMediaPlayerDescription
 
-    _attr_supported_features = (
-        MediaPlayerEntityFeature.VOLUME_SET | MediaPlayerEntityFeature.VOLUME_STEP
-    )
     _attr_volume_step = 0.05
+
+    @property
+    def supported_features(self) -> MediaPlayerEntityFeature:
+        """Offer volume control unless the codec's mode refuses it."""
+        if self.coordinator.allowed(VOLUME_CONTROL):
+            return MediaPlayerEntityFeature.VOLUME_SET | MediaPlayerEntityFeature.VOLUME_STEP
+        return MediaPlayerEntityFeature(0)
 
     @property
     def _conference(self) -> Conference | None:
@@ -485,11 +602,19 @@ class PolySnapshotCamera(ProAVEntity[CallCoordinator], Camera):
         """Return the snapshot, or None while video is muted, or the codec has none."""
         if self.coordinator.data.video_muted is not False:
             return None
+        entry = self.coordinator.config_entry
         try:
-            return await self.coordinator.client.snapshot(Snapshot.NEAR)
+            image = await self.coordinator.client.snapshot(Snapshot.NEAR)
+        except NotSupported:
+            async_feature_unavailable(
+                self.hass, entry, "snapshot", "camera snapshots", "the codec serves none"
+            )
+            return None
         except ProAVError as err:
             LOGGER.debug("No snapshot from %s: %s", self.coordinator.name, type(err).__name__)
             return None
+        async_feature_available(self.hass, entry, "snapshot")
+        return image
 
 
 class PolyCalendar(ProAVEntity[SystemCoordinator], CalendarEntity):
@@ -590,6 +715,19 @@ class PolyCallEvents(PolyEventEntity):
                 yield "call_ended", {"conference_id": conf_id, "far_end": far_end}
 
 
+class PolyMicrophoneEvents(PolyEventEntity):
+    """The microphones were muted or unmuted (in the room, by the far end, or here)."""
+
+    def _snapshot(self, data: CallData) -> bool | None:
+        """Return whether the microphones are muted (None when unknown)."""
+        return data.audio.muted
+
+    def _events(self, old: bool | None, new: bool | None) -> Iterable[tuple[str, dict[str, Any]]]:
+        """Compare the mute state of two reads (no event from or to unknown)."""
+        if new is not None and old is not None and new != old:
+            yield ("muted" if new else "unmuted"), {}
+
+
 class PolyContentEvents(PolyEventEntity):
     """Content sharing started or stopped."""
 
@@ -612,6 +750,9 @@ CALENDAR_ENTITY = PolyCalendarDescription(
 )
 CALL_EVENTS = PolyEventDescription(
     key="call", translation_key="call", event_types=["call_started", "call_ended", "incoming_call"]
+)
+MICROPHONE_EVENTS = PolyEventDescription(
+    key="microphone", translation_key="microphone", event_types=["muted", "unmuted"]
 )
 CONTENT_EVENTS = PolyEventDescription(
     key="content",

@@ -561,7 +561,7 @@ class SystemInfo:
     software_version: str
     hardware_version: str
     state: str | None = None
-    uptime: str | None = None
+    uptime: float | None = None  # seconds
     reboot_needed: bool | None = None
     lan: LanStatus | None = None
 
@@ -576,7 +576,6 @@ class SystemInfo:
     def from_json(cls, raw: Any) -> SystemInfo:
         """Parse ``GET /rest/system``."""
         data = _obj(raw)
-        uptime = data.get("uptime")
         return cls(
             serial=_str(data, "serialNumber"),
             name=_str(data, "systemName"),
@@ -584,10 +583,112 @@ class SystemInfo:
             software_version=_str(data, "softwareVersion"),
             hardware_version=_str(data, "hardwareVersion"),
             state=_opt_str(data, "state"),
-            uptime=str(uptime) if isinstance(uptime, (str, int)) and uptime != "" else None,
+            uptime=_float(data, "uptime"),
             reboot_needed=_opt_bool(data, "rebootNeeded"),
             lan=LanStatus.from_json(data.get("lanStatus")),
         )
+
+
+@dataclass(frozen=True, kw_only=True)
+class Microphone:
+    """One microphone (``GET /rest/audio/microphones``)."""
+
+    number: int
+    name: str | None
+    state: str | None
+
+    @property
+    def ok(self) -> bool | None:
+        """Return whether it works (``MIC_STATE_GREEN`` on a Studio X30); None when unknown."""
+        if self.state is None:
+            return None
+        return self.state.upper() in ("MIC_STATE_GREEN", "GREEN", "OK", "UP", "CONNECTED")
+
+    @classmethod
+    def list_from_json(cls, raw: Any) -> tuple[Microphone, ...]:
+        """Parse the microphone list."""
+        return tuple(
+            cls(
+                number=_int(_obj(item), "number"),
+                name=_opt_str(_obj(item), "typeInString"),
+                state=_opt_str(_obj(item), "state"),
+            )
+            for item in _list(raw)
+            if isinstance(item, dict)
+        )
+
+
+class PeripheralKind(StrEnum):
+    """Kinds of peripherals the device management reports (others are ignored)."""
+
+    TOUCH_CONTROLLER = "TOUCHCONTROL"
+    CAMERA = "CAMERA"
+    MICROPHONE = "MICROPHONE"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Peripheral:
+    """A paired device (``POST /rest/current/devicemanagement/devices``)."""
+
+    kind: str
+    state: str | None
+    name: str | None
+
+    @property
+    def connected(self) -> bool | None:
+        """Return whether it is connected (or paired); None when unknown."""
+        if self.state is None:
+            return None
+        return self.state.upper() in ("CONNECTED", "PAIRED", "ONLINE", "UP")
+
+    @classmethod
+    def list_from_json(cls, raw: Any) -> tuple[Peripheral, ...]:
+        """Parse the device list (the codec itself is left out)."""
+        items = (
+            cls(
+                kind=(_opt_str(_obj(item), "deviceType") or "").upper(),
+                state=_opt_str(_obj(item), "deviceState"),
+                name=_opt_str(_obj(item), "productName"),
+            )
+            for item in _list(raw)
+            if isinstance(item, dict)
+        )
+        return tuple(item for item in items if item.kind not in ("", "CODEC", "UNKNOWN"))
+
+
+# The configuration names of the room's SIP address, H.323 name and H.323 extension.
+DIAL_ADDRESS_NAMES = (
+    "comm.nics.sipnic.sipusername",
+    "comm.nics.h323nic.h323name",
+    "comm.nics.h323nic.h323extension",
+)
+
+
+@dataclass(frozen=True, kw_only=True)
+class DialAddresses:
+    """The room's own dial addresses (``POST /rest/config`` with their names)."""
+
+    sip: str | None
+    h323_name: str | None
+    h323_extension: str | None
+
+    @classmethod
+    def from_json(cls, raw: Any) -> DialAddresses:
+        """Parse ``{"vars": [{"name", "value", "result"}, ...]}``."""
+        values: dict[str, str] = {}
+        for item in _list(_obj(raw).get("vars")):
+            data = _obj(item)
+            name, value = _opt_str(data, "name"), _opt_str(data, "value")
+            if name and value and data.get("result", "NOERROR") == "NOERROR":
+                values[name] = value
+        sip, h323_name, h323_extension = (values.get(name) for name in DIAL_ADDRESS_NAMES)
+        return cls(sip=sip, h323_name=h323_name, h323_extension=h323_extension)
+
+
+def count_sessions(raw: Any) -> int | None:
+    """Count the codec's open sessions (``{"sessionList": [...]}``)."""
+    sessions = _obj(raw).get("sessionList")
+    return len(sessions) if isinstance(sessions, list) else None
 
 
 class Provider(StrEnum):

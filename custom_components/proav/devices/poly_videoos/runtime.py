@@ -17,6 +17,7 @@ from typing import Any
 from homeassistant.components.diagnostics import REDACTED
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
@@ -42,7 +43,11 @@ from .entities import (
     CALL_SWITCHES,
     CONTENT_EVENTS,
     MAIN,
+    MICROPHONE_EVENTS,
+    PERIPHERAL_SENSOR,
     PRESET_SELECT,
+    PROVIDER_SELECT,
+    ROOM_BINARY_SENSORS,
     ROOM_SENSORS,
     ROOM_SWITCHES,
     SNAPSHOT,
@@ -54,7 +59,9 @@ from .entities import (
     PolyCallEvents,
     PolyContentEvents,
     PolyMediaPlayer,
+    PolyMicrophoneEvents,
     PolySnapshotCamera,
+    peripheral_name,
     status_area,
 )
 
@@ -121,6 +128,16 @@ def _binary_sensors(runtime: PolyRuntime, add: AddConfigEntryEntitiesCallback) -
         add,
         lambda: [ProAVBinarySensor(runtime.system, d, device) for d in SYSTEM_BINARY_SENSORS],
     )
+    room = runtime.room
+    _device_entities(
+        room, add, lambda: [ProAVBinarySensor(room, d, device) for d in ROOM_BINARY_SENSORS]
+    )
+    ItemEntities(
+        room,
+        lambda: {p.kind: peripheral_name(p.kind) for p in room.data.peripherals or ()},
+        lambda item: [ProAVBinarySensor(room, PERIPHERAL_SENSOR, device, item)],
+        add,
+    )
 
 
 def _sensors(runtime: PolyRuntime, add: AddConfigEntryEntitiesCallback) -> None:
@@ -151,7 +168,12 @@ def _sensors(runtime: PolyRuntime, add: AddConfigEntryEntitiesCallback) -> None:
 
 def _selects(runtime: PolyRuntime, add: AddConfigEntryEntitiesCallback) -> None:
     _device_entities(
-        runtime.room, add, lambda: [ProAVSelect(runtime.room, PRESET_SELECT, runtime.device_info)]
+        runtime.room,
+        add,
+        lambda: [
+            ProAVSelect(runtime.room, PRESET_SELECT, runtime.device_info),
+            ProAVSelect(runtime.room, PROVIDER_SELECT, runtime.device_info),
+        ],
     )
 
 
@@ -186,6 +208,7 @@ def _events(runtime: PolyRuntime, add: AddConfigEntryEntitiesCallback) -> None:
         lambda: [
             PolyCallEvents(runtime.calls, CALL_EVENTS, runtime.device_info),
             PolyContentEvents(runtime.calls, CONTENT_EVENTS, runtime.device_info),
+            PolyMicrophoneEvents(runtime.calls, MICROPHONE_EVENTS, runtime.device_info),
         ],
     )
 
@@ -218,6 +241,48 @@ class PolyRuntime(ProAVRuntime):
         """Keep the client and the coordinators."""
         super().__init__(hass, entry, device_info, list(coordinators), client=client)
         self.calls, self.room, self.system = coordinators
+        self._provider = self._current_provider()
+        entry.async_on_unload(self.room.async_add_listener(self._room_changed))
+        entry.async_on_unload(self.system.async_add_listener(self._system_changed))
+        self._system_changed()
+
+    def _current_provider(self) -> str | None:
+        """Return the provider mode the codec reported last."""
+        mode = self.room.data.mode if self.room.data else None
+        return mode.app or mode.mode if mode else None
+
+    @callback
+    def _room_changed(self) -> None:
+        """Offer refused controls again once the provider mode changed."""
+        provider = self._current_provider()
+        if provider != self._provider:
+            self._provider = provider
+            self.calls.mode_changed()
+
+    @callback
+    def _system_changed(self) -> None:
+        """Raise (or withdraw) the repair issue of a codec that asks for a reboot."""
+        data = self.system.data
+        if data is not None and data.info.reboot_needed:
+            ir.async_create_issue(
+                self.hass,
+                DOMAIN,
+                self._reboot_issue,
+                is_fixable=False,
+                severity=ir.IssueSeverity.WARNING,
+                translation_key="poly_videoos_reboot_needed",
+                translation_placeholders={"name": self.entry.title},
+            )
+        else:
+            ir.async_delete_issue(self.hass, DOMAIN, self._reboot_issue)
+
+    @property
+    def _reboot_issue(self) -> str:
+        return f"{self.entry.entry_id}_reboot_needed"
+
+    async def async_shutdown(self) -> None:
+        """Withdraw this codec's repair issues (they come back with the next start)."""
+        ir.async_delete_issue(self.hass, DOMAIN, self._reboot_issue)
 
     @callback
     def diagnostics(self) -> dict[str, Any]:
