@@ -9,6 +9,7 @@ a sleeping codec, and sessions left behind by an earlier run.
 from __future__ import annotations
 
 from datetime import timedelta
+import logging
 import time
 from typing import Any
 
@@ -571,3 +572,32 @@ async def test_diagnostics_capabilities_raw_and_no_secrets(
     secrets += [session.xsrf for session in emulator.sessions.values()]
     for secret in secrets:
         assert secret not in text
+
+
+async def test_nothing_secret_in_the_log(
+    freezer: FrozenDateTimeFactory,
+    hass: HomeAssistant,
+    emulator: PolyVideoOSEmulator,
+    entry: MockConfigEntry,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Debug logs through expiry, refusals and sign-out name no password, session or token."""
+    caplog.set_level(logging.DEBUG, logger="custom_components.proav")
+    emulator.rotate_xsrf = True
+    await setup(hass, entry)
+    seen = set(emulator.sessions) | {s.xsrf for s in emulator.sessions.values()}
+    emulator.expire_sessions()
+    await tick(hass, freezer)
+    seen |= set(emulator.sessions) | {s.xsrf for s in emulator.sessions.values()}
+    emulator.partner = "teams"
+    with pytest.raises(HomeAssistantError):
+        await _call(hass, "switch", "turn_on", MIC_MUTE)
+    await hass.config_entries.async_unload(entry.entry_id)
+    ours = "\n".join(
+        record.getMessage()
+        for record in caplog.records
+        if record.name.startswith(("custom_components.proav", "homeassistant"))
+    )
+    assert "Session refused" in ours  # the debug log did run
+    for secret in (emulator.password, *seen):
+        assert secret not in ours
