@@ -205,6 +205,13 @@ class PolyState:
     sip_state: str = "ON"
     status: list[tuple[str, str, str]] = field(default_factory=lambda: list(SYSTEM_STATUS))
     dtmf: list[str] = field(default_factory=list)
+    # Favourites directory: entry id -> (display name, address).
+    favorites: dict[str, tuple[str, str]] = field(
+        default_factory=lambda: {
+            "local:fav/1": ("Lisbon office", "lisbon@example.com"),
+            "local:fav/2": ("Help desk", "helpdesk@example.com"),
+        }
+    )
     failed_logins: int = 0
 
 
@@ -452,6 +459,8 @@ class PolyVideoOSEmulator(Emulator):
             ("GET", "/rest/system/sipservers", self._sip),
             ("GET", "/rest/system/mode", self._system_mode),
             ("GET", "/rest/audio/microphones", self._microphones),
+            ("GET", "/rest/directory/favorites", self._favorites),
+            ("POST", "/rest/directory/local/entries/{id}", self._entry_action),
             ("POST", "/rest/current/devicemanagement/devices", self._peripherals),
             ("POST", "/rest/config", self._config),
             ("GET", "/rest/current/session/sessions", self._session_list),
@@ -812,6 +821,31 @@ class PolyVideoOSEmulator(Emulator):
             {"activePersona": "ROOM", "app": app, "appLocked": False,
              "mode": "PARTNER" if self.partner else "NATIVE"}
         )  # fmt: skip
+
+    async def _favorites(self, request: web.Request) -> web.StreamResponse:
+        try:  # the guide: start is 1-based, limit defaults to 1
+            start = int(request.query.get("start", "1"))
+            limit = int(request.query.get("limit", "1"))
+        except ValueError:
+            return _error(400, "InvalidQuery")
+        entries = [
+            {"index": index, "displayName": name, "firstName": "", "lastName": "",
+             "id": entry_id, "serverId": "local",
+             "link": {"rel": "self", "href": f"/rest/directory/local/entries/{entry_id}"}}
+            for index, (entry_id, (name, _address)) in enumerate(self.state.favorites.items(), 1)
+        ][start - 1 : start - 1 + limit]  # fmt: skip
+        return web.json_response({"entries": entries})
+
+    async def _entry_action(self, request: web.Request) -> web.StreamResponse:
+        entry = self.state.favorites.get(request.match_info["id"])
+        body = await _json(request)
+        if entry is None:
+            return _error(404, "Unavailable")
+        if not isinstance(body, dict) or body.get("action") != "dial":
+            return _error(400, "InvalidAction")
+        call = self._new_call(entry[1], 1920, "AUTO", incoming=False, state="CONNECTED")
+        self.log("dial_entry", id=request.match_info["id"], address=call.address)
+        return web.Response(status=204)
 
     async def _microphones(self, _request: web.Request) -> web.StreamResponse:
         return web.json_response(

@@ -333,3 +333,13 @@ def test_models_tolerate_nonsense() -> None:
     assert Conference.list_from_json(None) == ()
     assert Meeting.list_from_json([{"id": "x"}, 5]) == ()
     assert StatusItem.list_from_json([{"name": "a", "stateList": "up"}])[0].state is None
+
+
+async def test_meeting_id_with_slash_is_quoted(
+    emulator: PolyVideoOSEmulator, client: PolyVideoOSClient
+) -> None:
+    """Exchange meeting ids are base64 (``/``, ``+``, ``=``): quoted, they reach the meeting."""
+    emulator.add_meeting("AAMk/AG+xy=", "Board", start=1_900_000_000, duration=600)
+    await client.join_meeting("AAMk/AG+xy=")
+    assert emulator.commands[-1].params == {"id": "AAMk/AG+xy="}
+    assert "POST /rest/calendar/meetings/AAMk%2FAG%2Bxy%3D" in emulator.requests

@@ -601,3 +601,22 @@ async def test_nothing_secret_in_the_log(
     assert "Session refused" in ours  # the debug log did run
     for secret in (emulator.password, *seen):
         assert secret not in ours
+
+
+async def test_speed_dial_buttons(
+    freezer: FrozenDateTimeFactory,
+    hass: HomeAssistant,
+    emulator: PolyVideoOSEmulator,
+    entry: MockConfigEntry,
+) -> None:
+    """One button per favourite; pressing it calls the entry (id quoted in the path)."""
+    await setup(hass, entry)
+    lisbon = "button.boardroom_call_lisbon_office"
+    assert state(hass, lisbon) != STATE_UNAVAILABLE
+    assert state(hass, "button.boardroom_call_help_desk") != STATE_UNAVAILABLE
+    await _call(hass, "button", "press", lisbon)
+    assert emulator.commands[-1].params == {"id": "local:fav/1", "address": "lisbon@example.com"}
+    assert state(hass, IN_CALL) == "on"
+    del emulator.state.favorites["local:fav/2"]
+    await tick(hass, freezer, ROOM)
+    assert hass.states.get("button.boardroom_call_help_desk") is None

@@ -51,9 +51,10 @@ async def test_dial(
 async def test_dial_defaults(
     hass: HomeAssistant, emulator: PolyVideoOSEmulator, loaded: MockConfigEntry
 ) -> None:
-    """Without rate and type the codec chooses (AUTO, its default rate)."""
+    """Without rate and type: AUTO at 1920 kbps (the guide calls the rate required)."""
     await _act(hass, loaded, "dial", address="10.0.0.5")
     assert emulator.commands[-1].params["dial_type"] == "AUTO"
+    assert emulator.commands[-1].params["rate"] == 1920  # every real client sends a rate
 
 
 @pytest.mark.parametrize(

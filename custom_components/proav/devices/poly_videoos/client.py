@@ -54,6 +54,7 @@ from .models import (
     Connection,
     DialAddresses,
     DialType,
+    Favorite,
     MediaStat,
     Meeting,
     Microphone,
@@ -615,6 +616,18 @@ class PolyVideoOSClient(DeviceClient):
     async def sip_server(self) -> ServerState | None:
         """Read the SIP registration state (a list on real codecs, an object in the guide)."""
         return ServerState.first_from_json(await self._json("GET", "/rest/system/sipservers"))
+
+    async def favorites(self, limit: int = 20) -> tuple[Favorite, ...]:
+        """Read the first favourites (speed dials); the codec's default page is one entry."""
+        params = {"start": "1", "limit": str(limit)}
+        return Favorite.list_from_json(
+            await self._json("GET", "/rest/directory/favorites", params=params)
+        )
+
+    async def dial_favorite(self, entry_id: str) -> None:
+        """Call a favourite directory entry."""
+        path = f"/rest/directory/local/entries/{_segment(entry_id)}"
+        await self._request("POST", path, body={"action": "dial"})
 
     async def microphones(self) -> tuple[Microphone, ...]:
         """Read the microphones and their state."""

@@ -35,6 +35,7 @@ from .models import (
     Camera,
     Conference,
     DialAddresses,
+    Favorite,
     Meeting,
     Microphone,
     Peripheral,
@@ -73,6 +74,7 @@ PERIPHERALS = "peripherals"
 APPS = "apps"
 DIAL_ADDRESSES = "dial_addresses"
 SESSIONS = "sessions"
+FAVORITES = "favorites"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -138,6 +140,7 @@ class RoomData:
     apps: tuple[str, ...] | None = None
     microphones: tuple[Microphone, ...] | None = None
     peripherals: tuple[Peripheral, ...] | None = None
+    favorites: tuple[Favorite, ...] | None = None
     device_mode: bool | None = None
     signage_mode: bool | None = None
     # The API cannot read back which preset is current: the last one recalled here.
@@ -429,6 +432,7 @@ class RoomCoordinator(PolyCoordinator[RoomData]):
             apps=await self._optional(APPS, self.client.apps),
             microphones=await self._optional(MICROPHONES, self.client.microphones),
             peripherals=await self._optional(PERIPHERALS, self.client.peripherals),
+            favorites=await self._optional(FAVORITES, self.client.favorites),
             device_mode=await self._optional(DEVICE_MODE, self.client.device_mode),
             signage_mode=await self._optional(SIGNAGE_MODE, self.client.signage_mode),
             recalled_preset=self.data.recalled_preset if self.data else None,

@@ -50,6 +50,7 @@ from .coordinator import (
     CONTENT,
     DEVICE_MODE,
     DIAL_ADDRESSES,
+    FAVORITES,
     MEETINGS,
     MIC_CONTROL,
     MICROPHONES,
@@ -69,6 +70,7 @@ from .coordinator import (
 )
 from .models import (
     Conference,
+    Favorite,
     Meeting,
     Microphone,
     Peripheral,
@@ -233,6 +235,29 @@ ROOM_BINARY_SENSORS: tuple[ProAVBinarySensorDescription[RoomCoordinator], ...] =
         is_on_fn=lambda c, _: _microphones_problem(c.data.microphones),
     ),
 )
+
+
+def _favorite(coordinator: RoomCoordinator, key: str) -> Favorite | None:
+    """Return a favourite as the codec lists it now."""
+    return next((f for f in coordinator.data.favorites or () if f.id == key), None)
+
+
+async def _async_dial_favorite(
+    room: RoomCoordinator, favorite: Any, calls: CallCoordinator
+) -> None:
+    """Call a favourite; the call shows at once."""
+    await calls.async_dial(room.client.dial_favorite(favorite.id))
+
+
+def speed_dial(calls: CallCoordinator) -> ProAVButtonDescription[RoomCoordinator]:
+    """Return the description of a favourite's speed-dial button (it dials through ``calls``)."""
+    return ProAVButtonDescription[RoomCoordinator](
+        key="speed_dial",
+        translation_key="speed_dial",
+        capability=FAVORITES,
+        item_fn=_favorite,
+        press_fn=lambda room, favorite: _async_dial_favorite(room, favorite, calls),
+    )
 
 
 def _microphones_problem(microphones: tuple[Microphone, ...] | None) -> bool | None:

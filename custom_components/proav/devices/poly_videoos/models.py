@@ -685,6 +685,35 @@ class DialAddresses:
         return cls(sip=sip, h323_name=h323_name, h323_extension=h323_extension)
 
 
+@dataclass(frozen=True, kw_only=True)
+class Favorite:
+    """A speed-dial entry of the codec's favourites directory."""
+
+    id: str
+    name: str
+    server: str | None
+    index: int | None
+
+    @classmethod
+    def list_from_json(cls, raw: Any) -> tuple[Favorite, ...]:
+        """Parse ``{"entries": [...], "next": ...}`` (entries without an id are skipped)."""
+        favorites = (
+            cls(
+                id=_str(_obj(item), "id"),
+                name=_opt_str(_obj(item), "displayName")
+                or " ".join(
+                    part
+                    for part in (_str(_obj(item), "firstName"), _str(_obj(item), "lastName"))
+                    if part
+                ),
+                server=_opt_str(_obj(item), "serverId"),
+                index=_opt_int(_obj(item), "index"),
+            )
+            for item in _list(_obj(raw).get("entries"))
+        )
+        return tuple(favorite for favorite in favorites if favorite.id)
+
+
 def count_sessions(raw: Any) -> int | None:
     """Count the codec's open sessions (``{"sessionList": [...]}``)."""
     sessions = _obj(raw).get("sessionList")

@@ -62,6 +62,7 @@ from .entities import (
     PolyMicrophoneEvents,
     PolySnapshotCamera,
     peripheral_name,
+    speed_dial,
     status_area,
 )
 
@@ -182,6 +183,17 @@ def _buttons(runtime: PolyRuntime, add: AddConfigEntryEntitiesCallback) -> None:
         runtime.calls,
         add,
         lambda: [ProAVButton(runtime.calls, d, runtime.device_info) for d in CALL_BUTTONS],
+    )
+    _speed_dials(runtime, add)
+
+
+def _speed_dials(runtime: PolyRuntime, add: AddConfigEntryEntitiesCallback) -> None:
+    room, description = runtime.room, speed_dial(runtime.calls)
+    ItemEntities(
+        room,
+        lambda: {f.id: f.name or f.id for f in room.data.favorites or ()},
+        lambda item: [ProAVButton(room, description, runtime.device_info, item)],
+        add,
     )
 
 
