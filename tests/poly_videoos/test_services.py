@@ -180,3 +180,18 @@ async def test_device_down_during_action(
     with pytest.raises(HomeAssistantError) as err:
         await _act(hass, loaded, "dial", address="1001@example.com")
     assert err.value.translation_key == "cannot_connect"
+
+
+async def test_hang_up_one_call(
+    hass: HomeAssistant, emulator: PolyVideoOSEmulator, loaded: MockConfigEntry
+) -> None:
+    """One call ends; the other keeps running; an unknown id is refused with a clear error."""
+    await _act(hass, loaded, "dial", address="1001@example.com")
+    await _act(hass, loaded, "dial", address="1002@example.com")
+    first, second = list(emulator.state.calls)
+    await _act(hass, loaded, "hang_up_call", conference_id=first)
+    assert list(emulator.state.calls) == [second]
+    assert state(hass, "binary_sensor.boardroom_in_call") == "on"
+    with pytest.raises(ServiceValidationError) as err:
+        await _act(hass, loaded, "hang_up_call", conference_id="999")
+    assert err.value.translation_key == "poly_unknown_call"

@@ -401,6 +401,15 @@ class CallCoordinator(PolyCoordinator[CallData]):
             lambda data, _: replace(data, conferences=(), quality=None, packet_loss=None),
         )
 
+    async def async_hang_up_one(self, conference_id: str) -> None:
+        """End one call; the others keep running."""
+
+        def update(data: CallData, _: None) -> CallData:
+            left = tuple(c for c in data.conferences if c.id != conference_id)
+            return replace(data, conferences=left)
+
+        await self.async_apply(self.client.hang_up(conference_id), update)
+
     async def async_reject(self) -> None:
         """Reject the call ringing in (or hang up its connection)."""
         ringing = self.data.ringing_call
@@ -410,8 +419,9 @@ class CallCoordinator(PolyCoordinator[CallData]):
         await self.async_apply(self.client.hang_up_connection(conference.id, connection_id))
 
     async def async_dial(self, command: Awaitable[Any]) -> None:
-        """Run a dial-like command, then read the calls again at once."""
-        await self.async_apply(command)
+        """Run a dial-like command, then read the calls again at once (not debounced)."""
+        await self.async_apply(command, lambda data, _: data)
+        await self.async_refresh()
 
 
 def _with_audio(data: CallData, audio: Audio) -> CallData:
