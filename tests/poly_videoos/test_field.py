@@ -620,3 +620,16 @@ async def test_speed_dial_buttons(
     del emulator.state.favorites["local:fav/2"]
     await tick(hass, freezer, ROOM)
     assert hass.states.get("button.boardroom_call_help_desk") is None
+
+
+async def test_reloads_keep_one_session(
+    hass: HomeAssistant, emulator: PolyVideoOSEmulator, entry: MockConfigEntry
+) -> None:
+    """Reloading (options, reauth, reconfigure) never leaves a session of ours behind."""
+    await setup(hass, entry)
+    for _ in range(3):
+        assert await hass.config_entries.async_reload(entry.entry_id)
+        await hass.async_block_till_done()
+        assert len(emulator.sessions) == 1
+    assert emulator.logins == 4
+    assert emulator.logouts == 3

@@ -81,6 +81,7 @@ PERSONAL = frozenset(
         "requiredAttendees",
         "optionalAttendees",
         "lastLoginClient",
+        "userId",
     }
 )
 # Lists whose items are people (participants): their names go too.
