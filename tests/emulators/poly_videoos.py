@@ -25,6 +25,7 @@ Field variants (switches of this one emulator), after what real codecs do (the f
   answer and refuses the old one;
 - ``partner`` ("teams", "zoom"): a partner app runs the room; writes in ``POLICY_PATHS`` answer
   403 (policy), and ``GET /rest/system/mode`` names the app;
+- ``overrides`` answers one "METHOD /path" with a fixed status, type and body;
 - ``unconfigured`` / ``missing`` / ``forbidden``: paths that answer 500 (the guide's answer for
   calendar, SIP or presets that are not configured), 404, or 403 (a policy);
 - ``real_shapes``: the shapes captured from a Studio X30 (AVI-SPL fixtures): a bare, unquoted
@@ -252,6 +253,8 @@ class PolyVideoOSEmulator(Emulator):
         self.unconfigured: set[str] = set()
         self.missing: set[str] = set()
         self.forbidden: set[str] = set()
+        # "METHOD /path" -> (status, content type, body): answered as is, session or not.
+        self.overrides: dict[str, tuple[int, str, str]] = {}
         self.real_shapes = False
         self.login_reason: str | None = None
         self.refusal = "403"
@@ -380,6 +383,9 @@ class PolyVideoOSEmulator(Emulator):
         peer = request.transport.get_extra_info("peername") if request.transport else None
         if peer:
             self.connections_seen.add(int(peer[1]))
+        if (override := self.overrides.get(f"{request.method} {request.path}")) is not None:
+            status, content_type, text = override
+            return web.Response(status=status, content_type=content_type, text=text)
         if request.path == "/rest/session" and request.method == "POST":
             return await handler(request)
         session_id = self._session_cookie(request)

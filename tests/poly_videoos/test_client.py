@@ -8,11 +8,14 @@ import pytest
 from custom_components.proav.devices.errors import (
     CannotConnect,
     DeviceBusy,
+    DeviceError,
     InvalidAuth,
     InvalidResponse,
     NotPermitted,
+    NotSupported,
 )
 from custom_components.proav.devices.poly_videoos.client import (
+    RECYCLE_AFTER,
     LockedOut,
     MuteLocked,
     PolyVideoOSClient,
@@ -343,3 +346,66 @@ async def test_meeting_id_with_slash_is_quoted(
     await client.join_meeting("AAMk/AG+xy=")
     assert emulator.commands[-1].params == {"id": "AAMk/AG+xy="}
     assert "POST /rest/calendar/meetings/AAMk%2FAG%2Bxy%3D" in emulator.requests
+
+
+@pytest.mark.parametrize(
+    ("status", "content_type", "error", "code"),
+    [
+        (302, "text/plain", NotSupported, 302),
+        (200, "text/html", NotSupported, "html"),
+        (501, "application/json", NotSupported, 501),
+        (429, "application/json", DeviceBusy, 429),
+        (503, "application/json", DeviceBusy, 503),
+        (418, "application/json", DeviceError, 418),
+        (500, "application/json", CannotConnect, 500),
+    ],
+)
+async def test_answers_map_to_the_error_model(
+    emulator: PolyVideoOSEmulator,
+    client: PolyVideoOSClient,
+    status: int,
+    content_type: str,
+    error: type[Exception],
+    code: object,
+) -> None:
+    """Redirects, web pages, busy and odd statuses become the shared error kinds."""
+    emulator.overrides["GET /rest/system/status"] = (status, content_type, "<html></html>")
+    with pytest.raises(error) as err:
+        await client.system_status()
+    assert getattr(err.value, "code", None) == code
+    assert not isinstance(err.value, InvalidAuth)
+
+
+async def test_session_already_active_reuses_the_session_held(
+    emulator: PolyVideoOSEmulator, client: PolyVideoOSClient
+) -> None:
+    """A codec that keeps our session and answers a new login SessionAlreadyActive: reuse it."""
+    await client.audio()
+    held = next(iter(emulator.sessions))
+    emulator.overrides["DELETE /rest/session"] = (500, "application/json", "{}")
+    emulator.login_reason = "SessionAlreadyActive"
+    client._session_started -= RECYCLE_AFTER + 1  # time to recycle
+    assert (await client.audio()).volume == 62
+    assert list(emulator.sessions) == [held]
+    assert emulator.logins == 1
+
+
+async def test_login_without_session_id(
+    emulator: PolyVideoOSEmulator, client: PolyVideoOSClient
+) -> None:
+    """A login answer without a session id is an odd answer, not a wrong password."""
+    emulator.overrides["POST /rest/session"] = (200, "application/json", '{"success": true}')
+    with pytest.raises(InvalidResponse):
+        await client.audio()
+
+
+async def test_provider_switch_refused(
+    emulator: PolyVideoOSEmulator, client: PolyVideoOSClient
+) -> None:
+    """An app the codec does not know is refused with the codec's own code."""
+    assert await client.apps() == ("Poly", "Microsoft Teams", "Zoom Rooms")
+    with pytest.raises(DeviceError) as err:
+        await client.set_provider("Webex")
+    assert err.value.code == "UNKNOWNAPP"
+    await client.set_provider("Zoom Rooms")
+    assert (await client.system_mode()).provider == "zoom"

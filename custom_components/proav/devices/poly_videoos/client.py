@@ -101,6 +101,11 @@ class NotAvailable(NotSupported):
 class ServerError(CannotConnect):
     """The device answered with a server error (the guide's 500 for unconfigured features)."""
 
+    def __init__(self, message: str, code: int | None = None) -> None:
+        """Keep the HTTP status as the error's code."""
+        super().__init__(message)
+        self.code = code
+
 
 class MuteLocked(DeviceError):
     """The microphones cannot be unmuted: mute is locked (e.g. by the far end)."""
