@@ -266,6 +266,7 @@ class PolyVideoOSEmulator(Emulator):
         self.booted_at = time.time() - 693845.31
         self.touch_state = "CONNECTED"
         self.sip_address = "boardroom@example.com"
+        self.mac = "00:e0:db:53:42:9a"
         self.quoted_cookies_seen = 0
         self.connections_seen: set[int] = set()
         self.accept_headers: dict[str, str] = {}
@@ -870,7 +871,7 @@ class PolyVideoOSEmulator(Emulator):
 
         return web.json_response(
             [
-                device("SYSTEM", "CODEC", "CONNECTED", "StudioX50"),
+                device("SYSTEM", "CODEC", "CONNECTED", "StudioX50") | {"macAddress": self.mac},
                 device("MODULE", "TOUCHCONTROL", self.touch_state, "Poly TC8"),
                 device("CAMERA", "CAMERA", "PAIRED", ""),
                 device("REMOTE", "UNKNOWN", "PAIRED", ""),

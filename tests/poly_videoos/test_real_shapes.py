@@ -119,9 +119,12 @@ def test_peripherals_microphones_addresses_sessions() -> None:
     assert [m.ok for m in Microphone.list_from_json(json.loads(MICROPHONES))] == [True]
     peripherals = Peripheral.list_from_json(json.loads(DEVICES))
     assert [(p.kind, p.connected) for p in peripherals] == [
+        ("CODEC", True),
         ("TOUCHCONTROL", True),
         ("CAMERA", True),
     ]
+    assert peripherals[0].codec
+    assert peripherals[0].mac == "00:e0:db:00:00:01"
     addresses = DialAddresses.from_json(json.loads(CONFIG))
     assert (addresses.sip, addresses.h323_name, addresses.h323_extension) == (
         "room-x30@example.com",

@@ -147,6 +147,16 @@ class RoomData:
     recalled_preset: int | None = None
 
     @property
+    def accessories(self) -> tuple[Peripheral, ...]:
+        """Return the peripherals paired with the codec (the codec itself left out)."""
+        return tuple(item for item in self.peripherals or () if not item.codec)
+
+    @property
+    def codec_mac(self) -> str | None:
+        """Return the codec's own hardware address, where the device list names it."""
+        return next((item.mac for item in self.peripherals or () if item.codec and item.mac), None)
+
+    @property
     def stored_presets(self) -> list[int]:
         """Return the indexes of stored presets."""
         return [preset.index for preset in self.presets or () if preset.stored]

@@ -28,13 +28,15 @@ from homeassistant.const import (
     CONF_VERIFY_SSL,
 )
 from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.aiohttp_client import async_create_clientsession
-from homeassistant.helpers.device_registry import DeviceInfo
+from homeassistant.helpers.device_registry import CONNECTION_NETWORK_MAC, DeviceInfo, format_mac
+from homeassistant.helpers.service_info.dhcp import DhcpServiceInfo
 import voluptuous as vol
 
-from ...const import DOMAIN
+from ...const import CONF_DEVICE_TYPE, DOMAIN
 from ...forms import connection_schema
-from ..base import DeviceIdentity, DeviceType, ProAVConfigEntry, ScanInterval
+from ..base import DeviceIdentity, DeviceType, Discovered, ProAVConfigEntry, ScanInterval
 from .client import DEFAULT_PORT, PolyVideoOSClient, SessionListener
 from .coordinator import CallCoordinator, RoomCoordinator, SystemCoordinator
 from .entities import PLATFORMS
@@ -92,10 +94,11 @@ async def _async_probe(hass: HomeAssistant, data: Mapping[str, Any]) -> list[Dev
     return [DeviceIdentity(serial=info.serial, title=info.name or info.model or "Poly VideoOS")]
 
 
-def _device_info(entry: ProAVConfigEntry, info: SystemInfo) -> DeviceInfo:
-    """Describe the codec for the device registry."""
+def _device_info(entry: ProAVConfigEntry, info: SystemInfo, mac: str | None) -> DeviceInfo:
+    """Describe the codec for the device registry (with its MAC where the codec told it)."""
     scheme = "https" if entry.data.get(CONF_SSL, True) else "http"
     return DeviceInfo(
+        connections={(CONNECTION_NETWORK_MAC, format_mac(mac))} if mac else set(),
         identifiers={(DOMAIN, entry.unique_id or info.serial)},
         manufacturer="Poly",
         model=info.model or "VideoOS",
@@ -105,6 +108,28 @@ def _device_info(entry: ProAVConfigEntry, info: SystemInfo) -> DeviceInfo:
         hw_version=info.hardware_version or None,
         configuration_url=f"{scheme}://{entry.data[CONF_HOST]}:{entry.data.get(CONF_PORT, DEFAULT_PORT)}/",
     )
+
+
+def _dhcp(hass: HomeAssistant, info: DhcpServiceInfo) -> Discovered | None:
+    """Offer a Poly codec seen by DHCP (hardware address prefix 00:E0:DB).
+
+    A codec Home Assistant already knows (by its MAC, or by its address) gets its new address;
+    a new one opens the form with the address filled in. The serial, the entry's unique id, is
+    read when the form connects; until then the MAC stands in for it.
+    """
+    mac = format_mac(info.macaddress)
+    entries = [
+        entry
+        for entry in hass.config_entries.async_entries(DOMAIN)
+        if entry.data.get(CONF_DEVICE_TYPE) == KEY and entry.unique_id
+    ]
+    device = dr.async_get(hass).async_get_device(connections={(CONNECTION_NETWORK_MAC, mac)})
+    for entry in entries:
+        if (device is not None and entry.entry_id in device.config_entries) or entry.data.get(
+            CONF_HOST
+        ) == info.ip:
+            return Discovered(serial=str(entry.unique_id), name=entry.title, host=info.ip)
+    return Discovered(serial=mac, name=info.hostname or "Poly VideoOS", host=info.ip)
 
 
 async def _async_setup(hass: HomeAssistant, entry: ProAVConfigEntry) -> PolyRuntime:
@@ -138,7 +163,11 @@ async def _async_setup(hass: HomeAssistant, entry: ProAVConfigEntry) -> PolyRunt
         await client.async_close()
         raise
     return PolyRuntime(
-        hass, entry, client, (calls, room, system), _device_info(entry, system.data.info)
+        hass,
+        entry,
+        client,
+        (calls, room, system),
+        _device_info(entry, system.data.info, room.data.codec_mac),
     )
 
 
@@ -149,5 +178,6 @@ DEVICE_TYPE = DeviceType(
     async_probe=_async_probe,
     async_setup=_async_setup,
     scan_intervals=(CALLS_INTERVAL, ROOM_INTERVAL, SYSTEM_INTERVAL),
+    dhcp=_dhcp,
     async_register_services=async_register_services,
 )

@@ -282,7 +282,7 @@ def peripheral_name(kind: str) -> str:
 
 def _peripherals(coordinator: RoomCoordinator, kind: str) -> tuple[Peripheral, ...] | None:
     """Return the peripherals of one kind (None while the codec reports none)."""
-    found = tuple(p for p in coordinator.data.peripherals or () if p.kind == kind)
+    found = tuple(p for p in coordinator.data.accessories if p.kind == kind)
     return found or None
 
 

@@ -633,6 +633,12 @@ class Peripheral:
     kind: str
     state: str | None
     name: str | None
+    mac: str | None = None
+
+    @property
+    def codec(self) -> bool:
+        """Return whether this is the codec itself."""
+        return self.kind == "CODEC"
 
     @property
     def connected(self) -> bool | None:
@@ -643,17 +649,18 @@ class Peripheral:
 
     @classmethod
     def list_from_json(cls, raw: Any) -> tuple[Peripheral, ...]:
-        """Parse the device list (the codec itself is left out)."""
+        """Parse the device list (the codec itself included; unknown kinds left out)."""
         items = (
             cls(
                 kind=(_opt_str(_obj(item), "deviceType") or "").upper(),
                 state=_opt_str(_obj(item), "deviceState"),
                 name=_opt_str(_obj(item), "productName"),
+                mac=_opt_str(_obj(item), "macAddress"),
             )
             for item in _list(raw)
             if isinstance(item, dict)
         )
-        return tuple(item for item in items if item.kind not in ("", "CODEC", "UNKNOWN"))
+        return tuple(item for item in items if item.kind not in ("", "UNKNOWN"))
 
 
 # The configuration names of the room's SIP address, H.323 name and H.323 extension.

@@ -17,7 +17,7 @@ from typing import Any
 from homeassistant.components.diagnostics import REDACTED
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers import device_registry as dr, issue_registry as ir
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
@@ -136,7 +136,7 @@ def _binary_sensors(runtime: PolyRuntime, add: AddConfigEntryEntitiesCallback) -
     )
     ItemEntities(
         room,
-        lambda: {p.kind: peripheral_name(p.kind) for p in room.data.peripherals or ()},
+        lambda: {p.kind: peripheral_name(p.kind) for p in room.data.accessories},
         lambda item: [ProAVBinarySensor(room, PERIPHERAL_SENSOR, device, item)],
         add,
     )
@@ -255,6 +255,8 @@ class PolyRuntime(ProAVRuntime):
         super().__init__(hass, entry, device_info, list(coordinators), client=client)
         self.calls, self.room, self.system = coordinators
         self._provider = self._current_provider()
+        # The hardware address the device registry knows (set at setup where the codec said).
+        self._mac: str | None = self.room.data.codec_mac if self.room.data else None
         entry.async_on_unload(self.room.async_add_listener(self._room_changed))
         entry.async_on_unload(self.system.async_add_listener(self._system_changed))
         self._system_changed()
@@ -266,11 +268,26 @@ class PolyRuntime(ProAVRuntime):
 
     @callback
     def _room_changed(self) -> None:
-        """Offer refused controls again once the provider mode changed."""
+        """Offer refused controls again once the provider mode changed; note the codec's MAC."""
+        self._note_mac()
         provider = self._current_provider()
         if provider != self._provider:
             self._provider = provider
             self.calls.mode_changed()
+
+    @callback
+    def _note_mac(self) -> None:
+        """Add the codec's hardware address to its device (DHCP discovery finds it by it)."""
+        mac = self.room.data.codec_mac if self.room.data else None
+        if mac is None or mac == self._mac:
+            return
+        self._mac = mac
+        registry = dr.async_get(self.hass)
+        device = registry.async_get_device(identifiers=self.device_info.get("identifiers"))
+        if device is not None:
+            registry.async_update_device(
+                device.id, merge_connections={(dr.CONNECTION_NETWORK_MAC, dr.format_mac(mac))}
+            )
 
     @callback
     def _system_changed(self) -> None:
