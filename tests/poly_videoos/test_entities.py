@@ -153,6 +153,9 @@ async def test_call_lifecycle(
     await tick(hass, freezer)
     assert state(hass, QUALITY) == "61"
     assert state(hass, PACKET_LOSS) == "2.5"
+    streams = hass.states.get(QUALITY).attributes
+    assert streams["videoRx"]["packet_loss"] == 2.5
+    assert streams["audioTx"]["latency"] == 126
     player = hass.states.get(MAIN)
     assert player.state == "playing"
     assert player.attributes["media_title"] == "Lisbon office"

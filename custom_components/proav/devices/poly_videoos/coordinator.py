@@ -36,6 +36,7 @@ from .models import (
     Conference,
     DialAddresses,
     Favorite,
+    MediaStat,
     Meeting,
     Microphone,
     Peripheral,
@@ -85,6 +86,8 @@ class CallData:
     conferences: tuple[Conference, ...]
     quality: int | None = None
     packet_loss: float | None = None
+    # The media streams of the connected calls (bit rates, loss, jitter, latency).
+    streams: tuple[MediaStat, ...] = ()
     content: str | None = None
     video_muted: bool | None = None
     # The calendar's current meeting says a call runs (partner modes keep conferences empty).
@@ -287,12 +290,13 @@ class CallCoordinator(PolyCoordinator[CallData]):
         """Read audio and conferences (needed), then content, video mute and call quality."""
         audio = (await self.client.audio()).merged(self.data.audio if self.data else None)
         conferences = await self.client.conferences()
-        quality, packet_loss = await self._quality(conferences)
+        quality, packet_loss, streams = await self._quality(conferences)
         data = CallData(
             audio=audio,
             conferences=conferences,
             quality=quality,
             packet_loss=packet_loss,
+            streams=streams,
             content=await self._optional(CONTENT, self.client.content_status),
             video_muted=await self._optional(VIDEO_MUTE, self.client.video_muted),
             meeting_in_call=await self._meeting_in_call(conferences),
@@ -324,10 +328,11 @@ class CallCoordinator(PolyCoordinator[CallData]):
 
     async def _quality(
         self, conferences: tuple[Conference, ...]
-    ) -> tuple[int | None, float | None]:
-        """Return the worst terminal quality and received packet loss of the connected calls."""
+    ) -> tuple[int | None, float | None, tuple[MediaStat, ...]]:
+        """Return the worst terminal quality, received packet loss and the streams of calls."""
         qualities: list[int] = []
         losses: list[float] = []
+        all_streams: list[MediaStat] = []
         for conference in conferences:
             if not conference.connected:
                 continue
@@ -339,14 +344,19 @@ class CallCoordinator(PolyCoordinator[CallData]):
             except NotAvailable:  # the call ended between the reads
                 continue
             except ProAVError:
-                return None, None
+                return None, None, ()
             qualities.extend(terminal.quality for terminal in terminals)
+            all_streams.extend(streams)
             losses.extend(
                 stream.percent_packet_loss
                 for stream in streams
                 if stream.direction == "RX" and stream.percent_packet_loss is not None
             )
-        return (min(qualities) if qualities else None), (max(losses) if losses else None)
+        return (
+            min(qualities) if qualities else None,
+            max(losses) if losses else None,
+            tuple(all_streams),
+        )
 
     def allowed(self, control: str) -> bool:
         """Return whether a control may be offered (the codec did not refuse it lately)."""
@@ -408,7 +418,9 @@ class CallCoordinator(PolyCoordinator[CallData]):
         """End every call."""
         await self.async_apply(
             self.client.hang_up_all(),
-            lambda data, _: replace(data, conferences=(), quality=None, packet_loss=None),
+            lambda data, _: replace(
+                data, conferences=(), quality=None, packet_loss=None, streams=()
+            ),
         )
 
     async def async_hang_up_one(self, conference_id: str) -> None:

@@ -145,6 +145,22 @@ def _call_state(data: CallData) -> str:
     return state if state in CALL_STATES else "other"
 
 
+def _stream_attributes(data: CallData) -> dict[str, Any] | None:
+    """Return each media stream's figures (``videoRx``: bit rate, loss, jitter, latency)."""
+    if not data.streams:
+        return None
+    return {
+        stream.stream or f"{stream.media_type}_{stream.direction}".lower(): {
+            "bit_rate": stream.actual_bit_rate or stream.bit_rate,
+            "packet_loss": stream.percent_packet_loss,
+            "jitter": stream.jitter,
+            "latency": stream.latency,
+            "frame_rate": stream.frame_rate or None,
+        }
+        for stream in data.streams
+    }
+
+
 def _call_attributes(data: CallData) -> dict[str, Any] | None:
     """Return facts about the active call."""
     conference = data.active
@@ -345,6 +361,7 @@ CALL_SENSORS: tuple[ProAVSensorDescription[CallCoordinator], ...] = (
         native_unit_of_measurement=PERCENTAGE,
         state_class=SensorStateClass.MEASUREMENT,
         value_fn=lambda c, _: c.data.quality,
+        attributes_fn=lambda c, _: _stream_attributes(c.data),
     ),
     ProAVSensorDescription(
         key="call_packet_loss",
