@@ -409,3 +409,31 @@ async def test_provider_switch_refused(
     assert err.value.code == "UNKNOWNAPP"
     await client.set_provider("Zoom Rooms")
     assert (await client.system_mode()).provider == "zoom"
+
+
+@pytest.mark.parametrize(
+    ("reason", "error", "latched"),
+    [
+        ("SessionRequestInvalid", InvalidAuth, True),  # sifuas: bad credentials
+        ("SessionLimitReached", DeviceError, False),  # any other refusal: not a password
+    ],
+)
+async def test_login_refusal_reasons(
+    emulator: PolyVideoOSEmulator,
+    client: PolyVideoOSClient,
+    reason: str,
+    error: type[Exception],
+    latched: bool,
+) -> None:
+    """Only a credentials refusal is InvalidAuth (and stops logins); others are retried later."""
+    emulator.login_reason = reason
+    with pytest.raises(error) as err:
+        await client.audio()
+    assert isinstance(err.value, InvalidAuth) is latched
+    emulator.login_reason = None
+    if latched:
+        with pytest.raises(InvalidAuth):
+            await client.audio()
+        assert emulator.login_attempts == 1
+    else:
+        assert (await client.audio()).volume == 62
