@@ -633,3 +633,19 @@ async def test_reloads_keep_one_session(
         assert len(emulator.sessions) == 1
     assert emulator.logins == 4
     assert emulator.logouts == 3
+
+
+async def test_failed_setup_leaves_nothing_running(
+    freezer: FrozenDateTimeFactory,
+    hass: HomeAssistant,
+    emulator: PolyVideoOSEmulator,
+    entry: MockConfigEntry,
+) -> None:
+    """A needed resource failing at setup: retry later, signed out, no poll left running."""
+    emulator.unconfigured.add("/rest/conferences")
+    await setup(hass, entry)
+    assert entry.state is ConfigEntryState.SETUP_RETRY
+    assert not emulator.sessions
+    requests = len(emulator.requests)
+    await tick(hass, freezer, timedelta(seconds=4))  # before the retry: nothing talks to it
+    assert len(emulator.requests) == requests

@@ -160,6 +160,7 @@ class PolyVideoOSClient(DeviceClient):
         self._blocked_until = 0.0
         self._unreachable = False
         self._login_cookies: dict[str, str] = {}
+        self._closed = False
         self._lock = asyncio.Lock()
 
     @property
@@ -176,6 +177,8 @@ class PolyVideoOSClient(DeviceClient):
 
     def _client_session(self) -> aiohttp.ClientSession:
         """Return the HTTP session (built on first use when none was given)."""
+        if self._closed:
+            raise CannotConnect("The client was closed")
         if self._http is None or self._http.closed:
             self._own_http = True
             self._http = aiohttp.ClientSession(
@@ -392,6 +395,7 @@ class PolyVideoOSClient(DeviceClient):
         try:
             await self.logout()
         finally:
+            self._closed = True
             if self._http is not None and not self._http.closed:
                 if self._own_http:
                     await self._http.close()

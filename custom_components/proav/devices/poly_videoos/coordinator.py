@@ -272,7 +272,16 @@ class CallCoordinator(PolyCoordinator[CallData]):
         # -> when. They show as unavailable until the provider mode changes or an hour passes.
         self.refused: dict[str, datetime] = {}
         # Call entities also show system facts (a meeting to join, the codec asleep).
-        system.async_add_listener(self._system_changed)
+        self._unsub_system: Callable[[], None] | None = system.async_add_listener(
+            self._system_changed
+        )
+
+    async def async_shutdown(self) -> None:
+        """Stop polling and stop following the system tier (once)."""
+        if self._unsub_system is not None:
+            self._unsub_system()
+            self._unsub_system = None
+        await super().async_shutdown()
 
     @callback
     def _system_changed(self) -> None:

@@ -160,6 +160,8 @@ async def _async_setup(hass: HomeAssistant, entry: ProAVConfigEntry) -> PolyRunt
         for coordinator in (system, calls, room):
             await coordinator.async_config_entry_first_refresh()
     except Exception:
+        for coordinator in (calls, room, system):
+            await coordinator.async_shutdown()
         await client.async_close()
         raise
     return PolyRuntime(
