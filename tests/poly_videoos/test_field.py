@@ -323,7 +323,10 @@ async def test_refused_login_reauth_and_no_more_logins(
 
 
 async def test_no_session_left_after_home_assistant_stops(
-    hass: HomeAssistant, emulator: PolyVideoOSEmulator, entry: MockConfigEntry
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+    emulator: PolyVideoOSEmulator,
+    entry: MockConfigEntry,
 ) -> None:
     """Home Assistant stopping signs out: the codec holds no session of ours."""
     await setup(hass, entry)
@@ -331,6 +334,8 @@ async def test_no_session_left_after_home_assistant_stops(
     await hass.async_stop()
     assert not emulator.sessions
     assert emulator.logouts == 1
+    # Nothing left to clean up at the next start either.
+    assert hass_storage[f"proav.poly_videoos.{entry.entry_id}"]["data"] == {}
 
 
 async def test_session_left_behind_is_deleted_at_start(
