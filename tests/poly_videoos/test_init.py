@@ -132,8 +132,13 @@ async def test_device_down_and_back(
     await emulator.set_down(True)
     await tick(hass, freezer)
     await tick(hass, freezer)
+    await tick(hass, freezer, ROOM)
     assert state(hass, MAIN) == STATE_UNAVAILABLE
     assert state(hass, "switch.boardroom_microphone_mute") == STATE_UNAVAILABLE
+    assert state(hass, "select.boardroom_camera_preset") == STATE_UNAVAILABLE
+    # No answer at all says nothing about optional resources: none is marked failing.
+    capabilities = loaded.runtime_data.client.capabilities.as_dict()
+    assert {item["support"] for item in capabilities.values()} == {"supported"}
     await emulator.set_down(False)
     await tick(hass, freezer)
     assert state(hass, MAIN) == "idle"

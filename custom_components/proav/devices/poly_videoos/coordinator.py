@@ -28,7 +28,7 @@ from ...const import DOMAIN, LOGGER
 from ...coordinator import ProAVCoordinator
 from ..base import ProAVConfigEntry
 from ..errors import CannotConnect, InvalidAuth, NotPermitted, ProAVError
-from .client import MuteLocked, NotAvailable, PolyVideoOSClient
+from .client import MuteLocked, NotAvailable, PolyVideoOSClient, ServerError
 from .models import (
     CONTENT_IDLE,
     Audio,
@@ -216,13 +216,28 @@ class PolyCoordinator[T](ProAVCoordinator[T]):
         self.interval = interval
 
     async def _optional[R](self, name: str, read: Callable[[], Awaitable[R]]) -> R | None:
-        """Read an optional resource (None when the codec lacks it or it fails now)."""
-        return await self.client.capabilities.async_read(name, read)
+        """Read an optional resource (None when the codec lacks it or it fails now).
 
-    def _check_reachable(self) -> None:
-        """Fail the tier when the codec stopped answering during optional reads."""
-        if self.client.unreachable:
-            raise CannotConnect("The codec does not answer")
+        A codec that does not answer at all fails the whole tier at once: that says nothing
+        about the resource, and the tier's other reads would only wait for timeouts too.
+        """
+
+        async def guarded() -> R:
+            try:
+                return await read()
+            except CannotConnect as err:
+                if isinstance(err, ServerError):
+                    raise
+                raise _Offline from err
+
+        try:
+            return await self.client.capabilities.async_read(name, guarded)
+        except _Offline as err:
+            raise CannotConnect("The codec does not answer") from err.__cause__
+
+
+class _Offline(Exception):
+    """The codec gave no answer at all (passes through the capability table unrecorded)."""
 
 
 class SystemCoordinator(PolyCoordinator[SystemData]):
@@ -311,7 +326,6 @@ class CallCoordinator(PolyCoordinator[CallData]):
             meeting_in_call=await self._meeting_in_call(conferences),
             read_at=dt_util.utcnow(),
         )
-        self._check_reachable()
         self._pace(data)
         return data
 
@@ -466,7 +480,7 @@ class RoomCoordinator(PolyCoordinator[RoomData]):
     @override
     async def _async_fetch(self) -> RoomData:
         """Read cameras, presets and modes (keeping the last recalled preset)."""
-        data = RoomData(
+        return RoomData(
             cameras=await self._optional(CAMERAS, self.client.cameras),
             presets=await self._optional(PRESETS, self.client.presets),
             mode=await self._optional(SYSTEM_MODE, self.client.system_mode),
@@ -478,8 +492,6 @@ class RoomCoordinator(PolyCoordinator[RoomData]):
             signage_mode=await self._optional(SIGNAGE_MODE, self.client.signage_mode),
             recalled_preset=self.data.recalled_preset if self.data else None,
         )
-        self._check_reachable()
-        return data
 
     async def async_recall_preset(self, index: int) -> None:
         """Move the camera to a stored preset."""
