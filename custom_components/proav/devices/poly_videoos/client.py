@@ -158,7 +158,6 @@ class PolyVideoOSClient(DeviceClient):
         self._previous = previous_session
         self._on_session = on_session
         self._blocked_until = 0.0
-        self._unreachable = False
         self._login_cookies: dict[str, str] = {}
         self._closed = False
         self._lock = asyncio.Lock()
@@ -167,11 +166,6 @@ class PolyVideoOSClient(DeviceClient):
     def logged_in(self) -> bool:
         """Return whether the client holds a session."""
         return self._session is not None
-
-    @property
-    def unreachable(self) -> bool:
-        """Return whether the last request got no answer at all."""
-        return self._unreachable
 
     # --- transport -------------------------------------------------------------------------
 
@@ -231,12 +225,9 @@ class PolyVideoOSClient(DeviceClient):
                 cookies = _set_cookies(response.headers.getall("Set-Cookie", []))
                 token = cookies.get(XSRF_COOKIE) or response.headers.get(XSRF_HEADER)
         except TimeoutError as err:
-            self._unreachable = True
             raise CannotConnect("Timeout talking to the codec") from err
         except (aiohttp.ClientError, OSError) as err:
-            self._unreachable = True
             raise CannotConnect(f"Cannot reach the codec ({type(err).__name__})") from err
-        self._unreachable = False
         if token and self._session is not None and current is self._session:
             self._session = Session(session_id=self._session.session_id, xsrf_token=token)
         self.captures.record(f"{method} {path}", status, payload, content_type)
