@@ -654,3 +654,26 @@ async def test_failed_setup_leaves_nothing_running(
     requests = len(emulator.requests)
     await tick(hass, freezer, timedelta(seconds=4))  # before the retry: nothing talks to it
     assert len(emulator.requests) == requests
+
+
+# Awake: audio, conferences, content, video mute every 10 s; the room tier every minute; the
+# system tier every 5 minutes. Asleep: the calls every minute.
+@pytest.mark.parametrize(("system_state", "per_minute"), [("READY", 36), ("ASLEEP", 16)])
+async def test_idle_load(
+    freezer: FrozenDateTimeFactory,
+    hass: HomeAssistant,
+    emulator: PolyVideoOSEmulator,
+    entry: MockConfigEntry,
+    system_state: str,
+    per_minute: int,
+) -> None:
+    """Ten idle minutes: a bounded number of requests over kept-alive connections, one login."""
+    emulator.system_state = system_state
+    await setup(hass, entry)
+    before = len(emulator.requests)
+    for _ in range(60):
+        await tick(hass, freezer)
+    requests = len(emulator.requests) - before
+    assert requests <= per_minute * 10
+    assert emulator.logins == 1
+    assert len(emulator.sessions) == 1
