@@ -2,8 +2,12 @@
 
 - calls (fast): audio and conferences (what setup needs), content and video mute (optional),
   call quality while in a call, the calendar's "in call" while a meeting runs;
-- room (medium): cameras, presets, provider mode, device and signage modes (all optional);
-- system (slow): identity and state (needed), calendar, system and SIP status (optional).
+- room (medium): cameras, presets, provider mode and apps, microphones, peripherals,
+  favourites, device and signage modes (all optional);
+- system (slow): identity and state (needed); the room's dial addresses, open sessions,
+  calendar, system and SIP status (optional).
+
+The calls tier slows to once a minute while the codec sleeps.
 
 Every optional resource is read through the client's capabilities: a codec without it (404, a
 web page, a 500 because it is not configured) gets no entities for it, and one failing for a

@@ -1,8 +1,9 @@
 """Entities of a Poly VideoOS codec.
 
 Descriptions for the generic platforms (each naming the optional resource it needs as its
-``capability``), plus the media player, snapshot camera, room calendar and call/content event
-entities, which are built here. ``runtime.py`` adds them, platform by platform.
+``capability``), plus the media player, snapshot camera, room calendar and the call, content
+and microphone event entities, which are built here. ``runtime.py`` adds them, platform by
+platform.
 """
 
 # Home Assistant side of the device type: it builds on the integration's shared modules.
