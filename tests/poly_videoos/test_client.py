@@ -437,3 +437,16 @@ async def test_login_refusal_reasons(
         assert emulator.login_attempts == 1
     else:
         assert (await client.audio()).volume == 62
+
+
+async def test_refused_login_while_starting_after_reboot(
+    emulator: PolyVideoOSEmulator, client: PolyVideoOSClient
+) -> None:
+    """A codec refusing logins while it starts after our reboot is busy, not a wrong password."""
+    await client.reboot()
+    emulator.overrides["POST /rest/session"] = (403, "application/json", '{"success": false}')
+    with pytest.raises(DeviceBusy) as err:
+        await client.audio()
+    assert err.value.code == "starting"
+    emulator.overrides.clear()
+    assert (await client.audio()).volume == 62

@@ -88,6 +88,8 @@ RECYCLE_AFTER: Final = 4 * 3600.0
 # How long to leave the codec alone after a lockout or an "already active" refusal.
 LOCKOUT_BACKOFF: Final = 300.0
 ALREADY_ACTIVE_BACKOFF: Final = 60.0
+# After a reboot the codec may refuse logins while it starts (AVI-SPL allows 200 s).
+REBOOT_GRACE: Final = 200.0
 _AUTH_STATUSES: Final = frozenset({401, 403})
 _BUSY_STATUSES: Final = frozenset({409, 423, 429, 503})
 _NO_BODY: Final = object()
@@ -158,6 +160,7 @@ class PolyVideoOSClient(DeviceClient):
         self._previous = previous_session
         self._on_session = on_session
         self._blocked_until = 0.0
+        self._rebooted_at: float | None = None
         self._login_cookies: dict[str, str] = {}
         self._closed = False
         self._lock = asyncio.Lock()
@@ -338,6 +341,8 @@ class PolyVideoOSClient(DeviceClient):
             self._blocked_until = time.monotonic() + LOCKOUT_BACKOFF
             raise LockedOut("Too many failed logins", "locked_out", LOCKOUT_BACKOFF)
         if status in _AUTH_STATUSES or reason == "SessionRequestInvalid":
+            if self._starting():
+                raise DeviceBusy("The codec refuses logins while it starts", "starting", 30)
             raise InvalidAuth(f"Login refused (HTTP {status})")
         if status >= 300:
             raise DeviceError(f"Login refused (HTTP {status})", reason or status)
@@ -355,6 +360,11 @@ class PolyVideoOSClient(DeviceClient):
             else None
         )
         self._adopt(Session(session_id=session_id, xsrf_token=xsrf))
+
+    def _starting(self) -> bool:
+        """Return whether the codec may still be starting after a reboot sent from here."""
+        started = self._rebooted_at
+        return started is not None and time.monotonic() - started < REBOOT_GRACE
 
     def _adopt(self, session: Session) -> None:
         """Hold a session; tell the listener its id."""
@@ -697,6 +707,7 @@ class PolyVideoOSClient(DeviceClient):
     async def reboot(self) -> None:
         """Reboot the codec (the session ends with it)."""
         await self._request("POST", "/rest/system/reboot", body={"action": "reboot"})
+        self._rebooted_at = time.monotonic()
         self._session = None
         if self._on_session is not None:
             self._on_session(None)
