@@ -658,7 +658,7 @@ async def test_failed_setup_leaves_nothing_running(
 
 # Awake: audio, conferences, content, video mute every 10 s; the room tier every minute; the
 # system tier every 5 minutes. Asleep: the calls every minute.
-@pytest.mark.parametrize(("system_state", "per_minute"), [("READY", 36), ("ASLEEP", 16)])
+@pytest.mark.parametrize(("system_state", "per_minute"), [("READY", 38), ("ASLEEP", 16)])
 async def test_idle_load(
     freezer: FrozenDateTimeFactory,
     hass: HomeAssistant,
@@ -677,3 +677,18 @@ async def test_idle_load(
     assert requests <= per_minute * 10
     assert emulator.logins == 1
     assert len(emulator.sessions) == 1
+
+
+async def test_wireless_sharing(
+    freezer: FrozenDateTimeFactory,
+    hass: HomeAssistant,
+    emulator: PolyVideoOSEmulator,
+    entry: MockConfigEntry,
+) -> None:
+    """A laptop casting to the room (SysTracker media stats) turns wireless sharing on."""
+    await setup(hass, entry)
+    entity = "binary_sensor.boardroom_wireless_sharing"
+    assert state(hass, entity) == "off"
+    emulator.state.shared_media.append({"clientID": "laptop-1", "sourceType": "AIRPLAY"})
+    await tick(hass, freezer, ROOM)
+    assert state(hass, entity) == "on"

@@ -3,7 +3,7 @@
 - calls (fast): audio and conferences (what setup needs), content and video mute (optional),
   call quality while in a call, the calendar's "in call" while a meeting runs;
 - room (medium): cameras, presets, provider mode and apps, microphones, peripherals,
-  favourites, device and signage modes (all optional);
+  favourites, wireless casting, device and signage modes (all optional);
 - system (slow): identity and state (needed); the room's dial addresses, open sessions,
   calendar, system and SIP status (optional).
 
@@ -46,6 +46,7 @@ from .models import (
     Peripheral,
     Preset,
     ServerState,
+    SharedMedia,
     StatusItem,
     SystemInfo,
     SystemMode,
@@ -80,6 +81,7 @@ APPS = "apps"
 DIAL_ADDRESSES = "dial_addresses"
 SESSIONS = "sessions"
 FAVORITES = "favorites"
+SHARED_MEDIA = "shared_media"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -148,6 +150,8 @@ class RoomData:
     microphones: tuple[Microphone, ...] | None = None
     peripherals: tuple[Peripheral, ...] | None = None
     favorites: tuple[Favorite, ...] | None = None
+    # Wireless casting streams (SysTracker).
+    casting: tuple[SharedMedia, ...] | None = None
     device_mode: bool | None = None
     signage_mode: bool | None = None
     # The API cannot read back which preset is current: the last one recalled here.
@@ -492,6 +496,7 @@ class RoomCoordinator(PolyCoordinator[RoomData]):
             microphones=await self._optional(MICROPHONES, self.client.microphones),
             peripherals=await self._optional(PERIPHERALS, self.client.peripherals),
             favorites=await self._optional(FAVORITES, self.client.favorites),
+            casting=await self._optional(SHARED_MEDIA, self.client.shared_media),
             device_mode=await self._optional(DEVICE_MODE, self.client.device_mode),
             signage_mode=await self._optional(SIGNAGE_MODE, self.client.signage_mode),
             recalled_preset=self.data.recalled_preset if self.data else None,

@@ -57,6 +57,7 @@ from .coordinator import (
     MICROPHONES,
     PERIPHERALS,
     PRESETS,
+    SHARED_MEDIA,
     SIGNAGE_MODE,
     SIP,
     SYSTEM_MODE,
@@ -243,6 +244,12 @@ CALL_BINARY_SENSORS: tuple[ProAVBinarySensorDescription[CallCoordinator], ...] =
     ),
 )
 ROOM_BINARY_SENSORS: tuple[ProAVBinarySensorDescription[RoomCoordinator], ...] = (
+    ProAVBinarySensorDescription(
+        key="wireless_sharing",
+        translation_key="wireless_sharing",
+        capability=SHARED_MEDIA,
+        is_on_fn=lambda c, _: None if c.data.casting is None else bool(c.data.casting),
+    ),
     ProAVBinarySensorDescription(
         key="microphones_problem",
         translation_key="microphones_problem",
