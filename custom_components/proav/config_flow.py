@@ -24,6 +24,7 @@ from homeassistant.helpers.selector import (
     SelectSelector,
     SelectSelectorConfig,
 )
+from homeassistant.helpers.service_info.dhcp import DhcpServiceInfo
 from homeassistant.helpers.service_info.ssdp import SsdpServiceInfo
 from homeassistant.helpers.typing import DiscoveryInfoType
 import voluptuous as vol
@@ -249,6 +250,13 @@ class ProAVConfigFlow(UltraStreamFlowMixin, ConfigFlow, domain=DOMAIN):
         """Handle a device seen over SSDP."""
         for device_type in DEVICE_TYPES.values():
             if device_type.ssdp and (found := device_type.ssdp(discovery_info)):
+                return await self._async_step_discovered(device_type, found)
+        return self.async_abort(reason="not_supported")
+
+    async def async_step_dhcp(self, discovery_info: DhcpServiceInfo) -> ConfigFlowResult:
+        """Handle a device seen by Home Assistant's DHCP watcher."""
+        for device_type in DEVICE_TYPES.values():
+            if device_type.dhcp and (found := device_type.dhcp(self.hass, discovery_info)):
                 return await self._async_step_discovered(device_type, found)
         return self.async_abort(reason="not_supported")
 

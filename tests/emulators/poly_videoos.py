@@ -18,12 +18,32 @@ What the guide leaves open follows docs/devices/poly_videoos.md (its [decision] 
 - Unmuting while mute is locked answers 200 and leaves the microphones muted
   (``mute_lock_status = 405`` refuses it instead).
 
+Field variants (switches of this one emulator), after what real codecs do (the field review):
+- session ids look like real ones (base64 with ``/``, ``+`` and ``=``), go out in a raw
+  ``Set-Cookie`` and must come back unquoted: ``reject_quoted_cookies`` (on by default) refuses a
+  quoted ``session_id`` as no session; ``rotate_xsrf`` hands out a new XSRF token with every
+  answer and refuses the old one;
+- ``partner`` ("teams", "zoom"): a partner app runs the room; writes in ``POLICY_PATHS`` answer
+  403 (policy), and ``GET /rest/system/mode`` names the app;
+- ``overrides`` answers one "METHOD /path" with a fixed status, type and body;
+- ``unconfigured`` / ``missing`` / ``forbidden``: paths that answer 500 (the guide's answer for
+  calendar, SIP or presets that are not configured), 404, or 403 (a policy);
+- ``real_shapes``: the shapes captured from a Studio X30 (AVI-SPL fixtures): a bare, unquoted
+  ``CONTENT_IDLE`` and ``sipservers`` as a list with state ``UP``;
+- logins: a login that carries a live session answers 400 ``SessionAlreadyActive`` (as real
+  codecs do), ``login_reason`` answers every login 400 with that reason, ``refusal`` chooses how
+  wrong credentials are refused (403, or 200 with ``success: false``), ``lockout_reason`` makes a
+  lockout a 400 ``SessionPortLockout``;
+- ``system_state`` (``READY`` / ``ASLEEP``), ``reboot_needed`` and ``lan_state`` in ``/rest/system``.
+``sessions`` holds the open sessions (ours included); ``connections_seen`` the client connections.
+
 Run standalone for a demo (HTTPS, self-signed): ``python -m tests.emulators.poly_videoos [port]``.
 """
 
 from __future__ import annotations
 
 import asyncio
+import base64
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 import io
@@ -56,6 +76,17 @@ DIRECTIONS = frozenset(
     }
 )  # fmt: skip
 PRESET_SLOTS = range(10)
+# Writes a partner app (Teams, Zoom) refuses with 403.
+POLICY_PATHS = frozenset(
+    {
+        "/rest/audio/muted",
+        "/rest/audio/volume",
+        "/rest/conferences",
+        "/rest/system/reboot",
+        "/rest/video/local/mute",
+    }
+)
+PARTNER_APPS = {"teams": "Microsoft Teams", "zoom": "Zoom Rooms"}
 SYSTEM_STATUS = [
     ("PRIMARY_NETWORK_HEADING", "system.status.ipnetwork", "up"),
     ("SIP_SERVER_HEADING", "system.status.sipserver", "up"),
@@ -175,6 +206,13 @@ class PolyState:
     sip_state: str = "ON"
     status: list[tuple[str, str, str]] = field(default_factory=lambda: list(SYSTEM_STATUS))
     dtmf: list[str] = field(default_factory=list)
+    # Favourites directory: entry id -> (display name, address).
+    favorites: dict[str, tuple[str, str]] = field(
+        default_factory=lambda: {
+            "local:fav/1": ("Lisbon office", "lisbon@example.com"),
+            "local:fav/2": ("Help desk", "helpdesk@example.com"),
+        }
+    )
     failed_logins: int = 0
 
 
@@ -208,9 +246,35 @@ class PolyVideoOSEmulator(Emulator):
         self.odd_shapes = False
         # Firmware without the (undocumented) identity endpoint GET /rest/system.
         self.identity_endpoint = True
+        # Field variants (see the module's docstring).
+        self.reject_quoted_cookies = True
+        self.rotate_xsrf = False
+        self.partner: str | None = None
+        self.unconfigured: set[str] = set()
+        self.missing: set[str] = set()
+        self.forbidden: set[str] = set()
+        # "METHOD /path" -> (status, content type, body): answered as is, session or not.
+        self.overrides: dict[str, tuple[int, str, str]] = {}
+        self.real_shapes = False
+        self.login_reason: str | None = None
+        self.refusal = "403"
+        self.lockout_reason = False
+        self.system_state = "READY"
+        self.reboot_needed = False
+        self.lan_state = "LAN_UP"
+        self.mic_state = "MIC_STATE_GREEN"
+        self.booted_at = time.time() - 693845.31
+        self.touch_state = "CONNECTED"
+        self.sip_address = "boardroom@example.com"
+        self.mac = "00:e0:db:53:42:9a"
+        self.quoted_cookies_seen = 0
+        self.connections_seen: set[int] = set()
+        self.accept_headers: dict[str, str] = {}
+        self.deleted_sessions: list[str] = []
         self.state = PolyState()
         self.sessions: dict[str, EmuSession] = {}
         self.logins = 0
+        self.login_attempts = 0
         self.logouts = 0
         self.connection_headers: list[str | None] = []
         self.snapshot_jpeg = _jpeg()
@@ -224,6 +288,13 @@ class PolyVideoOSEmulator(Emulator):
             self.ssl_context = self_signed_context("Poly Studio X50")
 
     # --- test controls ---------------------------------------------------------------------
+
+    def session_id(self) -> str:
+        """Return a new session id shaped like a real one (``/``, ``+`` and ``=`` in it)."""
+        while True:
+            value = base64.b64encode(secrets.token_bytes(28)).decode()
+            if "/" in value:
+                return value
 
     def expire_sessions(self) -> None:
         """Invalidate every session handed out."""
@@ -309,19 +380,52 @@ class PolyVideoOSEmulator(Emulator):
     ) -> web.StreamResponse:
         """Track connections; require a live session (and XSRF token) outside the login."""
         self.connection_headers.append(request.headers.get("Connection"))
+        self.accept_headers[request.path] = request.headers.get("Accept", "")
+        peer = request.transport.get_extra_info("peername") if request.transport else None
+        if peer:
+            self.connections_seen.add(int(peer[1]))
+        if (override := self.overrides.get(f"{request.method} {request.path}")) is not None:
+            status, content_type, text = override
+            return web.Response(status=status, content_type=content_type, text=text)
         if request.path == "/rest/session" and request.method == "POST":
             return await handler(request)
-        session = self.sessions.get(request.cookies.get(SESSION_COOKIE, ""))
+        session_id = self._session_cookie(request)
+        session = self.sessions.get(session_id or "")
         now = time.monotonic()
         if session is None or now - session.last_used > self.session_timeout:
             return _error(self.auth_failure_status, "SessionNoActiveSession")
         if self.require_xsrf and request.headers.get(XSRF_HEADER) != session.xsrf:
             return _error(self.auth_failure_status, "XsrfTokenInvalid")
         session.last_used = now
+        if request.path in self.unconfigured:
+            return _error(500, "NotConfigured")
+        if request.path in self.missing:
+            return _error(404, "Unavailable")
+        if request.path in self.forbidden:
+            return _error(403, "Forbidden")
+        if self.partner and request.method != "GET" and request.path in POLICY_PATHS:
+            return _error(403, "NotAllowedInCurrentMode")
         response = await handler(request)
         if self.odd_shapes and response.content_type == "application/json":
-            return web.json_response([{"unexpected": None}, 7, "text", {"id": {"x": 1}}])
+            response = web.json_response([{"unexpected": None}, 7, "text", {"id": {"x": 1}}])
+        if self.rotate_xsrf and self.require_xsrf and session_id in self.sessions:
+            session.xsrf = secrets.token_urlsafe(12) + "/="
+            response.headers.add("Set-Cookie", f"{XSRF_COOKIE}={session.xsrf}; Path=/")
         return response
+
+    def _session_cookie(self, request: web.Request) -> str | None:
+        """Read the session cookie as sent (a quoted one is refused: real codecs do)."""
+        for part in request.headers.get("Cookie", "").split(";"):
+            name, _, value = part.strip().partition("=")
+            if name != SESSION_COOKIE:
+                continue
+            if value.startswith('"'):
+                self.quoted_cookies_seen += 1
+                if self.reject_quoted_cookies:
+                    return None
+                value = value.strip('"')
+            return value
+        return None
 
     # --- routes ----------------------------------------------------------------------------
 
@@ -360,6 +464,15 @@ class PolyVideoOSEmulator(Emulator):
             ("GET", "/rest/system", self._system),
             ("GET", "/rest/system/status", self._system_status),
             ("GET", "/rest/system/sipservers", self._sip),
+            ("GET", "/rest/system/mode", self._system_mode),
+            ("GET", "/rest/audio/microphones", self._microphones),
+            ("GET", "/rest/directory/favorites", self._favorites),
+            ("POST", "/rest/directory/local/entries/{id}", self._entry_action),
+            ("POST", "/rest/current/devicemanagement/devices", self._peripherals),
+            ("POST", "/rest/config", self._config),
+            ("GET", "/rest/current/session/sessions", self._session_list),
+            ("GET", "/rest/current/system/apps/all", self._apps),
+            ("POST", "/rest/current/system/mode", self._switch_app),
             ("GET", "/rest/system/mode/{mode}", self._get_mode),
             ("POST", "/rest/system/mode/{mode}", self._set_mode),
             ("DELETE", "/rest/system/mode/{mode}", self._set_mode),
@@ -375,9 +488,16 @@ class PolyVideoOSEmulator(Emulator):
     async def _login(self, request: web.Request) -> web.StreamResponse:
         """Log in: session cookie, and the XSRF token on 4.6.2+."""
         body = await _json(request)
+        self.login_attempts += 1
         if not isinstance(body, dict):
             return _error(400, "SessionRequestInvalid")
+        if self.login_reason is not None:
+            return _error(400, self.login_reason)
+        if self._session_cookie(request) in self.sessions:
+            return _error(400, "SessionAlreadyActive")
         locked = self.state.failed_logins >= self.lockout_after
+        if locked and self.lockout_reason:
+            return _error(400, "SessionPortLockout")
         if locked or body.get("user") != self.username or body.get("password") != self.password:
             self.state.failed_logins += 1
             return web.json_response(
@@ -388,12 +508,12 @@ class PolyVideoOSEmulator(Emulator):
                         "failedLogins": self.state.failed_logins,
                     },
                 },
-                status=403,
-                reason="LOG-IN ATTEMPT FAILED",
+                status=200 if self.refusal == "success_false" else 403,
+                reason=None if self.refusal == "success_false" else "LOG-IN ATTEMPT FAILED",
             )
         self.state.failed_logins = 0
         self.logins += 1
-        session_id, xsrf = secrets.token_urlsafe(18), secrets.token_urlsafe(12)
+        session_id, xsrf = self.session_id(), secrets.token_urlsafe(12) + "/="
         self.sessions[session_id] = EmuSession(xsrf=xsrf, last_used=time.monotonic())
         response = web.json_response(
             {
@@ -406,15 +526,20 @@ class PolyVideoOSEmulator(Emulator):
                 },
             }
         )  # fmt: skip
-        response.set_cookie(SESSION_COOKIE, session_id, path="/", httponly=True)
+        # Written raw, as the codec does (a cookie library would quote the id).
+        response.headers.add(
+            "Set-Cookie", f"{SESSION_COOKIE}={session_id}; Path=/; Secure; HttpOnly"
+        )
         if self.require_xsrf:
-            response.set_cookie(XSRF_COOKIE, xsrf, path="/")
+            response.headers.add("Set-Cookie", f"{XSRF_COOKIE}={xsrf}; Path=/")
             response.headers["X-XSRF-TOKEN"] = xsrf
         return response
 
     async def _logout(self, request: web.Request) -> web.StreamResponse:
         """Log out (an extension the guide does not list)."""
-        self.sessions.pop(request.cookies.get(SESSION_COOKIE, ""), None)
+        session_id = self._session_cookie(request) or ""
+        self.sessions.pop(session_id, None)
+        self.deleted_sessions.append(session_id)
         self.logouts += 1
         return web.json_response({"success": True})
 
@@ -509,6 +634,8 @@ class PolyVideoOSEmulator(Emulator):
     # --- cameras ---------------------------------------------------------------------------
 
     async def _content_status(self, _request: web.Request) -> web.StreamResponse:
+        if self.real_shapes:  # a Studio X30 answers a bare, unquoted word (labelled JSON)
+            return web.Response(text=self.state.content, content_type="application/json")
         return web.json_response(self.state.content)
 
     def _camera_list(self) -> list[dict[str, Any]]:
@@ -665,7 +792,10 @@ class PolyVideoOSEmulator(Emulator):
             {
                 "serialNumber": self.serial, "systemName": "Boardroom", "model": "Studio X50",
                 "softwareVersion": "4.6.2-410020", "hardwareVersion": "8",
-                "build": "410020", "state": "READY",
+                "build": "410020", "state": self.system_state,
+                "uptime": round(time.time() - self.booted_at, 2),
+                "rebootNeeded": self.reboot_needed,
+                "lanStatus": {"duplex": "FULL", "speedMbps": 1000, "state": self.lan_state},
             }
         )  # fmt: skip
 
@@ -678,6 +808,11 @@ class PolyVideoOSEmulator(Emulator):
         )
 
     async def _sip(self, _request: web.Request) -> web.StreamResponse:
+        if self.real_shapes:  # a list, state UP (Studio X30, firmware 3.12)
+            up = self.state.sip_state == "ON"
+            return web.json_response(
+                [{"state": "UP" if up else "DOWN", "address": "sip.example.com", "port": 5061}]
+            )
         return web.json_response(
             {
                 "state": self.state.sip_state,
@@ -686,6 +821,105 @@ class PolyVideoOSEmulator(Emulator):
                 "model": "",
             }
         )
+
+    async def _system_mode(self, _request: web.Request) -> web.StreamResponse:
+        app = PARTNER_APPS.get(self.partner or "", "Poly")
+        return web.json_response(
+            {"activePersona": "ROOM", "app": app, "appLocked": False,
+             "mode": "PARTNER" if self.partner else "NATIVE"}
+        )  # fmt: skip
+
+    async def _favorites(self, request: web.Request) -> web.StreamResponse:
+        try:  # the guide: start is 1-based, limit defaults to 1
+            start = int(request.query.get("start", "1"))
+            limit = int(request.query.get("limit", "1"))
+        except ValueError:
+            return _error(400, "InvalidQuery")
+        entries = [
+            {"index": index, "displayName": name, "firstName": "", "lastName": "",
+             "id": entry_id, "serverId": "local",
+             "link": {"rel": "self", "href": f"/rest/directory/local/entries/{entry_id}"}}
+            for index, (entry_id, (name, _address)) in enumerate(self.state.favorites.items(), 1)
+        ][start - 1 : start - 1 + limit]  # fmt: skip
+        return web.json_response({"entries": entries})
+
+    async def _entry_action(self, request: web.Request) -> web.StreamResponse:
+        entry = self.state.favorites.get(request.match_info["id"])
+        body = await _json(request)
+        if entry is None:
+            return _error(404, "Unavailable")
+        if not isinstance(body, dict) or body.get("action") != "dial":
+            return _error(400, "InvalidAction")
+        call = self._new_call(entry[1], 1920, "AUTO", incoming=False, state="CONNECTED")
+        self.log("dial_entry", id=request.match_info["id"], address=call.address)
+        return web.Response(status=204)
+
+    async def _microphones(self, _request: web.Request) -> web.StreamResponse:
+        return web.json_response(
+            [{"hwVersion": "NA", "mute": 0, "number": 0, "parentID": 0, "state": self.mic_state,
+              "swVersion": "NA", "type": 84, "typeInString": "Polycom Kitten Mic"}]
+        )  # fmt: skip
+
+    async def _peripherals(self, _request: web.Request) -> web.StreamResponse:
+        def device(category: str, kind: str, state: str, name: str) -> dict[str, Any]:
+            return {
+                "connectionType": "Unknown", "deviceCategory": category, "deviceState": state,
+                "deviceType": kind, "ip": "", "macAddress": "", "networkInterface": "",
+                "productName": name, "serialNumber": "", "softwareVersion": "",
+                "systemName": name, "uid": f"local-{kind.lower()}",
+            }  # fmt: skip
+
+        return web.json_response(
+            [
+                device("SYSTEM", "CODEC", "CONNECTED", "StudioX50") | {"macAddress": self.mac},
+                device("MODULE", "TOUCHCONTROL", self.touch_state, "Poly TC8"),
+                device("CAMERA", "CAMERA", "PAIRED", ""),
+                device("REMOTE", "UNKNOWN", "PAIRED", ""),
+            ]
+        )
+
+    async def _config(self, request: web.Request) -> web.StreamResponse:
+        body = await _json(request)
+        names = body.get("names") if isinstance(body, dict) else None
+        if not isinstance(names, list):
+            return _error(400, "InvalidRequest")
+        values = {
+            "comm.nics.sipnic.sipusername": self.sip_address,
+            "comm.nics.h323nic.h323name": "Boardroom",
+            "comm.nics.h323nic.h323extension": "7771991048",
+        }
+        return web.json_response(
+            {"vars": [
+                {"name": name, "result": "NOERROR" if name in values else "ERROR",
+                 "value": values.get(name, ""), "isEditable": True, "isHidden": False,
+                 "isSecure": False}
+                for name in names
+            ]}
+        )  # fmt: skip
+
+    async def _session_list(self, _request: web.Request) -> web.StreamResponse:
+        return web.json_response(
+            {"sessionList": [
+                {"clientType": "WEB", "isAuthenticated": True, "location": "127.0.0.1",
+                 "role": "ADMIN", "sessionId": session_id, "userId": self.username}
+                for session_id in self.sessions
+            ]}
+        )  # fmt: skip
+
+    async def _apps(self, _request: web.Request) -> web.StreamResponse:
+        return web.json_response([{"appName": name} for name in ("Poly", *PARTNER_APPS.values())])
+
+    async def _switch_app(self, request: web.Request) -> web.StreamResponse:
+        body = await _json(request)
+        apps = body.get("enabledapps") if isinstance(body, dict) else None
+        if not isinstance(apps, list) or len(apps) != 1:
+            return web.json_response({"error": "INVALID"})
+        partner = {name: key for key, name in PARTNER_APPS.items()}
+        if apps[0] != "Poly" and apps[0] not in partner:
+            return web.json_response({"error": "UNKNOWNAPP"})
+        self.partner = partner.get(apps[0])
+        self.log("provider", app=apps[0])
+        return web.json_response({"error": "noerror"})
 
     async def _get_mode(self, request: web.Request) -> web.StreamResponse:
         mode = request.match_info["mode"]

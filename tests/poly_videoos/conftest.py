@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 
-import aiohttp
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -21,16 +20,17 @@ async def emulator(socket_enabled: None) -> AsyncIterator[PolyVideoOSEmulator]:
 
 
 @pytest.fixture
-def client(emulator: PolyVideoOSEmulator, session: aiohttp.ClientSession) -> PolyVideoOSClient:
-    """Return a client talking to the emulator over plain HTTP."""
-    return PolyVideoOSClient(
-        session,
+async def client(emulator: PolyVideoOSEmulator) -> AsyncIterator[PolyVideoOSClient]:
+    """Return a client talking to the emulator over plain HTTP (its own HTTP session)."""
+    client = PolyVideoOSClient(
         emulator.host,
         port=emulator.port,
         ssl=False,
         username=emulator.username,
         password=emulator.password,
     )
+    yield client
+    await client.async_close()
 
 
 def entry_data(emulator: PolyVideoOSEmulator, **changes: object) -> dict[str, object]:

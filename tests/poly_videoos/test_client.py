@@ -5,8 +5,17 @@ from __future__ import annotations
 import aiohttp
 import pytest
 
-from custom_components.proav.devices.errors import CannotConnect, InvalidAuth, InvalidResponse
+from custom_components.proav.devices.errors import (
+    CannotConnect,
+    DeviceBusy,
+    DeviceError,
+    InvalidAuth,
+    InvalidResponse,
+    NotPermitted,
+    NotSupported,
+)
 from custom_components.proav.devices.poly_videoos.client import (
+    RECYCLE_AFTER,
     LockedOut,
     MuteLocked,
     PolyVideoOSClient,
@@ -85,35 +94,99 @@ async def test_session_idle_timeout(
 
 
 async def test_wrong_password(emulator: PolyVideoOSEmulator, client: PolyVideoOSClient) -> None:
-    """A refused login is a typed auth error, and is not retried by itself (lockout)."""
+    """A refused login is InvalidAuth and latches: no further login until the client is rebuilt."""
     emulator.password = "changed"
     with pytest.raises(InvalidAuth):
         await client.audio()
+    emulator.password = "secret"
     with pytest.raises(InvalidAuth):
         await client.audio()
-    assert emulator.state.failed_logins == 1
-    emulator.password = "secret"
-    await client.login()
-    assert (await client.audio()).volume == 62
-
-
-async def test_lockout_is_told_apart(
-    emulator: PolyVideoOSEmulator, client: PolyVideoOSClient
-) -> None:
-    """After too many failures the device locks the account."""
-    emulator.state.failed_logins = emulator.lockout_after
-    with pytest.raises(LockedOut):
+    with pytest.raises(InvalidAuth):
         await client.login()
+    assert emulator.login_attempts == 1
+    assert emulator.state.failed_logins == 1
 
 
-async def test_auth_refused_after_relogin(
+@pytest.mark.parametrize("reason", [False, True])
+async def test_lockout_is_not_a_wrong_password(
+    emulator: PolyVideoOSEmulator, client: PolyVideoOSClient, reason: bool
+) -> None:
+    """A lockout (403 LOCKOUT or 400 SessionPortLockout) backs off instead of reauth."""
+    emulator.state.failed_logins = emulator.lockout_after
+    emulator.lockout_reason = reason
+    with pytest.raises(LockedOut) as err:
+        await client.audio()
+    assert not isinstance(err.value, InvalidAuth)
+    assert err.value.retry_after
+    with pytest.raises(LockedOut):
+        await client.audio()
+    assert emulator.login_attempts == 1  # backing off: the codec is left alone
+
+
+async def test_login_success_false_is_checked(
     emulator: PolyVideoOSEmulator, client: PolyVideoOSClient
 ) -> None:
-    """A request refused even after a fresh login raises InvalidAuth (no loop)."""
+    """A login answered 200 with success false is a refused login, not a session."""
+    emulator.refusal = "success_false"
+    emulator.password = "changed"
+    with pytest.raises(InvalidAuth):
+        await client.audio()
+    assert not client.logged_in
+
+
+async def test_auth_refused_everywhere(
+    emulator: PolyVideoOSEmulator, client: PolyVideoOSClient
+) -> None:
+    """Every request refused, the login too: the credentials were refused (no loop)."""
     await client.audio()
     emulator.faults.status = 403
     with pytest.raises(InvalidAuth):
         await client.audio()
+    assert emulator.requests.count("POST /rest/session") == 2
+
+
+async def test_read_refused_after_fresh_login_is_not_permitted(
+    emulator: PolyVideoOSEmulator, client: PolyVideoOSClient
+) -> None:
+    """A read refused again right after a fresh login is a policy, not a wrong password.
+
+    The old session is deleted before the new login: the codec holds one session of ours.
+    """
+    await client.audio()
+    emulator.forbidden.add("/rest/system/status")
+    with pytest.raises(NotPermitted):
+        await client.system_status()
+    assert emulator.logins == 2
+    assert len(emulator.deleted_sessions) == 1
+    assert len(emulator.sessions) == 1
+    assert (await client.audio()).volume == 62  # the new session works
+
+
+async def test_refused_write_is_never_sent_again(
+    emulator: PolyVideoOSEmulator, client: PolyVideoOSClient
+) -> None:
+    """A write refused by a partner mode raises NotPermitted: no new login, no second send."""
+    await client.audio()
+    emulator.partner = "teams"
+    with pytest.raises(NotPermitted):
+        await client.set_volume(20)
+    assert emulator.logins == 1
+    assert emulator.requests.count("POST /rest/audio/volume") == 1
+    assert emulator.state.volume == 62
+
+
+async def test_write_on_expired_session_is_not_resent(
+    emulator: PolyVideoOSEmulator, client: PolyVideoOSClient
+) -> None:
+    """A write refused by a dead session renews the session but is not sent again."""
+    await client.audio()
+    emulator.expire_sessions()
+    with pytest.raises(DeviceBusy) as err:
+        await client.set_volume(20)
+    assert err.value.code == "session_renewed"
+    assert emulator.requests.count("POST /rest/audio/volume") == 1
+    assert emulator.logins == 2
+    assert (await client.set_volume(20)).volume == 20
 
 
 async def test_device_down(emulator: PolyVideoOSEmulator, client: PolyVideoOSClient) -> None:
@@ -135,15 +208,16 @@ async def test_malformed_json(emulator: PolyVideoOSEmulator, client: PolyVideoOS
         await client.audio()
 
 
-async def test_no_connection_kept_open(
+async def test_one_kept_alive_connection(
     emulator: PolyVideoOSEmulator, client: PolyVideoOSClient
 ) -> None:
-    """Every request asks the device to close the connection."""
-    await client.audio()
-    await client.conferences()
-    assert emulator.connection_headers
-    assert {header.lower() for header in emulator.connection_headers if header} == {"close"}
-    assert None not in emulator.connection_headers
+    """Requests share one kept-alive connection instead of a TLS handshake each."""
+    for _ in range(5):
+        await client.audio()
+        await client.conferences()
+    assert len(emulator.connection_headers) == 11
+    assert "close" not in {header.lower() for header in emulator.connection_headers if header}
+    assert len(emulator.connections_seen) == 1
 
 
 async def test_logout(emulator: PolyVideoOSEmulator, client: PolyVideoOSClient) -> None:
@@ -248,7 +322,7 @@ async def test_calendar_and_system(
     assert sip is not None
     assert sip.state == "ON"
     await client.send_dtmf("12#")
-    assert emulator.state.dtmf == ["12#"]
+    assert emulator.state.dtmf == ["1", "2", "#"]  # one digit per request
     await client.reboot()
     assert not client.logged_in
     assert "reboot" in emulator.command_names()
@@ -262,3 +336,117 @@ def test_models_tolerate_nonsense() -> None:
     assert Conference.list_from_json(None) == ()
     assert Meeting.list_from_json([{"id": "x"}, 5]) == ()
     assert StatusItem.list_from_json([{"name": "a", "stateList": "up"}])[0].state is None
+
+
+async def test_meeting_id_with_slash_is_quoted(
+    emulator: PolyVideoOSEmulator, client: PolyVideoOSClient
+) -> None:
+    """Exchange meeting ids are base64 (``/``, ``+``, ``=``): quoted, they reach the meeting."""
+    emulator.add_meeting("AAMk/AG+xy=", "Board", start=1_900_000_000, duration=600)
+    await client.join_meeting("AAMk/AG+xy=")
+    assert emulator.commands[-1].params == {"id": "AAMk/AG+xy="}
+    assert "POST /rest/calendar/meetings/AAMk%2FAG%2Bxy%3D" in emulator.requests
+
+
+@pytest.mark.parametrize(
+    ("status", "content_type", "error", "code"),
+    [
+        (302, "text/plain", NotSupported, 302),
+        (200, "text/html", NotSupported, "html"),
+        (501, "application/json", NotSupported, 501),
+        (429, "application/json", DeviceBusy, 429),
+        (503, "application/json", DeviceBusy, 503),
+        (418, "application/json", DeviceError, 418),
+        (500, "application/json", CannotConnect, 500),
+    ],
+)
+async def test_answers_map_to_the_error_model(
+    emulator: PolyVideoOSEmulator,
+    client: PolyVideoOSClient,
+    status: int,
+    content_type: str,
+    error: type[Exception],
+    code: object,
+) -> None:
+    """Redirects, web pages, busy and odd statuses become the shared error kinds."""
+    emulator.overrides["GET /rest/system/status"] = (status, content_type, "<html></html>")
+    with pytest.raises(error) as err:
+        await client.system_status()
+    assert getattr(err.value, "code", None) == code
+    assert not isinstance(err.value, InvalidAuth)
+
+
+async def test_session_already_active_reuses_the_session_held(
+    emulator: PolyVideoOSEmulator, client: PolyVideoOSClient
+) -> None:
+    """A codec that keeps our session and answers a new login SessionAlreadyActive: reuse it."""
+    await client.audio()
+    held = next(iter(emulator.sessions))
+    emulator.overrides["DELETE /rest/session"] = (500, "application/json", "{}")
+    emulator.login_reason = "SessionAlreadyActive"
+    client._session_started -= RECYCLE_AFTER + 1  # time to recycle
+    assert (await client.audio()).volume == 62
+    assert list(emulator.sessions) == [held]
+    assert emulator.logins == 1
+
+
+async def test_login_without_session_id(
+    emulator: PolyVideoOSEmulator, client: PolyVideoOSClient
+) -> None:
+    """A login answer without a session id is an odd answer, not a wrong password."""
+    emulator.overrides["POST /rest/session"] = (200, "application/json", '{"success": true}')
+    with pytest.raises(InvalidResponse):
+        await client.audio()
+
+
+async def test_provider_switch_refused(
+    emulator: PolyVideoOSEmulator, client: PolyVideoOSClient
+) -> None:
+    """An app the codec does not know is refused with the codec's own code."""
+    assert await client.apps() == ("Poly", "Microsoft Teams", "Zoom Rooms")
+    with pytest.raises(DeviceError) as err:
+        await client.set_provider("Webex")
+    assert err.value.code == "UNKNOWNAPP"
+    await client.set_provider("Zoom Rooms")
+    assert (await client.system_mode()).provider == "zoom"
+
+
+@pytest.mark.parametrize(
+    ("reason", "error", "latched"),
+    [
+        ("SessionRequestInvalid", InvalidAuth, True),  # sifuas: bad credentials
+        ("SessionLimitReached", DeviceError, False),  # any other refusal: not a password
+    ],
+)
+async def test_login_refusal_reasons(
+    emulator: PolyVideoOSEmulator,
+    client: PolyVideoOSClient,
+    reason: str,
+    error: type[Exception],
+    latched: bool,
+) -> None:
+    """Only a credentials refusal is InvalidAuth (and stops logins); others are retried later."""
+    emulator.login_reason = reason
+    with pytest.raises(error) as err:
+        await client.audio()
+    assert isinstance(err.value, InvalidAuth) is latched
+    emulator.login_reason = None
+    if latched:
+        with pytest.raises(InvalidAuth):
+            await client.audio()
+        assert emulator.login_attempts == 1
+    else:
+        assert (await client.audio()).volume == 62
+
+
+async def test_refused_login_while_starting_after_reboot(
+    emulator: PolyVideoOSEmulator, client: PolyVideoOSClient
+) -> None:
+    """A codec refusing logins while it starts after our reboot is busy, not a wrong password."""
+    await client.reboot()
+    emulator.overrides["POST /rest/session"] = (403, "application/json", '{"success": false}')
+    with pytest.raises(DeviceBusy) as err:
+        await client.audio()
+    assert err.value.code == "starting"
+    emulator.overrides.clear()
+    assert (await client.audio()).volume == 62

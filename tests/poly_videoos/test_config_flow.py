@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
+from homeassistant.config_entries import SOURCE_DHCP, SOURCE_USER, ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers.service_info.dhcp import DhcpServiceInfo
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.proav.const import DOMAIN
@@ -155,3 +157,44 @@ async def test_options_scan_intervals(
     await hass.async_block_till_done()
     assert entry.runtime_data.calls.update_interval.total_seconds() == 5
     assert entry.runtime_data.system.update_interval.total_seconds() == 600
+
+
+async def test_dhcp_discovery_opens_the_form(
+    hass: HomeAssistant, emulator: PolyVideoOSEmulator
+) -> None:
+    """A codec seen by DHCP (Poly's 00:E0:DB prefix) opens the form with its address."""
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN,
+        context={"source": SOURCE_DHCP},
+        data=DhcpServiceInfo(ip=emulator.host, hostname="studiox50", macaddress="00e0db53429a"),
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "poly_videoos"
+    form = _form(emulator)
+    assert result["data_schema"]({"password": "x"})["host"] == emulator.host
+    form.pop("host")
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"host": emulator.host, **form}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["result"].unique_id == emulator.serial  # the serial, not the MAC
+    await hass.async_block_till_done()
+
+
+async def test_dhcp_known_codec_gets_its_new_address(
+    hass: HomeAssistant, emulator: PolyVideoOSEmulator, entry: MockConfigEntry
+) -> None:
+    """A configured codec (known by the MAC its device list names) gets its new address."""
+    await setup(hass, entry)
+    device = dr.async_get(hass).async_get_device(identifiers={(DOMAIN, emulator.serial)})
+    assert device is not None
+    assert (dr.CONNECTION_NETWORK_MAC, "00:e0:db:53:42:9a") in device.connections
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN,
+        context={"source": SOURCE_DHCP},
+        data=DhcpServiceInfo(ip="localhost", hostname="studiox50", macaddress="00e0db53429a"),
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_configured"
+    assert entry.data["host"] == "localhost"
+    await hass.async_block_till_done()

@@ -86,7 +86,7 @@ async def test_device_and_contract_entities(
     assert (device.manufacturer, device.model, device.name) == ("Poly", "Studio X50", "Boardroom")
     assert device.sw_version == "4.6.2-410020"
     assert device.serial_number == emulator.serial
-    for entity_id in (MAIN, MIC_MUTE, VIDEO_MUTE, IN_CALL, SHARING, PRESET, SNAPSHOT):
+    for entity_id in (MAIN, MIC_MUTE, VIDEO_MUTE, IN_CALL, SHARING, PRESET):
         assert state(hass, entity_id) != STATE_UNAVAILABLE
     assert state(hass, HANG_UP) == STATE_UNAVAILABLE  # nothing to hang up
     registry = er.async_get(hass)
@@ -104,6 +104,11 @@ async def test_device_and_contract_entities(
         assert entity is not None
         assert entity.translation_key == key
         assert entity.unique_id == f"{emulator.serial}_{key}"
+    # Privacy: the snapshot camera is there, but off until the user turns it on.
+    snapshot = registry.async_get(SNAPSHOT)
+    assert snapshot is not None
+    assert snapshot.disabled_by is er.RegistryEntryDisabler.INTEGRATION
+    assert hass.states.get(SNAPSHOT) is None
     main = registry.async_get(MAIN)
     assert main is not None
     assert main.translation_key is None
@@ -148,6 +153,9 @@ async def test_call_lifecycle(
     await tick(hass, freezer)
     assert state(hass, QUALITY) == "61"
     assert state(hass, PACKET_LOSS) == "2.5"
+    streams = hass.states.get(QUALITY).attributes
+    assert streams["videoRx"]["packet_loss"] == 2.5
+    assert streams["audioTx"]["latency"] == 126
     player = hass.states.get(MAIN)
     assert player.state == "playing"
     assert player.attributes["media_title"] == "Lisbon office"
@@ -385,12 +393,34 @@ async def test_join_meeting_button(
     assert hass.states.get(MAIN).attributes["media_title"] == "sip:m2@meet.example.com"
 
 
-@pytest.mark.usefixtures("loaded")
-async def test_snapshot_camera(hass: HomeAssistant, emulator: PolyVideoOSEmulator) -> None:
-    """The camera serves the near camera's JPEG."""
+async def test_snapshot_camera(
+    freezer: FrozenDateTimeFactory,
+    hass: HomeAssistant,
+    emulator: PolyVideoOSEmulator,
+    entry: MockConfigEntry,
+) -> None:
+    """Turned on, the camera serves the near camera's JPEG; nothing while video is muted."""
+    entry.add_to_hass(hass)
+    er.async_get(hass).async_get_or_create(
+        "camera",
+        DOMAIN,
+        f"{emulator.serial}_snapshot",
+        suggested_object_id="boardroom_snapshot",
+        config_entry=entry,
+    )
+    await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
     image = await async_get_image(hass, SNAPSHOT)
     assert image.content == emulator.snapshot_jpeg
     assert image.content_type == "image/jpeg"
+    assert emulator.accept_headers["/rest/cameras/snapshot/near_image_1.jpg"].startswith(
+        "image/jpeg"
+    )
+    await _call(hass, "switch", "turn_on", VIDEO_MUTE)
+    requests = len(emulator.requests)
+    with pytest.raises(HomeAssistantError):
+        await async_get_image(hass, SNAPSHOT)
+    assert not [r for r in emulator.requests[requests:] if "snapshot" in r]
 
 
 @pytest.mark.usefixtures("loaded")

@@ -51,9 +51,10 @@ async def test_dial(
 async def test_dial_defaults(
     hass: HomeAssistant, emulator: PolyVideoOSEmulator, loaded: MockConfigEntry
 ) -> None:
-    """Without rate and type the codec chooses (AUTO, its default rate)."""
+    """Without rate and type: AUTO at 1920 kbps (the guide calls the rate required)."""
     await _act(hass, loaded, "dial", address="10.0.0.5")
     assert emulator.commands[-1].params["dial_type"] == "AUTO"
+    assert emulator.commands[-1].params["rate"] == 1920  # every real client sends a rate
 
 
 @pytest.mark.parametrize(
@@ -146,11 +147,11 @@ async def test_send_dtmf(
 ) -> None:
     """DTMF digits reach the codec; anything else is refused."""
     await _act(hass, loaded, "send_dtmf", digits="123#*a")
-    assert emulator.state.dtmf == ["123#*A"]
+    assert emulator.state.dtmf == ["1", "2", "3", "#", "*", "A"]
     with pytest.raises(ServiceValidationError) as err:
         await _act(hass, loaded, "send_dtmf", digits="12-34")
     assert err.value.translation_key == "poly_invalid_dtmf"
-    assert emulator.state.dtmf == ["123#*A"]
+    assert emulator.state.dtmf == ["1", "2", "3", "#", "*", "A"]
 
 
 async def test_unknown_or_unloaded_entry(
@@ -179,3 +180,18 @@ async def test_device_down_during_action(
     with pytest.raises(HomeAssistantError) as err:
         await _act(hass, loaded, "dial", address="1001@example.com")
     assert err.value.translation_key == "cannot_connect"
+
+
+async def test_hang_up_one_call(
+    hass: HomeAssistant, emulator: PolyVideoOSEmulator, loaded: MockConfigEntry
+) -> None:
+    """One call ends; the other keeps running; an unknown id is refused with a clear error."""
+    await _act(hass, loaded, "dial", address="1001@example.com")
+    await _act(hass, loaded, "dial", address="1002@example.com")
+    first, second = list(emulator.state.calls)
+    await _act(hass, loaded, "hang_up_call", conference_id=first)
+    assert list(emulator.state.calls) == [second]
+    assert state(hass, "binary_sensor.boardroom_in_call") == "on"
+    with pytest.raises(ServiceValidationError) as err:
+        await _act(hass, loaded, "hang_up_call", conference_id="999")
+    assert err.value.translation_key == "poly_unknown_call"

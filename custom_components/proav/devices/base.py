@@ -23,6 +23,7 @@ from .errors import ProAVError
 if TYPE_CHECKING:
     from homeassistant.components.bluetooth import BluetoothServiceInfoBleak
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+    from homeassistant.helpers.service_info.dhcp import DhcpServiceInfo
     from homeassistant.helpers.service_info.ssdp import SsdpServiceInfo
     import voluptuous as vol
 
@@ -100,6 +101,9 @@ class DeviceType:
     # Discovery: map what Home Assistant saw to a device of this type (None: not ours).
     bluetooth: Callable[[BluetoothServiceInfoBleak], Discovered | None] | None = None
     ssdp: Callable[[SsdpServiceInfo], Discovered | None] | None = None
+    # DHCP (a hardware address prefix in the manifest): the device's serial is not in the
+    # packet, so the hook may look up what Home Assistant already knows (hence ``hass``).
+    dhcp: Callable[[HomeAssistant, DhcpServiceInfo], Discovered | None] | None = None
     # Register this type's actions (called once, from the integration's async_setup).
     async_register_services: Callable[[HomeAssistant], None] | None = None
     # Start integration-wide work once, from the integration's async_setup (e.g. a periodic

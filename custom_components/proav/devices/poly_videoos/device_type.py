@@ -3,6 +3,10 @@
 The codec speaks HTTPS only; the form's ``ssl`` field (on by default) exists so the integration
 can also reach an emulator or a proxy over plain HTTP. ``verify_ssl`` is off by default because
 these codecs ship with self-signed certificates.
+
+Each codec gets an HTTP session of its own without a cookie jar (the client writes the session
+cookie itself, unquoted, as real clients do); it keeps one connection alive between polls and is
+closed when the entry unloads or Home Assistant stops.
 """
 
 # Home Assistant side of the device type: it builds on the integration's shared modules.
@@ -11,8 +15,10 @@ these codecs ship with self-signed certificates.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import asdict
 from typing import Any
 
+import aiohttp
 from homeassistant.const import (
     CONF_HOST,
     CONF_PASSWORD,
@@ -21,71 +27,78 @@ from homeassistant.const import (
     CONF_USERNAME,
     CONF_VERIFY_SSL,
 )
-from homeassistant.core import HomeAssistant
-from homeassistant.helpers.aiohttp_client import async_get_clientsession
-from homeassistant.helpers.device_registry import DeviceInfo
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers.aiohttp_client import async_create_clientsession
+from homeassistant.helpers.device_registry import CONNECTION_NETWORK_MAC, DeviceInfo, format_mac
+from homeassistant.helpers.service_info.dhcp import DhcpServiceInfo
 import voluptuous as vol
 
-from ...const import DOMAIN
-from ..base import DeviceIdentity, DeviceType, ProAVConfigEntry, ScanInterval
-from .client import DEFAULT_PORT, PolyVideoOSClient
+from ...const import CONF_DEVICE_TYPE, DOMAIN
+from ...forms import connection_schema
+from ..base import DeviceIdentity, DeviceType, Discovered, ProAVConfigEntry, ScanInterval
+from .client import DEFAULT_PORT, PolyVideoOSClient, SessionListener
 from .coordinator import CallCoordinator, RoomCoordinator, SystemCoordinator
-from .entities import PLATFORMS, PolyRuntime
-from .models import SystemInfo
+from .entities import PLATFORMS
+from .models import Session, SystemInfo
+from .runtime import PolyRuntime, session_store
 from .services import async_register_services
 
 KEY = "poly_videoos"
-CALLS_INTERVAL = ScanInterval(key="calls_interval", default=10, minimum=2)
+# 5 s at the fastest: public clients polling every 2 s saw codecs lock up.
+CALLS_INTERVAL = ScanInterval(key="calls_interval", default=10, minimum=5)
 ROOM_INTERVAL = ScanInterval(key="room_interval", default=60, minimum=10)
 SYSTEM_INTERVAL = ScanInterval(key="system_interval", default=300, minimum=60)
 
 
 def _schema(defaults: Mapping[str, Any]) -> vol.Schema:
     """Return the form: address, HTTPS settings, admin credentials."""
-    return vol.Schema(
-        {
-            vol.Required(CONF_HOST, default=defaults.get(CONF_HOST, vol.UNDEFINED)): str,
-            vol.Required(CONF_PORT, default=defaults.get(CONF_PORT, DEFAULT_PORT)): vol.All(
-                vol.Coerce(int), vol.Range(min=1, max=65535)
-            ),
-            vol.Required(CONF_SSL, default=defaults.get(CONF_SSL, True)): bool,
-            vol.Required(CONF_VERIFY_SSL, default=defaults.get(CONF_VERIFY_SSL, False)): bool,
-            vol.Required(CONF_USERNAME, default=defaults.get(CONF_USERNAME, "admin")): str,
-            vol.Required(CONF_PASSWORD, default=defaults.get(CONF_PASSWORD, vol.UNDEFINED)): str,
-        }
+    return connection_schema(
+        defaults, port=DEFAULT_PORT, ssl=True, verify_ssl=False, username="admin"
     )
 
 
-def build_client(hass: HomeAssistant, data: Mapping[str, Any]) -> PolyVideoOSClient:
-    """Build a client from entry (or form) data.
-
-    Home Assistant's shared session is enough: the client sends its session cookie and XSRF
-    token itself, and asks for ``Connection: close`` so no socket idles between polls.
-    """
+def _client(
+    hass: HomeAssistant,
+    data: Mapping[str, Any],
+    *,
+    previous_session: Session | None = None,
+    on_session: SessionListener | None = None,
+) -> PolyVideoOSClient:
+    """Build a client from entry (or form) data, with an HTTP session of its own."""
+    verify_ssl = bool(data.get(CONF_VERIFY_SSL, False))
+    http = async_create_clientsession(
+        hass, verify_ssl=verify_ssl, auto_cleanup=False, cookie_jar=aiohttp.DummyCookieJar()
+    )
     return PolyVideoOSClient(
-        async_get_clientsession(hass, verify_ssl=data.get(CONF_VERIFY_SSL, False)),
         data[CONF_HOST],
         port=data.get(CONF_PORT, DEFAULT_PORT),
         ssl=data.get(CONF_SSL, True),
+        verify_ssl=verify_ssl,
         username=data[CONF_USERNAME],
         password=data[CONF_PASSWORD],
+        session=http,
+        owns_session=True,
+        previous_session=previous_session,
+        on_session=on_session,
     )
 
 
 async def _async_probe(hass: HomeAssistant, data: Mapping[str, Any]) -> list[DeviceIdentity]:
     """Log in, read the codec's identity, log out again."""
-    client = build_client(hass, data)
+    client = _client(hass, data)
     try:
         info = await client.system_info()
     finally:
-        await client.logout()
+        await client.async_close()
     return [DeviceIdentity(serial=info.serial, title=info.name or info.model or "Poly VideoOS")]
 
 
-def _device_info(entry: ProAVConfigEntry, info: SystemInfo) -> DeviceInfo:
-    """Describe the codec for the device registry."""
+def _device_info(entry: ProAVConfigEntry, info: SystemInfo, mac: str | None) -> DeviceInfo:
+    """Describe the codec for the device registry (with its MAC where the codec told it)."""
     scheme = "https" if entry.data.get(CONF_SSL, True) else "http"
     return DeviceInfo(
+        connections={(CONNECTION_NETWORK_MAC, format_mac(mac))} if mac else set(),
         identifiers={(DOMAIN, entry.unique_id or info.serial)},
         manufacturer="Poly",
         model=info.model or "VideoOS",
@@ -97,22 +110,66 @@ def _device_info(entry: ProAVConfigEntry, info: SystemInfo) -> DeviceInfo:
     )
 
 
+def _dhcp(hass: HomeAssistant, info: DhcpServiceInfo) -> Discovered | None:
+    """Offer a Poly codec seen by DHCP (hardware address prefix 00:E0:DB).
+
+    A codec Home Assistant already knows (by its MAC, or by its address) gets its new address;
+    a new one opens the form with the address filled in. The serial, the entry's unique id, is
+    read when the form connects; until then the MAC stands in for it.
+    """
+    mac = format_mac(info.macaddress)
+    entries = [
+        entry
+        for entry in hass.config_entries.async_entries(DOMAIN)
+        if entry.data.get(CONF_DEVICE_TYPE) == KEY and entry.unique_id
+    ]
+    device = dr.async_get(hass).async_get_device(connections={(CONNECTION_NETWORK_MAC, mac)})
+    for entry in entries:
+        if (device is not None and entry.entry_id in device.config_entries) or entry.data.get(
+            CONF_HOST
+        ) == info.ip:
+            return Discovered(serial=str(entry.unique_id), name=entry.title, host=info.ip)
+    return Discovered(serial=mac, name=info.hostname or "Poly VideoOS", host=info.ip)
+
+
 async def _async_setup(hass: HomeAssistant, entry: ProAVConfigEntry) -> PolyRuntime:
-    """Build the client and coordinators; read every tier once."""
-    client = build_client(hass, entry.data)
-    coordinators = (
-        CallCoordinator(hass, entry, client, "calls", CALLS_INTERVAL.of(entry)),
-        RoomCoordinator(hass, entry, client, "room", ROOM_INTERVAL.of(entry)),
-        SystemCoordinator(hass, entry, client, "system", SYSTEM_INTERVAL.of(entry)),
-    )
+    """Build the client and coordinators; read what setup needs once.
+
+    A session id the last run left behind (Home Assistant stopped without signing out) is
+    deleted before the first login.
+    """
+    store = session_store(hass, entry)
+    stored = await store.async_load() or {}
+
+    @callback
+    def remember(session: Session | None) -> None:
+        data = {} if session is None else asdict(session)
+        store.async_delay_save(lambda: data, 0)
+
+    previous = None
+    if isinstance(session_id := stored.get("session_id"), str):
+        token = stored.get("xsrf_token")
+        previous = Session(
+            session_id=session_id, xsrf_token=token if isinstance(token, str) else None
+        )
+    client = _client(hass, entry.data, previous_session=previous, on_session=remember)
+    system = SystemCoordinator(hass, entry, client, "system", SYSTEM_INTERVAL.of(entry))
+    calls = CallCoordinator(hass, entry, client, "calls", CALLS_INTERVAL.of(entry), system)
+    room = RoomCoordinator(hass, entry, client, "room", ROOM_INTERVAL.of(entry))
     try:
-        for coordinator in coordinators:
+        for coordinator in (system, calls, room):
             await coordinator.async_config_entry_first_refresh()
     except Exception:
-        await client.logout()
+        for coordinator in (calls, room, system):
+            await coordinator.async_shutdown()
+        await client.async_close()
         raise
     return PolyRuntime(
-        hass, entry, client, coordinators, _device_info(entry, coordinators[2].data.info)
+        hass,
+        entry,
+        client,
+        (calls, room, system),
+        _device_info(entry, system.data.info, room.data.codec_mac),
     )
 
 
@@ -123,5 +180,6 @@ DEVICE_TYPE = DeviceType(
     async_probe=_async_probe,
     async_setup=_async_setup,
     scan_intervals=(CALLS_INTERVAL, ROOM_INTERVAL, SYSTEM_INTERVAL),
+    dhcp=_dhcp,
     async_register_services=async_register_services,
 )

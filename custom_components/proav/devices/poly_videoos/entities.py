@@ -1,7 +1,9 @@
 """Entities of a Poly VideoOS codec.
 
-Descriptions for the generic platforms, plus the media player, snapshot camera, room calendar and
-call/content event entities, which are built here.
+Descriptions for the generic platforms (each naming the optional resource it needs as its
+``capability``), plus the media player, snapshot camera, room calendar and the call, content
+and microphone event entities, which are built here. ``runtime.py`` adds them, platform by
+platform.
 """
 
 # Home Assistant side of the device type: it builds on the integration's shared modules.
@@ -9,8 +11,8 @@ call/content event entities, which are built here.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -22,7 +24,6 @@ from homeassistant.components.calendar import (
     CalendarEvent,
 )
 from homeassistant.components.camera import Camera, CameraEntityDescription
-from homeassistant.components.diagnostics import async_redact_data
 from homeassistant.components.event import EventEntity, EventEntityDescription
 from homeassistant.components.media_player import MediaPlayerEntity, MediaPlayerEntityDescription
 from homeassistant.components.media_player.const import MediaPlayerEntityFeature, MediaPlayerState
@@ -31,27 +32,58 @@ from homeassistant.const import PERCENTAGE, EntityCategory, Platform
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.device_registry import DeviceInfo
-from homeassistant.helpers.entity import Entity
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.util import dt as dt_util
 
-from ...binary_sensor import ProAVBinarySensor, ProAVBinarySensorDescription
-from ...button import ProAVButton, ProAVButtonDescription
+from ...binary_sensor import ProAVBinarySensorDescription
+from ...button import ProAVButtonDescription
 from ...const import DOMAIN, LOGGER
-from ...entity import Item, ItemEntities, ProAVEntity, ProAVEntityDescription
-from ...select import ProAVSelect, ProAVSelectDescription
-from ...sensor import ProAVSensor, ProAVSensorDescription
-from ...switch import ProAVSwitch, ProAVSwitchDescription
-from ..base import ProAVConfigEntry, ProAVRuntime
-from ..errors import ProAVError
-from .client import PolyVideoOSClient
-from .coordinator import CallCoordinator, CallData, RoomCoordinator, SystemCoordinator, SystemData
-from .models import Conference, Meeting, Snapshot
+from ...coordinator import error_key
+from ...entity import ProAVEntity, ProAVEntityDescription
+from ...issues import async_feature_available, async_feature_unavailable
+from ...select import ProAVSelectDescription
+from ...sensor import ProAVSensorDescription
+from ...switch import ProAVSwitchDescription
+from ..errors import NotSupported, ProAVError
+from .coordinator import (
+    APPS,
+    CALENDAR,
+    CAMERAS,
+    CONTENT,
+    DEVICE_MODE,
+    DIAL_ADDRESSES,
+    FAVORITES,
+    MEETINGS,
+    MIC_CONTROL,
+    MICROPHONES,
+    PERIPHERALS,
+    PRESETS,
+    SHARED_MEDIA,
+    SIGNAGE_MODE,
+    SIP,
+    SYSTEM_MODE,
+    VIDEO_CONTROL,
+    VIDEO_MUTE,
+    VOLUME_CONTROL,
+    CallCoordinator,
+    CallData,
+    RoomCoordinator,
+    SystemCoordinator,
+    SystemData,
+)
+from .models import (
+    Conference,
+    Favorite,
+    Meeting,
+    Microphone,
+    Peripheral,
+    PeripheralKind,
+    Provider,
+    Snapshot,
+    StatusItem,
+)
 
 # How long before its start a meeting can be joined with the button.
 JOIN_EARLY = timedelta(minutes=15)
-# Call and meeting details that name people; diagnostics leave them out.
-PERSONAL = frozenset({"address", "organizer", "subject", "location"})
 CALL_STATES = ["idle", "ringing", "connecting", "connected", "disconnecting", "inactive", "other"]
 CALENDAR_STATES = [
     "disabled",
@@ -106,13 +138,29 @@ def _call_state(data: CallData) -> str:
     """Return the call state: idle, or the active connection's state."""
     conference = data.active
     if conference is None or not conference.connections:
-        return "idle"
+        return "connected" if data.meeting_in_call else "idle"
     connection = next((c for c in conference.connections if c.connected), None)
     connection = connection or conference.connections[0]
     if connection.ringing_in:
         return "ringing"
     state = connection.state.lower()
     return state if state in CALL_STATES else "other"
+
+
+def _stream_attributes(data: CallData) -> dict[str, Any] | None:
+    """Return each media stream's figures (``videoRx``: bit rate, loss, jitter, latency)."""
+    if not data.streams:
+        return None
+    return {
+        stream.stream or f"{stream.media_type}_{stream.direction}".lower(): {
+            "bit_rate": stream.actual_bit_rate or stream.bit_rate,
+            "packet_loss": stream.percent_packet_loss,
+            "jitter": stream.jitter,
+            "latency": stream.latency,
+            "frame_rate": stream.frame_rate or None,
+        }
+        for stream in data.streams
+    }
 
 
 def _call_attributes(data: CallData) -> dict[str, Any] | None:
@@ -138,12 +186,15 @@ CALL_SWITCHES: tuple[ProAVSwitchDescription[CallCoordinator], ...] = (
     ProAVSwitchDescription(
         key="microphone_mute",
         translation_key="microphone_mute",
+        available_fn=lambda c, _: c.allowed(MIC_CONTROL),
         is_on_fn=lambda c, _: c.data.audio.muted,
         set_fn=lambda c, _, on: c.async_set_muted(on),
     ),
     ProAVSwitchDescription(
         key="video_mute",
         translation_key="video_mute",
+        capability=VIDEO_MUTE,
+        available_fn=lambda c, _: c.allowed(VIDEO_CONTROL),
         is_on_fn=lambda c, _: c.data.video_muted,
         set_fn=lambda c, _, on: c.async_set_video_muted(on),
     ),
@@ -153,6 +204,7 @@ ROOM_SWITCHES: tuple[ProAVSwitchDescription[RoomCoordinator], ...] = (
         key="device_mode",
         translation_key="device_mode",
         entity_category=EntityCategory.CONFIG,
+        capability=DEVICE_MODE,
         is_on_fn=lambda c, _: c.data.device_mode,
         set_fn=lambda c, _, on: c.async_set_mode("device_mode", on),
     ),
@@ -161,6 +213,7 @@ ROOM_SWITCHES: tuple[ProAVSwitchDescription[RoomCoordinator], ...] = (
         translation_key="signage_mode",
         entity_category=EntityCategory.CONFIG,
         entity_registry_enabled_default=False,
+        capability=SIGNAGE_MODE,
         is_on_fn=lambda c, _: c.data.signage_mode,
         set_fn=lambda c, _, on: c.async_set_mode("signage_mode", on),
     ),
@@ -180,6 +233,7 @@ CALL_BINARY_SENSORS: tuple[ProAVBinarySensorDescription[CallCoordinator], ...] =
     ProAVBinarySensorDescription(
         key="content_sharing",
         translation_key="content_sharing",
+        capability=CONTENT,
         is_on_fn=lambda c, _: c.data.sharing,
     ),
     ProAVBinarySensorDescription(
@@ -187,6 +241,117 @@ CALL_BINARY_SENSORS: tuple[ProAVBinarySensorDescription[CallCoordinator], ...] =
         translation_key="mute_locked",
         entity_category=EntityCategory.DIAGNOSTIC,
         is_on_fn=lambda c, _: c.data.audio.mute_locked,
+    ),
+)
+ROOM_BINARY_SENSORS: tuple[ProAVBinarySensorDescription[RoomCoordinator], ...] = (
+    ProAVBinarySensorDescription(
+        key="wireless_sharing",
+        translation_key="wireless_sharing",
+        capability=SHARED_MEDIA,
+        is_on_fn=lambda c, _: None if c.data.casting is None else bool(c.data.casting),
+    ),
+    ProAVBinarySensorDescription(
+        key="microphones_problem",
+        translation_key="microphones_problem",
+        device_class=BinarySensorDeviceClass.PROBLEM,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        capability=MICROPHONES,
+        is_on_fn=lambda c, _: _microphones_problem(c.data.microphones),
+    ),
+)
+
+
+def _favorite(coordinator: RoomCoordinator, key: str) -> Favorite | None:
+    """Return a favourite as the codec lists it now."""
+    return next((f for f in coordinator.data.favorites or () if f.id == key), None)
+
+
+async def _async_dial_favorite(
+    room: RoomCoordinator, favorite: Any, calls: CallCoordinator
+) -> None:
+    """Call a favourite; the call shows at once."""
+    await calls.async_dial(room.client.dial_favorite(favorite.id))
+
+
+def speed_dial(calls: CallCoordinator) -> ProAVButtonDescription[RoomCoordinator]:
+    """Return the description of a favourite's speed-dial button (it dials through ``calls``)."""
+    return ProAVButtonDescription[RoomCoordinator](
+        key="speed_dial",
+        translation_key="speed_dial",
+        capability=FAVORITES,
+        item_fn=_favorite,
+        press_fn=lambda room, favorite: _async_dial_favorite(room, favorite, calls),
+    )
+
+
+def _microphones_problem(microphones: tuple[Microphone, ...] | None) -> bool | None:
+    """Return whether a microphone reports trouble (None when nothing is known)."""
+    states = [microphone.ok for microphone in microphones or ()]
+    if any(ok is False for ok in states):
+        return True
+    return False if states and all(states) else None
+
+
+PERIPHERAL_NAMES = {
+    PeripheralKind.TOUCH_CONTROLLER.value: "Touch controller",
+    PeripheralKind.CAMERA.value: "Camera",
+    PeripheralKind.MICROPHONE.value: "Microphone",
+}
+
+
+def peripheral_name(kind: str) -> str:
+    """Return how a kind of peripheral is named in its entity."""
+    return PERIPHERAL_NAMES.get(kind, kind.replace("_", " ").capitalize())
+
+
+def _peripherals(coordinator: RoomCoordinator, kind: str) -> tuple[Peripheral, ...] | None:
+    """Return the peripherals of one kind (None while the codec reports none)."""
+    found = tuple(p for p in coordinator.data.accessories if p.kind == kind)
+    return found or None
+
+
+PERIPHERAL_SENSOR = ProAVBinarySensorDescription[RoomCoordinator](
+    key="peripheral",
+    translation_key="peripheral",
+    device_class=BinarySensorDeviceClass.CONNECTIVITY,
+    entity_category=EntityCategory.DIAGNOSTIC,
+    capability=PERIPHERALS,
+    item_fn=_peripherals,
+    is_on_fn=lambda _c, items: _all_connected(items),
+)
+
+
+def _all_connected(items: Any) -> bool | None:
+    """Return whether every peripheral of a kind is connected (the description gets models)."""
+    states = [item.connected for item in items if isinstance(item, Peripheral)]
+    if any(state is False for state in states):
+        return False
+    return True if states else None
+
+
+SYSTEM_BINARY_SENSORS: tuple[ProAVBinarySensorDescription[SystemCoordinator], ...] = (
+    ProAVBinarySensorDescription(
+        key="sleeping",
+        translation_key="sleeping",
+        entity_category=EntityCategory.DIAGNOSTIC,
+        exists_fn=lambda c, _: c.data.info.state is not None,
+        is_on_fn=lambda c, _: c.data.info.asleep,
+    ),
+    ProAVBinarySensorDescription(
+        key="reboot_required",
+        translation_key="reboot_required",
+        device_class=BinarySensorDeviceClass.PROBLEM,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        exists_fn=lambda c, _: c.data.info.reboot_needed is not None,
+        is_on_fn=lambda c, _: c.data.info.reboot_needed,
+    ),
+    ProAVBinarySensorDescription(
+        key="lan_link",
+        translation_key="lan_link",
+        device_class=BinarySensorDeviceClass.CONNECTIVITY,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        exists_fn=lambda c, _: c.data.info.lan is not None,
+        is_on_fn=lambda c, _: c.data.info.lan.up if c.data.info.lan else None,
     ),
 )
 CALL_SENSORS: tuple[ProAVSensorDescription[CallCoordinator], ...] = (
@@ -204,6 +369,7 @@ CALL_SENSORS: tuple[ProAVSensorDescription[CallCoordinator], ...] = (
         native_unit_of_measurement=PERCENTAGE,
         state_class=SensorStateClass.MEASUREMENT,
         value_fn=lambda c, _: c.data.quality,
+        attributes_fn=lambda c, _: _stream_attributes(c.data),
     ),
     ProAVSensorDescription(
         key="call_packet_loss",
@@ -217,7 +383,8 @@ CALL_SENSORS: tuple[ProAVSensorDescription[CallCoordinator], ...] = (
         key="content_status",
         translation_key="content_status",
         entity_category=EntityCategory.DIAGNOSTIC,
-        value_fn=lambda c, _: c.data.content.lower(),
+        capability=CONTENT,
+        value_fn=lambda c, _: c.data.content.lower() if c.data.content else None,
     ),
     ProAVSensorDescription(
         key="microphones",
@@ -227,12 +394,37 @@ CALL_SENSORS: tuple[ProAVSensorDescription[CallCoordinator], ...] = (
         value_fn=lambda c, _: c.data.audio.mics_connected,
     ),
 )
+PROVIDER_SELECT = ProAVSelectDescription[RoomCoordinator](
+    key="provider",
+    translation_key="provider",
+    entity_category=EntityCategory.CONFIG,
+    capability=APPS,
+    exists_fn=lambda c, _: bool(c.data.apps) and c.data.mode is not None,
+    options_fn=lambda c, _: list(c.data.apps or ()),
+    current_fn=lambda c, _: (
+        c.data.mode.app if c.data.mode and c.data.mode.app in (c.data.apps or ()) else None
+    ),
+    select_fn=lambda c, _, option: c.async_set_provider(option),
+)
 ROOM_SENSORS: tuple[ProAVSensorDescription[RoomCoordinator], ...] = (
+    ProAVSensorDescription(
+        key="provider_mode",
+        translation_key="provider_mode",
+        device_class=SensorDeviceClass.ENUM,
+        options=[provider.value for provider in Provider],
+        capability=SYSTEM_MODE,
+        value_fn=lambda c, _: (
+            provider.value if c.data.mode and (provider := c.data.mode.provider) else None
+        ),
+    ),
     ProAVSensorDescription(
         key="selected_camera",
         translation_key="selected_camera",
         entity_category=EntityCategory.DIAGNOSTIC,
-        value_fn=lambda c, _: next((cam.name for cam in c.data.cameras if cam.selected), None),
+        capability=CAMERAS,
+        value_fn=lambda c, _: next(
+            (cam.name for cam in c.data.cameras or () if cam.selected), None
+        ),
     ),
 )
 SYSTEM_SENSORS: tuple[ProAVSensorDescription[SystemCoordinator], ...] = (
@@ -240,6 +432,7 @@ SYSTEM_SENSORS: tuple[ProAVSensorDescription[SystemCoordinator], ...] = (
         key="next_meeting",
         translation_key="next_meeting",
         device_class=SensorDeviceClass.TIMESTAMP,
+        capability=MEETINGS,
         value_fn=lambda c, _: (m.start if (m := c.data.next_meeting(dt_util.utcnow())) else None),
         attributes_fn=lambda c, _: _meeting_attributes(c.data.next_meeting(dt_util.utcnow())),
     ),
@@ -249,28 +442,68 @@ SYSTEM_SENSORS: tuple[ProAVSensorDescription[SystemCoordinator], ...] = (
         device_class=SensorDeviceClass.ENUM,
         options=CALENDAR_STATES,
         entity_category=EntityCategory.DIAGNOSTIC,
+        capability=CALENDAR,
         value_fn=lambda c, _: (
-            s if (s := c.data.calendar_status.lower()) in CALENDAR_STATES else "unknown"
+            s if (s := (c.data.calendar_status or "").lower()) in CALENDAR_STATES else "unknown"
         ),
+    ),
+    ProAVSensorDescription(
+        key="sip_address",
+        translation_key="sip_address",
+        capability=DIAL_ADDRESSES,
+        exists_fn=lambda c, _: c.data.addresses is not None and c.data.addresses.sip is not None,
+        value_fn=lambda c, _: c.data.addresses.sip if c.data.addresses else None,
+    ),
+    ProAVSensorDescription(
+        key="h323_extension",
+        translation_key="h323_extension",
+        entity_category=EntityCategory.DIAGNOSTIC,
+        capability=DIAL_ADDRESSES,
+        exists_fn=lambda c, _: (
+            c.data.addresses is not None and c.data.addresses.h323_extension is not None
+        ),
+        value_fn=lambda c, _: c.data.addresses.h323_extension if c.data.addresses else None,
+    ),
+    ProAVSensorDescription(
+        key="last_boot",
+        translation_key="last_boot",
+        device_class=SensorDeviceClass.TIMESTAMP,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        exists_fn=lambda c, _: c.data.booted is not None,
+        value_fn=lambda c, _: c.data.booted,
     ),
     ProAVSensorDescription(
         key="sip_registration",
         translation_key="sip_registration",
         entity_category=EntityCategory.DIAGNOSTIC,
+        capability=SIP,
         value_fn=lambda c, _: c.data.sip.state.lower() if c.data.sip else None,
     ),
 )
+
+
+def _status_item(coordinator: SystemCoordinator, key: str) -> StatusItem | None:
+    """Return one area of the system status, as the codec reports it now."""
+    return next((item for item in coordinator.data.status or () if item.name == key), None)
+
+
+def _status_state(item: Any) -> str | None:
+    """Return the main state of a status area (the description receives its model)."""
+    return item.state if isinstance(item, StatusItem) else None
+
+
 STATUS_ITEM_SENSOR = ProAVSensorDescription[SystemCoordinator](
     key="status",
     translation_key="system_status",  # "{item} status", for areas without a name of their own
     entity_category=EntityCategory.DIAGNOSTIC,
     entity_registry_enabled_default=False,
-    value_fn=lambda c, key: next((i.state for i in c.data.status if i.name == key), None),
-    available_fn=lambda c, key: any(item.name == key for item in c.data.status),
+    item_fn=_status_item,
+    value_fn=lambda _c, item: _status_state(item),
 )
 PRESET_SELECT = ProAVSelectDescription[RoomCoordinator](
     key="camera_preset",
     translation_key="camera_preset",
+    capability=PRESETS,
     options_fn=lambda c, _: [str(index) for index in c.data.stored_presets],
     current_fn=lambda c, _: (
         str(c.data.recalled_preset) if c.data.recalled_preset in c.data.stored_presets else None
@@ -285,6 +518,19 @@ CALL_BUTTONS: tuple[ProAVButtonDescription[CallCoordinator], ...] = (
         press_fn=lambda c, _: c.async_hang_up(),
     ),
     ProAVButtonDescription(
+        key="join_meeting",
+        translation_key="join_meeting",
+        capability=MEETINGS,
+        available_fn=lambda c, _: c.system.data is not None and joinable(c.system.data) is not None,
+        press_fn=lambda c, _: _async_join(c),
+    ),
+    ProAVButtonDescription(
+        key="reject_call",
+        translation_key="reject_call",
+        available_fn=lambda c, _: c.data.ringing,
+        press_fn=lambda c, _: c.async_reject(),
+    ),
+    ProAVButtonDescription(
         key="restart",
         translation_key="restart",
         device_class=ButtonDeviceClass.RESTART,
@@ -294,18 +540,26 @@ CALL_BUTTONS: tuple[ProAVButtonDescription[CallCoordinator], ...] = (
 )
 
 
-def _status_area(name: str) -> str:
+def status_area(name: str) -> str:
     """Return the area of a status item: ``system.status.mr.audio`` -> ``mr_audio``."""
     return name.removeprefix("system.status.").replace(".", "_")
 
 
-def _joinable(data: SystemData) -> Meeting | None:
+def joinable(data: SystemData) -> Meeting | None:
     """Return the meeting that can be joined now: dialable, running or starting soon."""
     now = dt_util.utcnow()
     meeting = data.next_meeting(now)
     if meeting is not None and meeting.can_dial and meeting.start - JOIN_EARLY <= now:
         return meeting
     return None
+
+
+async def _async_join(calls: CallCoordinator) -> None:
+    """Dial the meeting that can be joined now; the call shows at once."""
+    meeting = joinable(calls.system.data) if calls.system.data is not None else None
+    if meeting is None:
+        raise HomeAssistantError(translation_domain=DOMAIN, translation_key="poly_no_meeting")
+    await calls.async_dial(calls.client.join_meeting(meeting.id))
 
 
 def _meeting_attributes(meeting: Meeting | None) -> dict[str, Any] | None:
@@ -326,10 +580,14 @@ class PolyMediaPlayer(ProAVEntity[CallCoordinator], MediaPlayerEntity):
 
     entity_description: PolyMediaPlayerDescription
 
-    _attr_supported_features = (
-        MediaPlayerEntityFeature.VOLUME_SET | MediaPlayerEntityFeature.VOLUME_STEP
-    )
     _attr_volume_step = 0.05
+
+    @property
+    def supported_features(self) -> MediaPlayerEntityFeature:
+        """Offer volume control unless the codec's mode refuses it."""
+        if self.coordinator.allowed(VOLUME_CONTROL):
+            return MediaPlayerEntityFeature.VOLUME_SET | MediaPlayerEntityFeature.VOLUME_STEP
+        return MediaPlayerEntityFeature(0)
 
     @property
     def _conference(self) -> Conference | None:
@@ -339,15 +597,22 @@ class PolyMediaPlayer(ProAVEntity[CallCoordinator], MediaPlayerEntity):
 
     @property
     def state(self) -> MediaPlayerState:
-        """Return playing in a call, on while one rings or connects, idle otherwise."""
-        if self._conference is not None:
+        """Return playing in a call, on while one rings, standby asleep, idle otherwise."""
+        data = self.coordinator.data
+        if data.in_call:
             return MediaPlayerState.PLAYING
-        return MediaPlayerState.ON if self.coordinator.data.conferences else MediaPlayerState.IDLE
+        if data.conferences:
+            return MediaPlayerState.ON
+        system = self.coordinator.system.data
+        if system is not None and system.info.asleep:
+            return MediaPlayerState.STANDBY
+        return MediaPlayerState.IDLE
 
     @property
-    def volume_level(self) -> float:
-        """Return the speaker volume, 0..1."""
-        return self.coordinator.data.audio.volume / 100
+    def volume_level(self) -> float | None:
+        """Return the speaker volume, 0..1 (None until the codec reports it)."""
+        volume = self.coordinator.data.audio.volume
+        return None if volume is None else volume / 100
 
     @property
     def media_title(self) -> str | None:
@@ -370,7 +635,7 @@ class PolyMediaPlayer(ProAVEntity[CallCoordinator], MediaPlayerEntity):
 
 
 class PolySnapshotCamera(ProAVEntity[CallCoordinator], Camera):
-    """The near camera's stored JPEG snapshot."""
+    """The near camera's stored JPEG snapshot (off by default; nothing while video is muted)."""
 
     entity_description: PolyCameraDescription
 
@@ -384,12 +649,22 @@ class PolySnapshotCamera(ProAVEntity[CallCoordinator], Camera):
     async def async_camera_image(
         self, width: int | None = None, height: int | None = None
     ) -> bytes | None:
-        """Return the snapshot, or None while the codec has none or does not answer."""
-        try:
-            return await self.coordinator.client.snapshot(Snapshot.NEAR)
-        except ProAVError as err:
-            LOGGER.debug("No snapshot from %s: %s", self.coordinator.name, err)
+        """Return the snapshot, or None while video is muted, or the codec has none."""
+        if self.coordinator.data.video_muted is not False:
             return None
+        entry = self.coordinator.config_entry
+        try:
+            image = await self.coordinator.client.snapshot(Snapshot.NEAR)
+        except NotSupported:
+            async_feature_unavailable(
+                self.hass, entry, "snapshot", "camera snapshots", "the codec serves none"
+            )
+            return None
+        except ProAVError as err:
+            LOGGER.debug("No snapshot from %s: %s", self.coordinator.name, type(err).__name__)
+            return None
+        async_feature_available(self.hass, entry, "snapshot")
+        return image
 
 
 class PolyCalendar(ProAVEntity[SystemCoordinator], CalendarEntity):
@@ -413,7 +688,7 @@ class PolyCalendar(ProAVEntity[SystemCoordinator], CalendarEntity):
             )
         except ProAVError as err:
             raise HomeAssistantError(
-                translation_domain=DOMAIN, translation_key="cannot_connect"
+                translation_domain=DOMAIN, translation_key=error_key(err)
             ) from err
         return [_calendar_event(meeting) for meeting in meetings if not meeting.canceled]
 
@@ -490,112 +765,51 @@ class PolyCallEvents(PolyEventEntity):
                 yield "call_ended", {"conference_id": conf_id, "far_end": far_end}
 
 
+class PolyMicrophoneEvents(PolyEventEntity):
+    """The microphones were muted or unmuted (in the room, by the far end, or here)."""
+
+    def _snapshot(self, data: CallData) -> bool | None:
+        """Return whether the microphones are muted (None when unknown)."""
+        return data.audio.muted
+
+    def _events(self, old: bool | None, new: bool | None) -> Iterable[tuple[str, dict[str, Any]]]:
+        """Compare the mute state of two reads (no event from or to unknown)."""
+        if new is not None and old is not None and new != old:
+            yield ("muted" if new else "unmuted"), {}
+
+
 class PolyContentEvents(PolyEventEntity):
     """Content sharing started or stopped."""
 
-    def _snapshot(self, data: CallData) -> bool:
-        """Return whether content is shared."""
+    def _snapshot(self, data: CallData) -> bool | None:
+        """Return whether content is shared (None when unknown)."""
         return data.sharing
 
-    def _events(self, old: bool, new: bool) -> Iterable[tuple[str, dict[str, Any]]]:
-        """Compare the sharing state of two reads."""
-        if new != old:
+    def _events(self, old: bool | None, new: bool | None) -> Iterable[tuple[str, dict[str, Any]]]:
+        """Compare the sharing state of two reads (no event from or to unknown)."""
+        if new is not None and old is not None and new != old:
             yield ("content_started" if new else "content_stopped"), {}
 
 
 MAIN = PolyMediaPlayerDescription(key="codec", name=None)
-SNAPSHOT = PolyCameraDescription(key="snapshot", translation_key="snapshot")
-CALENDAR = PolyCalendarDescription(key="calendar", translation_key="calendar")
+SNAPSHOT = PolyCameraDescription(
+    key="snapshot", translation_key="snapshot", entity_registry_enabled_default=False
+)
+CALENDAR_ENTITY = PolyCalendarDescription(
+    key="calendar", translation_key="calendar", capability=MEETINGS
+)
 CALL_EVENTS = PolyEventDescription(
     key="call", translation_key="call", event_types=["call_started", "call_ended", "incoming_call"]
 )
-CONTENT_EVENTS = PolyEventDescription(
-    key="content", translation_key="content", event_types=["content_started", "content_stopped"]
+MICROPHONE_EVENTS = PolyEventDescription(
+    key="microphone", translation_key="microphone", event_types=["muted", "unmuted"]
 )
-
-
-class PolyEntities:
-    """Build a codec's entities, platform by platform."""
-
-    def __init__(
-        self,
-        calls: CallCoordinator,
-        room: RoomCoordinator,
-        system: SystemCoordinator,
-        device: DeviceInfo,
-    ) -> None:
-        """Keep the coordinators and the device."""
-        self.calls, self.room, self.system, self.device = calls, room, system, device
-
-    def add(self, platform: Platform, async_add_entities: AddConfigEntryEntitiesCallback) -> None:
-        """Add the entities of one platform."""
-        if platform == Platform.SENSOR:
-            ItemEntities(
-                self.system,
-                lambda: {i.name: i.name for i in self.system.data.status},
-                self._status_sensor,
-                async_add_entities,
-            )
-        builders: dict[Platform, Callable[[], list[Entity]]] = {
-            Platform.MEDIA_PLAYER: lambda: [PolyMediaPlayer(self.calls, MAIN, self.device)],
-            Platform.SWITCH: self._switches,
-            Platform.BINARY_SENSOR: lambda: [
-                ProAVBinarySensor(self.calls, d, self.device) for d in CALL_BINARY_SENSORS
-            ],
-            Platform.SENSOR: self._sensors,
-            Platform.SELECT: lambda: [ProAVSelect(self.room, PRESET_SELECT, self.device)],
-            Platform.BUTTON: self._buttons,
-            Platform.CAMERA: lambda: [PolySnapshotCamera(self.calls, SNAPSHOT, self.device)],
-            Platform.CALENDAR: lambda: [PolyCalendar(self.system, CALENDAR, self.device)],
-            Platform.EVENT: lambda: [
-                PolyCallEvents(self.calls, CALL_EVENTS, self.device),
-                PolyContentEvents(self.calls, CONTENT_EVENTS, self.device),
-            ],
-        }
-        async_add_entities(builders[platform]())
-
-    def _switches(self) -> list[Entity]:
-        """Return the switches."""
-        return [
-            *(ProAVSwitch(self.calls, d, self.device) for d in CALL_SWITCHES),
-            *(ProAVSwitch(self.room, d, self.device) for d in ROOM_SWITCHES),
-        ]
-
-    def _buttons(self) -> list[Entity]:
-        """Return the buttons, joining a meeting among them."""
-        join = ProAVButtonDescription[SystemCoordinator](
-            key="join_meeting",
-            translation_key="join_meeting",
-            available_fn=lambda c, _: _joinable(c.data) is not None,
-            press_fn=lambda c, _: self._async_join(c),
-        )
-        return [
-            *(ProAVButton(self.calls, d, self.device) for d in CALL_BUTTONS),
-            ProAVButton(self.system, join, self.device),
-        ]
-
-    async def _async_join(self, system: SystemCoordinator) -> None:
-        """Dial the meeting that can be joined now; the call shows at once."""
-        meeting = _joinable(system.data)
-        if meeting is None:
-            raise HomeAssistantError(translation_domain=DOMAIN, translation_key="poly_no_meeting")
-        await self.calls.async_after_dial(system.client.join_meeting(meeting.id))
-
-    def _sensors(self) -> list[Entity]:
-        """Return the device-level sensors."""
-        return [
-            *(ProAVSensor(self.calls, d, self.device) for d in CALL_SENSORS),
-            *(ProAVSensor(self.room, d, self.device) for d in ROOM_SENSORS),
-            *(ProAVSensor(self.system, d, self.device) for d in SYSTEM_SENSORS),
-        ]
-
-    def _status_sensor(self, item: Item) -> list[Entity]:
-        """Return the sensor of one system status area (named by its own translation if any)."""
-        area = _status_area(item.key)
-        description = STATUS_ITEM_SENSOR
-        if area in STATUS_AREAS:
-            description = replace(description, translation_key=f"status_{area}")
-        return [ProAVSensor(self.system, description, self.device, item)]
+CONTENT_EVENTS = PolyEventDescription(
+    key="content",
+    translation_key="content",
+    capability=CONTENT,
+    event_types=["content_started", "content_stopped"],
+)
 
 
 PLATFORMS = frozenset(
@@ -611,38 +825,3 @@ PLATFORMS = frozenset(
         Platform.EVENT,
     }
 )
-
-
-class PolyRuntime(ProAVRuntime):
-    """A codec's client, its three polling tiers and its entities."""
-
-    client: PolyVideoOSClient
-
-    def __init__(
-        self,
-        hass: HomeAssistant,
-        entry: ProAVConfigEntry,
-        client: PolyVideoOSClient,
-        coordinators: tuple[CallCoordinator, RoomCoordinator, SystemCoordinator],
-        device_info: DeviceInfo,
-    ) -> None:
-        """Keep the client and the coordinators."""
-        super().__init__(hass, entry, device_info, list(coordinators))
-        self.client = client
-        self.calls, self.room, self.system = coordinators
-        self._entities = PolyEntities(*coordinators, device_info)
-
-    @callback
-    def async_add_entities(
-        self, platform: Platform, async_add_entities: AddConfigEntryEntitiesCallback
-    ) -> None:
-        """Add this codec's entities of one platform."""
-        self._entities.add(platform, async_add_entities)
-
-    async def async_shutdown(self) -> None:
-        """Log out, so the codec does not keep a session for us."""
-        await self.client.logout()
-
-    def diagnostics(self) -> dict[str, Any]:
-        """Return the coordinators' data without who was called or met."""
-        return async_redact_data(super().diagnostics(), PERSONAL)

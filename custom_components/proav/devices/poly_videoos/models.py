@@ -2,7 +2,8 @@
 
 Every ``from_json`` tolerates missing and unknown fields and unknown enum values: the 4.0.0
 reference guide shows several examples that are not even valid JSON, so the parsers read what is
-there and fall back to neutral values instead of failing.
+there. Facts the codec did not send are None (unknown), never a default that claims a fact;
+``merged`` keeps the last known value of a field a partial answer left out.
 """
 
 from __future__ import annotations
@@ -70,6 +71,39 @@ def _list(value: Any) -> list[Any]:
     return []
 
 
+def _opt_bool(data: dict[str, Any], key: str) -> bool | None:
+    """Read a boolean field (true/false, "true"/"false", 1/0); None when absent or odd."""
+    value = data.get(key)
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return value != 0
+    if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+        return value.strip().lower() == "true"
+    return None
+
+
+def _opt_int(data: dict[str, Any], key: str) -> int | None:
+    """Read an integer field (numeric strings too); None when absent or odd."""
+    value = data.get(key)
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, (int, float)):
+        return int(value)
+    if isinstance(value, str):
+        try:
+            return int(float(value))
+        except ValueError:
+            return None
+    return None
+
+
+def _opt_str(data: dict[str, Any], key: str) -> str | None:
+    """Read a string field (stripped); None when absent or empty."""
+    value = data.get(key)
+    return value.strip() or None if isinstance(value, str) else None
+
+
 def _str(data: dict[str, Any], key: str, default: str = "") -> str:
     """Read a string field (stripped: the device pads some addresses with spaces)."""
     value = data.get(key)
@@ -135,22 +169,36 @@ class Session:
 
 @dataclass(frozen=True, kw_only=True)
 class Audio:
-    """System audio: microphone mute, mute lock, speaker volume (0-100)."""
+    """System audio: microphone mute, mute lock, speaker volume (0-100); None = not reported."""
 
-    muted: bool
-    mute_locked: bool
-    volume: int
-    mics_connected: int
+    muted: bool | None = None
+    mute_locked: bool | None = None
+    volume: int | None = None
+    mics_connected: int | None = None
 
     @classmethod
     def from_json(cls, raw: Any) -> Audio:
         """Parse ``GET /rest/audio``."""
         data = _obj(raw)
+        volume = _opt_int(data, "volume")
         return cls(
-            muted=_bool(data, "muted"),
-            mute_locked=_bool(data, "muteLocked"),
-            volume=max(0, min(100, _int(data, "volume"))),
-            mics_connected=_int(data, "numOfMicsConnected"),
+            muted=_opt_bool(data, "muted"),
+            mute_locked=_opt_bool(data, "muteLocked"),
+            volume=None if volume is None else max(0, min(100, volume)),
+            mics_connected=_opt_int(data, "numOfMicsConnected"),
+        )
+
+    def merged(self, previous: Audio | None) -> Audio:
+        """Return this answer with the fields it left out taken from the previous one."""
+        if previous is None:
+            return self
+        return Audio(
+            muted=previous.muted if self.muted is None else self.muted,
+            mute_locked=previous.mute_locked if self.mute_locked is None else self.mute_locked,
+            volume=previous.volume if self.volume is None else self.volume,
+            mics_connected=(
+                previous.mics_connected if self.mics_connected is None else self.mics_connected
+            ),
         )
 
 
@@ -457,6 +505,15 @@ class ServerState:
     state: str
     address: str
 
+    @property
+    def registered(self) -> bool | None:
+        """Return whether the codec is registered (real codecs say UP, the guide ON)."""
+        if self.state in ("UP", "ON", "REGISTERED", "ONLINE"):
+            return True
+        if self.state in ("DOWN", "OFF", "UNREGISTERED", "FAILED", "OFFLINE", "ERROR"):
+            return False
+        return None
+
     @classmethod
     def first_from_json(cls, raw: Any) -> ServerState | None:
         """Parse ``GET /rest/system/sipservers`` (an object, or a list of them)."""
@@ -468,14 +525,52 @@ class ServerState:
 
 
 @dataclass(frozen=True, kw_only=True)
+class LanStatus:
+    """The codec's wired network link (``lanStatus`` of ``GET /rest/system``)."""
+
+    state: str | None
+    speed_mbps: int | None
+    duplex: str | None
+
+    @property
+    def up(self) -> bool | None:
+        """Return whether the link is up (None when the codec did not say)."""
+        if self.state is None:
+            return None
+        return self.state.upper() in ("UP", "LAN_UP", "CONNECTED", "RUNNING")
+
+    @classmethod
+    def from_json(cls, raw: Any) -> LanStatus | None:
+        """Parse ``lanStatus`` (None when absent)."""
+        if not isinstance(raw, dict):
+            return None
+        return cls(
+            state=_opt_str(raw, "state"),
+            speed_mbps=_opt_int(raw, "speedMbps"),
+            duplex=_opt_str(raw, "duplex"),
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
 class SystemInfo:
-    """Identity of the codec (``GET /rest/system``)."""
+    """Identity and state of the codec (``GET /rest/system``); None = not reported."""
 
     serial: str
     name: str
     model: str
     software_version: str
     hardware_version: str
+    state: str | None = None
+    uptime: float | None = None  # seconds
+    reboot_needed: bool | None = None
+    lan: LanStatus | None = None
+
+    @property
+    def asleep(self) -> bool | None:
+        """Return whether the codec sleeps (real codecs report ``ASLEEP``, else ``READY``)."""
+        if self.state is None:
+            return None
+        return self.state.upper() in ("ASLEEP", "SLEEP", "SLEEPING", "STANDBY")
 
     @classmethod
     def from_json(cls, raw: Any) -> SystemInfo:
@@ -487,6 +582,199 @@ class SystemInfo:
             model=_str(data, "model"),
             software_version=_str(data, "softwareVersion"),
             hardware_version=_str(data, "hardwareVersion"),
+            state=_opt_str(data, "state"),
+            uptime=_float(data, "uptime"),
+            reboot_needed=_opt_bool(data, "rebootNeeded"),
+            lan=LanStatus.from_json(data.get("lanStatus")),
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class Microphone:
+    """One microphone (``GET /rest/audio/microphones``)."""
+
+    number: int
+    name: str | None
+    state: str | None
+
+    @property
+    def ok(self) -> bool | None:
+        """Return whether it works (``MIC_STATE_GREEN`` on a Studio X30); None when unknown."""
+        if self.state is None:
+            return None
+        return self.state.upper() in ("MIC_STATE_GREEN", "GREEN", "OK", "UP", "CONNECTED")
+
+    @classmethod
+    def list_from_json(cls, raw: Any) -> tuple[Microphone, ...]:
+        """Parse the microphone list."""
+        return tuple(
+            cls(
+                number=_int(_obj(item), "number"),
+                name=_opt_str(_obj(item), "typeInString"),
+                state=_opt_str(_obj(item), "state"),
+            )
+            for item in _list(raw)
+            if isinstance(item, dict)
+        )
+
+
+class PeripheralKind(StrEnum):
+    """Kinds of peripherals the device management reports (others are ignored)."""
+
+    TOUCH_CONTROLLER = "TOUCHCONTROL"
+    CAMERA = "CAMERA"
+    MICROPHONE = "MICROPHONE"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Peripheral:
+    """A paired device (``POST /rest/current/devicemanagement/devices``)."""
+
+    kind: str
+    state: str | None
+    name: str | None
+    mac: str | None = None
+
+    @property
+    def codec(self) -> bool:
+        """Return whether this is the codec itself."""
+        return self.kind == "CODEC"
+
+    @property
+    def connected(self) -> bool | None:
+        """Return whether it is connected (or paired); None when unknown."""
+        if self.state is None:
+            return None
+        return self.state.upper() in ("CONNECTED", "PAIRED", "ONLINE", "UP")
+
+    @classmethod
+    def list_from_json(cls, raw: Any) -> tuple[Peripheral, ...]:
+        """Parse the device list (the codec itself included; unknown kinds left out)."""
+        items = (
+            cls(
+                kind=(_opt_str(_obj(item), "deviceType") or "").upper(),
+                state=_opt_str(_obj(item), "deviceState"),
+                name=_opt_str(_obj(item), "productName"),
+                mac=_opt_str(_obj(item), "macAddress"),
+            )
+            for item in _list(raw)
+            if isinstance(item, dict)
+        )
+        return tuple(item for item in items if item.kind not in ("", "UNKNOWN"))
+
+
+# The configuration names of the room's SIP address, H.323 name and H.323 extension.
+DIAL_ADDRESS_NAMES = (
+    "comm.nics.sipnic.sipusername",
+    "comm.nics.h323nic.h323name",
+    "comm.nics.h323nic.h323extension",
+)
+
+
+@dataclass(frozen=True, kw_only=True)
+class DialAddresses:
+    """The room's own dial addresses (``POST /rest/config`` with their names)."""
+
+    sip: str | None
+    h323_name: str | None
+    h323_extension: str | None
+
+    @classmethod
+    def from_json(cls, raw: Any) -> DialAddresses:
+        """Parse ``{"vars": [{"name", "value", "result"}, ...]}``."""
+        values: dict[str, str] = {}
+        for item in _list(_obj(raw).get("vars")):
+            data = _obj(item)
+            name, value = _opt_str(data, "name"), _opt_str(data, "value")
+            if name and value and data.get("result", "NOERROR") == "NOERROR":
+                values[name] = value
+        sip, h323_name, h323_extension = (values.get(name) for name in DIAL_ADDRESS_NAMES)
+        return cls(sip=sip, h323_name=h323_name, h323_extension=h323_extension)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Favorite:
+    """A speed-dial entry of the codec's favourites directory."""
+
+    id: str
+    name: str
+    server: str | None
+    index: int | None
+
+    @classmethod
+    def list_from_json(cls, raw: Any) -> tuple[Favorite, ...]:
+        """Parse ``{"entries": [...], "next": ...}`` (entries without an id are skipped)."""
+        favorites = (
+            cls(
+                id=_str(_obj(item), "id"),
+                name=_opt_str(_obj(item), "displayName")
+                or " ".join(
+                    part
+                    for part in (_str(_obj(item), "firstName"), _str(_obj(item), "lastName"))
+                    if part
+                ),
+                server=_opt_str(_obj(item), "serverId"),
+                index=_opt_int(_obj(item), "index"),
+            )
+            for item in _list(_obj(raw).get("entries"))
+        )
+        return tuple(favorite for favorite in favorites if favorite.id)
+
+
+def count_sessions(raw: Any) -> int | None:
+    """Count the codec's open sessions (``{"sessionList": [...]}``)."""
+    sessions = _obj(raw).get("sessionList")
+    return len(sessions) if isinstance(sessions, list) else None
+
+
+class Provider(StrEnum):
+    """Who runs the codec's calls: Poly itself (native) or a partner app."""
+
+    POLY = "poly"
+    TEAMS = "teams"
+    ZOOM = "zoom"
+    DEVICE = "device"
+    OTHER = "other"
+
+
+@dataclass(frozen=True, kw_only=True)
+class SystemMode:
+    """The provider mode of the codec (``GET /rest/system/mode``)."""
+
+    mode: str | None
+    app: str | None
+    locked: bool | None
+
+    @property
+    def provider(self) -> Provider | None:
+        """Return the provider running the room (None when the codec did not say)."""
+        text = " ".join(part for part in (self.app, self.mode) if part).lower()
+        if not text:
+            return None
+        for provider, words in (
+            (Provider.TEAMS, ("teams", "msft", "microsoft")),
+            (Provider.ZOOM, ("zoom",)),
+            (Provider.DEVICE, ("device",)),
+            (Provider.POLY, ("poly", "native", "polycom", "videoos")),
+        ):
+            if any(word in text for word in words):
+                return provider
+        return Provider.OTHER
+
+    @property
+    def native(self) -> bool | None:
+        """Return whether Poly itself runs the calls (partner modes refuse many commands)."""
+        provider = self.provider
+        return None if provider is None else provider in (Provider.POLY, Provider.DEVICE)
+
+    @classmethod
+    def from_json(cls, raw: Any) -> SystemMode:
+        """Parse ``{"activePersona", "app", "appLocked", "mode", ...}``."""
+        data = _obj(raw)
+        return cls(
+            mode=_opt_str(data, "mode") or _opt_str(data, "activePersona"),
+            app=_opt_str(data, "app"),
+            locked=_opt_bool(data, "appLocked"),
         )
 
 
@@ -506,17 +794,19 @@ class SharedMedia:
         )
 
 
-def result_flag(raw: Any) -> bool:
-    """Read ``{"result": bool}`` (mode and video-mute reads)."""
-    return _bool(_obj(raw), "result")
+def result_flag(raw: Any) -> bool | None:
+    """Read ``{"result": bool}`` (mode and video-mute reads); None when absent."""
+    return _opt_bool(_obj(raw), "result")
 
 
-def calendar_status(raw: Any) -> str:
+def calendar_status(raw: Any) -> str | None:
     """Read ``{"Status": "ONLINE"}`` (key case as the device writes it)."""
     value = _get_ci(_obj(raw), "status")
-    return value.strip().upper() if isinstance(value, str) and value.strip() else "UNKNOWN"
+    return value.strip().upper() if isinstance(value, str) and value.strip() else None
 
 
-def content_status(raw: Any) -> str:
-    """Read the bare content-status string."""
-    return raw.strip().upper() if isinstance(raw, str) and raw.strip() else "UNKNOWN"
+def content_status(raw: Any) -> str | None:
+    """Read the content status: a JSON string, a bare word, or ``{"status": ...}``."""
+    if isinstance(raw, dict):
+        raw = _get_ci(raw, "status") or _get_ci(raw, "result")
+    return raw.strip().strip('"').upper() or None if isinstance(raw, str) else None

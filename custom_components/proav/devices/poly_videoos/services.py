@@ -23,8 +23,8 @@ import voluptuous as vol
 from ...const import CONF_DEVICE_TYPE, DOMAIN
 from ...entity import async_run_command
 from ..base import ProAVConfigEntry
-from .entities import PolyRuntime
 from .models import CameraDirection, DialType
+from .runtime import PolyRuntime
 
 KEY = "poly_videoos"
 ATTR_CONFIG_ENTRY_ID = "config_entry_id"
@@ -33,6 +33,7 @@ SERVICE_STORE_PRESET = "poly_videoos_store_preset"
 SERVICE_CLEAR_PRESET = "poly_videoos_clear_preset"
 SERVICE_MOVE_CAMERA = "poly_videoos_move_camera"
 SERVICE_SEND_DTMF = "poly_videoos_send_dtmf"
+SERVICE_HANG_UP_CALL = "poly_videoos_hang_up_call"
 RATES = (64, 6144)  # kbps the codecs dial at
 PRESETS = (0, 99)  # the guide leaves the slot range open; the device refuses what it lacks
 DURATIONS = (100, 10000)  # ms a camera move may last
@@ -64,6 +65,7 @@ MOVE_SCHEMA = vol.Schema(
     }
 )
 DTMF_SCHEMA = vol.Schema({**_BASE, vol.Required("digits"): cv.string})
+HANG_UP_SCHEMA = vol.Schema({**_BASE, vol.Required("conference_id"): cv.string})
 
 
 def _invalid(key: str, **placeholders: Any) -> ServiceValidationError:
@@ -110,7 +112,7 @@ async def _dial(call: ServiceCall) -> None:
         raise _invalid("poly_invalid_dial_type", value=call.data["type"]) from err
     calls = runtime.calls
     command = calls.client.dial(address, rate=rate, dial_type=dial_type)
-    await async_run_command(calls, calls.async_after_dial(command))
+    await async_run_command(calls, calls.async_dial(command))
 
 
 async def _preset(call: ServiceCall, *, store: bool) -> None:
@@ -136,7 +138,7 @@ async def _move_camera(call: ServiceCall) -> None:
             await asyncio.sleep(duration / 1000)
         finally:
             await room.client.stop_camera()
-        room.apply(recalled_preset=None)
+        await room.async_camera_moved()
 
     await async_run_command(room, move())
 
@@ -149,6 +151,16 @@ async def _send_dtmf(call: ServiceCall) -> None:
         raise _invalid("poly_invalid_dtmf", value=call.data["digits"])
     calls = runtime.calls
     await async_run_command(calls, calls.client.send_dtmf(digits))
+
+
+async def _hang_up_call(call: ServiceCall) -> None:
+    """End one call, leave the others."""
+    runtime = _runtime(call)
+    conference_id = call.data["conference_id"].strip()
+    calls = runtime.calls
+    if not any(conference.id == conference_id for conference in calls.data.conferences):
+        raise _invalid("poly_unknown_call", conference_id=conference_id)
+    await async_run_command(calls, calls.async_hang_up_one(conference_id))
 
 
 async def _store(call: ServiceCall) -> None:
@@ -168,6 +180,7 @@ _SERVICES: tuple[tuple[str, _Handler, vol.Schema], ...] = (
     (SERVICE_CLEAR_PRESET, _clear, PRESET_SCHEMA),
     (SERVICE_MOVE_CAMERA, _move_camera, MOVE_SCHEMA),
     (SERVICE_SEND_DTMF, _send_dtmf, DTMF_SCHEMA),
+    (SERVICE_HANG_UP_CALL, _hang_up_call, HANG_UP_SCHEMA),
 )
 
 
