@@ -225,9 +225,16 @@ class UltraStreamEmulator(Emulator):
         self.settings = copy.deepcopy(SETTINGS)
         self.settings["name"] = f"Ultra Stream {serial}"
         self.users = {USER: md5(password)}
-        self.sessions: dict[str, float] = {}
+        self.sessions: dict[str, float] = {}  # sid -> last use
         self.session_timeout = 1800.0
         self.login_failure_code = 36
+        # Field variants (real boxes and sister products, see the field review):
+        self.expiry_code = -17  # what a call with a gone session answers (-1 on real boxes)
+        self.max_sessions: int | None = None  # a new login ends the oldest session beyond this
+        self.cookie_name = "sid"  # e.g. "sid-<serial>" on other Magewell firmware
+        self.ping_status = True  # False: ping answers without cur-status
+        self.logins = 0  # successful logins
+        self.rec_control_strict = True  # set-rec-control refuses a request missing a field
         self.offset = 0.0  # added to the clock by advance()
         self.flags = F_PASSWD
         self.rec_started: float | None = None
@@ -438,6 +445,18 @@ class UltraStreamEmulator(Emulator):
         """Invalidate every session handed out."""
         self.sessions.clear()
 
+    @property
+    def open_sessions(self) -> int:
+        """Return how many sessions are open (not logged out, not timed out)."""
+        return sum(
+            1 for last in self.sessions.values() if self.now() - last <= self.session_timeout
+        )
+
+    def take_session(self) -> None:
+        """Another client logs in with the same account and the box ends our sessions."""
+        self.sessions.clear()
+        self.sessions[uuid.uuid4().hex] = self.now()
+
     # -- HTTP ------------------------------------------------------------------------------
 
     def setup_routes(self, router: web.UrlDispatcher) -> None:
@@ -451,9 +470,15 @@ class UltraStreamEmulator(Emulator):
         if method == "login":
             return self._login(params)
         if method == "ping":
+            if not self.ping_status:
+                return web.json_response({"result": 0})
             return web.json_response({"result": 0, "cur-status": self.cur_status()})
         if not self._valid_session(request):
-            return web.json_response({"result": -17})
+            return web.json_response({"result": self.expiry_code})
+        if method == "logout":
+            self.log("logout")
+            self.sessions.pop(request.cookies.get(self.cookie_name, ""), None)
+            return web.json_response({"result": 0})
         if method in self.next_result:
             return web.json_response({"result": self.next_result.pop(method)})
         if method in FLAG_METHODS:
@@ -472,13 +497,17 @@ class UltraStreamEmulator(Emulator):
             return web.json_response({"result": self.login_failure_code})
         sid = uuid.uuid4().hex
         self.sessions[sid] = self.now()
+        if self.max_sessions is not None:
+            while len(self.sessions) > self.max_sessions:
+                del self.sessions[next(iter(self.sessions))]
+        self.logins += 1
         self.log("login")
         response = web.json_response({"result": 0})
-        response.set_cookie("sid", sid, path="/")
+        response.set_cookie(self.cookie_name, sid, path="/")
         return response
 
     def _valid_session(self, request: web.Request) -> bool:
-        sid = request.cookies.get("sid", "")
+        sid = request.cookies.get(self.cookie_name, "")
         last = self.sessions.get(sid)
         if last is None or self.now() - last > self.session_timeout:
             self.sessions.pop(sid, None)
@@ -487,9 +516,6 @@ class UltraStreamEmulator(Emulator):
         return True
 
     # -- methods (m_<name with underscores>) -------------------------------------------------
-
-    def m_logout(self, _params: dict[str, str]) -> int:
-        return 0
 
     def m_get_info(self, _params: dict[str, str]) -> dict[str, Any]:
         return self.info
@@ -618,7 +644,10 @@ class UltraStreamEmulator(Emulator):
     def m_set_rec_control(self, params: dict[str, str]) -> int:
         self.commands.append(Command("set-rec-control", dict(params)))
         control = self.settings["rec-control"]
-        for key in ("usb-option", "sd-option", "mime-type", "time-unit"):
+        fields = ("usb-option", "sd-option", "mime-type", "root-folder", "file-name-mode")
+        if self.rec_control_strict and not all(key in params for key in (*fields, "time-unit")):
+            return -10  # the documented request names every field
+        for key in ("usb-option", "sd-option", "mime-type", "time-unit", "file-name-mode"):
             if key in params:
                 control[key] = int(params[key])
         if "root-folder" in params:
@@ -669,7 +698,7 @@ class UltraStreamEmulator(Emulator):
         return {
             "version": "1.0",
             "flag": "ssip",
-            "product": "Ultra Stream",
+            "product": self.info["product"]["product-name"],
             "boxname": self.settings["name"],
             "serialnumber": self.info["product"]["sn"],
             "wifiip": "",

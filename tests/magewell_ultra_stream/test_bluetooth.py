@@ -245,10 +245,14 @@ async def test_provisioning_when_the_box_is_out_of_reach(hass: HomeAssistant) ->
 
 @pytest.mark.usefixtures("enable_bluetooth")
 async def test_known_box_is_not_offered_again(hass: HomeAssistant, entry: MockConfigEntry) -> None:
-    """Unique id = serial: a configured box seen over Bluetooth gets its new address."""
+    """A configured box seen over Bluetooth is not offered again, and is NOT moved.
+
+    The address in an advertisement is unverified (byte order, the soft AP's own address):
+    it may only pre-fill a new flow, never break a working entry.
+    """
     await _inject(hass, _service_info(eth="127.0.0.2"))
     assert hass.config_entries.flow.async_progress_by_handler(DOMAIN) == []
-    assert entry.data[CONF_HOST] == "127.0.0.2"
+    assert entry.data[CONF_HOST] == "127.0.0.1"
 
 
 @pytest.mark.usefixtures("enable_bluetooth")

@@ -88,8 +88,13 @@ class Advertisement:
 
     @property
     def host(self) -> str | None:
-        """Return the address to reach the box at over HTTP (None: not on a network)."""
-        return self.eth_ip or self.wifi_ip or None
+        """Return the address to reach the box at over HTTP (None: not on a network).
+
+        In soft-AP mode the Wi-Fi address is the box's own access point (192.168.48.1), which
+        Home Assistant cannot reach: only the Ethernet address counts then.
+        """
+        soft_ap = self.status is not None and DeviceStatus.SOFT_AP in self.status
+        return self.eth_ip or (None if soft_ap else self.wifi_ip) or None
 
 
 def _ip(data: bytes) -> str:

@@ -1,33 +1,47 @@
 """HTTP client of the Magewell Ultra Stream ``usapi`` (no Home Assistant imports).
 
 Every call is ``GET http://host/usapi?method=<name>&...``; the answer is JSON with an integer
-``result``. Login sends the MD5 of the password and the device answers with a ``sid`` cookie.
-The client keeps that cookie itself and sends it as a header: aiohttp's cookie jar drops cookies
-of IP hosts, and a shared jar would mix the sessions of several boxes.
+``result``. Login sends the MD5 of the password and the device answers with a session cookie
+(``sid``; other Magewell firmware names it ``sid-<serial>``, so any ``sid*`` name is taken). The
+client keeps that cookie itself and sends it as a header: aiohttp's cookie jar drops cookies of
+IP hosts, and a shared jar would mix the sessions of several boxes.
+
+Sessions: an expired session is answered with ``-17`` or, on real boxes, ``-1`` (the Bitfocus
+Companion module logs in again on both). The client then logs in once (through the shared
+``LoginGate``) and repeats the request: the box refused it, so it did not run it. The same answer
+right after that fresh login is not a wrong password but another client taking the session (a
+shared account): ``DeviceBusy``, and no login for a while (doubling back-off), so two clients on
+one account cannot fight every second. Only a refused login is ``InvalidAuth``.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 import hashlib
 from http.cookies import SimpleCookie
 import json
+import time
 from typing import Any
 
 import aiohttp
 
 from ..errors import (  # noqa: TID252 - the shared errors, the one import allowed
     CannotConnect,
+    DeviceBusy,
     DeviceError,
     InvalidAuth,
     InvalidResponse,
+    NotPermitted,
 )
 from ..session import DeviceClient  # noqa: TID252
 from .models import (
     ACCEPTED,
+    BUSY,
     FLAG_SETTERS,
+    FORBIDDEN_NOW,
     LOGIN_REJECTED,
+    SESSION_EXPIRED,
     Info,
     Json,
     MediaFiles,
@@ -41,15 +55,40 @@ from .models import (
 DEFAULT_PORT = 80
 DEFAULT_USERNAME = "Admin"
 REQUEST_TIMEOUT = 10.0
+# After another client took the session: no login for this long, doubling up to the maximum.
+CONFLICT_BACKOFF = 30.0
+CONFLICT_BACKOFF_MAX = 600.0
 
 
 class UltraStreamError(DeviceError):
     """The device refused a request; ``code`` is its ``result``."""
 
     def __init__(self, method: str, code: int) -> None:
-        """Name the method and what the code means."""
+        """Name the method and what the code means (for logs; users see translated text)."""
         super().__init__(f"{method}: {result_text(code)}", code)
         self.method = method
+
+
+class UltraStreamNotPermitted(UltraStreamError, NotPermitted):
+    """The box forbids this now (no signal, live lock, server limits, permission)."""
+
+
+class UltraStreamBusy(UltraStreamError, DeviceBusy):
+    """The box is busy or used by someone else (``-2``, ``-9``)."""
+
+    def __init__(self, method: str, code: int, retry_after: float | None = None) -> None:
+        """Keep how long to wait, where known."""
+        super().__init__(method, code)
+        self.retry_after = retry_after
+
+
+def refusal(method: str, code: int) -> UltraStreamError:
+    """Return the error of a refused request, by the kind of its result code."""
+    if code in FORBIDDEN_NOW:
+        return UltraStreamNotPermitted(method, code)
+    if code in BUSY:
+        return UltraStreamBusy(method, code)
+    return UltraStreamError(method, code)
 
 
 def password_hash(password: str) -> str:
@@ -68,69 +107,78 @@ class UltraStreamClient(DeviceClient):
         username: str = DEFAULT_USERNAME,
         password: str = "",
         request_timeout: float = REQUEST_TIMEOUT,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         """Keep where the box is and how to sign in; nothing is sent yet."""
         super().__init__()
         self._session = session
-        self._url = f"http://{host}:{port}/usapi"
+        address = f"[{host}]" if ":" in host and not host.startswith("[") else host
+        self._url = f"http://{address}:{port}/usapi"
         self._username = username
         self._password = password
         self._timeout = request_timeout
-        self._sid: str | None = None
-        self._login_lock = asyncio.Lock()
+        self._clock = clock
+        self._cookie: tuple[str, str] | None = None  # (name, value) of the session cookie
+        self._generation = 0  # the login gate's generation of the session held
+        self._conflict_until = 0.0
+        self._conflict_backoff = CONFLICT_BACKOFF
+        self.cookie_name: str | None = None  # the name the box gave its session cookie
         self.requests = 0  # HTTP requests sent, for diagnostics and benchmarks
 
     @property
     def logged_in(self) -> bool:
         """Return whether the client holds a session."""
-        return self._sid is not None
+        return self._cookie is not None
 
     async def _request(
         self, method: str, params: Mapping[str, Any] | None = None, body: Json | None = None
     ) -> Json:
         """Send one request; map transport failures and bad bodies to the shared errors."""
         query = {"method": method, **{key: _param(value) for key, value in (params or {}).items()}}
-        headers = {"Cookie": f"sid={self._sid}"} if self._sid else {}
+        headers = {"Cookie": f"{self._cookie[0]}={self._cookie[1]}"} if self._cookie else {}
+        verb = "POST" if body is not None else "GET"
+        resource = f"{verb} /usapi {method}"  # never the query string: it carries the password
         self.requests += 1
         try:
             async with (
                 asyncio.timeout(self._timeout),
                 self._session.request(
-                    "POST" if body is not None else "GET",
-                    self._url,
-                    params=query,
-                    json=body,
-                    headers=headers,
+                    verb, self._url, params=query, json=body, headers=headers
                 ) as response,
             ):
+                text = await response.text()
+                self.captures.record(
+                    resource, response.status, text, response.headers.get("Content-Type", "")
+                )
                 if response.status in (401, 403):
                     return {"result": Result.ERR_NEED_AUTH}
                 if response.status >= 500:
                     raise CannotConnect(f"{method}: HTTP {response.status}")
                 if response.status != 200:
                     raise DeviceError(f"{method}: HTTP {response.status}", response.status)
-                self._keep_sid(response)
-                text = await response.text()
+                self._keep_cookie(response)
         except TimeoutError as err:
             raise CannotConnect(f"{method}: timed out") from err
         except aiohttp.ClientError as err:
-            raise CannotConnect(f"{method}: {err}") from err
+            raise CannotConnect(f"{method}: {type(err).__name__}") from err
         return _decode(method, text)
 
-    def _keep_sid(self, response: aiohttp.ClientResponse) -> None:
-        """Take the session id from a Set-Cookie header, if the answer has one."""
+    def _keep_cookie(self, response: aiohttp.ClientResponse) -> None:
+        """Take the session cookie (``sid`` or any ``sid*`` name) from a Set-Cookie header."""
         for header in response.headers.getall("Set-Cookie", []):
             cookie: SimpleCookie = SimpleCookie()
             try:
                 cookie.load(header)
             except ValueError:
                 continue
-            if "sid" in cookie and cookie["sid"].value:
-                self._sid = cookie["sid"].value
+            for name, morsel in cookie.items():
+                if name.lower().startswith("sid") and morsel.value:
+                    self._cookie = (name, morsel.value)
+                    self.cookie_name = name
 
     async def login(self) -> None:
         """Sign in and keep the session cookie; InvalidAuth when the box refuses."""
-        self._sid = None
+        self._cookie = None
         body = await self._request(
             "login", {"id": self._username, "pass": password_hash(self._password)}
         )
@@ -138,17 +186,29 @@ class UltraStreamClient(DeviceClient):
         if code in LOGIN_REJECTED or code == Result.ERR_NEED_AUTH:  # the latter: HTTP 401/403
             raise InvalidAuth("the device rejected the user name or password")
         if code != Result.SUCCEED:
-            raise UltraStreamError("login", code)
-        if self._sid is None:
+            raise refusal("login", code)
+        if self._cookie is None:
             raise InvalidResponse("login: the device sent no session cookie")
+
+    async def _async_login(self, expired: int | None) -> None:
+        """Log in through the gate (one login shared by requests that found one session gone)."""
+        if self._clock() < self._conflict_until:
+            raise UltraStreamBusy(
+                "login", Result.ERR_NEED_AUTH, self._conflict_until - self._clock()
+            )
+        self._generation = await self.login_gate.async_login(self.login, expired=expired)
 
     async def logout(self) -> None:
         """End the session (best effort)."""
-        if self._sid is not None:
+        if self._cookie is not None:
             try:
                 await self._request("logout")
             finally:
-                self._sid = None
+                self._cookie = None
+
+    async def async_close(self) -> None:
+        """Sign out: Home Assistant stops, the entry unloads, or a connection test ends."""
+        await self.logout()
 
     async def call(
         self,
@@ -156,21 +216,32 @@ class UltraStreamClient(DeviceClient):
         params: Mapping[str, Any] | None = None,
         body: Json | None = None,
     ) -> Json:
-        """Call an authenticated method; sign in (again) when the session is missing or expired."""
-        for attempt in range(2):
-            if self._sid is None or attempt:
-                sid = self._sid
-                async with self._login_lock:
-                    if self._sid == sid:  # nobody renewed it meanwhile
-                        await self.login()
+        """Call an authenticated method; sign in (again, once) when the session is gone.
+
+        An expired session (``-17`` or ``-1``) means the box did not run the request, so it is
+        sent once more after the new login. If the fresh session is refused too, another client
+        took it: ``DeviceBusy`` and a back-off, never a reauth.
+        """
+        self.login_gate.check()
+        fresh = self._cookie is None
+        if fresh:
+            await self._async_login(None)
+        answer = await self._request(method, params, body)
+        code = _result(answer)
+        if code in SESSION_EXPIRED and not fresh:
+            await self._async_login(self._generation)
+            fresh = True
             answer = await self._request(method, params, body)
             code = _result(answer)
-            if code != Result.ERR_NEED_AUTH:
-                break
-        if code == Result.ERR_NEED_AUTH:
-            raise InvalidAuth(f"{method}: the device keeps asking for authentication")
+        if code in SESSION_EXPIRED:  # refused right after a good login: a session conflict
+            retry_after = self._conflict_backoff
+            self._conflict_until = self._clock() + retry_after
+            self._conflict_backoff = min(2 * retry_after, CONFLICT_BACKOFF_MAX)
+            self._cookie = None
+            raise UltraStreamBusy(method, code, retry_after)
+        self._conflict_backoff = CONFLICT_BACKOFF
         if code not in ACCEPTED:
-            raise UltraStreamError(method, code)
+            raise refusal(method, code)
         return answer
 
     async def ping(self) -> int:
@@ -178,7 +249,7 @@ class UltraStreamClient(DeviceClient):
         answer = await self._request("ping")
         code = _result(answer)
         if code != Result.SUCCEED:
-            raise UltraStreamError("ping", code)
+            raise refusal("ping", code)
         mask = answer.get("cur-status")
         if not isinstance(mask, int) or isinstance(mask, bool):
             raise InvalidResponse("ping: no status mask")
@@ -237,22 +308,13 @@ class UltraStreamClient(DeviceClient):
         await self.call("set-video", {"stream": stream, **values})
 
     async def set_rec_control(self, control: RecControl) -> None:
-        """Set where and how recordings are written (always the full set)."""
-        await self.call(
-            "set-rec-control",
-            {
-                "usb-option": control.usb_option,
-                "sd-option": control.sd_option,
-                "mime-type": control.mime_type,
-                "root-folder": control.root_folder,
-                "time-unit": control.time_unit,
-            },
-        )
+        """Set where and how recordings are written (every documented field, as read)."""
+        await self.call("set-rec-control", control.as_params())
 
     async def reboot(self) -> None:
         """Restart the device (the session ends)."""
         await self.call("reboot")
-        self._sid = None
+        self._cookie = None
 
     async def check_firmware(self) -> None:
         """Ask the device to look for new firmware online."""

@@ -1,33 +1,40 @@
 """Coordinators of an Ultra Stream: status (with the ping probe), settings and info.
 
 The box has no push over HTTP. A cheap unauthenticated ``ping`` every second returns the status
-mask; ``get-status`` is read only when the mask changes (recording started on the box, a disk
-pulled, a format finished...), plus a slow safety read, a moderate one while recording or
-streaming (duration and bitrate grow) and a fast one while something ends by itself. Settings and
-info change rarely and are read on slow cadences and after each change made from Home Assistant.
+mask; ``get-status`` is read at once when the mask changes (recording started on the box, a disk
+pulled, a format finished...). The input signal, SD insertion and live progress have no mask
+bit, so get-status is also read every 5 s at rest (signal loss seen within 5 s), and every
+second while something ends by itself (a format, a Wi-Fi join, a live connection) - but not for
+more than a minute in a state that does not change (a dead RTMP target, Wi-Fi out of range).
+Settings and info change rarely and are read on slow cadences and after each change made from
+Home Assistant. After a refused login nothing logs in again (the shared ``LoginGate`` latch), and
+the probe stops reading until the reauth flow completes.
 """
+
+# Relative imports inside the package, parents included.
+# ruff: noqa: TID252
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 import time
-from typing import Any, override
+from typing import override
 
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import device_registry as dr, issue_registry as ir
 from homeassistant.helpers.event import async_track_time_interval
 
-from custom_components.proav.const import DOMAIN
-from custom_components.proav.coordinator import ProAVCoordinator
-from custom_components.proav.devices.base import ProAVConfigEntry, ScanInterval
-from custom_components.proav.devices.errors import ProAVError
-
+from ...const import DOMAIN
+from ...coordinator import ProAVCoordinator
+from ..base import ProAVConfigEntry, ScanInterval
+from ..errors import DeviceError, ProAVError
 from .client import UltraStreamClient
-from .models import DeviceStatus, Info, LiveState, Settings, Status
+from .models import DeviceStatus, Info, LiveServer, LiveState, Result, Settings, Status
 
 PROBE = ScanInterval(key="ultra_stream_probe_interval", default=1, minimum=1, maximum=60)
-STATUS = ScanInterval(key="ultra_stream_status_interval", default=60, minimum=5)
+STATUS = ScanInterval(key="ultra_stream_status_interval", default=5, minimum=5)
 ACTIVE = ScanInterval(key="ultra_stream_active_interval", default=5, minimum=1, maximum=60)
 SETTINGS = ScanInterval(key="ultra_stream_settings_interval", default=300, minimum=30)
 SCAN_INTERVALS = (PROBE, STATUS, ACTIVE, SETTINGS)
@@ -35,6 +42,36 @@ INFO_INTERVAL = timedelta(hours=1)
 FAST_INTERVAL = timedelta(seconds=1)
 # After a command, read fast for a while: start-rec/start-live are answered before they run.
 AFTER_COMMAND_SECONDS = 5.0
+# Fast reads end when the state they wait for has not changed for this long.
+FAST_MAX_SECONDS = 60.0
+
+# What the box meant by a refusal, for the refusals users meet (translation keys).
+REFUSAL_KEYS: dict[int, str] = {
+    Result.ERR_OCCUPIED: "ultra_stream_occupied",
+    Result.ERR_DISK: "ultra_stream_storage_error",
+    Result.ERR_NO_SPACE: "ultra_stream_no_space",
+    Result.ERR_SD_NO_SPACE: "ultra_stream_no_space",
+    Result.ERR_CHANNELS_LIMITED: "ultra_stream_server_limit",
+    Result.ERR_8M_LIMITED: "ultra_stream_bitrate_limit",
+    Result.ERR_RTSP_8M_LIMITED: "ultra_stream_bitrate_limit",
+    Result.ERR_FACEBOOK_LIMITED: "ultra_stream_exclusive_server",
+    Result.ERR_RTSP_LIMITED: "ultra_stream_exclusive_server",
+    Result.ERR_CODEC_LIMITED: "ultra_stream_codec_limit",
+    Result.ERR_NO_SIGNAL: "ultra_stream_no_signal",
+    Result.ERR_LOCK_LIVING: "ultra_stream_live_locked",
+    Result.ERR_REC_PARAM: "ultra_stream_no_record_target",
+    Result.LIVING_NOT_SET: "ultra_stream_no_live_server",
+}
+
+
+async def _translated[R](command: Awaitable[R]) -> R:
+    """Run a command; a refusal the box explains becomes its own translated error."""
+    try:
+        return await command
+    except DeviceError as err:
+        if isinstance(err.code, int) and (key := REFUSAL_KEYS.get(err.code)) is not None:
+            raise HomeAssistantError(translation_domain=DOMAIN, translation_key=key) from err
+        raise
 
 
 def first_boot_issue_id(entry_id: str) -> str:
@@ -57,9 +94,16 @@ class UltraStreamCoordinator[T](ProAVCoordinator[T]):
         super().__init__(hass, entry, f"{entry.title} {resource}", interval)
         self.client = client
 
-    async def async_command(self, command: Awaitable[Any]) -> None:
-        """Run a command, then read the resource again so its result shows at once."""
-        await command
+    @override
+    async def async_apply[R](
+        self, command: Awaitable[R], update: Callable[[T, R], T] | None = None
+    ) -> R:
+        """Send a command, then show its result; the box's known refusals say what it meant."""
+        return await super().async_apply(_translated(command), update)
+
+    @override
+    async def async_request_refresh(self) -> None:
+        """Read again at once after a command (the debouncer would delay a second command)."""
         await self.async_refresh()
 
 
@@ -109,6 +153,10 @@ class SettingsCoordinator(UltraStreamCoordinator[Settings]):
             return []
         return [str(server.id) for server in self.data.enabled_servers]
 
+    def server(self, key: str) -> LiveServer | None:
+        """Return a configured live server by its id (None once it is gone)."""
+        return next((s for s in self.data.servers if str(s.id) == key), None)
+
 
 class StatusCoordinator(UltraStreamCoordinator[Status]):
     """The working state (get-status), read when the ping probe sees the status mask change."""
@@ -127,6 +175,8 @@ class StatusCoordinator(UltraStreamCoordinator[Status]):
         self.info = info
         self._intervals = {key.key: key.of(entry) for key in SCAN_INTERVALS}
         self._fast_until = 0.0
+        self._fast_state: tuple[int, ...] | None = None  # what fast reads wait to change
+        self._fast_since = 0.0
         self._probing = False
 
     @override
@@ -179,9 +229,18 @@ class StatusCoordinator(UltraStreamCoordinator[Status]):
         )
 
     def _interval_for(self, status: Status) -> timedelta:
-        """Fast while something ends by itself, moderate while running, slow at rest."""
-        if status.transitional or time.monotonic() < self._fast_until:
+        """Fast while something ends by itself (a minute at most), moderate while running."""
+        now = time.monotonic()
+        if now < self._fast_until:
             return FAST_INTERVAL
+        if status.transitional:
+            state = (int(status.cur_status), status.live.result, status.live.result2)
+            if state != self._fast_state:
+                self._fast_state, self._fast_since = state, now
+            if now - self._fast_since < FAST_MAX_SECONDS:
+                return FAST_INTERVAL
+        else:
+            self._fast_state = None
         if status.recording or status.streaming:
             return self._intervals[ACTIVE.key]
         return self._intervals[STATUS.key]
@@ -213,6 +272,8 @@ class StatusCoordinator(UltraStreamCoordinator[Status]):
 
     async def async_mask_seen(self, mask: int | None) -> None:
         """React to a status mask from the probe or a Bluetooth advertisement (None: no answer)."""
+        if self.client.login_gate.refused is not None:
+            return  # the credentials were refused: nothing logs in until reauth completes
         if mask is None:
             if self.last_update_success:
                 await self.async_refresh()  # confirms the box is gone: entities go unavailable
@@ -223,15 +284,22 @@ class StatusCoordinator(UltraStreamCoordinator[Status]):
             await self.async_refresh()
 
     @override
-    async def async_command(self, command: Awaitable[Any]) -> None:
+    async def async_apply[R](
+        self, command: Awaitable[R], update: Callable[[Status, R], Status] | None = None
+    ) -> R:
         """Run a command; read fast for a few seconds so its (asynchronous) result shows."""
-        await command
         self._fast_until = time.monotonic() + AFTER_COMMAND_SECONDS
-        await self.async_refresh()
+        return await super().async_apply(command, update)
 
-    def live_state(self, server_id: str) -> LiveState | None:
-        """Return the connection state of an enabled live server (slot 1 or 2)."""
+    def slot(self, server: LiveServer) -> int | None:
+        """Return the live slot (0 or 1) of an enabled server, None when it has none."""
         enabled = self.settings.enabled_ids()
-        if server_id not in enabled or enabled.index(server_id) > 1:
+        if str(server.id) not in enabled or enabled.index(str(server.id)) > 1:
             return None
-        return self.data.live.slot(enabled.index(server_id))
+        return enabled.index(str(server.id))
+
+    def live_state(self, server: LiveServer) -> LiveState | None:
+        """Return the connection state of an enabled live server (slot 1 or 2)."""
+        if (slot := self.slot(server)) is None:
+            return None
+        return self.data.live.slot(slot)

@@ -40,8 +40,9 @@ class DiscoveredBox:
 
     @property
     def host(self) -> str | None:
-        """Return the address to reach the box at (wired first)."""
-        return self.eth_ip or self.wifi_ip or None
+        """Return the address to reach the box at (wired first; not its own soft AP's)."""
+        soft_ap = DeviceStatus.SOFT_AP in self.status
+        return self.eth_ip or (None if soft_ap else self.wifi_ip) or None
 
     @classmethod
     def from_datagram(cls, data: bytes) -> DiscoveredBox | None:

@@ -1,5 +1,8 @@
 """Entities of an Ultra Stream: descriptions for the generic platforms, plus the update entity."""
 
+# Relative imports inside the package, parents included.
+# ruff: noqa: TID252
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -20,17 +23,25 @@ from homeassistant.const import (
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
-from custom_components.proav.binary_sensor import ProAVBinarySensorDescription
-from custom_components.proav.button import ProAVButtonDescription
-from custom_components.proav.entity import async_run_command
-from custom_components.proav.number import ProAVNumberDescription
-from custom_components.proav.select import ProAVSelectDescription
-from custom_components.proav.sensor import ProAVSensorDescription
-from custom_components.proav.switch import ProAVSwitchDescription
-from custom_components.proav.text import ProAVTextDescription
-
+from ...binary_sensor import ProAVBinarySensorDescription
+from ...button import ProAVButtonDescription
+from ...entity import async_run_command
+from ...number import ProAVNumberDescription
+from ...select import ProAVSelectDescription
+from ...sensor import ProAVSensorDescription
+from ...switch import ProAVSwitchDescription
+from ...text import ProAVTextDescription
 from .coordinator import InfoCoordinator, SettingsCoordinator, StatusCoordinator
-from .models import DeviceStatus, DiskStatus, Info, LiveState, Option, RecControl, Result
+from .models import (
+    DeviceStatus,
+    DiskStatus,
+    Info,
+    LiveServer,
+    LiveState,
+    Option,
+    RecControl,
+    Result,
+)
 
 
 def _status_flag(flag: DeviceStatus) -> Callable[[StatusCoordinator, str], bool]:
@@ -44,17 +55,13 @@ RECORDING = ProAVSwitchDescription[StatusCoordinator](
     key="recording",
     translation_key="recording",
     is_on_fn=lambda coordinator, _: coordinator.data.recording,
-    set_fn=lambda coordinator, _, on: coordinator.async_command(
-        coordinator.client.set_recording(on)
-    ),
+    set_fn=lambda coordinator, _, on: coordinator.async_apply(coordinator.client.set_recording(on)),
 )
 STREAMING = ProAVSwitchDescription[StatusCoordinator](
     key="streaming",
     translation_key="streaming",
     is_on_fn=lambda coordinator, _: coordinator.data.streaming,
-    set_fn=lambda coordinator, _, on: coordinator.async_command(
-        coordinator.client.set_streaming(on)
-    ),
+    set_fn=lambda coordinator, _, on: coordinator.async_apply(coordinator.client.set_streaming(on)),
 )
 
 STATUS_BINARY_SENSORS = (
@@ -95,6 +102,12 @@ STATUS_BINARY_SENSORS = (
         in (DiskStatus.FULL, DiskStatus.LOW_SPACE),
     ),
     ProAVBinarySensorDescription[StatusCoordinator](
+        key="occupied",
+        translation_key="occupied",
+        entity_category=EntityCategory.DIAGNOSTIC,
+        is_on_fn=_status_flag(DeviceStatus.OCCUPIED),
+    ),
+    ProAVBinarySensorDescription[StatusCoordinator](
         key="storage_too_slow",
         translation_key="storage_too_slow",
         device_class=BinarySensorDeviceClass.PROBLEM,
@@ -128,17 +141,17 @@ STATUS_SENSORS = (
             coordinator.data.rec.run_ms // 1000 if coordinator.data.recording else 0
         ),
     ),
+    # cur-bps is in bytes per second (the vendor document's own arithmetic, and Companion).
+    # One encode goes to both servers: the first slot's rate is the stream's, never the sum.
     ProAVSensorDescription[StatusCoordinator](
         key="streaming_bitrate",
         translation_key="streaming_bitrate",
         device_class=SensorDeviceClass.DATA_RATE,
         state_class=SensorStateClass.MEASUREMENT,
-        native_unit_of_measurement=UnitOfDataRate.BITS_PER_SECOND,
+        native_unit_of_measurement=UnitOfDataRate.BYTES_PER_SECOND,
         suggested_unit_of_measurement=UnitOfDataRate.MEGABITS_PER_SECOND,
         value_fn=lambda coordinator, _: (
-            coordinator.data.live.cur_bps + coordinator.data.live.cur_bps2
-            if coordinator.data.streaming
-            else 0
+            coordinator.data.live.cur_bps if coordinator.data.streaming else 0
         ),
     ),
     ProAVSensorDescription[StatusCoordinator](
@@ -156,7 +169,7 @@ STATUS_SENSORS = (
         translation_key="recording_bitrate",
         device_class=SensorDeviceClass.DATA_RATE,
         state_class=SensorStateClass.MEASUREMENT,
-        native_unit_of_measurement=UnitOfDataRate.BITS_PER_SECOND,
+        native_unit_of_measurement=UnitOfDataRate.BYTES_PER_SECOND,
         suggested_unit_of_measurement=UnitOfDataRate.MEGABITS_PER_SECOND,
         value_fn=lambda coordinator, _: (
             coordinator.data.rec.cur_bps if coordinator.data.recording else 0
@@ -212,14 +225,49 @@ STATUS_SENSORS = (
     ),
 )
 
-# One per enabled live server (the box streams to at most two at a time).
+
+def _server_of_status(coordinator: StatusCoordinator, key: str) -> LiveServer | None:
+    return coordinator.settings.server(key)
+
+
+def _live_state(coordinator: StatusCoordinator, server: Any) -> LiveState | None:
+    """Return a live server's connection state (``item_fn`` hands the server model in)."""
+    assert isinstance(server, LiveServer)
+    return coordinator.live_state(server)
+
+
+def _slot_bps(coordinator: StatusCoordinator, server: Any) -> int | None:
+    """Return the rate a live server receives (bytes per second), None without a slot."""
+    assert isinstance(server, LiveServer)
+    slot = coordinator.slot(server)
+    if slot is None:
+        return None
+    if not coordinator.data.streaming:
+        return 0
+    return coordinator.data.live.cur_bps if slot == 0 else coordinator.data.live.cur_bps2
+
+
+# One per configured live server; available while it is enabled (it then has one of the two
+# slots). They stay registered when a server is disabled: names and history are kept.
 LIVE_STATE = ProAVSensorDescription[StatusCoordinator](
     key="live_status",
     translation_key="live_status",
     device_class=SensorDeviceClass.ENUM,
     options=[state.value for state in LiveState],
-    value_fn=lambda coordinator, item: coordinator.live_state(item),
-    available_fn=lambda coordinator, item: coordinator.live_state(item) is not None,
+    item_fn=_server_of_status,
+    value_fn=lambda coordinator, server: _live_state(coordinator, server),
+    available_fn=lambda coordinator, server: _live_state(coordinator, server) is not None,
+)
+LIVE_BITRATE = ProAVSensorDescription[StatusCoordinator](
+    key="live_bitrate",
+    translation_key="live_bitrate",
+    device_class=SensorDeviceClass.DATA_RATE,
+    state_class=SensorStateClass.MEASUREMENT,
+    native_unit_of_measurement=UnitOfDataRate.BYTES_PER_SECOND,
+    suggested_unit_of_measurement=UnitOfDataRate.MEGABITS_PER_SECOND,
+    item_fn=_server_of_status,
+    value_fn=_slot_bps,
+    available_fn=lambda coordinator, server: coordinator.slot(server) is not None,
 )
 
 BUTTONS = (
@@ -228,13 +276,13 @@ BUTTONS = (
         translation_key="restart",
         device_class=ButtonDeviceClass.RESTART,
         entity_category=EntityCategory.CONFIG,
-        press_fn=lambda coordinator, _: coordinator.async_command(coordinator.client.reboot()),
+        press_fn=lambda coordinator, _: coordinator.async_apply(coordinator.client.reboot()),
     ),
     ProAVButtonDescription[StatusCoordinator](
         key="check_firmware",
         translation_key="check_firmware",
         entity_category=EntityCategory.DIAGNOSTIC,
-        press_fn=lambda coordinator, _: coordinator.async_command(
+        press_fn=lambda coordinator, _: coordinator.async_apply(
             coordinator.client.check_firmware()
         ),
     ),
@@ -250,7 +298,7 @@ def _flag_switch(key: str, setting: str) -> ProAVSwitchDescription[SettingsCoord
         translation_key=key,
         entity_category=EntityCategory.CONFIG,
         is_on_fn=lambda coordinator, _: coordinator.data.flags.get(setting),
-        set_fn=lambda coordinator, _, on: coordinator.async_command(
+        set_fn=lambda coordinator, _, on: coordinator.async_apply(
             coordinator.client.set_flag(setting, on)
         ),
         available_fn=lambda coordinator, _: setting in coordinator.data.flags,
@@ -267,15 +315,14 @@ SETTING_SWITCHES = (
 )
 
 
-def _server(coordinator: SettingsCoordinator, item: str) -> bool | None:
-    """Return whether a configured live server is enabled (None if it is gone)."""
-    server = next((s for s in coordinator.data.servers if str(s.id) == item), None)
-    return None if server is None else server.enabled
+def _enabled(server: Any) -> bool:
+    assert isinstance(server, LiveServer)
+    return server.enabled
 
 
-async def _enable_server(coordinator: SettingsCoordinator, item: str, on: bool) -> None:
-    """Enable or disable a live server, then read settings (the server list) again."""
-    await coordinator.async_command(coordinator.client.enable_server(int(item), on))
+def _server_id(server: Any) -> int:
+    assert isinstance(server, LiveServer)
+    return server.id
 
 
 # One per configured live server: enabled servers receive the stream.
@@ -283,9 +330,11 @@ LIVE_SERVER = ProAVSwitchDescription[SettingsCoordinator](
     key="live_server",
     translation_key="live_server",
     entity_category=EntityCategory.CONFIG,
-    is_on_fn=_server,
-    set_fn=_enable_server,
-    available_fn=lambda coordinator, item: _server(coordinator, item) is not None,
+    item_fn=lambda coordinator, key: coordinator.server(key),
+    is_on_fn=lambda _coordinator, server: _enabled(server),
+    set_fn=lambda coordinator, server, on: coordinator.async_apply(
+        coordinator.client.enable_server(_server_id(server), on)
+    ),
 )
 
 DEVICE_NAME = ProAVTextDescription[SettingsCoordinator](
@@ -297,9 +346,7 @@ DEVICE_NAME = ProAVTextDescription[SettingsCoordinator](
     # The device's charset: letters, digits, space and ._-+'[](); no space at either end.
     pattern=r"^(?! )[A-Za-z0-9 ._\-+'\[\]()]{1,32}(?<! )$",
     value_fn=lambda coordinator, _: coordinator.data.name,
-    set_fn=lambda coordinator, _, name: coordinator.async_command(
-        coordinator.client.set_name(name)
-    ),
+    set_fn=lambda coordinator, _, name: coordinator.async_apply(coordinator.client.set_name(name)),
 )
 
 AUDIO_SYNC_OFFSET = ProAVNumberDescription[SettingsCoordinator](
@@ -311,7 +358,7 @@ AUDIO_SYNC_OFFSET = ProAVNumberDescription[SettingsCoordinator](
     native_step=1,
     native_unit_of_measurement=UnitOfTime.MILLISECONDS,
     value_fn=lambda coordinator, _: coordinator.data.audio_sync_offset,
-    set_fn=lambda coordinator, _, value: coordinator.async_command(
+    set_fn=lambda coordinator, _, value: coordinator.async_apply(
         coordinator.client.set_sync_offset(round(value))
     ),
 )
@@ -319,7 +366,7 @@ AUDIO_SYNC_OFFSET = ProAVNumberDescription[SettingsCoordinator](
 SD_MODES = {"off": 0, "normal": 1, "loop": 2}
 
 
-def _option_name(options: tuple[Option, ...], value: int) -> str | None:
+def _option_name(options: tuple[Option, ...], value: int | None) -> str | None:
     """Return the name of the option with a value."""
     return next((option.name for option in options if option.value == value), None)
 
@@ -332,7 +379,7 @@ def _option_value(options: tuple[Option, ...], name: str) -> int:
 def _settings_select(
     key: str,
     options_fn: Callable[[Info], tuple[Option, ...]],
-    current: Callable[[SettingsCoordinator], int],
+    current: Callable[[SettingsCoordinator], int | None],
     apply: Callable[[SettingsCoordinator, int], Any],
 ) -> Callable[[InfoCoordinator], ProAVSelectDescription[SettingsCoordinator]]:
     """Return a builder of a select whose options the box lists in get-info."""
@@ -346,7 +393,7 @@ def _settings_select(
             current_fn=lambda coordinator, _: _option_name(
                 options_fn(info.data), current(coordinator)
             ),
-            select_fn=lambda coordinator, _, name: coordinator.async_command(
+            select_fn=lambda coordinator, _, name: coordinator.async_apply(
                 apply(coordinator, _option_value(options_fn(info.data), name))
             ),
         )
@@ -395,7 +442,7 @@ SD_RECORDING = ProAVSelectDescription[SettingsCoordinator](
     current_fn=lambda coordinator, _: next(
         (k for k, v in SD_MODES.items() if v == coordinator.data.rec_control.sd_option), None
     ),
-    select_fn=lambda coordinator, _, mode: coordinator.async_command(
+    select_fn=lambda coordinator, _, mode: coordinator.async_apply(
         _set_rec_control(coordinator, sd_option=SD_MODES[mode])
     ),
 )
@@ -403,8 +450,10 @@ USB_RECORDING = ProAVSwitchDescription[SettingsCoordinator](
     key="usb_recording",
     translation_key="usb_recording",
     entity_category=EntityCategory.CONFIG,
-    is_on_fn=lambda coordinator, _: bool(coordinator.data.rec_control.usb_option),
-    set_fn=lambda coordinator, _, on: coordinator.async_command(
+    is_on_fn=lambda coordinator, _: (
+        None if (option := coordinator.data.rec_control.usb_option) is None else bool(option)
+    ),
+    set_fn=lambda coordinator, _, on: coordinator.async_apply(
         _set_rec_control(coordinator, usb_option=int(on))
     ),
 )
@@ -470,12 +519,12 @@ class UltraStreamFirmware(CoordinatorEntity[StatusCoordinator], UpdateEntity):
         """Check online for new firmware (the update_entity action), then read the status."""
         await async_run_command(
             self.coordinator,
-            self.coordinator.async_command(self.coordinator.client.check_firmware()),
+            self.coordinator.async_apply(self.coordinator.client.check_firmware()),
         )
 
     async def async_install(self, version: str | None, backup: bool, **kwargs: Any) -> None:
         """Install the firmware the online check found."""
         await async_run_command(
             self.coordinator,
-            self.coordinator.async_command(self.coordinator.client.install_firmware()),
+            self.coordinator.async_apply(self.coordinator.client.install_firmware()),
         )

@@ -85,8 +85,38 @@ RESULT_TEXT: dict[int, str] = {
 }
 
 LOGIN_REJECTED = frozenset({Result.LOGIN_FAILED, Result.ERR_PASSWD, Result.ERR_NO_USER})
+# What a call other than login answers when its session is gone: -17, and -1 on real boxes.
+SESSION_EXPIRED = frozenset({Result.ERR_NEED_AUTH, Result.ERR_PASSWD})
+# Refusals because of the box's state, mode or limits now (not a fault, not a credential).
+FORBIDDEN_NOW = frozenset(
+    {
+        Result.ERR_NO_PERMISSION,
+        Result.ERR_CHANNELS_LIMITED,
+        Result.ERR_8M_LIMITED,
+        Result.ERR_FACEBOOK_LIMITED,
+        Result.ERR_CODEC_LIMITED,
+        Result.ERR_4G_LIMITED,
+        Result.ERR_NO_SIGNAL,
+        Result.ERR_RTSP_LIMITED,
+        Result.ERR_RTSP_8M_LIMITED,
+        Result.ERR_LOCK_LIVING,
+        Result.ERR_REC_PARAM,
+        Result.ERR_LIVE_PARAM,
+        Result.LIVING_NOT_SET,
+    }
+)
+# The box is busy, or held by someone else (the mobile app): try again later.
+BUSY = frozenset({Result.ERR_OCCUPIED, Result.ERR_BUSY})
 # Codes a command answers with when it was accepted (done, already so, or under way).
 ACCEPTED = frozenset({Result.SUCCEED, Result.REPEAT, Result.RUNNING})
+
+
+def is_ultra_stream(product_name: str) -> bool:
+    """Return whether a product name is an Ultra Stream's (not an Ultra Encode, Pro Convert...).
+
+    An empty name (a firmware that leaves it out) is given the benefit of the doubt.
+    """
+    return not product_name.strip() or "ultra stream" in product_name.lower()
 
 
 def result_text(code: int) -> str:
@@ -221,6 +251,16 @@ def _int(data: Json, key: str, default: int = 0) -> int:
         except ValueError:
             return default
     return default
+
+
+def _opt_int(data: Json, key: str) -> int | None:
+    """Read an integer field; None when the device did not send one."""
+    value = data.get(key)
+    if value is None or isinstance(value, (Mapping, list)):
+        return None
+    if isinstance(value, str) and not value.strip().lstrip("-").replace(".", "", 1).isdigit():
+        return None
+    return _int(data, key)
 
 
 def _float(data: Json, key: str) -> float:
@@ -560,24 +600,46 @@ class StreamSettings:
 
 @dataclass(frozen=True, kw_only=True)
 class RecControl:
-    """Where and how recordings are written (``rec-control``)."""
+    """Where and how recordings are written (``rec-control``); None: the box did not say."""
 
-    usb_option: int = 1
-    sd_option: int = 1
-    mime_type: int = 0
-    root_folder: str = "REC_Folder"
-    time_unit: int = 5
+    usb_option: int | None = None
+    sd_option: int | None = None
+    mime_type: int | None = None
+    root_folder: str | None = None
+    # 0: files named with the custom prefix (``file-prefix``), 1: named by their start time.
+    file_name_mode: int | None = None
+    time_unit: int | None = None
 
     @classmethod
     def from_json(cls, data: Json) -> RecControl:
-        """Parse ``rec-control``."""
+        """Parse ``rec-control``.
+
+        get-settings reports ``file-prefix`` but not the naming mode that set-rec-control
+        takes; a box that reports a prefix names files with it (mode 0, the default).
+        """
+        mode = _opt_int(data, "file-name-mode")
+        if mode is None and "file-prefix" in data:
+            mode = 0
         return cls(
-            usb_option=_int(data, "usb-option", 1),
-            sd_option=_int(data, "sd-option", 1),
-            mime_type=_int(data, "mime-type"),
-            root_folder=_str(data, "root-folder") or "REC_Folder",
-            time_unit=_int(data, "time-unit", 5),
+            usb_option=_opt_int(data, "usb-option"),
+            sd_option=_opt_int(data, "sd-option"),
+            mime_type=_opt_int(data, "mime-type"),
+            root_folder=_str(data, "root-folder") or None,
+            file_name_mode=mode,
+            time_unit=_opt_int(data, "time-unit"),
         )
+
+    def as_params(self) -> dict[str, Any]:
+        """Return every documented field of set-rec-control that is known."""
+        params = {
+            "usb-option": self.usb_option,
+            "sd-option": self.sd_option,
+            "mime-type": self.mime_type,
+            "root-folder": self.root_folder,
+            "file-name-mode": self.file_name_mode,
+            "time-unit": self.time_unit,
+        }
+        return {key: value for key, value in params.items() if value is not None}
 
 
 # Boolean settings and the method that sets each: get-settings key -> (method, parameter).
