@@ -235,6 +235,7 @@ class UltraStreamEmulator(Emulator):
         self.ping_status = True  # False: ping answers without cur-status
         self.logins = 0  # successful logins
         self.rec_control_strict = True  # set-rec-control refuses a request missing a field
+        self.missing_methods: set[str] = set()  # methods an older firmware lacks (HTTP 404)
         self.offset = 0.0  # added to the clock by advance()
         self.flags = F_PASSWD
         self.rec_started: float | None = None
@@ -303,7 +304,9 @@ class UltraStreamEmulator(Emulator):
                 "client-id": "",
             }
         elapsed = self.now() - self.rec_started
-        target = (self.settings["main-stream"]["kbps"] + self.settings["audio"]["kbps"]) * 1024
+        # cur-bps is bytes per second (the vendor document's arithmetic, and Companion).
+        kbps = self.settings["main-stream"]["kbps"] + self.settings["audio"]["kbps"]
+        target = kbps * 1000 // 8
         bps = int(target * min(1.0, 0.5 + elapsed / 4))  # ramps up over the first seconds
         return {
             "result": self.rec_warning or 2,  # 3: storage too slow, 4: low space
@@ -327,7 +330,8 @@ class UltraStreamEmulator(Emulator):
         slot = self._live_slot()
         running = self.live_started is not None and slot == 22
         elapsed = self.now() - self.live_started if self.live_started is not None else 0.0
-        bps = int(self.settings["main-stream"]["kbps"] * 1024 * min(1.0, 0.5 + elapsed / 4))
+        rate = self.settings["main-stream"]["kbps"] * 1000 // 8  # bytes per second
+        bps = int(rate * min(1.0, 0.5 + elapsed / 4))
         return {
             "result": slot if enabled or self.live_started is None else 27,
             "run-ms": int(elapsed * 1000),
@@ -479,6 +483,8 @@ class UltraStreamEmulator(Emulator):
             self.log("logout")
             self.sessions.pop(request.cookies.get(self.cookie_name, ""), None)
             return web.json_response({"result": 0})
+        if method in self.missing_methods:
+            return web.Response(status=404, text="<html>Not Found</html>", content_type="text/html")
         if method in self.next_result:
             return web.json_response({"result": self.next_result.pop(method)})
         if method in FLAG_METHODS:

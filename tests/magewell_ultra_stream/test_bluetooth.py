@@ -265,3 +265,25 @@ async def test_advertised_status_change_refreshes_at_once(
     state = hass.states.get("switch.ultra_stream_recording")
     assert state is not None
     assert state.state == STATE_ON
+
+
+@pytest.mark.usefixtures("enable_bluetooth")
+async def test_soft_ap_address_is_not_the_box_on_a_network(hass: HomeAssistant) -> None:
+    """In soft-AP mode the Wi-Fi address is the box's own AP: it is not offered as its host."""
+    await _inject(hass, _service_info(0x10040, wifi="192.168.48.1"))
+    (started,) = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    assert started["step_id"] == flow.STEP_BLE_AUTH
+    hass.config_entries.flow.async_abort(started["flow_id"])
+
+
+@pytest.mark.usefixtures("enable_bluetooth")
+async def test_undecodable_advertisement_offers_the_search_not_provisioning(
+    hass: HomeAssistant,
+) -> None:
+    """Manufacturer data that does not parse says nothing about the network: no Wi-Fi push."""
+    info = _service_info()
+    info.manufacturer_data.clear()
+    await _inject(hass, info)
+    (started,) = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    assert started["step_id"] == flow.STEP_HOW
+    hass.config_entries.flow.async_abort(started["flow_id"])

@@ -33,6 +33,7 @@ from ..errors import (  # noqa: TID252 - the shared errors, the one import allow
     InvalidAuth,
     InvalidResponse,
     NotPermitted,
+    NotSupported,
 )
 from ..session import DeviceClient  # noqa: TID252
 from .models import (
@@ -107,7 +108,7 @@ class UltraStreamClient(DeviceClient):
         username: str = DEFAULT_USERNAME,
         password: str = "",
         request_timeout: float = REQUEST_TIMEOUT,
-        clock: Callable[[], float] = time.monotonic,
+        clock: Callable[[], float] | None = None,
     ) -> None:
         """Keep where the box is and how to sign in; nothing is sent yet."""
         super().__init__()
@@ -117,7 +118,7 @@ class UltraStreamClient(DeviceClient):
         self._username = username
         self._password = password
         self._timeout = request_timeout
-        self._clock = clock
+        self._clock = clock or _monotonic
         self._cookie: tuple[str, str] | None = None  # (name, value) of the session cookie
         self._generation = 0  # the login gate's generation of the session held
         self._conflict_until = 0.0
@@ -154,6 +155,8 @@ class UltraStreamClient(DeviceClient):
                     return {"result": Result.ERR_NEED_AUTH}
                 if response.status >= 500:
                     raise CannotConnect(f"{method}: HTTP {response.status}")
+                if response.status == 404:  # a method this firmware lacks
+                    raise NotSupported(f"{method}: HTTP 404", response.status)
                 if response.status != 200:
                     raise DeviceError(f"{method}: HTTP {response.status}", response.status)
                 self._keep_cookie(response)
@@ -323,6 +326,11 @@ class UltraStreamClient(DeviceClient):
     async def install_firmware(self) -> None:
         """Download and install the firmware the online check found."""
         await self.call("update", {"mode": "online"})
+
+
+def _monotonic() -> float:
+    """Return the monotonic clock (looked up at each call)."""
+    return time.monotonic()
 
 
 def _param(value: Any) -> Any:

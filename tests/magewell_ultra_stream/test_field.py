@@ -1,0 +1,288 @@
+"""Field behaviours of real Ultra Streams (the field review), inside Home Assistant.
+
+Each test switches one emulator variant on: sessions expired with -1, another client taking the
+session, a changed password, bytes per second, two servers, a state that never settles,
+an Ultra Encode answering discovery, a soft-AP advertisement.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+import socket
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.config_entries import SOURCE_REAUTH, SOURCE_SSDP, SOURCE_USER
+from homeassistant.const import (
+    CONF_HOST,
+    CONF_PASSWORD,
+    CONF_PORT,
+    CONF_USERNAME,
+    STATE_ON,
+    STATE_UNAVAILABLE,
+)
+from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers.service_info.ssdp import SsdpServiceInfo
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
+
+from custom_components.proav.const import DOMAIN
+from custom_components.proav.devices.magewell_ultra_stream import flow
+from tests.emulators.base import free_port
+from tests.emulators.magewell_ultra_stream import PASSWORD, SERIAL, USER, UltraStreamEmulator
+
+from .conftest import KEY
+
+
+async def _tick(hass: HomeAssistant, freezer: FrozenDateTimeFactory, seconds: float = 1) -> None:
+    freezer.tick(timedelta(seconds=seconds))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+
+def _state(hass: HomeAssistant, entity_id: str) -> str:
+    state = hass.states.get(entity_id)
+    assert state is not None, entity_id
+    return state.state
+
+
+def _reauth_flows(hass: HomeAssistant) -> list[object]:
+    return [
+        flow
+        for flow in hass.config_entries.flow.async_progress()
+        if flow["context"]["source"] == SOURCE_REAUTH
+    ]
+
+
+@pytest.mark.usefixtures("loaded")
+async def test_forbidden_and_unsupported_commands_open_no_reauth(
+    hass: HomeAssistant, box: UltraStreamEmulator
+) -> None:
+    """Live lock on (forbidden) and a firmware without online checks (unsupported)."""
+    box.settings["is-auto-live"] = 1
+    box.live_started = box.now()
+    with pytest.raises(HomeAssistantError) as err:
+        await hass.services.async_call(
+            "switch", "turn_off", {"entity_id": "switch.ultra_stream_streaming"}, blocking=True
+        )
+    assert err.value.translation_key == "ultra_stream_live_locked"
+    box.missing_methods.add("online-update-check")
+    with pytest.raises(HomeAssistantError) as err:
+        await hass.services.async_call(
+            "button",
+            "press",
+            {"entity_id": "button.ultra_stream_check_for_firmware"},
+            blocking=True,
+        )
+    assert err.value.translation_key == "not_supported"
+    await hass.async_block_till_done()
+    assert _reauth_flows(hass) == []
+
+
+async def test_no_session_left_after_home_assistant_stops(
+    hass: HomeAssistant, entry: MockConfigEntry, box: UltraStreamEmulator
+) -> None:
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert box.open_sessions == 1
+    await hass.async_stop()
+    assert box.open_sessions == 0
+    assert "logout" in box.command_names()
+
+
+async def test_unload_logs_out(
+    hass: HomeAssistant, loaded: MockConfigEntry, box: UltraStreamEmulator
+) -> None:
+    await hass.config_entries.async_unload(loaded.entry_id)
+    assert box.open_sessions == 0
+
+
+async def test_changed_password_starts_reauth_without_a_login_storm(
+    hass: HomeAssistant,
+    loaded: MockConfigEntry,
+    box: UltraStreamEmulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A refused login: one reauth flow, and no further login for 30 probes."""
+    box.users[USER] = "0" * 32
+    box.expire_sessions()
+    box.press_rec()
+    logins = box.command_names().count("login")
+    for _ in range(30):
+        box.press_rec()  # the mask keeps changing: the probe would read every second
+        await _tick(hass, freezer)
+    assert len(_reauth_flows(hass)) == 1
+    # Only the one refused attempt (the emulator logs successful logins only).
+    assert box.command_names().count("login") == logins
+    assert sum("method=login" in request for request in box.requests) <= 1 + logins
+
+
+@pytest.mark.usefixtures("loaded")
+async def test_session_expired_with_minus_one_is_renewed(
+    hass: HomeAssistant, box: UltraStreamEmulator, freezer: FrozenDateTimeFactory
+) -> None:
+    """Real boxes answer -1 to a gone session: one login, entities stay, no reauth."""
+    box.expiry_code = -1
+    logins = box.logins
+    box.expire_sessions()
+    box.press_rec()
+    await _tick(hass, freezer)
+    assert _state(hass, "switch.ultra_stream_recording") == STATE_ON
+    assert box.logins == logins + 1
+    assert _reauth_flows(hass) == []
+
+
+@pytest.mark.usefixtures("loaded")
+async def test_session_taken_by_another_client_backs_off(
+    hass: HomeAssistant, box: UltraStreamEmulator, freezer: FrozenDateTimeFactory
+) -> None:
+    """Another client on the same account keeps ending our session: no reauth, no storm."""
+    box.max_sessions = 0
+    box.expire_sessions()
+    box.press_rec()
+    logins = box.logins
+    for _ in range(20):
+        box.press_rec()
+        await _tick(hass, freezer)
+    assert _reauth_flows(hass) == []
+    assert box.logins - logins <= 1  # one re-login, then the back-off holds
+    assert _state(hass, "switch.ultra_stream_recording") == STATE_UNAVAILABLE
+    box.max_sessions = None
+    await _tick(hass, freezer, 31)
+    await _tick(hass, freezer)
+    assert _state(hass, "switch.ultra_stream_recording") != STATE_UNAVAILABLE
+
+
+@pytest.mark.usefixtures("loaded")
+async def test_bitrates_are_bytes_per_second_and_not_doubled(
+    hass: HomeAssistant, box: UltraStreamEmulator, freezer: FrozenDateTimeFactory
+) -> None:
+    """A 4 Mb/s encode to two servers shows 4.096 Mb/s, and 4.096 Mb/s per server."""
+    box.settings["stream-server"][1]["is-use"] = 1
+    await _tick(hass, freezer, 301)  # the settings read sees the second server
+    await hass.services.async_call(
+        "switch", "turn_on", {"entity_id": "switch.ultra_stream_streaming"}, blocking=True
+    )
+    box.advance(10)
+    await _tick(hass, freezer, 5)
+    assert float(_state(hass, "sensor.ultra_stream_streaming_bitrate")) == pytest.approx(4.096)
+    for server in ("studio_rtmp", "youtube"):
+        assert float(_state(hass, f"sensor.ultra_stream_live_bitrate_{server}")) == pytest.approx(
+            4.096
+        )
+    state = hass.states.get("sensor.ultra_stream_streaming_bitrate")
+    assert state is not None
+    assert state.attributes["unit_of_measurement"] == "Mbit/s"
+
+
+@pytest.mark.usefixtures("loaded")
+async def test_fast_polling_ends_after_a_minute_without_change(
+    hass: HomeAssistant,
+    box: UltraStreamEmulator,
+    freezer: FrozenDateTimeFactory,
+    loaded: MockConfigEntry,
+) -> None:
+    """A live target that never connects: 1 s reads for a minute, then the active cadence."""
+    box.live_connect_seconds = 10_000
+    status = loaded.runtime_data.status
+    await hass.services.async_call(
+        "switch", "turn_on", {"entity_id": "switch.ultra_stream_streaming"}, blocking=True
+    )
+    await _tick(hass, freezer, 6)
+    assert status.update_interval == timedelta(seconds=1)
+    for _ in range(62):
+        await _tick(hass, freezer)
+    assert status.update_interval == timedelta(seconds=5)
+    assert _state(hass, "sensor.ultra_stream_live_status_studio_rtmp") == "connecting"
+
+
+@pytest.mark.usefixtures("loaded")
+async def test_occupied_by_the_app(
+    hass: HomeAssistant, box: UltraStreamEmulator, freezer: FrozenDateTimeFactory
+) -> None:
+    assert _state(hass, "binary_sensor.ultra_stream_occupied_by_the_app") == "off"
+    box.flags |= 0x20000
+    await _tick(hass, freezer)
+    assert _state(hass, "binary_sensor.ultra_stream_occupied_by_the_app") == STATE_ON
+
+
+async def test_diagnostics_have_raw_answers_without_secrets(
+    hass: HomeAssistant, loaded: MockConfigEntry, box: UltraStreamEmulator
+) -> None:
+    from custom_components.proav.diagnostics import async_get_config_entry_diagnostics
+
+    diagnostics = await async_get_config_entry_diagnostics(hass, loaded)
+    device = diagnostics["device"]
+    assert "GET /usapi get-settings" in device["raw"]
+    assert "capabilities" in device
+    text = str(diagnostics)
+    for secret in ("rtmp.example.net", "81214002", PASSWORD, SERIAL, "70:b3:d5"):
+        assert secret not in text
+
+
+def _form(box: UltraStreamEmulator) -> dict[str, object]:
+    return {CONF_HOST: box.host, CONF_PORT: box.port, CONF_USERNAME: USER, CONF_PASSWORD: PASSWORD}
+
+
+async def test_an_ultra_encode_is_not_set_up_and_keeps_no_session(
+    hass: HomeAssistant, box: UltraStreamEmulator
+) -> None:
+    """Same usapi, other product: refused after the connection test, which signs out."""
+    box.info["product"]["product-name"] = "Ultra Encode"
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"next_step_id": KEY}
+    )
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"next_step_id": flow.STEP_MANUAL}
+    )
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], _form(box))
+    assert result["errors"] == {"base": "cannot_connect"}
+    assert box.open_sessions == 0
+    assert "logout" in box.command_names()
+
+
+async def test_probe_signs_out_after_success(hass: HomeAssistant, box: UltraStreamEmulator) -> None:
+    """The connection test of a reauth leaves no session behind (the entry is not loaded)."""
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        unique_id=SERIAL,
+        data={"device_type": KEY, **_form(box)},
+        title="Ultra Stream",
+    )
+    entry.add_to_hass(hass)
+    result = await entry.start_reauth_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_USERNAME: USER, CONF_PASSWORD: PASSWORD}
+    )
+    assert result["reason"] == "reauth_successful"
+    assert box.command_names()[:2] == ["login", "logout"]
+
+
+async def test_ssdp_from_an_ultra_encode_is_not_ours(hass: HomeAssistant) -> None:
+    info = SsdpServiceInfo(
+        ssdp_usn="uuid:A301181214002::upnp:rootdevice",
+        ssdp_st="upnp:rootdevice",
+        ssdp_location="http://192.0.2.5/description.xml",
+        upnp={"manufacturer": "MAGEWELL", "modelName": "Ultra Encode HDMI"},
+    )
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": SOURCE_SSDP}, data=info
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "not_supported"
+
+
+async def test_multicast_answer_of_an_ultra_encode_is_not_listed(
+    hass: HomeAssistant, box: UltraStreamEmulator
+) -> None:
+    box.info["product"]["product-name"] = "Ultra Encode"
+    port = free_port(socket.SOCK_DGRAM)
+    await box.start_multicast(port)
+    hass.data[flow.SCANNER] = flow.MulticastScanner(
+        group="127.0.0.1", port=port, interfaces=("127.0.0.1",), seconds=0.2
+    )
+    assert await flow.async_scan_network(hass) == []
+    assert box.multicast is not None
+    assert box.multicast.queries == 1
