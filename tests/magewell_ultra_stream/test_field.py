@@ -23,6 +23,7 @@ from homeassistant.const import (
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.service_info.ssdp import SsdpServiceInfo
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
@@ -286,3 +287,62 @@ async def test_multicast_answer_of_an_ultra_encode_is_not_listed(
     assert await flow.async_scan_network(hass) == []
     assert box.multicast is not None
     assert box.multicast.queries == 1
+
+
+async def test_session_conflict_recommends_a_user_of_its_own(
+    hass: HomeAssistant,
+    loaded: MockConfigEntry,
+    box: UltraStreamEmulator,
+    freezer: FrozenDateTimeFactory,
+    issue_registry: ir.IssueRegistry,
+) -> None:
+    issue_id = f"ultra_stream_session_conflict_{loaded.entry_id}"
+    box.max_sessions = 0
+    box.expire_sessions()
+    box.press_rec()
+    await _tick(hass, freezer)
+    issue = issue_registry.async_get_issue(DOMAIN, issue_id)
+    assert issue is not None
+    assert issue.translation_placeholders == {"name": "Ultra Stream", "user": USER}
+    box.max_sessions = None
+    await _tick(hass, freezer, 31)
+    await _tick(hass, freezer)
+    assert issue_registry.async_get_issue(DOMAIN, issue_id) is None
+
+
+@pytest.mark.usefixtures("loaded")
+async def test_ping_without_a_mask_falls_back_to_the_status_reads(
+    hass: HomeAssistant, box: UltraStreamEmulator, freezer: FrozenDateTimeFactory
+) -> None:
+    """A firmware whose ping has no cur-status: no get-status every second, changes in 5 s."""
+    box.ping_status = False
+    box.requests.clear()
+    box.press_rec()
+    for _ in range(5):
+        await _tick(hass, freezer)
+    assert _state(hass, "switch.ultra_stream_recording") == STATE_ON
+    for _ in range(5):
+        await _tick(hass, freezer)
+    # Not every second: the 5 s reads (active recording: every 5 s too).
+    assert sum("get-status" in request for request in box.requests) <= 4
+    await box.set_down(True)
+    await _tick(hass, freezer)
+    assert _state(hass, "switch.ultra_stream_recording") == STATE_UNAVAILABLE
+    await box.set_down(False)
+    await _tick(hass, freezer)
+    assert _state(hass, "switch.ultra_stream_recording") == STATE_ON
+
+
+@pytest.mark.usefixtures("loaded")
+async def test_recording_runway(
+    hass: HomeAssistant, box: UltraStreamEmulator, freezer: FrozenDateTimeFactory
+) -> None:
+    """Time left at the current bitrate, use and file count per medium, as the box reports."""
+    assert float(_state(hass, "sensor.ultra_stream_usb_drive_recording_time_left")) == (
+        pytest.approx(57944440832 // 278528 / 3600, abs=0.01)
+    )
+    assert _state(hass, "sensor.ultra_stream_usb_drive_usage") == "6"
+    assert _state(hass, "sensor.ultra_stream_sd_card_files") == "47"
+    box.remove_usb()
+    await _tick(hass, freezer)
+    assert _state(hass, "sensor.ultra_stream_usb_drive_recording_time_left") == STATE_UNAVAILABLE

@@ -217,11 +217,12 @@ async def test_probe_reads_status_only_on_change(
 ) -> None:
     """At rest the box is pinged every second and read every 5 s; a mask change reads at once."""
     box.requests.clear()
-    for _ in range(4):
+    for _ in range(10):
         await _tick(hass, freezer)
-    assert {request.split("method=")[1].split("&")[0] for request in box.requests} == {"ping"}
-    await _tick(hass, freezer)
-    assert [r for r in box.requests if "get-status" in r]
+    methods = [request.split("method=")[1].split("&")[0] for request in box.requests]
+    assert methods.count("ping") == 10
+    assert 1 <= methods.count("get-status") <= 3  # every 5 s (timers also follow real time)
+    assert set(methods) == {"ping", "get-status"}
     box.requests.clear()
     box.remove_usb()
     await _tick(hass, freezer)

@@ -247,15 +247,19 @@ class UltraStreamClient(DeviceClient):
             raise refusal(method, code)
         return answer
 
-    async def ping(self) -> int:
-        """Return the status mask; needs no login (the cheap change detector)."""
+    async def ping(self) -> int | None:
+        """Return the status mask; needs no login (the cheap change detector).
+
+        None: the box answered but sent no mask (no public client reads it from ping; a
+        firmware may leave it out). It is alive, but changes must come from get-status.
+        """
         answer = await self._request("ping")
         code = _result(answer)
         if code != Result.SUCCEED:
             raise refusal("ping", code)
         mask = answer.get("cur-status")
         if not isinstance(mask, int) or isinstance(mask, bool):
-            raise InvalidResponse("ping: no status mask")
+            return None
         return mask
 
     async def get_info(self) -> Info:

@@ -21,17 +21,28 @@ from datetime import datetime, timedelta
 import time
 from typing import override
 
+from homeassistant.const import CONF_USERNAME
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import device_registry as dr, issue_registry as ir
 from homeassistant.helpers.event import async_track_time_interval
+from homeassistant.helpers.update_coordinator import UpdateFailed
 
 from ...const import DOMAIN
 from ...coordinator import ProAVCoordinator
 from ..base import ProAVConfigEntry, ScanInterval
 from ..errors import DeviceError, ProAVError
-from .client import UltraStreamClient
-from .models import DeviceStatus, Info, LiveServer, LiveState, Result, Settings, Status
+from .client import UltraStreamBusy, UltraStreamClient
+from .models import (
+    SESSION_EXPIRED,
+    DeviceStatus,
+    Info,
+    LiveServer,
+    LiveState,
+    Result,
+    Settings,
+    Status,
+)
 
 PROBE = ScanInterval(key="ultra_stream_probe_interval", default=1, minimum=1, maximum=60)
 STATUS = ScanInterval(key="ultra_stream_status_interval", default=5, minimum=5)
@@ -79,6 +90,11 @@ def first_boot_issue_id(entry_id: str) -> str:
     return f"ultra_stream_first_boot_{entry_id}"
 
 
+def session_conflict_issue_id(entry_id: str) -> str:
+    """Return the id of the "another client uses this account" repair issue of an entry."""
+    return f"ultra_stream_session_conflict_{entry_id}"
+
+
 class UltraStreamCoordinator[T](ProAVCoordinator[T]):
     """A coordinator of one Ultra Stream resource."""
 
@@ -93,6 +109,39 @@ class UltraStreamCoordinator[T](ProAVCoordinator[T]):
         """Name the coordinator after the box and the resource it reads."""
         super().__init__(hass, entry, f"{entry.title} {resource}", interval)
         self.client = client
+
+    @override
+    async def _async_update_data(self) -> T:
+        """Read; a session another client keeps taking raises a repair issue until it ends."""
+        try:
+            data = await super()._async_update_data()
+        except UpdateFailed as err:
+            cause = err.__cause__
+            if isinstance(cause, UltraStreamBusy) and cause.code in SESSION_EXPIRED:
+                self._async_session_conflict(True)
+            raise
+        self._async_session_conflict(False)
+        return data
+
+    @callback
+    def _async_session_conflict(self, conflict: bool) -> None:
+        """Recommend a user of its own for Home Assistant while sessions are being taken."""
+        issue_id = session_conflict_issue_id(self.config_entry.entry_id)
+        if not conflict:
+            ir.async_delete_issue(self.hass, DOMAIN, issue_id)
+            return
+        ir.async_create_issue(
+            self.hass,
+            DOMAIN,
+            issue_id,
+            is_fixable=False,
+            severity=ir.IssueSeverity.WARNING,
+            translation_key="ultra_stream_session_conflict",
+            translation_placeholders={
+                "name": self.config_entry.title,
+                "user": str(self.config_entry.data.get(CONF_USERNAME, "")),
+            },
+        )
 
     @override
     async def async_apply[R](
@@ -263,10 +312,14 @@ class StatusCoordinator(UltraStreamCoordinator[Status]):
         self._probing = True
         try:
             try:
-                mask: int | None = await self.client.ping()
+                mask = await self.client.ping()
             except ProAVError:
-                mask = None
-            await self.async_mask_seen(mask)
+                await self.async_mask_seen(None)  # no answer: confirm the box is gone
+                return
+            if mask is not None:
+                await self.async_mask_seen(mask)
+            elif not self.last_update_success and self.client.login_gate.refused is None:
+                await self.async_refresh()  # alive again; without a mask the 5 s reads carry on
         finally:
             self._probing = False
 

@@ -41,6 +41,7 @@ from .models import (
     Option,
     RecControl,
     Result,
+    Storage,
 )
 
 
@@ -130,6 +131,48 @@ STATUS_BINARY_SENSORS = (
     ),
 )
 
+
+def _storage(coordinator: StatusCoordinator, disk: str) -> Storage:
+    storage: Storage = getattr(coordinator.data, disk)
+    return storage
+
+
+def _runway_sensors(disk: str) -> tuple[ProAVSensorDescription[StatusCoordinator], ...]:
+    """Return the recording runway of a USB drive or SD card: time left, use, files."""
+
+    def present(coordinator: StatusCoordinator, _item: Any) -> bool:
+        return _storage(coordinator, disk).present
+
+    return (
+        # free-sec: how long the free space lasts at the current bitrate (the box computes it).
+        ProAVSensorDescription[StatusCoordinator](
+            key=f"{disk}_time_left",
+            translation_key=f"{disk}_time_left",
+            device_class=SensorDeviceClass.DURATION,
+            native_unit_of_measurement=UnitOfTime.SECONDS,
+            suggested_unit_of_measurement=UnitOfTime.HOURS,
+            value_fn=lambda coordinator, _: _storage(coordinator, disk).free_seconds,
+            available_fn=present,
+        ),
+        ProAVSensorDescription[StatusCoordinator](
+            key=f"{disk}_usage",
+            translation_key=f"{disk}_usage",
+            state_class=SensorStateClass.MEASUREMENT,
+            native_unit_of_measurement=PERCENTAGE,
+            value_fn=lambda coordinator, _: _storage(coordinator, disk).usage,
+            available_fn=present,
+        ),
+        ProAVSensorDescription[StatusCoordinator](
+            key=f"{disk}_file_count",
+            translation_key=f"{disk}_file_count",
+            state_class=SensorStateClass.MEASUREMENT,
+            entity_category=EntityCategory.DIAGNOSTIC,
+            value_fn=lambda coordinator, _: _storage(coordinator, disk).file_count,
+            available_fn=present,
+        ),
+    )
+
+
 STATUS_SENSORS = (
     ProAVSensorDescription[StatusCoordinator](
         key="recording_duration",
@@ -207,6 +250,7 @@ STATUS_SENSORS = (
         value_fn=lambda coordinator, _: coordinator.data.sd.free,
         available_fn=lambda coordinator, _: coordinator.data.sd.present,
     ),
+    *(description for disk in ("usb", "sd") for description in _runway_sensors(disk)),
     ProAVSensorDescription[StatusCoordinator](
         key="cpu_usage",
         translation_key="cpu_usage",

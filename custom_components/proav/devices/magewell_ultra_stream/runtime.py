@@ -43,6 +43,7 @@ from .coordinator import (
     SettingsCoordinator,
     StatusCoordinator,
     first_boot_issue_id,
+    session_conflict_issue_id,
 )
 from .entities import (
     AUDIO_SYNC_OFFSET,
@@ -246,7 +247,8 @@ class UltraStreamRuntime(ProAVRuntime):
         """Stop the probe and the push listeners; drop this entry's repair issue."""
         while self._stops:
             self._stops.pop()()
-        ir.async_delete_issue(self.hass, DOMAIN, first_boot_issue_id(self.entry.entry_id))
+        for issue_id in (first_boot_issue_id, session_conflict_issue_id):
+            ir.async_delete_issue(self.hass, DOMAIN, issue_id(self.entry.entry_id))
 
     def diagnostics(self) -> dict[str, Any]:
         """Return the coordinators' data without MAC addresses, the serial or stream URLs.
