@@ -788,6 +788,9 @@ class FakeGattBox:
         self.authenticated = False
         self.connected = True
         self.writes: list[tuple[int, bytes]] = []
+        self.reads: list[int] = []  # buffers read, in order (Buffer-1: the keep-alive)
+        self.order = "<"  # the byte order of replies (">": opcodes as ASCII tags on the wire)
+        self.fail_reads = False  # the link drops: reads raise BleakError
         self._replies: dict[int, bytes] = {}
         self._auth_index = 0
         self._wifi: dict[int, bytes] = {}
@@ -802,13 +805,15 @@ class FakeGattBox:
         if opcode in (0x5333, 0x5335):
             self._join = None  # a new request: buffer 4 answers it, not an old Wi-Fi join
         if buffer == 0 and opcode == 0x5335:
-            self._replies[4] = struct.pack("<HIH", 0x5336, self.status, data[2] | data[3] << 8)
+            self._replies[4] = struct.pack(
+                f"{self.order}HIH", 0x5336, self.status, data[2] | data[3] << 8
+            )
         elif buffer == 4 and opcode == 0x5333:
             (self._auth_index,) = struct.unpack_from("<H", data, 2)
         elif buffer == 0 and opcode == 0x5333:
             self.authenticated = data[2:18] == self.digest
             result = 0 if self.authenticated else -1
-            self._replies[4] = struct.pack("<HiH", 0x5334, result, self._auth_index)
+            self._replies[4] = struct.pack(f"{self.order}HiH", 0x5334, result, self._auth_index)
         elif buffer == 0 and opcode == 0x5337:
             self._wifi = {0: data}
         elif buffer in (1, 2, 3) and self._wifi:
@@ -822,7 +827,7 @@ class FakeGattBox:
         index = struct.unpack_from("<H", self._wifi[0], 4)[0]
         ssid = (self._wifi[1] + self._wifi[2]).rstrip(b"\0").decode()
         password = (self._wifi[3] + self._wifi[4][2:]).rstrip(b"\0").decode()
-        self._replies[0] = struct.pack("<HH", 0x5332, index)
+        self._replies[0] = struct.pack(f"{self.order}HH", 0x5332, index)
         ip, result = "0.0.0.0", 0  # noqa: S104 - no address yet
         if not self.authenticated:
             result = -1
@@ -832,18 +837,23 @@ class FakeGattBox:
             result = -1
         else:
             ip = self.networks[ssid][1]
-        final = struct.pack("<Hi", 0x5332, result) + socket.inet_aton(ip)
-        final += struct.pack("<IHH", self.status, 1, 2)
+        final = struct.pack(f"{self.order}Hi", 0x5332, result) + socket.inet_aton(ip)
+        final += struct.pack(f"{self.order}IHH", self.status, 1, 2)
         self._join = (self.running_reads, final)
 
     async def read_gatt_char(self, char: str, **_kwargs: Any) -> bytearray:
         """Answer a read of one of the five buffers."""
         buffer = BLE_BUFFERS.index(char)
+        self.reads.append(buffer)
+        if self.fail_reads:
+            from bleak.exc import BleakError
+
+            raise BleakError("disconnected")
         if buffer == 4 and self._join is not None:
             left, final = self._join
             if self.never_joins or left > 0:
                 self._join = (left - 1, final)
-                return bytearray(struct.pack("<Hi", 0x5332, 2) + bytes(14))
+                return bytearray(struct.pack(f"{self.order}Hi", 0x5332, 2) + bytes(14))
             return bytearray(final)
         return bytearray(self._replies.get(buffer, b"\0\0"))
 

@@ -21,7 +21,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.proav.const import DOMAIN
-from custom_components.proav.devices.errors import InvalidAuth
+from custom_components.proav.devices.errors import CannotConnect, InvalidAuth
 from custom_components.proav.devices.magewell_ultra_stream import ble, flow
 from custom_components.proav.devices.magewell_ultra_stream.models import DeviceStatus
 from tests.emulators.magewell_ultra_stream import (
@@ -200,12 +200,11 @@ async def test_provisioning_over_bluetooth(
     result = await hass.config_entries.flow.async_configure(
         flow_id, {**wifi, flow.CONF_WIFI_PASSWORD: "nope"}
     )
-    assert result["errors"] == {"base": "wifi_failed"}
-    assert result["description_placeholders"]["reason"] == "the Wi-Fi password was rejected"
+    assert result["errors"] == {"base": "wifi_wrong_password"}
     result = await hass.config_entries.flow.async_configure(
         flow_id, {**wifi, flow.CONF_SSID: "Elsewhere", flow.CONF_WIFI_PASSWORD: "x"}
     )
-    assert result["description_placeholders"]["reason"] == "the network was not found"
+    assert result["errors"] == {"base": "wifi_not_found"}
     gatt.never_joins = True
     result = await hass.config_entries.flow.async_configure(
         flow_id, {**wifi, flow.CONF_WIFI_PASSWORD: "wifi-secret"}
@@ -286,4 +285,53 @@ async def test_undecodable_advertisement_offers_the_search_not_provisioning(
     await _inject(hass, info)
     (started,) = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
     assert started["step_id"] == flow.STEP_HOW
+    hass.config_entries.flow.async_abort(started["flow_id"])
+
+
+@pytest.mark.parametrize("order", ["<", ">"])
+async def test_provisioner_takes_replies_in_either_byte_order(order: str) -> None:
+    """The byte order is undocumented: replies with the opcode either way are understood."""
+    peer = FakeGattBox(status=0x10040)
+    peer.order = order
+    peer.networks["Studio"] = ("wifi-secret", "10.0.0.9")
+    peer.running_reads = 3
+    box = ble.UltraStreamProvisioner(peer, poll_seconds=0)
+    assert DeviceStatus.SOFT_AP in await box.async_status()
+    await box.async_authenticate(PASSWORD)
+    result = await box.async_configure_wifi("Studio", "wifi-secret")
+    assert result.ip == "10.0.0.9"
+    assert result.version == "1.2"
+
+
+async def test_provisioner_keeps_the_link_alive_while_joining() -> None:
+    """Buffer-1 is read while the box joins, as the vendor document requires."""
+    peer = FakeGattBox()
+    peer.networks["Studio"] = ("wifi-secret", "10.0.0.9")
+    peer.running_reads = 3
+    box = ble.UltraStreamProvisioner(peer, poll_seconds=0)
+    await box.async_authenticate(PASSWORD)
+    await box.async_configure_wifi("Studio", "wifi-secret")
+    assert peer.reads.count(1) == 3
+
+
+async def test_provisioner_lost_link_is_cannot_connect() -> None:
+    peer = FakeGattBox()
+    peer.fail_reads = True
+    box = ble.UltraStreamProvisioner(peer, poll_seconds=0)
+    with pytest.raises(CannotConnect):
+        await box.async_status()
+
+
+@pytest.mark.usefixtures("enable_bluetooth")
+async def test_link_lost_during_provisioning_is_a_form_error(
+    hass: HomeAssistant, gatt: FakeGattBox
+) -> None:
+    """A dropped GATT link shows the Bluetooth error in the form, not "unknown error"."""
+    await _inject(hass, _service_info())
+    (started,) = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    gatt.fail_reads = True
+    result = await hass.config_entries.flow.async_configure(
+        started["flow_id"], {CONF_PASSWORD: PASSWORD}
+    )
+    assert result["errors"] == {"base": "ble_cannot_connect"}
     hass.config_entries.flow.async_abort(started["flow_id"])

@@ -60,6 +60,8 @@ SECURITY_OPTIONS = {
     "none": WifiSecurity.NONE,
 }
 CONF_SERIAL = "serial"
+# Why the box could not join a network (its result codes), as form errors.
+WIFI_ERRORS = {-1: "wifi_wrong_password", -12: "wifi_timeout", -14: "wifi_not_found"}
 BACKGROUND_SCAN_INTERVAL = timedelta(minutes=15)
 
 
@@ -251,7 +253,7 @@ class UltraStreamFlow(DeviceFlow):
     ) -> ConfigFlowResult:
         """Give the box Wi-Fi credentials; continue over HTTP at the address it reports."""
         errors: dict[str, str] = {}
-        placeholders = {"serial": str(self.host.unique_id), "reason": ""}
+        placeholders = {"serial": str(self.host.unique_id), "code": ""}
         if user_input is not None:
             joined: list[WifiResult] = []
 
@@ -269,8 +271,9 @@ class UltraStreamFlow(DeviceFlow):
             try:
                 errors = await self._async_ble_errors(_join)
             except WifiJoinFailed as err:
-                errors = {"base": "wifi_timeout" if err.code == -12 else "wifi_failed"}
-                placeholders["reason"] = str(err)
+                code = err.code if isinstance(err.code, int) else None
+                errors = {"base": WIFI_ERRORS.get(code, "wifi_failed") if code else "wifi_failed"}
+                placeholders["code"] = str(err.code)  # the box's code, never its text
             if not errors:
                 return await self.host.async_device_form(KEY, {CONF_HOST: joined[0].ip})
         return self.host.async_show_form(
