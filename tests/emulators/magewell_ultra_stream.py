@@ -236,6 +236,7 @@ class UltraStreamEmulator(Emulator):
         self.logins = 0  # successful logins
         self.rec_control_strict = True  # set-rec-control refuses a request missing a field
         self.missing_methods: set[str] = set()  # methods an older firmware lacks (HTTP 404)
+        self.status_omits: set[str] = set()  # get-status blocks a firmware leaves out
         self.offset = 0.0  # added to the clock by advance()
         self.flags = F_PASSWD
         self.rec_started: float | None = None
@@ -527,7 +528,7 @@ class UltraStreamEmulator(Emulator):
         return self.info
 
     def m_get_status(self, _params: dict[str, str]) -> dict[str, Any]:
-        return self.status()
+        return {key: value for key, value in self.status().items() if key not in self.status_omits}
 
     def m_get_settings(self, _params: dict[str, str]) -> dict[str, Any]:
         return self.settings

@@ -346,3 +346,16 @@ async def test_recording_runway(
     box.remove_usb()
     await _tick(hass, freezer)
     assert _state(hass, "sensor.ultra_stream_usb_drive_recording_time_left") == STATE_UNAVAILABLE
+
+
+@pytest.mark.usefixtures("loaded")
+async def test_blocks_the_box_leaves_out_are_unknown_not_off(
+    hass: HomeAssistant, box: UltraStreamEmulator, freezer: FrozenDateTimeFactory
+) -> None:
+    """A get-status without input-signal or usb claims nothing about them."""
+    box.status_omits = {"input-signal", "usb", "sysstat"}
+    await _tick(hass, freezer, 5)
+    assert _state(hass, "binary_sensor.ultra_stream_input_signal") == "unknown"
+    assert _state(hass, "binary_sensor.ultra_stream_usb_drive") == "unknown"
+    assert _state(hass, "sensor.ultra_stream_cpu_usage") == "unknown"
+    assert _state(hass, "binary_sensor.ultra_stream_sd_card") == STATE_ON

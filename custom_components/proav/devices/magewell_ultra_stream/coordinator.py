@@ -224,7 +224,7 @@ class StatusCoordinator(UltraStreamCoordinator[Status]):
         self.info = info
         self._intervals = {key.key: key.of(entry) for key in SCAN_INTERVALS}
         self._fast_until = 0.0
-        self._fast_state: tuple[int, ...] | None = None  # what fast reads wait to change
+        self._fast_state: tuple[int | None, ...] | None = None  # what fast reads wait to change
         self._fast_since = 0.0
         self._probing = False
 
@@ -270,7 +270,11 @@ class StatusCoordinator(UltraStreamCoordinator[Status]):
             return False
         return (
             not self.last_update_success
-            or status.uptime < self.data.uptime
+            or (
+                status.uptime is not None
+                and self.data.uptime is not None
+                and status.uptime < self.data.uptime
+            )
             or (
                 DeviceStatus.UPGRADE in self.data.cur_status
                 and DeviceStatus.UPGRADE not in status.cur_status

@@ -45,6 +45,16 @@ from .models import (
 )
 
 
+def _seconds(milliseconds: int | None) -> int | None:
+    return None if milliseconds is None else milliseconds // 1000
+
+
+def _low_space(storage: Storage) -> bool | None:
+    if storage.status is None:
+        return None
+    return storage.status in (DiskStatus.FULL, DiskStatus.LOW_SPACE)
+
+
 def _status_flag(flag: DeviceStatus) -> Callable[[StatusCoordinator, str], bool]:
     """Return an is_on function for one status mask flag."""
     return lambda coordinator, _: flag in coordinator.data.cur_status
@@ -92,15 +102,13 @@ STATUS_BINARY_SENSORS = (
         key="usb_low_space",
         translation_key="usb_low_space",
         device_class=BinarySensorDeviceClass.PROBLEM,
-        is_on_fn=lambda coordinator, _: coordinator.data.usb.status
-        in (DiskStatus.FULL, DiskStatus.LOW_SPACE),
+        is_on_fn=lambda coordinator, _: _low_space(coordinator.data.usb),
     ),
     ProAVBinarySensorDescription[StatusCoordinator](
         key="sd_low_space",
         translation_key="sd_low_space",
         device_class=BinarySensorDeviceClass.PROBLEM,
-        is_on_fn=lambda coordinator, _: coordinator.data.sd.status
-        in (DiskStatus.FULL, DiskStatus.LOW_SPACE),
+        is_on_fn=lambda coordinator, _: _low_space(coordinator.data.sd),
     ),
     ProAVBinarySensorDescription[StatusCoordinator](
         key="occupied",
@@ -112,7 +120,9 @@ STATUS_BINARY_SENSORS = (
         key="storage_too_slow",
         translation_key="storage_too_slow",
         device_class=BinarySensorDeviceClass.PROBLEM,
-        is_on_fn=lambda coordinator, _: coordinator.data.rec.result == Result.LOW_SPEED,
+        is_on_fn=lambda coordinator, _: (
+            None if (result := coordinator.data.rec.result) is None else result == Result.LOW_SPEED
+        ),
     ),
     *(
         ProAVBinarySensorDescription[StatusCoordinator](
@@ -141,7 +151,7 @@ def _runway_sensors(disk: str) -> tuple[ProAVSensorDescription[StatusCoordinator
     """Return the recording runway of a USB drive or SD card: time left, use, files."""
 
     def present(coordinator: StatusCoordinator, _item: Any) -> bool:
-        return _storage(coordinator, disk).present
+        return _storage(coordinator, disk).present is not False
 
     return (
         # free-sec: how long the free space lasts at the current bitrate (the box computes it).
@@ -181,7 +191,7 @@ STATUS_SENSORS = (
         state_class=SensorStateClass.MEASUREMENT,
         native_unit_of_measurement=UnitOfTime.SECONDS,
         value_fn=lambda coordinator, _: (
-            coordinator.data.rec.run_ms // 1000 if coordinator.data.recording else 0
+            _seconds(coordinator.data.rec.run_ms) if coordinator.data.recording else 0
         ),
     ),
     # cur-bps is in bytes per second (the vendor document's own arithmetic, and Companion).
@@ -204,7 +214,7 @@ STATUS_SENSORS = (
         state_class=SensorStateClass.MEASUREMENT,
         native_unit_of_measurement=UnitOfTime.SECONDS,
         value_fn=lambda coordinator, _: (
-            coordinator.data.live.run_ms // 1000 if coordinator.data.streaming else 0
+            _seconds(coordinator.data.live.run_ms) if coordinator.data.streaming else 0
         ),
     ),
     ProAVSensorDescription[StatusCoordinator](
@@ -239,7 +249,7 @@ STATUS_SENSORS = (
         native_unit_of_measurement=UnitOfInformation.BYTES,
         suggested_unit_of_measurement=UnitOfInformation.GIGABYTES,
         value_fn=lambda coordinator, _: coordinator.data.usb.free,
-        available_fn=lambda coordinator, _: coordinator.data.usb.present,
+        available_fn=lambda coordinator, _: coordinator.data.usb.present is not False,
     ),
     ProAVSensorDescription[StatusCoordinator](
         key="sd_free",
@@ -248,7 +258,7 @@ STATUS_SENSORS = (
         native_unit_of_measurement=UnitOfInformation.BYTES,
         suggested_unit_of_measurement=UnitOfInformation.GIGABYTES,
         value_fn=lambda coordinator, _: coordinator.data.sd.free,
-        available_fn=lambda coordinator, _: coordinator.data.sd.present,
+        available_fn=lambda coordinator, _: coordinator.data.sd.present is not False,
     ),
     *(description for disk in ("usb", "sd") for description in _runway_sensors(disk)),
     ProAVSensorDescription[StatusCoordinator](

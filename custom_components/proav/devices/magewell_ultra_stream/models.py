@@ -352,71 +352,79 @@ class Info:
 
 @dataclass(frozen=True, kw_only=True)
 class RecStatus:
-    """The recording sub-status."""
+    """The recording sub-status (None: the box did not say)."""
 
-    result: int = Result.INIT
-    run_ms: int = 0
-    cur_bps: int = 0
-    avg_bps: int = 0
+    result: int | None = None
+    run_ms: int | None = None
+    cur_bps: int | None = None  # bytes per second
+    avg_bps: int | None = None
 
     @classmethod
     def from_json(cls, data: Json) -> RecStatus:
         """Parse ``rec-status``."""
         return cls(
-            result=_int(data, "result", Result.INIT),
-            run_ms=_int(data, "run-ms"),
-            cur_bps=_int(data, "cur-bps"),
-            avg_bps=_int(data, "avg-bps"),
+            result=_opt_int(data, "result"),
+            run_ms=_opt_int(data, "run-ms"),
+            cur_bps=_opt_int(data, "cur-bps"),
+            avg_bps=_opt_int(data, "avg-bps"),
         )
 
 
 @dataclass(frozen=True, kw_only=True)
 class LiveStatus:
-    """The live streaming sub-status: slot 1 and slot 2 (two enabled servers at most)."""
+    """The live streaming sub-status: slot 1 and slot 2 (two enabled servers at most).
 
-    result: int = Result.INIT
-    result2: int = Result.INIT
-    run_ms: int = 0
-    cur_bps: int = 0
-    avg_bps: int = 0
-    cur_bps2: int = 0
+    Rates are bytes per second; both slots carry the same encode.
+    """
+
+    result: int | None = None
+    result2: int | None = None
+    run_ms: int | None = None
+    cur_bps: int | None = None
+    avg_bps: int | None = None
+    cur_bps2: int | None = None
 
     @classmethod
     def from_json(cls, data: Json) -> LiveStatus:
         """Parse ``live-status``."""
         return cls(
-            result=_int(data, "result", Result.INIT),
-            result2=_int(data, "result2", Result.INIT),
-            run_ms=_int(data, "run-ms"),
-            cur_bps=_int(data, "cur-bps"),
-            avg_bps=_int(data, "avg-bps"),
-            cur_bps2=_int(data, "cur-bps2"),
+            result=_opt_int(data, "result"),
+            result2=_opt_int(data, "result2"),
+            run_ms=_opt_int(data, "run-ms"),
+            cur_bps=_opt_int(data, "cur-bps"),
+            avg_bps=_opt_int(data, "avg-bps"),
+            cur_bps2=_opt_int(data, "cur-bps2"),
         )
 
-    def slot(self, index: int) -> LiveState:
-        """Return the state of server slot 0 or 1."""
-        return live_state(self.result if index == 0 else self.result2)
+    def slot(self, index: int) -> LiveState | None:
+        """Return the state of server slot 0 or 1 (None: not reported)."""
+        code = self.result if index == 0 else self.result2
+        return None if code is None else live_state(code)
 
 
 @dataclass(frozen=True, kw_only=True)
 class InputSignal:
-    """The input's video and audio signal."""
+    """The input's video and audio signal (None: the box did not say)."""
 
-    width: int = 0
-    height: int = 0
+    width: int | None = None
+    height: int | None = None
     interlaced: bool = False
-    frame_rate: float = 0.0
-    audio_channels: int = 0
-    sample_rate: int = 0
+    frame_rate: float | None = None
+    audio_channels: int | None = None
+    sample_rate: int | None = None
 
     @property
-    def present(self) -> bool:
+    def present(self) -> bool | None:
         """Return whether a video signal is locked (the ``status`` field is undocumented)."""
+        if self.width is None or self.height is None:
+            return None
         return self.width > 0 and self.height > 0
 
     @property
-    def audio_present(self) -> bool:
+    def audio_present(self) -> bool | None:
         """Return whether the input carries audio."""
+        if self.audio_channels is None or self.sample_rate is None:
+            return None
         return self.audio_channels > 0 and self.sample_rate > 0
 
     @property
@@ -429,42 +437,46 @@ class InputSignal:
     @classmethod
     def from_json(cls, data: Json) -> InputSignal:
         """Parse ``input-signal``."""
+        rate = _float(data, "frame-rate") if "frame-rate" in data else None
         return cls(
-            width=_int(data, "cx"),
-            height=_int(data, "cy"),
+            width=_opt_int(data, "cx"),
+            height=_opt_int(data, "cy"),
             interlaced=bool(_int(data, "interlaced")),
-            frame_rate=round(_float(data, "frame-rate"), 2),
-            audio_channels=_int(data, "channel-valid"),
-            sample_rate=_int(data, "sample-rate"),
+            frame_rate=None if rate is None else round(rate, 2),
+            audio_channels=_opt_int(data, "channel-valid"),
+            sample_rate=_opt_int(data, "sample-rate"),
         )
 
 
 @dataclass(frozen=True, kw_only=True)
 class Storage:
-    """A USB drive or SD card."""
+    """A USB drive or SD card (None: the box did not say)."""
 
-    status: DiskStatus = DiskStatus.NOT_DETECTED
-    total: int = 0
-    free: int = 0
-    usage: int = 0
-    free_seconds: int = 0
-    file_count: int = 0
+    status: DiskStatus | None = None
+    total: int | None = None
+    free: int | None = None
+    usage: int | None = None
+    free_seconds: int | None = None  # recording time left at the current bitrate
+    file_count: int | None = None
 
     @property
-    def present(self) -> bool:
+    def present(self) -> bool | None:
         """Return whether a storage device is inserted."""
+        if self.status is None:
+            return None
         return self.status is not DiskStatus.NOT_DETECTED
 
     @classmethod
     def from_json(cls, data: Json) -> Storage:
         """Parse ``usb`` or ``sd``."""
+        code = _opt_int(data, "disk-status")
         return cls(
-            status=_DISK_STATUS.get(_int(data, "disk-status"), DiskStatus.UNKNOWN),
-            total=_int(data, "total-size"),
-            free=_int(data, "free-size"),
-            usage=_int(data, "usage"),
-            free_seconds=_int(data, "free-sec"),
-            file_count=_int(data, "file-count"),
+            status=None if code is None else _DISK_STATUS.get(code, DiskStatus.UNKNOWN),
+            total=_opt_int(data, "total-size"),
+            free=_opt_int(data, "free-size"),
+            usage=_opt_int(data, "usage"),
+            free_seconds=_opt_int(data, "free-sec"),
+            file_count=_opt_int(data, "file-count"),
         )
 
 
@@ -511,8 +523,8 @@ class Status:
     upgrade: Upgrade = field(default_factory=Upgrade)
     eth_ip: str = ""
     wifi_ip: str = ""
-    cpu_usage: int = 0
-    uptime: int = 0
+    cpu_usage: int | None = None
+    uptime: int | None = None
 
     @property
     def recording(self) -> bool:
@@ -548,8 +560,8 @@ class Status:
             upgrade=Upgrade.from_json(_obj(data, "upgrade")),
             eth_ip=_str(_obj(data, "eth"), "ip"),
             wifi_ip=_str(_obj(data, "wifi"), "ip"),
-            cpu_usage=_int(_obj(data, "sysstat"), "cpu-usage"),
-            uptime=_int(_obj(data, "sysstat"), "uptime"),
+            cpu_usage=_opt_int(_obj(data, "sysstat"), "cpu-usage"),
+            uptime=_opt_int(_obj(data, "sysstat"), "uptime"),
         )
 
 
