@@ -57,6 +57,11 @@ INFO: dict[str, Any] = {
         "features": 1,
         "max-lock-count": 2,
     },
+    "audio-range": {
+        "hdmi": {"max": 6.00, "min": -100.00, "def": 0.00},
+        "mic": {"max": 55.25, "min": -12.00, "def": 0.00},
+        "phone": {"max": 6.00, "min": -57.00, "def": 0.00},
+    },
     "codec-cap": {
         "video-kbps": [
             {"name": name, "value": value}
@@ -659,6 +664,15 @@ class UltraStreamEmulator(Emulator):
                 control[key] = int(params[key])
         if "root-folder" in params:
             control["root-folder"] = params["root-folder"]
+        return 0
+
+    def m_set_volume(self, params: dict[str, str]) -> int:
+        self.commands.append(Command("set-volume", dict(params)))
+        volume = self.settings["volume"]
+        if set(params) != set(volume):
+            return -10  # the documented request names every field
+        for key, value in params.items():
+            volume[key] = float(value) if key.endswith("gain") else int(value)
         return 0
 
     def m_get_media_files(self, params: dict[str, str]) -> dict[str, Any] | int:

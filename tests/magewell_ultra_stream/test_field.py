@@ -359,3 +359,39 @@ async def test_blocks_the_box_leaves_out_are_unknown_not_off(
     assert _state(hass, "binary_sensor.ultra_stream_usb_drive") == "unknown"
     assert _state(hass, "sensor.ultra_stream_cpu_usage") == "unknown"
     assert _state(hass, "binary_sensor.ultra_stream_sd_card") == STATE_ON
+
+
+@pytest.mark.usefixtures("loaded")
+async def test_audio_mutes_and_gains(hass: HomeAssistant, box: UltraStreamEmulator) -> None:
+    """Mutes and gains within the ranges the box reports; set-volume gets every field."""
+    assert _state(hass, "switch.ultra_stream_microphone_mute") == "off"
+    await hass.services.async_call(
+        "switch", "turn_on", {"entity_id": "switch.ultra_stream_microphone_mute"}, blocking=True
+    )
+    assert box.settings["volume"]["is-mic"] == 0
+    assert _state(hass, "switch.ultra_stream_microphone_mute") == STATE_ON
+    state = hass.states.get("number.ultra_stream_microphone_gain")
+    assert state is not None
+    assert (state.attributes["min"], state.attributes["max"]) == (-12.0, 55.25)
+    await hass.services.async_call(
+        "number",
+        "set_value",
+        {"entity_id": "number.ultra_stream_headphones_gain", "value": -6.5},
+        blocking=True,
+    )
+    assert box.settings["volume"]["phone-gain"] == -6.5
+    assert box.settings["volume"]["is-mic"] == 0  # the other channels are sent unchanged
+    assert float(_state(hass, "number.ultra_stream_headphones_gain")) == -6.5
+
+
+async def test_no_audio_panel_without_volume_settings(
+    hass: HomeAssistant, entry: MockConfigEntry, box: UltraStreamEmulator
+) -> None:
+    """A firmware without the volume block: no audio entities, everything else works."""
+    del box.settings["volume"]
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert hass.states.get("switch.ultra_stream_microphone_mute") is None
+    assert hass.states.get("number.ultra_stream_input_audio_gain") is None
+    assert _state(hass, "switch.ultra_stream_recording") == "off"
+    await hass.config_entries.async_unload(entry.entry_id)

@@ -310,6 +310,10 @@ class UltraStreamClient(DeviceClient):
         """Set the audio bitrate."""
         await self.call("set-audio", {"kbps": kbps})
 
+    async def set_volume(self, params: Mapping[str, Any]) -> None:
+        """Set the audio mutes and gains (every field, see ``Volume.with_channel``)."""
+        await self.call("set-volume", params)
+
     async def set_video(self, stream: int, values: Mapping[str, Any]) -> None:
         """Set an encoder's parameters (always the full set, read from the settings)."""
         await self.call("set-video", {"stream": stream, **values})

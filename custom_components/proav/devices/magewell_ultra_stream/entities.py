@@ -33,8 +33,10 @@ from ...switch import ProAVSwitchDescription
 from ...text import ProAVTextDescription
 from .coordinator import InfoCoordinator, SettingsCoordinator, StatusCoordinator
 from .models import (
+    AUDIO_CHANNELS,
     DeviceStatus,
     DiskStatus,
+    GainRange,
     Info,
     LiveServer,
     LiveState,
@@ -42,6 +44,7 @@ from .models import (
     RecControl,
     Result,
     Storage,
+    Volume,
 )
 
 
@@ -416,6 +419,71 @@ AUDIO_SYNC_OFFSET = ProAVNumberDescription[SettingsCoordinator](
         coordinator.client.set_sync_offset(round(value))
     ),
 )
+
+
+def _volume(coordinator: SettingsCoordinator) -> Volume:
+    volume = coordinator.data.volume
+    assert volume is not None  # the entities exist only while the box reports it
+    return volume
+
+
+def _audio_mute(channel: str) -> ProAVSwitchDescription[SettingsCoordinator]:
+    """Return the mute switch of an audio channel (on: muted)."""
+
+    def is_on(coordinator: SettingsCoordinator, _item: Any) -> bool | None:
+        enabled = _volume(coordinator).enabled(channel)
+        return None if enabled is None else not enabled
+
+    return ProAVSwitchDescription[SettingsCoordinator](
+        key=f"{channel}_mute",
+        translation_key=f"{channel}_mute",
+        entity_category=EntityCategory.CONFIG,
+        exists_fn=lambda coordinator, _: coordinator.data.volume is not None,
+        is_on_fn=is_on,
+        set_fn=lambda coordinator, _, muted: coordinator.async_apply(
+            coordinator.client.set_volume(
+                _volume(coordinator).with_channel(channel, enabled=not muted)
+            )
+        ),
+    )
+
+
+AUDIO_MUTES = tuple(_audio_mute(channel) for channel in AUDIO_CHANNELS)
+
+# The vendor document's ranges, for a box whose get-info leaves them out.
+DEFAULT_GAIN_RANGES = {
+    "input": GainRange(minimum=-100.0, maximum=6.0),
+    "microphone": GainRange(minimum=-12.0, maximum=55.25),
+    "headphone": GainRange(minimum=-57.0, maximum=6.0),
+}
+
+
+def _audio_gain(
+    channel: str,
+) -> Callable[[InfoCoordinator], ProAVNumberDescription[SettingsCoordinator]]:
+    """Return a builder of an audio channel's gain, within the range the box reports."""
+
+    def build(info: InfoCoordinator) -> ProAVNumberDescription[SettingsCoordinator]:
+        limits = info.data.audio_range.get(channel, DEFAULT_GAIN_RANGES[channel])
+        return ProAVNumberDescription[SettingsCoordinator](
+            key=f"{channel}_gain",
+            translation_key=f"{channel}_gain",
+            entity_category=EntityCategory.CONFIG,
+            native_min_value=limits.minimum,
+            native_max_value=limits.maximum,
+            native_step=0.25,
+            native_unit_of_measurement="dB",
+            exists_fn=lambda coordinator, _: coordinator.data.volume is not None,
+            value_fn=lambda coordinator, _: _volume(coordinator).gain(channel),
+            set_fn=lambda coordinator, _, gain: coordinator.async_apply(
+                coordinator.client.set_volume(_volume(coordinator).with_channel(channel, gain=gain))
+            ),
+        )
+
+    return build
+
+
+AUDIO_GAIN_BUILDERS = tuple(_audio_gain(channel) for channel in AUDIO_CHANNELS)
 
 SD_MODES = {"off": 0, "normal": 1, "loop": 2}
 

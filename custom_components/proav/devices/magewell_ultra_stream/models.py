@@ -311,6 +311,56 @@ class Option:
 
 
 @dataclass(frozen=True, kw_only=True)
+class GainRange:
+    """The gains a channel allows, in dB (``audio-range``)."""
+
+    minimum: float
+    maximum: float
+
+
+# Audio channels: our key -> (get-info audio-range key, volume switch field, volume gain field).
+AUDIO_CHANNELS: dict[str, tuple[str, str, str]] = {
+    "input": ("hdmi", "is-spi", "spi-gain"),
+    "microphone": ("mic", "is-mic", "mic-gain"),
+    "headphone": ("phone", "is-phone", "phone-gain"),
+}
+
+
+@dataclass(frozen=True, kw_only=True)
+class Volume:
+    """Audio mutes and gains (``volume`` of get-settings); every field is sent back on change."""
+
+    raw: Json
+
+    def enabled(self, channel: str) -> bool | None:
+        """Return whether a channel is on (False: muted; None: not reported)."""
+        value = _opt_int(self.raw, AUDIO_CHANNELS[channel][1])
+        return None if value is None else bool(value)
+
+    def gain(self, channel: str) -> float | None:
+        """Return a channel's gain in dB."""
+        key = AUDIO_CHANNELS[channel][2]
+        return _float(self.raw, key) if key in self.raw else None
+
+    def with_channel(
+        self, channel: str, *, enabled: bool | None = None, gain: float | None = None
+    ) -> dict[str, Any]:
+        """Return set-volume's parameters with one channel changed (the others as read)."""
+        _, switch, level = AUDIO_CHANNELS[channel]
+        params: dict[str, Any] = {
+            key: self.raw[key]
+            for _, on, db in AUDIO_CHANNELS.values()
+            for key in (on, db)
+            if key in self.raw
+        }
+        if enabled is not None:
+            params[switch] = int(enabled)
+        if gain is not None:
+            params[level] = round(gain, 2)
+        return params
+
+
+@dataclass(frozen=True, kw_only=True)
 class Info:
     """Static facts (get-info): identity, firmware and the allowed values of settings."""
 
@@ -327,6 +377,7 @@ class Info:
     time_unit: tuple[Option, ...] = ()
     sd_option: tuple[Option, ...] = ()
     usb_option: tuple[Option, ...] = ()
+    audio_range: Mapping[str, GainRange] = field(default_factory=dict)
 
     @classmethod
     def from_json(cls, data: Json) -> Info:
@@ -347,6 +398,13 @@ class Info:
             time_unit=Option.list_from(rec, "time-unit"),
             sd_option=Option.list_from(rec, "sd-option"),
             usb_option=Option.list_from(rec, "usb-option"),
+            audio_range={
+                channel: GainRange(minimum=_float(limits, "min"), maximum=_float(limits, "max"))
+                for channel, (key, _, _) in AUDIO_CHANNELS.items()
+                if (limits := _obj(_obj(data, "audio-range"), key))
+                and "min" in limits
+                and "max" in limits
+            },
         )
 
 
@@ -676,6 +734,7 @@ class Settings:
     main_stream: StreamSettings
     audio_kbps: int
     audio_sync_offset: int
+    volume: Volume | None = None
 
     @property
     def enabled_servers(self) -> list[LiveServer]:
@@ -693,6 +752,7 @@ class Settings:
             main_stream=StreamSettings(raw=dict(_obj(data, "main-stream"))),
             audio_kbps=_int(_obj(data, "audio"), "kbps", 128),
             audio_sync_offset=_int(data, "audio-sync-offset"),
+            volume=Volume(raw=dict(volume)) if (volume := _obj(data, "volume")) else None,
         )
 
 

@@ -46,6 +46,8 @@ from .coordinator import (
     session_conflict_issue_id,
 )
 from .entities import (
+    AUDIO_GAIN_BUILDERS,
+    AUDIO_MUTES,
     AUDIO_SYNC_OFFSET,
     BUTTONS,
     DEVICE_NAME,
@@ -114,6 +116,10 @@ def _add_switches(runtime: UltraStreamRuntime, add: AddConfigEntryEntitiesCallba
         lambda item: [ProAVSwitch(settings, LIVE_SERVER, device, item)],
         add,
     )
+    # The audio panel exists while the box reports its volume settings.
+    ItemEntities.device(
+        settings, lambda: [ProAVSwitch(settings, d, device) for d in AUDIO_MUTES], add
+    )
 
 
 def _add_sensors(runtime: UltraStreamRuntime, add: AddConfigEntryEntitiesCallback) -> None:
@@ -152,7 +158,13 @@ def _add_selects(runtime: UltraStreamRuntime, add: AddConfigEntryEntitiesCallbac
 
 
 def _add_numbers(runtime: UltraStreamRuntime, add: AddConfigEntryEntitiesCallback) -> None:
-    add([ProAVNumber(runtime.status.settings, AUDIO_SYNC_OFFSET, runtime.device_info)])
+    settings, info, device = runtime.status.settings, runtime.status.info, runtime.device_info
+    add([ProAVNumber(settings, AUDIO_SYNC_OFFSET, device)])
+    ItemEntities.device(
+        settings,
+        lambda: [ProAVNumber(settings, build(info), device) for build in AUDIO_GAIN_BUILDERS],
+        add,
+    )
 
 
 def _add_texts(runtime: UltraStreamRuntime, add: AddConfigEntryEntitiesCallback) -> None:
