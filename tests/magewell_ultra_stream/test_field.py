@@ -395,3 +395,51 @@ async def test_no_audio_panel_without_volume_settings(
     assert hass.states.get("number.ultra_stream_input_audio_gain") is None
     assert _state(hass, "switch.ultra_stream_recording") == "off"
     await hass.config_entries.async_unload(entry.entry_id)
+
+
+def _event(hass: HomeAssistant, entity_id: str) -> tuple[str, dict[str, object]]:
+    state = hass.states.get(entity_id)
+    assert state is not None
+    return str(state.attributes["event_type"]), dict(state.attributes)
+
+
+@pytest.mark.usefixtures("loaded")
+async def test_events_say_what_happened_and_who_did_it(
+    hass: HomeAssistant, box: UltraStreamEmulator, freezer: FrozenDateTimeFactory
+) -> None:
+    await hass.services.async_call(
+        "switch", "turn_on", {"entity_id": "switch.ultra_stream_recording"}, blocking=True
+    )
+    event_type, attributes = _event(hass, "event.ultra_stream_recording")
+    assert (event_type, attributes["by"]) == ("started", "home_assistant")
+    box.press_rec()  # stopped at the box
+    await _tick(hass, freezer)
+    event_type, attributes = _event(hass, "event.ultra_stream_recording")
+    assert (event_type, attributes["by"]) == ("stopped", "device")
+
+    box.set_signal(0, 0)
+    for _ in range(5):
+        await _tick(hass, freezer)
+    assert _event(hass, "event.ultra_stream_input_signal")[0] == "lost"
+    box.set_signal(1920, 1080)
+    for _ in range(5):
+        await _tick(hass, freezer)
+    event_type, attributes = _event(hass, "event.ultra_stream_input_signal")
+    assert (event_type, attributes["resolution"]) == ("locked", "1920x1080p")
+
+    box.set_disk_status("sd", 3)
+    box.press_rec()
+    await _tick(hass, freezer)
+    event_type, attributes = _event(hass, "event.ultra_stream_storage")
+    assert (event_type, attributes["medium"]) == ("full", "sd")
+
+
+@pytest.mark.usefixtures("loaded")
+async def test_live_server_authentication_error_event(
+    hass: HomeAssistant, box: UltraStreamEmulator, freezer: FrozenDateTimeFactory
+) -> None:
+    box.live_auth_error = True
+    await hass.services.async_call(
+        "switch", "turn_on", {"entity_id": "switch.ultra_stream_streaming"}, blocking=True
+    )
+    assert _event(hass, "event.ultra_stream_live_streaming")[0] == "auth_error"

@@ -53,6 +53,8 @@ INFO_INTERVAL = timedelta(hours=1)
 FAST_INTERVAL = timedelta(seconds=1)
 # After a command, read fast for a while: start-rec/start-live are answered before they run.
 AFTER_COMMAND_SECONDS = 5.0
+# A change seen this long after Home Assistant asked for it counts as Home Assistant's.
+COMMAND_ATTRIBUTION_SECONDS = 30.0
 # Fast reads end when the state they wait for has not changed for this long.
 FAST_MAX_SECONDS = 60.0
 
@@ -227,6 +229,7 @@ class StatusCoordinator(UltraStreamCoordinator[Status]):
         self._fast_state: tuple[int | None, ...] | None = None  # what fast reads wait to change
         self._fast_since = 0.0
         self._probing = False
+        self._commanded: dict[str, tuple[bool, float]] = {}  # kind -> (on, until)
 
     @override
     async def _async_fetch(self) -> Status:
@@ -347,6 +350,22 @@ class StatusCoordinator(UltraStreamCoordinator[Status]):
         """Run a command; read fast for a few seconds so its (asynchronous) result shows."""
         self._fast_until = time.monotonic() + AFTER_COMMAND_SECONDS
         return await super().async_apply(command, update)
+
+    async def async_set_running(self, kind: str, on: bool) -> None:
+        """Start or stop recording (``recording``) or streaming (``streaming``) from HA.
+
+        The change is remembered for a while, so events can say Home Assistant did it.
+        """
+        self._commanded[kind] = (on, time.monotonic() + COMMAND_ATTRIBUTION_SECONDS)
+        setter = self.client.set_recording if kind == "recording" else self.client.set_streaming
+        await self.async_apply(setter(on))
+
+    def started_by(self, kind: str, on: bool) -> str:
+        """Return who made a change just seen: "home_assistant" or "device" (the box, the app)."""
+        expected = self._commanded.pop(kind, None)
+        if expected is not None and expected[0] == on and time.monotonic() <= expected[1]:
+            return "home_assistant"
+        return "device"
 
     def slot(self, server: LiveServer) -> int | None:
         """Return the live slot (0 or 1) of an enabled server, None when it has none."""

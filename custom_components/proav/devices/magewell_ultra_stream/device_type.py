@@ -38,6 +38,7 @@ PLATFORMS = frozenset(
     {
         Platform.BINARY_SENSOR,
         Platform.BUTTON,
+        Platform.EVENT,
         Platform.NUMBER,
         Platform.SELECT,
         Platform.SENSOR,

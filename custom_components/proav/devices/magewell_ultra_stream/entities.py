@@ -6,11 +6,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from homeassistant.components.binary_sensor import BinarySensorDeviceClass
 from homeassistant.components.button import ButtonDeviceClass
+from homeassistant.components.event import EventEntity, EventEntityDescription
 from homeassistant.components.sensor import SensorDeviceClass, SensorStateClass
 from homeassistant.components.update import UpdateEntity, UpdateEntityFeature
 from homeassistant.const import (
@@ -20,6 +21,7 @@ from homeassistant.const import (
     UnitOfInformation,
     UnitOfTime,
 )
+from homeassistant.core import callback
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
@@ -43,6 +45,7 @@ from .models import (
     Option,
     RecControl,
     Result,
+    Status,
     Storage,
     Volume,
 )
@@ -69,13 +72,13 @@ RECORDING = ProAVSwitchDescription[StatusCoordinator](
     key="recording",
     translation_key="recording",
     is_on_fn=lambda coordinator, _: coordinator.data.recording,
-    set_fn=lambda coordinator, _, on: coordinator.async_apply(coordinator.client.set_recording(on)),
+    set_fn=lambda coordinator, _, on: coordinator.async_set_running("recording", on),
 )
 STREAMING = ProAVSwitchDescription[StatusCoordinator](
     key="streaming",
     translation_key="streaming",
     is_on_fn=lambda coordinator, _: coordinator.data.streaming,
-    set_fn=lambda coordinator, _, on: coordinator.async_apply(coordinator.client.set_streaming(on)),
+    set_fn=lambda coordinator, _, on: coordinator.async_set_running("streaming", on),
 )
 
 STATUS_BINARY_SENSORS = (
@@ -650,3 +653,117 @@ class UltraStreamFirmware(CoordinatorEntity[StatusCoordinator], UpdateEntity):
             self.coordinator,
             self.coordinator.async_apply(self.coordinator.client.install_firmware()),
         )
+
+
+# -- events --------------------------------------------------------------------------------
+
+
+type Happened = list[tuple[str, dict[str, Any]]]
+
+
+@dataclass(frozen=True, kw_only=True)
+class UltraStreamEventDescription(EventEntityDescription):
+    """An event entity: what happened between two status reads."""
+
+    events_fn: Callable[[StatusCoordinator, Status, Status], Happened]
+
+
+def _running_events(kind: str) -> Callable[[StatusCoordinator, Status, Status], Happened]:
+    """Return started/stopped of recording or streaming, and who did it."""
+
+    def events(coordinator: StatusCoordinator, before: Status, after: Status) -> Happened:
+        was, now = getattr(before, kind), getattr(after, kind)
+        happened: Happened = []
+        if was != now:
+            by = coordinator.started_by(kind, now)
+            happened.append(("started" if now else "stopped", {"by": by}))
+        if kind == "streaming":
+            old = {before.live.slot(0), before.live.slot(1)}
+            new = {after.live.slot(0), after.live.slot(1)}
+            if LiveState.AUTH_ERROR in new - old:
+                happened.append(("auth_error", {}))
+        return happened
+
+    return events
+
+
+def _signal_events(_coordinator: StatusCoordinator, before: Status, after: Status) -> Happened:
+    was, now = before.signal.present, after.signal.present
+    if was is None or now is None or was == now:
+        return []
+    return [("locked" if now else "lost", {"resolution": after.signal.resolution})]
+
+
+def _storage_events(_coordinator: StatusCoordinator, before: Status, after: Status) -> Happened:
+    happened: Happened = []
+    for disk in ("usb", "sd"):
+        old: Storage = getattr(before, disk)
+        new: Storage = getattr(after, disk)
+        if new.status is DiskStatus.FULL and old.status is not DiskStatus.FULL:
+            happened.append(("full", {"medium": disk}))
+    if after.rec.result == Result.LOW_SPEED and before.rec.result != Result.LOW_SPEED:
+        happened.append(("too_slow", {}))
+    return happened
+
+
+EVENTS = (
+    UltraStreamEventDescription(
+        key="recording_event",
+        translation_key="recording_event",
+        event_types=["started", "stopped"],
+        events_fn=_running_events("recording"),
+    ),
+    UltraStreamEventDescription(
+        key="streaming_event",
+        translation_key="streaming_event",
+        event_types=["started", "stopped", "auth_error"],
+        events_fn=_running_events("streaming"),
+    ),
+    UltraStreamEventDescription(
+        key="signal_event",
+        translation_key="signal_event",
+        event_types=["lost", "locked"],
+        events_fn=_signal_events,
+    ),
+    UltraStreamEventDescription(
+        key="storage_event",
+        translation_key="storage_event",
+        event_types=["full", "too_slow"],
+        events_fn=_storage_events,
+    ),
+)
+
+
+class UltraStreamEvent(CoordinatorEntity[StatusCoordinator], EventEntity):
+    """Something that happened on the box, seen by comparing successive status reads."""
+
+    _attr_has_entity_name = True
+    entity_description: UltraStreamEventDescription
+
+    def __init__(
+        self,
+        coordinator: StatusCoordinator,
+        description: UltraStreamEventDescription,
+        device_info: DeviceInfo,
+    ) -> None:
+        """Tie the entity to the box; remember the status it starts from."""
+        super().__init__(coordinator)
+        self.entity_description = description
+        self._attr_unique_id = f"{coordinator.config_entry.unique_id}_{description.key}"
+        self._attr_device_info = device_info
+        self._last: Status | None = coordinator.data
+
+    @callback
+    def _handle_coordinator_update(self) -> None:
+        """Fire what happened since the last read the entity saw."""
+        if not self.coordinator.last_update_success:
+            super()._handle_coordinator_update()
+            return
+        current = self.coordinator.data
+        if self._last is not None and current is not self._last:
+            for event_type, attributes in self.entity_description.events_fn(
+                self.coordinator, self._last, current
+            ):
+                self._trigger_event(event_type, attributes)
+        self._last = current
+        super()._handle_coordinator_update()

@@ -51,6 +51,7 @@ from .entities import (
     AUDIO_SYNC_OFFSET,
     BUTTONS,
     DEVICE_NAME,
+    EVENTS,
     LIVE_BITRATE,
     LIVE_SERVER,
     LIVE_STATE,
@@ -62,6 +63,7 @@ from .entities import (
     STATUS_SENSORS,
     STREAMING,
     USB_RECORDING,
+    UltraStreamEvent,
     UltraStreamFirmware,
 )
 
@@ -171,6 +173,12 @@ def _add_texts(runtime: UltraStreamRuntime, add: AddConfigEntryEntitiesCallback)
     add([ProAVText(runtime.status.settings, DEVICE_NAME, runtime.device_info)])
 
 
+def _add_events(runtime: UltraStreamRuntime, add: AddConfigEntryEntitiesCallback) -> None:
+    add(
+        UltraStreamEvent(runtime.status, description, runtime.device_info) for description in EVENTS
+    )
+
+
 def _add_updates(runtime: UltraStreamRuntime, add: AddConfigEntryEntitiesCallback) -> None:
     add([UltraStreamFirmware(runtime.status, runtime.device_info)])
 
@@ -181,6 +189,7 @@ class UltraStreamRuntime(ProAVRuntime):
     platform_entities = {
         Platform.BINARY_SENSOR: _add_binary_sensors,
         Platform.BUTTON: _add_buttons,
+        Platform.EVENT: _add_events,
         Platform.NUMBER: _add_numbers,
         Platform.SELECT: _add_selects,
         Platform.SENSOR: _add_sensors,
