@@ -22,7 +22,7 @@ from homeassistant.const import (
 )
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
-from homeassistant.exceptions import HomeAssistantError
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.service_info.ssdp import SsdpServiceInfo
 import pytest
@@ -443,3 +443,59 @@ async def test_live_server_authentication_error_event(
         "switch", "turn_on", {"entity_id": "switch.ultra_stream_streaming"}, blocking=True
     )
     assert _event(hass, "event.ultra_stream_live_streaming")[0] == "auth_error"
+
+
+async def test_go_live_to_chosen_servers(
+    hass: HomeAssistant, loaded: MockConfigEntry, box: UltraStreamEmulator
+) -> None:
+    """Exactly the chosen servers stream; the answer gives each one's state."""
+    response = await hass.services.async_call(
+        DOMAIN,
+        "ultra_stream_go_live",
+        {"config_entry_id": loaded.entry_id, "servers": ["YouTube"]},
+        blocking=True,
+        return_response=True,
+    )
+    assert [s["is-use"] for s in box.settings["stream-server"]] == [0, 1]
+    assert box.live_started is not None
+    assert response == {"servers": [{"name": "YouTube", "state": "connected"}]}
+    assert _state(hass, "switch.ultra_stream_streaming") == STATE_ON
+    with pytest.raises(ServiceValidationError) as err:
+        await hass.services.async_call(
+            DOMAIN,
+            "ultra_stream_go_live",
+            {"config_entry_id": loaded.entry_id, "servers": ["Twitch"]},
+            blocking=True,
+            return_response=True,
+        )
+    assert err.value.translation_key == "ultra_stream_unknown_server"
+
+
+async def test_record_for_stops_by_itself(
+    hass: HomeAssistant,
+    loaded: MockConfigEntry,
+    box: UltraStreamEmulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    response = await hass.services.async_call(
+        DOMAIN,
+        "ultra_stream_record_for",
+        {"config_entry_id": loaded.entry_id, "minutes": 2},
+        blocking=True,
+        return_response=True,
+    )
+    assert response is not None
+    assert "until" in response
+    assert _state(hass, "switch.ultra_stream_recording") == STATE_ON
+    await _tick(hass, freezer, 121)
+    assert _state(hass, "switch.ultra_stream_recording") == "off"
+    assert box.command_names().count("stop-rec") == 1
+    with pytest.raises(ServiceValidationError) as err:
+        await hass.services.async_call(
+            DOMAIN,
+            "ultra_stream_record_for",
+            {"config_entry_id": loaded.entry_id, "minutes": 0},
+            blocking=True,
+            return_response=True,
+        )
+    assert err.value.translation_key == "ultra_stream_invalid_minutes"

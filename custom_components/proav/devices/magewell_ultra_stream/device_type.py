@@ -32,6 +32,7 @@ from .coordinator import SCAN_INTERVALS
 from .flow import UltraStreamFlow, async_start_background_scan
 from .models import is_ultra_stream
 from .runtime import advertisement_of, async_setup, client_for, session
+from .services import async_register_services
 
 KEY = "magewell_ultra_stream"
 PLATFORMS = frozenset(
@@ -127,4 +128,5 @@ DEVICE_TYPE = DeviceType(
     ssdp=_ssdp,
     async_start=async_start_background_scan,
     flow=UltraStreamFlow,
+    async_register_services=async_register_services,
 )

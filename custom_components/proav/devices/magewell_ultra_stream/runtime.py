@@ -227,6 +227,7 @@ class UltraStreamRuntime(ProAVRuntime):
         self.status = status
         self._stops: list[CALLBACK_TYPE] = []
         self._advertised_mask: int | None = None
+        self._timers: dict[str, CALLBACK_TYPE] = {}
 
     @callback
     def async_start(self) -> None:
@@ -264,10 +265,19 @@ class UltraStreamRuntime(ProAVRuntime):
             self.hass, self.status.async_mask_seen(mask), f"{self.entry.title} advertisement"
         )
 
+    @callback
+    def async_replace_timer(self, name: str, cancel: CALLBACK_TYPE) -> None:
+        """Keep an action's timer (e.g. record_for's stop); a new one replaces the old one."""
+        if (old := self._timers.pop(name, None)) is not None:
+            old()
+        self._timers[name] = cancel
+
     async def async_shutdown(self) -> None:
-        """Stop the probe and the push listeners; drop this entry's repair issue."""
+        """Stop the probe, the push listeners and timers; drop this entry's repair issues."""
         while self._stops:
             self._stops.pop()()
+        while self._timers:
+            self._timers.popitem()[1]()
         for issue_id in (first_boot_issue_id, session_conflict_issue_id):
             ir.async_delete_issue(self.hass, DOMAIN, issue_id(self.entry.entry_id))
 
