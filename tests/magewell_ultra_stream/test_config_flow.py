@@ -209,12 +209,14 @@ async def test_options_tune_the_probe(
         "ultra_stream_status_interval",
         "ultra_stream_active_interval",
         "ultra_stream_settings_interval",
+        "ultra_stream_runway_warning",
     }
     options = {
         "ultra_stream_probe_interval": 2,
         "ultra_stream_status_interval": 120,
         "ultra_stream_active_interval": 5,
         "ultra_stream_settings_interval": 600,
+        "ultra_stream_runway_warning": 600,
     }
     result = await hass.config_entries.options.async_configure(result["flow_id"], options)
     assert result["type"] is FlowResultType.CREATE_ENTRY

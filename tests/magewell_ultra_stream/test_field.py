@@ -499,3 +499,34 @@ async def test_record_for_stops_by_itself(
             return_response=True,
         )
     assert err.value.translation_key == "ultra_stream_invalid_minutes"
+
+
+async def test_recording_runway_and_slow_storage_repairs(
+    hass: HomeAssistant,
+    loaded: MockConfigEntry,
+    box: UltraStreamEmulator,
+    freezer: FrozenDateTimeFactory,
+    issue_registry: ir.IssueRegistry,
+) -> None:
+    """A recording with 10 min left (threshold 30 min) and a slow medium raise repair issues."""
+    runway = f"ultra_stream_runway_{loaded.entry_id}"
+    slow = f"ultra_stream_too_slow_{loaded.entry_id}"
+    box.usb = {**box.usb, "free-sec": 600}
+    box.press_rec()
+    await _tick(hass, freezer)
+    issue = issue_registry.async_get_issue(DOMAIN, runway)
+    assert issue is not None
+    assert issue.translation_placeholders == {
+        "name": "Ultra Stream",
+        "medium": "usb",
+        "minutes": "10",
+    }
+    assert issue_registry.async_get_issue(DOMAIN, slow) is None
+    box.rec_warning = 3
+    await _tick(hass, freezer, 5)
+    assert issue_registry.async_get_issue(DOMAIN, slow) is not None
+    box.press_rec()  # stopped: nothing runs out any more
+    await _tick(hass, freezer)
+    assert issue_registry.async_get_issue(DOMAIN, runway) is None
+    assert issue_registry.async_get_issue(DOMAIN, slow) is None
+    assert _state(hass, "binary_sensor.ultra_stream_storage_speed") == "off"

@@ -48,7 +48,9 @@ PROBE = ScanInterval(key="ultra_stream_probe_interval", default=1, minimum=1, ma
 STATUS = ScanInterval(key="ultra_stream_status_interval", default=5, minimum=5)
 ACTIVE = ScanInterval(key="ultra_stream_active_interval", default=5, minimum=1, maximum=60)
 SETTINGS = ScanInterval(key="ultra_stream_settings_interval", default=300, minimum=30)
-SCAN_INTERVALS = (PROBE, STATUS, ACTIVE, SETTINGS)
+# Not a poll: warn (repair issue) when a running recording has less than this left (0: never).
+RUNWAY = ScanInterval(key="ultra_stream_runway_warning", default=1800, minimum=0, maximum=86400)
+SCAN_INTERVALS = (PROBE, STATUS, ACTIVE, SETTINGS, RUNWAY)
 INFO_INTERVAL = timedelta(hours=1)
 FAST_INTERVAL = timedelta(seconds=1)
 # After a command, read fast for a while: start-rec/start-live are answered before they run.
@@ -90,6 +92,16 @@ async def _translated[R](command: Awaitable[R]) -> R:
 def first_boot_issue_id(entry_id: str) -> str:
     """Return the id of the "finish the first-time setup" repair issue of an entry."""
     return f"ultra_stream_first_boot_{entry_id}"
+
+
+def runway_issue_id(entry_id: str) -> str:
+    """Return the id of the "recording runs out soon" repair issue of an entry."""
+    return f"ultra_stream_runway_{entry_id}"
+
+
+def too_slow_issue_id(entry_id: str) -> str:
+    """Return the id of the "storage too slow" repair issue of an entry."""
+    return f"ultra_stream_too_slow_{entry_id}"
 
 
 def session_conflict_issue_id(entry_id: str) -> str:
@@ -239,6 +251,7 @@ class StatusCoordinator(UltraStreamCoordinator[Status]):
             # Settings, identity and firmware may have changed (or were unavailable): read them.
             self._async_refresh_others()
         self._async_first_boot_issue(DeviceStatus.FIRST in status.cur_status)
+        self._async_recording_issues(status)
         self.update_interval = self._interval_for(status)
         return status
 
@@ -257,6 +270,49 @@ class StatusCoordinator(UltraStreamCoordinator[Status]):
             severity=ir.IssueSeverity.WARNING,
             translation_key="ultra_stream_first_boot",
             translation_placeholders={"name": self.config_entry.title},
+        )
+
+    @callback
+    def _async_recording_issues(self, status: Status) -> None:
+        """Warn while a recording will run out soon, or its medium is too slow."""
+        entry = self.config_entry
+        warning = self._intervals[RUNWAY.key].total_seconds()
+        short: tuple[str, int] | None = None
+        if status.recording and warning > 0 and self.settings.data is not None:
+            control = self.settings.data.rec_control
+            for medium, storage, used in (
+                ("usb", status.usb, control.usb_option),
+                ("sd", status.sd, control.sd_option),
+            ):
+                left = storage.free_seconds
+                if not used or not storage.present or left is None or left >= warning:
+                    continue
+                if short is None or left < short[1]:
+                    short = (medium, left)
+        self._async_issue(
+            runway_issue_id(entry.entry_id),
+            "ultra_stream_runway" if short else None,
+            {"medium": short[0], "minutes": str(short[1] // 60)} if short else {},
+        )
+        slow = status.recording and status.rec.result == Result.LOW_SPEED
+        self._async_issue(
+            too_slow_issue_id(entry.entry_id), "ultra_stream_too_slow" if slow else None, {}
+        )
+
+    @callback
+    def _async_issue(self, issue_id: str, key: str | None, placeholders: dict[str, str]) -> None:
+        """Raise (key given) or withdraw (None) one of this entry's repair issues."""
+        if key is None:
+            ir.async_delete_issue(self.hass, DOMAIN, issue_id)
+            return
+        ir.async_create_issue(
+            self.hass,
+            DOMAIN,
+            issue_id,
+            is_fixable=False,
+            severity=ir.IssueSeverity.WARNING,
+            translation_key=key,
+            translation_placeholders={"name": self.config_entry.title, **placeholders},
         )
 
     @callback

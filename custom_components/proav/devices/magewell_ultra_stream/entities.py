@@ -127,7 +127,11 @@ STATUS_BINARY_SENSORS = (
         translation_key="storage_too_slow",
         device_class=BinarySensorDeviceClass.PROBLEM,
         is_on_fn=lambda coordinator, _: (
-            None if (result := coordinator.data.rec.result) is None else result == Result.LOW_SPEED
+            # rec-status keeps result 3 after the recording ends (until clear-rec): only
+            # a running recording can be too slow.
+            None
+            if (result := coordinator.data.rec.result) is None
+            else coordinator.data.recording and result == Result.LOW_SPEED
         ),
     ),
     *(

@@ -43,7 +43,9 @@ from .coordinator import (
     SettingsCoordinator,
     StatusCoordinator,
     first_boot_issue_id,
+    runway_issue_id,
     session_conflict_issue_id,
+    too_slow_issue_id,
 )
 from .entities import (
     AUDIO_GAIN_BUILDERS,
@@ -278,7 +280,12 @@ class UltraStreamRuntime(ProAVRuntime):
             self._stops.pop()()
         while self._timers:
             self._timers.popitem()[1]()
-        for issue_id in (first_boot_issue_id, session_conflict_issue_id):
+        for issue_id in (
+            first_boot_issue_id,
+            runway_issue_id,
+            session_conflict_issue_id,
+            too_slow_issue_id,
+        ):
             ir.async_delete_issue(self.hass, DOMAIN, issue_id(self.entry.entry_id))
 
     def diagnostics(self) -> dict[str, Any]:
