@@ -495,6 +495,8 @@ class UltraStreamEmulator(Emulator):
             return web.json_response({"result": self.next_result.pop(method)})
         if method in FLAG_METHODS:
             return web.json_response({"result": self._set_flag(method, params)})
+        if method == "del-media-files":
+            return web.json_response({"result": self._delete_media(await request.json())})
         handler = getattr(self, "m_" + method.replace("-", "_"), None)
         if handler is None:
             return web.json_response({"result": -10})  # unknown method (undocumented answer)
@@ -558,6 +560,7 @@ class UltraStreamEmulator(Emulator):
         self.media[0].append(
             {
                 "name": f"VID_{len(self.media[0])}.mp4",
+                "thumbnail-name": f"VID_{len(self.media[0])}.mp4_1569393321",
                 "status": 1,
                 "create-time": "2019-09-25 06:35:21",
                 "size-bytes": 4025670,
@@ -673,6 +676,15 @@ class UltraStreamEmulator(Emulator):
             return -10  # the documented request names every field
         for key, value in params.items():
             volume[key] = float(value) if key.endswith("gain") else int(value)
+        return 0
+
+    def _delete_media(self, body: dict[str, Any]) -> int:
+        self.commands.append(Command("del-media-files", body))
+        disk = body.get("disk-type")
+        if disk not in self.media or not isinstance(body.get("media-files"), list):
+            return -10
+        names = set(body["media-files"])
+        self.media[disk] = [item for item in self.media[disk] if item["name"] not in names]
         return 0
 
     def m_get_media_files(self, params: dict[str, str]) -> dict[str, Any] | int:

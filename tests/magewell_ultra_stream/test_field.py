@@ -530,3 +530,58 @@ async def test_recording_runway_and_slow_storage_repairs(
     assert issue_registry.async_get_issue(DOMAIN, runway) is None
     assert issue_registry.async_get_issue(DOMAIN, slow) is None
     assert _state(hass, "binary_sensor.ultra_stream_storage_speed") == "off"
+
+
+async def _record_one(hass: HomeAssistant, box: UltraStreamEmulator) -> None:
+    box.press_rec()
+    box.advance(14)
+    box.press_rec()
+
+
+async def test_recordings_are_a_media_source(
+    hass: HomeAssistant, loaded: MockConfigEntry, box: UltraStreamEmulator
+) -> None:
+    """Browse box → USB → recordings; play one from the box's download port."""
+    from homeassistant.components import media_source
+    from homeassistant.setup import async_setup_component
+
+    assert await async_setup_component(hass, "media_source", {})
+    await _record_one(hass, box)
+    root = await media_source.async_browse_media(hass, f"media-source://{DOMAIN}")
+    assert [child.title for child in root.children] == ["Ultra Stream"]
+    box_folder = await media_source.async_browse_media(hass, root.children[0].media_content_id)
+    assert [child.title for child in box_folder.children] == ["USB drive", "SD card"]
+    usb = await media_source.async_browse_media(hass, box_folder.children[0].media_content_id)
+    (recording,) = usb.children
+    assert recording.title.startswith("VID_0.mp4")
+    assert recording.thumbnail == (
+        "http://127.0.0.1:8080/download/media/disk0/REC_Folder/thumbnail/VID_0.mp4_1569393321.jpg"
+    )
+    played = await media_source.async_resolve_media(hass, recording.media_content_id, None)
+    assert played.url == "http://127.0.0.1:8080/download/media/disk0/REC_Folder/VID_0.mp4"
+    assert played.mime_type == "video/mp4"
+
+
+async def test_delete_recordings(
+    hass: HomeAssistant, loaded: MockConfigEntry, box: UltraStreamEmulator
+) -> None:
+    await _record_one(hass, box)
+    await _record_one(hass, box)
+    response = await hass.services.async_call(
+        DOMAIN,
+        "ultra_stream_delete_recordings",
+        {"config_entry_id": loaded.entry_id, "medium": "usb", "files": ["VID_0.mp4"]},
+        blocking=True,
+        return_response=True,
+    )
+    assert response == {"deleted": ["VID_0.mp4"]}
+    assert [item["name"] for item in box.media[0]] == ["VID_1.mp4"]
+    with pytest.raises(ServiceValidationError) as err:
+        await hass.services.async_call(
+            DOMAIN,
+            "ultra_stream_delete_recordings",
+            {"config_entry_id": loaded.entry_id, "medium": "usb", "files": ["nope.mp4"]},
+            blocking=True,
+            return_response=True,
+        )
+    assert err.value.translation_key == "ultra_stream_unknown_recording"

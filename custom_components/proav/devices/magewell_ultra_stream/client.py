@@ -55,6 +55,7 @@ from .models import (
 
 DEFAULT_PORT = 80
 DEFAULT_USERNAME = "Admin"
+DOWNLOAD_PORT = 8080  # recordings and thumbnails: http://ip:8080/download/<path>/<name>
 REQUEST_TIMEOUT = 10.0
 # After another client took the session: no login for this long, doubling up to the maximum.
 CONFLICT_BACKOFF = 30.0
@@ -114,6 +115,7 @@ class UltraStreamClient(DeviceClient):
         super().__init__()
         self._session = session
         address = f"[{host}]" if ":" in host and not host.startswith("[") else host
+        self._address = address
         self._url = f"http://{address}:{port}/usapi"
         self._username = username
         self._password = password
@@ -280,6 +282,14 @@ class UltraStreamClient(DeviceClient):
             "get-media-files", {"disk-type": disk_type, "start": start, "count": count}
         )
         return MediaFiles.from_json(answer)
+
+    async def delete_media_files(self, disk_type: int, names: list[str]) -> None:
+        """Delete recordings from the USB drive (0) or SD card (1)."""
+        await self.call("del-media-files", body={"disk-type": disk_type, "media-files": names})
+
+    def download_url(self, path: str, name: str) -> str:
+        """Return where the box serves a file (its download port, 8080)."""
+        return f"http://{self._address}:{DOWNLOAD_PORT}/download/{path.strip('/')}/{name}"
 
     async def set_recording(self, on: bool) -> None:
         """Start or stop recording."""

@@ -767,11 +767,18 @@ class MediaFile:
     duration_ms: int
     width: int
     height: int
+    thumbnail_name: str = ""
+
+    @property
+    def mime_type(self) -> str:
+        """Return the file's MIME type (mp4 or mov, as the box records)."""
+        return "video/quicktime" if self.name.lower().endswith(".mov") else "video/mp4"
 
     @classmethod
     def from_json(cls, data: Json) -> MediaFile:
         """Parse one ``media-files`` entry (``duration`` is in ms, whatever the doc says)."""
         return cls(
+            thumbnail_name=_str(data, "thumbnail-name"),
             name=_str(data, "name"),
             status=_int(data, "status"),
             created=_str(data, "create-time"),
@@ -788,11 +795,13 @@ class MediaFiles:
 
     path: str
     files: tuple[MediaFile, ...]
+    thumbnail: str = ""
 
     @classmethod
     def from_json(cls, data: Json) -> MediaFiles:
         """Parse a get-media-files answer."""
         return cls(
             path=_str(data, "path"),
+            thumbnail=_str(data, "thumbnail"),
             files=tuple(MediaFile.from_json(item) for item in _objs(data, "media-files")),
         )

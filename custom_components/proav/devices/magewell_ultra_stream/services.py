@@ -1,7 +1,12 @@
-"""Actions of the Ultra Stream: go live to chosen servers, record for a while.
+"""What the Ultra Stream offers beyond entities: actions, and its recordings as media.
 
-Each action names the box by its config entry (``config_entry_id``) and returns what it did.
-Input is checked here and refused with translated errors.
+Actions (go live to chosen servers, record for a while, delete recordings) name the box by its
+config entry (``config_entry_id``) and return what they did; input is checked here and refused
+with translated errors.
+
+Media source: Pro AV → each loaded Ultra Stream → USB drive / SD card → its recordings (newest
+first, with the box's thumbnails). Playing or downloading a recording uses the box's own
+download port (``http://<box>:8080/download/<path>/<name>``): the browser fetches it directly.
 """
 
 # Home Assistant side of the device type: it builds on the integration's shared modules.
@@ -12,6 +17,14 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+from homeassistant.components.media_player.const import MediaClass, MediaType
+from homeassistant.components.media_source import (
+    BrowseMediaSource,
+    MediaSource,
+    MediaSourceItem,
+    PlayMedia,
+    Unresolvable,
+)
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import (
     HomeAssistant,
@@ -29,13 +42,16 @@ import voluptuous as vol
 from ...const import CONF_DEVICE_TYPE, DOMAIN
 from ...entity import async_run_command
 from ..base import ProAVConfigEntry
-from .models import LiveServer
+from ..errors import ProAVError
+from .coordinator import StatusCoordinator
+from .models import LiveServer, MediaFile, MediaFiles
 from .runtime import UltraStreamRuntime
 
 KEY = "magewell_ultra_stream"
 ATTR_CONFIG_ENTRY_ID = "config_entry_id"
 SERVICE_GO_LIVE = "ultra_stream_go_live"
 SERVICE_RECORD_FOR = "ultra_stream_record_for"
+SERVICE_DELETE_RECORDINGS = "ultra_stream_delete_recordings"
 MAX_SERVERS = 2  # the box streams to at most two servers at a time
 MINUTES = (1, 1440)
 
@@ -43,6 +59,13 @@ GO_LIVE_SCHEMA = vol.Schema(
     {
         vol.Required(ATTR_CONFIG_ENTRY_ID): cv.string,
         vol.Required("servers"): vol.All(cv.ensure_list, [cv.string]),
+    }
+)
+DELETE_SCHEMA = vol.Schema(
+    {
+        vol.Required(ATTR_CONFIG_ENTRY_ID): cv.string,
+        vol.Required("medium"): vol.In(["usb", "sd"]),
+        vol.Required("files"): vol.All(cv.ensure_list, [cv.string]),
     }
 )
 RECORD_FOR_SCHEMA = vol.Schema(
@@ -141,6 +164,33 @@ async def _record_for(call: ServiceCall) -> ServiceResponse:
     return {"until": until.isoformat()}
 
 
+async def _delete_recordings(call: ServiceCall) -> ServiceResponse:
+    """Delete recordings (by file name) from the USB drive or SD card; return what went."""
+    runtime = _runtime(call)
+    status = runtime.status
+    disk, _ = MEDIA[call.data["medium"]]
+    files = await _async_list(status, disk)
+    names = [name.strip() for name in call.data["files"]]
+    known = {file.name for file in files.files}
+    if missing := [name for name in names if name not in known]:
+        raise _invalid("ultra_stream_unknown_recording", file=", ".join(missing))
+    await async_run_command(
+        status, status.async_apply(status.client.delete_media_files(disk, names))
+    )
+    return {"deleted": names}
+
+
+async def _async_list(status: StatusCoordinator, disk: int) -> MediaFiles:
+    """List recordings of a medium (a failure is a translated error)."""
+    result: list[MediaFiles] = []
+
+    async def read() -> None:
+        result.append(await status.client.get_media_files(disk, 0, PAGE))
+
+    await async_run_command(status, read())
+    return result[0]
+
+
 @callback
 def async_register_services(hass: HomeAssistant) -> None:
     """Register the Ultra Stream's actions."""
@@ -153,8 +203,139 @@ def async_register_services(hass: HomeAssistant) -> None:
     )
     hass.services.async_register(
         DOMAIN,
+        SERVICE_DELETE_RECORDINGS,
+        _delete_recordings,
+        schema=DELETE_SCHEMA,
+        supports_response=SupportsResponse.OPTIONAL,
+    )
+    hass.services.async_register(
+        DOMAIN,
         SERVICE_RECORD_FOR,
         _record_for,
         schema=RECORD_FOR_SCHEMA,
         supports_response=SupportsResponse.OPTIONAL,
     )
+
+
+# -- recordings as a media source ---------------------------------------------------------
+
+MEDIA = {"usb": (0, "USB drive"), "sd": (1, "SD card")}
+PAGE = 100  # recordings listed per medium
+
+
+async def async_get_media_source(hass: HomeAssistant) -> MediaSource:
+    """Return the media source of the Ultra Streams' recordings."""
+    return UltraStreamMediaSource(hass)
+
+
+class UltraStreamMediaSource(MediaSource):
+    """The recordings on every loaded Ultra Stream's USB drive and SD card."""
+
+    name = "Ultra Stream recordings"
+
+    def __init__(self, hass: HomeAssistant) -> None:
+        """Serve the integration's domain."""
+        super().__init__(DOMAIN)
+        self.hass = hass
+
+    def _runtimes(self) -> dict[str, UltraStreamRuntime]:
+        return {
+            entry.entry_id: entry.runtime_data
+            for entry in self.hass.config_entries.async_entries(DOMAIN)
+            if entry.data.get(CONF_DEVICE_TYPE) == KEY
+            and entry.state is ConfigEntryState.LOADED
+            and isinstance(entry.runtime_data, UltraStreamRuntime)
+        }
+
+    def _runtime(self, entry_id: str) -> UltraStreamRuntime:
+        if (runtime := self._runtimes().get(entry_id)) is None:
+            raise Unresolvable(f"No loaded Ultra Stream {entry_id}")
+        return runtime
+
+    async def _files(self, runtime: UltraStreamRuntime, medium: str) -> MediaFiles:
+        if medium not in MEDIA:
+            raise Unresolvable(f"Unknown medium {medium}")
+        try:
+            return await runtime.status.client.get_media_files(MEDIA[medium][0], 0, PAGE)
+        except ProAVError as err:
+            raise Unresolvable(
+                f"The box did not list its recordings ({type(err).__name__})"
+            ) from err
+
+    async def async_resolve_media(self, item: MediaSourceItem) -> PlayMedia:
+        """Return the box's download URL of a recording."""
+        entry_id, _, rest = item.identifier.partition("/")
+        medium, _, name = rest.partition("/")
+        runtime = self._runtime(entry_id)
+        files = await self._files(runtime, medium)
+        found = next((file for file in files.files if file.name == name), None)
+        if found is None:
+            raise Unresolvable(f"No recording {name}")
+        return PlayMedia(
+            runtime.status.client.download_url(files.path, found.name), found.mime_type
+        )
+
+    async def async_browse_media(self, item: MediaSourceItem) -> BrowseMediaSource:
+        """Browse boxes, their media and the recordings on them."""
+        if not item.identifier:
+            return self._folder(
+                None,
+                self.name,
+                [
+                    self._folder(entry_id, runtime.entry.title, [])
+                    for entry_id, runtime in self._runtimes().items()
+                ],
+            )
+        entry_id, _, medium = item.identifier.partition("/")
+        runtime = self._runtime(entry_id)
+        if not medium:
+            return self._folder(
+                entry_id,
+                runtime.entry.title,
+                [self._folder(f"{entry_id}/{key}", label, []) for key, (_, label) in MEDIA.items()],
+            )
+        files = await self._files(runtime, medium)
+        client = runtime.status.client
+        recordings = sorted(files.files, key=lambda file: file.created, reverse=True)
+        return self._folder(
+            f"{entry_id}/{medium}",
+            f"{runtime.entry.title}: {MEDIA[medium][1]}",
+            [
+                BrowseMediaSource(
+                    domain=DOMAIN,
+                    identifier=f"{entry_id}/{medium}/{file.name}",
+                    media_class=MediaClass.VIDEO,
+                    media_content_type=file.mime_type,
+                    title=_title(file),
+                    can_play=True,
+                    can_expand=False,
+                    thumbnail=client.download_url(
+                        f"{files.path}/{files.thumbnail}", f"{file.thumbnail_name}.jpg"
+                    )
+                    if file.thumbnail_name and files.thumbnail
+                    else None,
+                )
+                for file in recordings
+                if file.status != 0  # 0: still being recorded
+            ],
+        )
+
+    def _folder(
+        self, identifier: str | None, title: str, children: list[BrowseMediaSource]
+    ) -> BrowseMediaSource:
+        return BrowseMediaSource(
+            domain=DOMAIN,
+            identifier=identifier,
+            media_class=MediaClass.DIRECTORY,
+            media_content_type=MediaType.VIDEO,
+            title=title,
+            can_play=False,
+            can_expand=True,
+            children=children,
+            children_media_class=MediaClass.VIDEO if identifier and "/" in identifier else None,
+        )
+
+
+def _title(file: MediaFile) -> str:
+    """Return e.g. "VID_9.mp4 (2019-09-25 06:35:21, 14 s)"."""
+    return f"{file.name} ({file.created}, {file.duration_ms // 1000} s)"
