@@ -546,6 +546,7 @@ async def test_recordings_are_a_media_source(
     from homeassistant.setup import async_setup_component
 
     assert await async_setup_component(hass, "media_source", {})
+    await hass.async_block_till_done()  # media_source loads our platform in the background
     await _record_one(hass, box)
     root = await media_source.async_browse_media(hass, f"media-source://{DOMAIN}")
     assert [child.title for child in root.children] == ["Ultra Stream"]
