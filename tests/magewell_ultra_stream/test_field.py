@@ -586,3 +586,37 @@ async def test_delete_recordings(
             return_response=True,
         )
     assert err.value.translation_key == "ultra_stream_unknown_recording"
+
+
+@pytest.mark.usefixtures("loaded")
+async def test_last_recording_follows_a_finished_recording(
+    hass: HomeAssistant, box: UltraStreamEmulator, freezer: FrozenDateTimeFactory
+) -> None:
+    assert _state(hass, "sensor.ultra_stream_last_recording") == "unknown"
+    box.press_rec()
+    await _tick(hass, freezer)
+    box.advance(14)
+    box.press_rec()
+    await _tick(hass, freezer)
+    state = hass.states.get("sensor.ultra_stream_last_recording")
+    assert state is not None
+    assert state.state == "VID_0.mp4"
+    assert state.attributes["medium"] == "usb"
+    assert state.attributes["duration"] >= 14
+    assert state.attributes["url"].endswith("/download/media/disk0/REC_Folder/VID_0.mp4")
+
+
+async def test_firmware_without_media_listing_has_no_recording_entities(
+    hass: HomeAssistant, entry: MockConfigEntry, box: UltraStreamEmulator
+) -> None:
+    """get-media-files is optional: lacking it, no entity, nothing else breaks."""
+    from custom_components.proav.diagnostics import async_get_config_entry_diagnostics
+
+    box.missing_methods.add("get-media-files")
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert hass.states.get("sensor.ultra_stream_last_recording") is None
+    assert _state(hass, "switch.ultra_stream_recording") == "off"
+    diagnostics = await async_get_config_entry_diagnostics(hass, entry)
+    assert diagnostics["device"]["capabilities"]["get-media-files"]["support"] == "unsupported"
+    await hass.config_entries.async_unload(entry.entry_id)

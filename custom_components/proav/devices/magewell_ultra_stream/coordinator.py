@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
+from functools import partial
 import time
 from typing import override
 
@@ -39,9 +40,12 @@ from .models import (
     Info,
     LiveServer,
     LiveState,
+    MediaFiles,
+    Recording,
     Result,
     Settings,
     Status,
+    newest_recording,
 )
 
 PROBE = ScanInterval(key="ultra_stream_probe_interval", default=1, minimum=1, maximum=60)
@@ -219,6 +223,42 @@ class SettingsCoordinator(UltraStreamCoordinator[Settings]):
     def server(self, key: str) -> LiveServer | None:
         """Return a configured live server by its id (None once it is gone)."""
         return next((s for s in self.data.servers if str(s.id) == key), None)
+
+
+# The media listing is optional (a capability): get-media-files came with firmware 1.3.
+MEDIA_FILES = "get-media-files"
+RECORDINGS_INTERVAL = timedelta(minutes=10)
+RECORDINGS_PAGE = 100
+
+
+class RecordingsCoordinator(UltraStreamCoordinator[Recording | None]):
+    """The newest recording on the inserted media: every 10 min and when a recording ends."""
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry: ProAVConfigEntry,
+        client: UltraStreamClient,
+        status: StatusCoordinator,
+    ) -> None:
+        """Read slowly; the status tells which media are inserted."""
+        super().__init__(hass, entry, client, "recordings", RECORDINGS_INTERVAL)
+        self.status = status
+
+    @override
+    async def _async_fetch(self) -> Recording | None:
+        """List each inserted medium's recordings (an optional resource), keep the newest."""
+        listings: dict[str, MediaFiles] = {}
+        for medium, disk in (("usb", 0), ("sd", 1)):
+            storage = getattr(self.status.data, medium)
+            if storage.present is False:
+                continue
+            files = await self.client.capabilities.async_read(
+                MEDIA_FILES, partial(self.client.get_media_files, disk, 0, RECORDINGS_PAGE)
+            )
+            if files is not None:
+                listings[medium] = files
+        return newest_recording(listings)
 
 
 class StatusCoordinator(UltraStreamCoordinator[Status]):

@@ -33,7 +33,13 @@ from ...select import ProAVSelectDescription
 from ...sensor import ProAVSensorDescription
 from ...switch import ProAVSwitchDescription
 from ...text import ProAVTextDescription
-from .coordinator import InfoCoordinator, SettingsCoordinator, StatusCoordinator
+from .coordinator import (
+    MEDIA_FILES,
+    InfoCoordinator,
+    RecordingsCoordinator,
+    SettingsCoordinator,
+    StatusCoordinator,
+)
 from .models import (
     AUDIO_CHANNELS,
     DeviceStatus,
@@ -771,3 +777,32 @@ class UltraStreamEvent(CoordinatorEntity[StatusCoordinator], EventEntity):
                 self._trigger_event(event_type, attributes)
         self._last = current
         super()._handle_coordinator_update()
+
+
+# -- recordings ----------------------------------------------------------------------------
+
+
+def _last_recording_attributes(
+    coordinator: RecordingsCoordinator, _item: Any
+) -> dict[str, Any] | None:
+    recording = coordinator.data
+    if recording is None:
+        return None
+    return {
+        "medium": recording.medium,
+        "created": recording.file.created,
+        "duration": recording.file.duration_ms // 1000,
+        "size": recording.file.size,
+        "url": coordinator.client.download_url(recording.path, recording.file.name),
+    }
+
+
+LAST_RECORDING = ProAVSensorDescription[RecordingsCoordinator](
+    key="last_recording",
+    translation_key="last_recording",
+    capability=MEDIA_FILES,
+    value_fn=lambda coordinator, _: None
+    if coordinator.data is None
+    else coordinator.data.file.name,
+    attributes_fn=_last_recording_attributes,
+)

@@ -805,3 +805,25 @@ class MediaFiles:
             thumbnail=_str(data, "thumbnail"),
             files=tuple(MediaFile.from_json(item) for item in _objs(data, "media-files")),
         )
+
+
+@dataclass(frozen=True, kw_only=True)
+class Recording:
+    """A recording on one of the box's media (``medium``: "usb" or "sd")."""
+
+    medium: str
+    path: str
+    file: MediaFile
+
+
+def newest_recording(listings: Mapping[str, MediaFiles]) -> Recording | None:
+    """Return the newest finished recording over the media listed (None: there is none)."""
+    recordings = [
+        Recording(medium=medium, path=files.path, file=file)
+        for medium, files in listings.items()
+        for file in files.files
+        if file.status != 0  # 0: still being recorded
+    ]
+    if not recordings:
+        return None
+    return max(recordings, key=lambda recording: recording.file.created)

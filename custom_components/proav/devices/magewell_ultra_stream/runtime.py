@@ -40,6 +40,7 @@ from .ble import Advertisement, parse_advertisement
 from .client import DEFAULT_PORT, DEFAULT_USERNAME, UltraStreamClient
 from .coordinator import (
     InfoCoordinator,
+    RecordingsCoordinator,
     SettingsCoordinator,
     StatusCoordinator,
     first_boot_issue_id,
@@ -54,6 +55,7 @@ from .entities import (
     BUTTONS,
     DEVICE_NAME,
     EVENTS,
+    LAST_RECORDING,
     LIVE_BITRATE,
     LIVE_SERVER,
     LIVE_STATE,
@@ -129,6 +131,7 @@ def _add_switches(runtime: UltraStreamRuntime, add: AddConfigEntryEntitiesCallba
 def _add_sensors(runtime: UltraStreamRuntime, add: AddConfigEntryEntitiesCallback) -> None:
     status, device = runtime.status, runtime.device_info
     add(ProAVSensor(status, description, device) for description in STATUS_SENSORS)
+    _add_recordings(runtime, add)
     ItemEntities(
         status.settings,
         _servers(runtime),
@@ -137,6 +140,13 @@ def _add_sensors(runtime: UltraStreamRuntime, add: AddConfigEntryEntitiesCallbac
             ProAVSensor(status, LIVE_BITRATE, device, item),
         ],
         add,
+    )
+
+
+def _add_recordings(runtime: UltraStreamRuntime, add: AddConfigEntryEntitiesCallback) -> None:
+    recordings = runtime.recordings
+    ItemEntities.device(
+        recordings, lambda: [ProAVSensor(recordings, LAST_RECORDING, runtime.device_info)], add
     )
 
 
@@ -206,6 +216,7 @@ class UltraStreamRuntime(ProAVRuntime):
         entry: ProAVConfigEntry,
         client: UltraStreamClient,
         status: StatusCoordinator,
+        recordings: RecordingsCoordinator,
     ) -> None:
         """Describe the device from get-info."""
         info = status.info.data
@@ -224,9 +235,15 @@ class UltraStreamRuntime(ProAVRuntime):
             configuration_url=f"http://{entry.data[CONF_HOST]}:{entry.data.get(CONF_PORT, 80)}/",
         )
         super().__init__(
-            hass, entry, device_info, [status, status.settings, status.info], client=client
+            hass,
+            entry,
+            device_info,
+            [status, status.settings, status.info, recordings],
+            client=client,
         )
         self.status = status
+        self.recordings = recordings
+        self._was_recording: bool | None = status.data.recording
         self._stops: list[CALLBACK_TYPE] = []
         self._advertised_mask: int | None = None
         self._timers: dict[str, CALLBACK_TYPE] = {}
@@ -236,6 +253,7 @@ class UltraStreamRuntime(ProAVRuntime):
         """Start the probe, listen to the box's advertisements, follow firmware changes."""
         self._stops.append(self.status.async_start_probe())
         self._stops.append(self.status.info.async_track_firmware())
+        self._stops.append(self.status.async_add_listener(self._async_status_changed))
         # Live entities read the status but follow the server list (which server has a slot).
         self._stops.append(
             self.status.settings.async_add_listener(self.status.async_update_listeners)
@@ -250,6 +268,17 @@ class UltraStreamRuntime(ProAVRuntime):
                 BluetoothScanningMode.PASSIVE,
             )
         )
+
+    @callback
+    def _async_status_changed(self) -> None:
+        """List the recordings again when a recording ended (a new file is there)."""
+        recording = self.status.data.recording if self.status.last_update_success else None
+        if self._was_recording and recording is False:
+            self.entry.async_create_background_task(
+                self.hass, self.recordings.async_refresh(), f"{self.entry.title} recordings"
+            )
+        if recording is not None:
+            self._was_recording = recording
 
     @callback
     def _async_advertisement(
@@ -326,8 +355,9 @@ async def async_setup(hass: HomeAssistant, entry: ProAVConfigEntry) -> UltraStre
     info = InfoCoordinator(hass, entry, client)
     settings = SettingsCoordinator(hass, entry, client)
     status = StatusCoordinator(hass, entry, client, settings, info)
+    recordings = RecordingsCoordinator(hass, entry, client, status)
     try:
-        for coordinator in (info, settings, status):
+        for coordinator in (info, settings, status, recordings):
             await coordinator.async_config_entry_first_refresh()
     except Exception:
         # No session left behind by a setup that failed (the box may be gone: best effort).
@@ -335,6 +365,6 @@ async def async_setup(hass: HomeAssistant, entry: ProAVConfigEntry) -> UltraStre
             async with asyncio.timeout(CLOSE_TIMEOUT):
                 await client.async_close()
         raise
-    runtime = UltraStreamRuntime(hass, entry, client, status)
+    runtime = UltraStreamRuntime(hass, entry, client, status, recordings)
     runtime.async_start()
     return runtime
