@@ -242,6 +242,8 @@ class UltraStreamEmulator(Emulator):
         self.rec_control_strict = True  # set-rec-control refuses a request missing a field
         self.missing_methods: set[str] = set()  # methods an older firmware lacks (HTTP 404)
         self.status_omits: set[str] = set()  # get-status blocks a firmware leaves out
+        # Multicast answers go to this (group, port) instead of back to the sender.
+        self.answer_to_group: tuple[str, int] | None = None
         self.offset = 0.0  # added to the clock by advance()
         self.flags = F_PASSWD
         self.rec_started: float | None = None
@@ -752,6 +754,8 @@ class UltraStreamEmulator(Emulator):
             sock.bind(("", port))
             membership = struct.pack("4s4s", socket.inet_aton(group), socket.inet_aton(HOST))
             sock.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP, membership)
+            # Answers to the group leave on loopback too (the box's own interface in tests).
+            sock.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_IF, socket.inet_aton(HOST))
         _transport, protocol = await loop.create_datagram_endpoint(
             lambda: MulticastResponder(self), sock=sock
         )
@@ -779,10 +783,19 @@ class MulticastResponder(asyncio.DatagramProtocol):
         self.transport = transport
 
     def datagram_received(self, data: bytes, addr: tuple[str | Any, int]) -> None:
-        """Answer a discovery query (unless the box is down)."""
+        """Answer a discovery query (unless the box is down); answers are not queries."""
+        try:
+            message = json.loads(data)
+        except ValueError:
+            message = None
+        if isinstance(message, dict) and "serialnumber" in message:
+            return  # an answer (its own, heard on the group, or another box's)
         self.queries += 1
         if self.transport is not None and not self.emulator.down:
-            self.transport.sendto(json.dumps(self.emulator.discovery_answer()).encode(), addr)
+            target = addr
+            if self.emulator.answer_to_group is not None:
+                target = self.emulator.answer_to_group
+            self.transport.sendto(json.dumps(self.emulator.discovery_answer()).encode(), target)
 
 
 async def _main() -> None:
