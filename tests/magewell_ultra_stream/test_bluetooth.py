@@ -335,3 +335,15 @@ async def test_link_lost_during_provisioning_is_a_form_error(
     )
     assert result["errors"] == {"base": "ble_cannot_connect"}
     hass.config_entries.flow.async_abort(started["flow_id"])
+
+
+@pytest.mark.usefixtures("enable_bluetooth")
+async def test_passive_advertisement_without_the_name_is_matched_by_address(
+    hass: HomeAssistant, loaded: MockConfigEntry, box: UltraStreamEmulator
+) -> None:
+    """Passive scanners never see the scan response with the serial: the address matches."""
+    box.press_rec()
+    await _inject(hass, _service_info(box.cur_status(), name=ADDRESS))
+    state = hass.states.get("switch.ultra_stream_recording")
+    assert state is not None
+    assert state.state == STATE_ON

@@ -538,8 +538,7 @@ def _settings_select(
 
 def _set_video_kbps(coordinator: SettingsCoordinator, kbps: int) -> Any:
     """Set the main stream's bitrate, sending its other parameters unchanged."""
-    values = {**coordinator.data.main_stream.raw, "kbps": kbps}
-    return coordinator.client.set_video(0, values)
+    return coordinator.client.set_video(0, coordinator.data.main_stream.with_kbps(kbps))
 
 
 def _set_rec_control(coordinator: SettingsCoordinator, **changes: Any) -> Any:

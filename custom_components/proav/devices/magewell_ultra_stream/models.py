@@ -372,6 +372,7 @@ class Info:
     hardware: str
     eth_mac: str
     wifi_mac: str
+    bluetooth_mac: str = ""
     video_kbps: tuple[Option, ...] = ()
     audio_kbps: tuple[Option, ...] = ()
     time_unit: tuple[Option, ...] = ()
@@ -393,6 +394,7 @@ class Info:
             hardware=_str(product, "hardware-ver"),
             eth_mac=_str(macs, "eth"),
             wifi_mac=_str(macs, "wifi"),
+            bluetooth_mac=_str(macs, "blue"),
             video_kbps=Option.list_from(codec, "video-kbps"),
             audio_kbps=Option.list_from(codec, "audio-kbps"),
             time_unit=Option.list_from(rec, "time-unit"),
@@ -656,6 +658,22 @@ class LiveServer:
         )
 
 
+# The parameters set-video documents (besides ``stream``).
+SET_VIDEO_FIELDS = (
+    "is-auto",
+    "cx",
+    "cy",
+    "duration",
+    "kbps",
+    "gop",
+    "fourcc",
+    "profile",
+    "cbrstat",
+    "fullrange",
+    "codec",
+)
+
+
 @dataclass(frozen=True, kw_only=True)
 class StreamSettings:
     """An encoder's settings (``main-stream`` / ``sub-stream``), all sent back on change."""
@@ -663,9 +681,18 @@ class StreamSettings:
     raw: Json
 
     @property
-    def kbps(self) -> int:
+    def kbps(self) -> int | None:
         """Return the video bitrate in kbit/s."""
-        return _int(self.raw, "kbps")
+        return _opt_int(self.raw, "kbps")
+
+    def with_kbps(self, kbps: int) -> dict[str, Any]:
+        """Return set-video's documented parameters as read, with a new bitrate.
+
+        Only the documented fields go back: a key a newer firmware adds to get-settings is not
+        necessarily one set-video takes.
+        """
+        params = {key: self.raw[key] for key in SET_VIDEO_FIELDS if key in self.raw}
+        return {**params, "kbps": kbps}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -732,8 +759,8 @@ class Settings:
     servers: tuple[LiveServer, ...]
     rec_control: RecControl
     main_stream: StreamSettings
-    audio_kbps: int
-    audio_sync_offset: int
+    audio_kbps: int | None
+    audio_sync_offset: int | None
     volume: Volume | None = None
 
     @property
@@ -750,8 +777,8 @@ class Settings:
             servers=tuple(LiveServer.from_json(item) for item in _objs(data, "stream-server")),
             rec_control=RecControl.from_json(_obj(data, "rec-control")),
             main_stream=StreamSettings(raw=dict(_obj(data, "main-stream"))),
-            audio_kbps=_int(_obj(data, "audio"), "kbps", 128),
-            audio_sync_offset=_int(data, "audio-sync-offset"),
+            audio_kbps=_opt_int(_obj(data, "audio"), "kbps"),
+            audio_sync_offset=_opt_int(data, "audio-sync-offset"),
             volume=Volume(raw=dict(volume)) if (volume := _obj(data, "volume")) else None,
         )
 

@@ -90,10 +90,19 @@ def client_for(http: aiohttp.ClientSession, data: Mapping[str, Any]) -> UltraStr
     )
 
 
-def advertisement_of(info: BluetoothServiceInfoBleak) -> Advertisement | None:
-    """Parse what Home Assistant's Bluetooth stack saw."""
+def advertisement_of(
+    info: BluetoothServiceInfoBleak, serial: str | None = None
+) -> Advertisement | None:
+    """Parse what Home Assistant's Bluetooth stack saw.
+
+    ``serial``: the box's serial when it is known (matched by its Bluetooth address), for
+    advertisements that came without the name (passive scans see no scan responses).
+    """
+    name = info.name
+    if serial is not None and (not name or name == info.address):
+        name = serial
     return parse_advertisement(
-        name=info.name,
+        name=name,
         address=info.address,
         service_uuids=info.service_uuids,
         manufacturer_data=info.manufacturer_data,
@@ -251,6 +260,7 @@ class UltraStreamRuntime(ProAVRuntime):
     @callback
     def async_start(self) -> None:
         """Start the probe, listen to the box's advertisements, follow firmware changes."""
+        info = self.status.info.data
         self._stops.append(self.status.async_start_probe())
         self._stops.append(self.status.info.async_track_firmware())
         self._stops.append(self.status.async_add_listener(self._async_status_changed))
@@ -258,16 +268,19 @@ class UltraStreamRuntime(ProAVRuntime):
         self._stops.append(
             self.status.settings.async_add_listener(self.status.async_update_listeners)
         )
-        self._stops.append(
-            async_register_callback(
-                self.hass,
-                self._async_advertisement,
-                BluetoothCallbackMatcher(
-                    local_name=self.status.info.data.serial, connectable=False
-                ),
-                BluetoothScanningMode.PASSIVE,
+        # The serial (local name) comes only in scan responses, which passive scanners and
+        # proxies never see: match the box's Bluetooth address as well.
+        matchers = [BluetoothCallbackMatcher(local_name=info.serial, connectable=False)]
+        if info.bluetooth_mac:
+            matchers.append(
+                BluetoothCallbackMatcher(address=info.bluetooth_mac.upper(), connectable=False)
             )
-        )
+        for matcher in matchers:
+            self._stops.append(
+                async_register_callback(
+                    self.hass, self._async_advertisement, matcher, BluetoothScanningMode.PASSIVE
+                )
+            )
 
     @callback
     def _async_status_changed(self) -> None:
@@ -285,7 +298,7 @@ class UltraStreamRuntime(ProAVRuntime):
         self, info: BluetoothServiceInfoBleak, _change: BluetoothChange
     ) -> None:
         """Read the status at once when an advertisement carries a changed status mask."""
-        advertisement = advertisement_of(info)
+        advertisement = advertisement_of(info, self.status.info.data.serial)
         if advertisement is None or advertisement.status is None:
             return
         mask = int(advertisement.status)
@@ -324,7 +337,8 @@ class UltraStreamRuntime(ProAVRuntime):
         every text, not only from fields named after it. Custom RTMP URLs often carry keys.
         """
         info = self.status.info.data
-        secrets = [text for text in (info.serial, info.eth_mac, info.wifi_mac) if text]
+        macs = (info.eth_mac, info.wifi_mac, info.bluetooth_mac)
+        secrets = [text for text in (info.serial, *macs) if text]
         secrets += [server.url for server in self.status.settings.data.servers if server.url]
         scrubbed: dict[str, Any] = _scrub(super().diagnostics(), secrets)
         return scrubbed
