@@ -825,7 +825,7 @@ class FakeGattBox:
         self.networks: dict[str, tuple[str, str]] = {}
         self.running_reads = 1
         self.never_joins = False
-        self.authenticated = False
+        self.authenticated = not status & F_PASSWD  # no pairing password: nothing to prove
         self.connected = True
         self.writes: list[tuple[int, bytes]] = []
         self.reads: list[int] = []  # buffers read, in order (Buffer-1: the keep-alive)

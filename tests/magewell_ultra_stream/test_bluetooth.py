@@ -347,3 +347,34 @@ async def test_passive_advertisement_without_the_name_is_matched_by_address(
     state = hass.states.get("switch.ultra_stream_recording")
     assert state is not None
     assert state.state == STATE_ON
+
+
+@pytest.mark.usefixtures("enable_bluetooth")
+async def test_box_without_pairing_password_goes_straight_to_wifi(
+    hass: HomeAssistant, box: UltraStreamEmulator
+) -> None:
+    """No PASSWD bit in the advertisement: no password to ask for."""
+    peer = FakeGattBox(status=0x40)
+    peer.networks["Studio"] = ("wifi-secret", "127.0.0.1")
+
+    async def _establish(*_args: object, **_kwargs: object) -> FakeGattBox:
+        return peer
+
+    with (
+        patch.object(ble, "establish_connection", _establish),
+        patch.object(flow, "BLE_POLL_SECONDS", 0),
+    ):
+        await _inject(hass, _service_info(0x40))
+        (started,) = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+        assert started["step_id"] == flow.STEP_WIFI
+        result = await hass.config_entries.flow.async_configure(
+            started["flow_id"],
+            {
+                flow.CONF_SSID: "Studio",
+                flow.CONF_SECURITY: "wpa2_psk",
+                flow.CONF_WIFI_PASSWORD: "wifi-secret",
+            },
+        )
+    assert result["step_id"] == "magewell_ultra_stream"
+    assert not [data for buffer, data in peer.writes if data[:2] == b"\x33\x53"]  # no auth sent
+    hass.config_entries.flow.async_abort(started["flow_id"])

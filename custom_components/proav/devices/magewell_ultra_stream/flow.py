@@ -40,6 +40,7 @@ from ..base import DeviceFlow, Discovered
 from ..errors import CannotConnect, InvalidAuth, ProAVError
 from .ble import UltraStreamProvisioner, WifiJoinFailed, WifiResult, WifiSecurity, async_connect
 from .discovery import GROUP, PORT, SCAN_SECONDS, DiscoveredBox, async_scan
+from .models import DeviceStatus
 from .runtime import advertisement_of
 
 KEY = "magewell_ultra_stream"
@@ -157,7 +158,7 @@ class UltraStreamFlow(DeviceFlow):
     """The Ultra Stream's own steps, composed into the shared config flow (one per flow)."""
 
     _boxes: dict[str, DiscoveredBox]
-    _ble_password: str
+    _ble_password: str | None = None  # None: the box has no pairing password
 
     async def async_begin(self) -> ConfigFlowResult | None:
         """Start with a step of the Ultra Stream's own, where one fits, before the form.
@@ -168,7 +169,10 @@ class UltraStreamFlow(DeviceFlow):
         """
         host = self.host
         bluetooth_offline = host.source == SOURCE_BLUETOOTH and CONF_HOST not in host.prefill
-        if bluetooth_offline and _status_known(host.init_data):
+        status = _status(host.init_data) if bluetooth_offline else None
+        if status is not None:
+            if DeviceStatus.PASSWD not in status:  # no pairing password: nothing to check
+                return await self.async_step_magewell_ultra_stream_wifi()
             return await self.async_step_magewell_ultra_stream_ble_auth()
         if not host.prefill:
             return await self.async_step_magewell_ultra_stream_how()
@@ -258,7 +262,8 @@ class UltraStreamFlow(DeviceFlow):
             joined: list[WifiResult] = []
 
             async def _join(box: UltraStreamProvisioner) -> None:
-                await box.async_authenticate(self._ble_password)
+                if self._ble_password is not None:
+                    await box.async_authenticate(self._ble_password)
                 joined.append(
                     await box.async_configure_wifi(
                         user_input[CONF_SSID],
@@ -311,7 +316,7 @@ class UltraStreamFlow(DeviceFlow):
         return {}
 
 
-def _status_known(info: Any) -> bool:
-    """Return whether a Bluetooth advertisement's status parsed (the box says it is offline)."""
+def _status(info: Any) -> DeviceStatus | None:
+    """Return the status in a Bluetooth advertisement (None: it did not parse)."""
     advertisement = advertisement_of(info) if info is not None else None
-    return advertisement is not None and advertisement.status is not None
+    return None if advertisement is None else advertisement.status
