@@ -244,6 +244,9 @@ class UltraStreamEmulator(Emulator):
         self.status_omits: set[str] = set()  # get-status blocks a firmware leaves out
         # Multicast answers go to this (group, port) instead of back to the sender.
         self.answer_to_group: tuple[str, int] | None = None
+        self.test_started: float | None = None  # stream test (start-test-server)
+        self.test_seconds = 20.0
+        self.test_upload_bps = 1_250_000  # bytes per second
         self.offset = 0.0  # added to the clock by advance()
         self.flags = F_PASSWD
         self.rec_started: float | None = None
@@ -379,6 +382,7 @@ class UltraStreamEmulator(Emulator):
                 "client-id": "",
             },
             "check-upgrade": {"result": 0, "client-id": ""},
+            "living-test": self._living_test(),
             "input-signal": {
                 **signal,
                 "status": 1 if signal["cx"] else 0,
@@ -687,6 +691,26 @@ class UltraStreamEmulator(Emulator):
             return -10
         names = set(body["media-files"])
         self.media[disk] = [item for item in self.media[disk] if item["name"] not in names]
+        return 0
+
+    def _living_test(self) -> dict[str, Any]:
+        if self.test_started is None:
+            return {"result": 27, "upload-bps": 0, "percent": 0, "net": 0, "client-id": ""}
+        elapsed = self.now() - self.test_started
+        done = elapsed >= self.test_seconds
+        return {
+            "result": 0 if done else 2,
+            "upload-bps": self.test_upload_bps if done else 0,
+            "percent": 100 if done else int(100 * elapsed / self.test_seconds),
+            "net": 1,
+            "client-id": "",
+        }
+
+    def m_start_test_server(self, params: dict[str, str]) -> int:
+        self.commands.append(Command("start-test-server", dict(params)))
+        if not params.get("url"):
+            return -10
+        self.test_started = self.now()
         return 0
 
     def m_get_media_files(self, params: dict[str, str]) -> dict[str, Any] | int:

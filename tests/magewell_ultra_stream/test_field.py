@@ -619,3 +619,30 @@ async def test_firmware_without_media_listing_has_no_recording_entities(
     diagnostics = await async_get_config_entry_diagnostics(hass, entry)
     assert diagnostics["device"]["capabilities"]["get-media-files"]["support"] == "unsupported"
     await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_stream_test_returns_the_upload_rate(
+    hass: HomeAssistant, entry: MockConfigEntry, box: UltraStreamEmulator
+) -> None:
+    """The box's own test to a configured server; the key is sent back, never returned.
+
+    Real time (no frozen clock): the action polls the box every second.
+    """
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    box.test_seconds = 0
+    response = await hass.services.async_call(
+        DOMAIN,
+        "ultra_stream_stream_test",
+        {"config_entry_id": entry.entry_id, "server": "Studio RTMP"},
+        blocking=True,
+        return_response=True,
+    )
+    assert response == {
+        "server": "Studio RTMP",
+        "upload_bytes_per_second": 1_250_000,
+        "upload_mbit_per_second": 10.0,
+    }
+    assert box.commands[-1].params["url"] == "rtmp.example.net/live"
+    assert box.commands[-1].params["key"] == "aa"
+    await hass.config_entries.async_unload(entry.entry_id)

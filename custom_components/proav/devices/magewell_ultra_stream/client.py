@@ -43,6 +43,7 @@ from .models import (
     FORBIDDEN_NOW,
     LOGIN_REJECTED,
     SESSION_EXPIRED,
+    STREAM_TEST_FIELDS,
     Info,
     Json,
     MediaFiles,
@@ -290,6 +291,27 @@ class UltraStreamClient(DeviceClient):
     def download_url(self, path: str, name: str) -> str:
         """Return where the box serves a file (its download port, 8080)."""
         return f"http://{self._address}:{DOWNLOAD_PORT}/download/{path.strip('/')}/{name}"
+
+    async def start_stream_test(self, server_id: int) -> None:
+        """Start the box's 20 s upload test to one configured live server.
+
+        The server's own settings (address, key, credentials) are read fresh and sent back;
+        they never leave this method (the models keep no stream keys).
+        """
+        answer = await self.call("get-settings")
+        servers = answer.get("stream-server")
+        server = next(
+            (
+                item
+                for item in (servers if isinstance(servers, list) else [])
+                if isinstance(item, Mapping) and item.get("id") == server_id
+            ),
+            None,
+        )
+        if server is None:
+            raise refusal("start-test-server", Result.ERR_NOT_FOUND)
+        params = {key: server[key] for key in STREAM_TEST_FIELDS if key in server}
+        await self.call("start-test-server", params)
 
     async def set_recording(self, on: bool) -> None:
         """Start or stop recording."""

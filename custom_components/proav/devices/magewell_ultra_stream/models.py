@@ -541,6 +541,28 @@ class Storage:
 
 
 @dataclass(frozen=True, kw_only=True)
+class LiveTest:
+    """The stream test's sub-status (``living-test``): upload rate in bytes per second."""
+
+    result: int | None = None
+    upload_bps: int | None = None
+    percent: int | None = None
+
+    @classmethod
+    def from_json(cls, data: Json) -> LiveTest:
+        """Parse ``living-test``."""
+        return cls(
+            result=_opt_int(data, "result"),
+            upload_bps=_opt_int(data, "upload-bps"),
+            percent=_opt_int(data, "percent"),
+        )
+
+
+# The fields of a stream server that start-test-server takes (the server's own settings).
+STREAM_TEST_FIELDS = ("type", "url", "key", "is-auth", "user", "passwd", "token", "net-mode")
+
+
+@dataclass(frozen=True, kw_only=True)
 class Progress:
     """A long-running operation's sub-status (format, firmware update, tests)."""
 
@@ -581,6 +603,7 @@ class Status:
     upgrade_status: Progress = field(default_factory=Progress)
     format_status: Progress = field(default_factory=Progress)
     upgrade: Upgrade = field(default_factory=Upgrade)
+    live_test: LiveTest = field(default_factory=LiveTest)
     eth_ip: str = ""
     wifi_ip: str = ""
     cpu_usage: int | None = None
@@ -618,6 +641,7 @@ class Status:
             upgrade_status=Progress.from_json(_obj(data, "upgrade-status")),
             format_status=Progress.from_json(_obj(data, "format-status")),
             upgrade=Upgrade.from_json(_obj(data, "upgrade")),
+            live_test=LiveTest.from_json(_obj(data, "living-test")),
             eth_ip=_str(_obj(data, "eth"), "ip"),
             wifi_ip=_str(_obj(data, "wifi"), "ip"),
             cpu_usage=_opt_int(_obj(data, "sysstat"), "cpu-usage"),

@@ -14,6 +14,7 @@ download port (``http://<box>:8080/download/<path>/<name>``): the browser fetche
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -33,7 +34,7 @@ from homeassistant.core import (
     SupportsResponse,
     callback,
 )
-from homeassistant.exceptions import ServiceValidationError
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.event import async_call_later
 from homeassistant.util import dt as dt_util
@@ -44,7 +45,7 @@ from ...entity import async_run_command
 from ..base import ProAVConfigEntry
 from ..errors import ProAVError
 from .coordinator import StatusCoordinator
-from .models import LiveServer, MediaFile, MediaFiles
+from .models import LiveServer, LiveTest, MediaFile, MediaFiles, Result
 from .runtime import UltraStreamRuntime
 
 KEY = "magewell_ultra_stream"
@@ -52,6 +53,9 @@ ATTR_CONFIG_ENTRY_ID = "config_entry_id"
 SERVICE_GO_LIVE = "ultra_stream_go_live"
 SERVICE_RECORD_FOR = "ultra_stream_record_for"
 SERVICE_DELETE_RECORDINGS = "ultra_stream_delete_recordings"
+SERVICE_STREAM_TEST = "ultra_stream_stream_test"
+STREAM_TEST_TIMEOUT = 40.0  # the box stops its test after 20 s
+STREAM_TEST_POLL = 1.0
 MAX_SERVERS = 2  # the box streams to at most two servers at a time
 MINUTES = (1, 1440)
 
@@ -67,6 +71,9 @@ DELETE_SCHEMA = vol.Schema(
         vol.Required("medium"): vol.In(["usb", "sd"]),
         vol.Required("files"): vol.All(cv.ensure_list, [cv.string]),
     }
+)
+STREAM_TEST_SCHEMA = vol.Schema(
+    {vol.Required(ATTR_CONFIG_ENTRY_ID): cv.string, vol.Required("server"): cv.string}
 )
 RECORD_FOR_SCHEMA = vol.Schema(
     {
@@ -191,6 +198,43 @@ async def _async_list(status: StatusCoordinator, disk: int) -> MediaFiles:
     return result[0]
 
 
+async def _stream_test(call: ServiceCall) -> ServiceResponse:
+    """Run the box's upload test to a live server; return the upload rate it measured."""
+    runtime = _runtime(call)
+    status = runtime.status
+    (server,) = _chosen(status.settings.data.servers, [call.data["server"]])
+    client = status.client
+    await async_run_command(status, client.start_stream_test(server.id))
+    test = LiveTest()
+
+    async def wait() -> None:
+        nonlocal test
+        async with asyncio.timeout(STREAM_TEST_TIMEOUT):
+            while True:
+                await asyncio.sleep(STREAM_TEST_POLL)
+                test = (await client.get_status()).live_test
+                if test.result not in (Result.RUNNING, Result.INIT, None):
+                    return
+
+    try:
+        await async_run_command(status, wait())
+    except TimeoutError as err:
+        raise HomeAssistantError(
+            translation_domain=DOMAIN, translation_key="ultra_stream_test_timeout"
+        ) from err
+    if test.result != Result.SUCCEED or test.upload_bps is None:
+        raise HomeAssistantError(
+            translation_domain=DOMAIN,
+            translation_key="ultra_stream_test_failed",
+            translation_placeholders={"code": str(test.result)},
+        )
+    return {
+        "server": server.name,
+        "upload_bytes_per_second": test.upload_bps,
+        "upload_mbit_per_second": round(test.upload_bps * 8 / 1_000_000, 2),
+    }
+
+
 @callback
 def async_register_services(hass: HomeAssistant) -> None:
     """Register the Ultra Stream's actions."""
@@ -200,6 +244,13 @@ def async_register_services(hass: HomeAssistant) -> None:
         _go_live,
         schema=GO_LIVE_SCHEMA,
         supports_response=SupportsResponse.OPTIONAL,
+    )
+    hass.services.async_register(
+        DOMAIN,
+        SERVICE_STREAM_TEST,
+        _stream_test,
+        schema=STREAM_TEST_SCHEMA,
+        supports_response=SupportsResponse.ONLY,
     )
     hass.services.async_register(
         DOMAIN,
