@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import aiohttp
 import pytest
 
@@ -315,3 +317,15 @@ async def test_set_rec_control_sends_every_documented_field(
         "file-name-mode": "0",
         "time-unit": "5",
     }
+
+
+async def test_concurrent_requests_share_one_login(
+    session: aiohttp.ClientSession, box: UltraStreamEmulator
+) -> None:
+    """Requests that find no (or the same expired) session log in once between them."""
+    client = _client(session, box)
+    await asyncio.gather(client.get_status(), client.get_settings(), client.get_info())
+    assert box.command_names().count("login") == 1
+    box.expire_sessions()
+    await asyncio.gather(client.get_status(), client.get_settings(), client.get_info())
+    assert box.command_names().count("login") == 2

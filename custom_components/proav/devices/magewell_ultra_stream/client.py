@@ -123,7 +123,6 @@ class UltraStreamClient(DeviceClient):
         self._timeout = request_timeout
         self._clock = clock or _monotonic
         self._cookie: tuple[str, str] | None = None  # (name, value) of the session cookie
-        self._generation = 0  # the login gate's generation of the session held
         self._conflict_until = 0.0
         self._conflict_backoff = CONFLICT_BACKOFF
         self.cookie_name: str | None = None  # the name the box gave its session cookie
@@ -196,13 +195,16 @@ class UltraStreamClient(DeviceClient):
         if self._cookie is None:
             raise InvalidResponse("login: the device sent no session cookie")
 
-    async def _async_login(self, expired: int | None) -> None:
-        """Log in through the gate (one login shared by requests that found one session gone)."""
+    async def _async_login(self, expired: int) -> None:
+        """Log in through the gate; requests that saw the same session gone share one login.
+
+        ``expired``: the gate's generation the request saw (no second login when it moved on).
+        """
         if self._clock() < self._conflict_until:
             raise UltraStreamBusy(
                 "login", Result.ERR_NEED_AUTH, self._conflict_until - self._clock()
             )
-        self._generation = await self.login_gate.async_login(self.login, expired=expired)
+        await self.login_gate.async_login(self.login, expired=expired)
 
     async def logout(self) -> None:
         """End the session (best effort)."""
@@ -229,13 +231,14 @@ class UltraStreamClient(DeviceClient):
         took it: ``DeviceBusy`` and a back-off, never a reauth.
         """
         self.login_gate.check()
+        seen = self.login_gate.generation
         fresh = self._cookie is None
         if fresh:
-            await self._async_login(None)
+            await self._async_login(seen)
         answer = await self._request(method, params, body)
         code = _result(answer)
         if code in SESSION_EXPIRED and not fresh:
-            await self._async_login(self._generation)
+            await self._async_login(seen)
             fresh = True
             answer = await self._request(method, params, body)
             code = _result(answer)
