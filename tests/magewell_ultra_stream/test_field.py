@@ -646,3 +646,17 @@ async def test_stream_test_returns_the_upload_rate(
     assert box.commands[-1].params["url"] == "rtmp.example.net/live"
     assert box.commands[-1].params["key"] == "aa"
     await hass.config_entries.async_unload(entry.entry_id)
+
+
+@pytest.mark.usefixtures("loaded")
+async def test_box_occupied_by_the_app_keeps_the_last_state(
+    hass: HomeAssistant, box: UltraStreamEmulator, freezer: FrozenDateTimeFactory
+) -> None:
+    """A read answered -2 (the app holds the box) keeps what was known, no unavailability."""
+    box.next_result["get-status"] = -2
+    box.flags |= 0x20000  # the mask changes: the probe reads get-status
+    await _tick(hass, freezer)
+    assert _state(hass, "switch.ultra_stream_recording") == "off"
+    assert _state(hass, "binary_sensor.ultra_stream_input_signal") == STATE_ON
+    await _tick(hass, freezer)
+    assert _state(hass, "binary_sensor.ultra_stream_occupied_by_the_app") == STATE_ON

@@ -29,7 +29,7 @@ from homeassistant.helpers import device_registry as dr, issue_registry as ir
 from homeassistant.helpers.event import async_track_time_interval
 from homeassistant.helpers.update_coordinator import UpdateFailed
 
-from ...const import DOMAIN
+from ...const import DOMAIN, LOGGER
 from ...coordinator import ProAVCoordinator
 from ..base import ProAVConfigEntry, ScanInterval
 from ..errors import DeviceError, ProAVError
@@ -137,6 +137,14 @@ class UltraStreamCoordinator[T](ProAVCoordinator[T]):
             cause = err.__cause__
             if isinstance(cause, UltraStreamBusy) and cause.code in SESSION_EXPIRED:
                 self._async_session_conflict(True)
+            if (
+                isinstance(cause, UltraStreamBusy)
+                and cause.code == Result.ERR_OCCUPIED
+                and self.data is not None
+            ):
+                # The app holds the box for a moment: the last answer still stands.
+                LOGGER.debug("%s: the box is occupied; keeping the last data", self.name)
+                return self.data
             raise
         self._async_session_conflict(False)
         return data
