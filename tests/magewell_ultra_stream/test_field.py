@@ -660,3 +660,30 @@ async def test_box_occupied_by_the_app_keeps_the_last_state(
     assert _state(hass, "binary_sensor.ultra_stream_input_signal") == STATE_ON
     await _tick(hass, freezer)
     assert _state(hass, "binary_sensor.ultra_stream_occupied_by_the_app") == STATE_ON
+
+
+async def test_probe_and_advertisement_at_once_read_the_status_once(
+    hass: HomeAssistant, loaded: MockConfigEntry, box: UltraStreamEmulator
+) -> None:
+    import asyncio
+
+    status = loaded.runtime_data.status
+    box.press_rec()
+    box.requests.clear()
+    mask = box.cur_status()
+    await asyncio.gather(status.async_mask_seen(mask), status.async_mask_seen(mask))
+    assert sum("get-status" in request for request in box.requests) == 1
+
+
+@pytest.mark.usefixtures("loaded")
+async def test_network_addresses_are_diagnostic_and_off_by_default(
+    hass: HomeAssistant,
+) -> None:
+    from homeassistant.helpers import entity_registry as er
+
+    registry = er.async_get(hass)
+    entity_id = registry.async_get_entity_id("sensor", DOMAIN, f"{SERIAL}_ethernet_address")
+    assert entity_id is not None
+    entry = registry.async_get(entity_id)
+    assert entry is not None
+    assert entry.disabled_by is er.RegistryEntryDisabler.INTEGRATION

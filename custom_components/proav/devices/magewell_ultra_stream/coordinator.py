@@ -16,6 +16,7 @@ the probe stops reading until the reauth flow completes.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from functools import partial
@@ -290,6 +291,7 @@ class StatusCoordinator(UltraStreamCoordinator[Status]):
         self._fast_since = 0.0
         self._probing = False
         self._commanded: dict[str, tuple[bool, float]] = {}  # kind -> (on, until)
+        self._mask_read = asyncio.Lock()  # one mask-triggered read at a time
 
     @override
     async def _async_fetch(self) -> Status:
@@ -438,6 +440,12 @@ class StatusCoordinator(UltraStreamCoordinator[Status]):
         """React to a status mask from the probe or a Bluetooth advertisement (None: no answer)."""
         if self.client.login_gate.refused is not None:
             return  # the credentials were refused: nothing logs in until reauth completes
+        if self._mask_read.locked():
+            return  # a read the probe or an advertisement started is under way: it will do
+        async with self._mask_read:
+            await self._async_mask_seen(mask)
+
+    async def _async_mask_seen(self, mask: int | None) -> None:
         if mask is None:
             if self.last_update_success:
                 await self.async_refresh()  # confirms the box is gone: entities go unavailable

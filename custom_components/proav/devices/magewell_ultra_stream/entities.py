@@ -285,6 +285,19 @@ STATUS_SENSORS = (
         native_unit_of_measurement=PERCENTAGE,
         value_fn=lambda coordinator, _: coordinator.data.cpu_usage,
     ),
+    *(
+        ProAVSensorDescription[StatusCoordinator](
+            key=key,
+            translation_key=key,
+            entity_category=EntityCategory.DIAGNOSTIC,
+            entity_registry_enabled_default=False,
+            value_fn=value_fn,
+        )
+        for key, value_fn in (
+            ("ethernet_address", lambda coordinator, _: coordinator.data.eth_ip or None),
+            ("wifi_address", lambda coordinator, _: coordinator.data.wifi_ip or None),
+        )
+    ),
     ProAVSensorDescription[StatusCoordinator](
         key="status_flags",
         translation_key="status_flags",
