@@ -609,8 +609,15 @@ class UltraStreamEmulator(Emulator):
         if self.live_started is None:
             return 1
         self.live_started = None
-        self.live_result = 0
+        self.live_result = 30 if self.live_auth_error else 0
         self.flags &= ~F_LIVING
+        return 0
+
+    def m_clear_live(self, _params: dict[str, str]) -> int:
+        self.log("clear-live")
+        if self.live_started is not None:
+            return -9
+        self.live_result = 27
         return 0
 
     def m_enable_server(self, params: dict[str, str]) -> int:

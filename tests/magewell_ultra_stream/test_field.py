@@ -687,3 +687,21 @@ async def test_network_addresses_are_diagnostic_and_off_by_default(
     entry = registry.async_get(entity_id)
     assert entry is not None
     assert entry.disabled_by is er.RegistryEntryDisabler.INTEGRATION
+
+
+@pytest.mark.usefixtures("loaded")
+async def test_clear_live_error(
+    hass: HomeAssistant, box: UltraStreamEmulator, freezer: FrozenDateTimeFactory
+) -> None:
+    """A refused stream key leaves an error; the button resets it once streaming stopped."""
+    assert _state(hass, "button.ultra_stream_clear_live_error") == STATE_UNAVAILABLE
+    box.live_auth_error = True
+    for service in ("turn_on", "turn_off"):
+        await hass.services.async_call(
+            "switch", service, {"entity_id": "switch.ultra_stream_streaming"}, blocking=True
+        )
+    assert _state(hass, "sensor.ultra_stream_live_status_studio_rtmp") == "auth_error"
+    await hass.services.async_call(
+        "button", "press", {"entity_id": "button.ultra_stream_clear_live_error"}, blocking=True
+    )
+    assert _state(hass, "sensor.ultra_stream_live_status_studio_rtmp") == "idle"

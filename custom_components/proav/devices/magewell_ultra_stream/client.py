@@ -357,6 +357,10 @@ class UltraStreamClient(DeviceClient):
         """Set where and how recordings are written (every documented field, as read)."""
         await self.call("set-rec-control", control.as_params())
 
+    async def clear_live(self) -> None:
+        """Reset the live status to its initial state (after an error)."""
+        await self.call("clear-live")
+
     async def reboot(self) -> None:
         """Restart the device (the session ends)."""
         await self.call("reboot")

@@ -369,6 +369,18 @@ BUTTONS = (
             coordinator.client.check_firmware()
         ),
     ),
+    # A live error (e.g. a refused stream key) stays until cleared: reset it to idle.
+    ProAVButtonDescription[StatusCoordinator](
+        key="clear_live_error",
+        translation_key="clear_live_error",
+        entity_category=EntityCategory.DIAGNOSTIC,
+        available_fn=lambda coordinator, _: not coordinator.data.streaming
+        and bool(
+            {coordinator.data.live.slot(0), coordinator.data.live.slot(1)}
+            & {LiveState.AUTH_ERROR, LiveState.ERROR}
+        ),
+        press_fn=lambda coordinator, _: coordinator.async_apply(coordinator.client.clear_live()),
+    ),
 )
 
 # -- settings ----------------------------------------------------------------------------------
