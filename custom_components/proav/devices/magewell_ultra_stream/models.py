@@ -776,9 +776,9 @@ FLAG_SETTERS: dict[str, tuple[str, str]] = {
 
 @dataclass(frozen=True, kw_only=True)
 class Settings:
-    """The device's configuration (get-settings)."""
+    """The device's configuration (get-settings); None: the box did not say."""
 
-    name: str
+    name: str | None
     flags: dict[str, bool]
     servers: tuple[LiveServer, ...]
     rec_control: RecControl
@@ -796,7 +796,7 @@ class Settings:
     def from_json(cls, data: Json) -> Settings:
         """Parse a get-settings answer."""
         return cls(
-            name=_str(data, "name"),
+            name=_str(data, "name") or None,
             flags={key: bool(_int(data, key)) for key in FLAG_SETTERS if key in data},
             servers=tuple(LiveServer.from_json(item) for item in _objs(data, "stream-server")),
             rec_control=RecControl.from_json(_obj(data, "rec-control")),
