@@ -7,6 +7,7 @@ from typing import Any
 
 from homeassistant.components.bluetooth import BluetoothServiceInfoBleak
 from homeassistant.config_entries import (
+    SOURCE_BLUETOOTH,
     SOURCE_REAUTH,
     SOURCE_RECONFIGURE,
     ConfigEntry,
@@ -30,9 +31,8 @@ from homeassistant.helpers.typing import DiscoveryInfoType
 import voluptuous as vol
 
 from .const import CONF_DEVICE_TYPE, DOMAIN, LOGGER
-from .devices.base import DeviceIdentity, DeviceType, Discovered
+from .devices.base import DeviceFlow, DeviceIdentity, DeviceType, Discovered
 from .devices.errors import InvalidAuth, ProAVError
-from .devices.magewell_ultra_stream.flow import UltraStreamFlowMixin
 from .registry import DEVICE_TYPES
 
 CONF_SERIAL = "serial"
@@ -48,17 +48,41 @@ def valid_serial(serial: str) -> bool:
     return bool(serial.strip().strip("0"))
 
 
-class ProAVConfigFlow(UltraStreamFlowMixin, ConfigFlow, domain=DOMAIN):
-    """Set up a Pro AV device (the Ultra Stream adds its own steps through its mixin)."""
+class ProAVConfigFlow(ConfigFlow, domain=DOMAIN):
+    """Set up a Pro AV device.
+
+    A device type with steps of its own (``DeviceType.flow``, e.g. the Ultra Stream's network
+    search and Bluetooth provisioning) gets a helper per flow; its steps are forwarded to it.
+    """
 
     VERSION = 1
 
     def __init__(self) -> None:
         """Start with no device type chosen."""
         self._device_type: DeviceType | None = None
-        self._prefill: dict[str, Any] = {}
+        self.prefill: dict[str, Any] = {}
         self._input: dict[str, Any] = {}
         self._found: list[DeviceIdentity] = []
+        self._device_flows: dict[str, DeviceFlow] = {}
+
+    def __getattr__(self, name: str) -> Callable[..., Awaitable[ConfigFlowResult]]:
+        """Find a step a device type's own flow defines (``async_step_<its step id>``)."""
+        if name.startswith("async_step_") and "_device_flows" in self.__dict__:
+            for device_type in DEVICE_TYPES.values():
+                if device_type.flow is not None and hasattr(device_type.flow, name):
+                    step: Callable[..., Awaitable[ConfigFlowResult]] = getattr(
+                        self._device_flow(device_type), name
+                    )
+                    return step
+        raise AttributeError(name)
+
+    def _device_flow(self, device_type: DeviceType) -> DeviceFlow | None:
+        """Return this flow's helper for a device type's own steps (None: it has none)."""
+        if device_type.flow is None:
+            return None
+        if device_type.key not in self._device_flows:
+            self._device_flows[device_type.key] = device_type.flow(self, device_type)
+        return self._device_flows[device_type.key]
 
     @staticmethod
     @callback
@@ -82,6 +106,12 @@ class ProAVConfigFlow(UltraStreamFlowMixin, ConfigFlow, domain=DOMAIN):
         """Set up an ATEN VP2730."""
         return await self._async_step_device("aten_vp2730", user_input)
 
+    async def async_step_magewell_ultra_stream(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Set up a Magewell Ultra Stream (its own steps may come first: search, Wi-Fi)."""
+        return await self._async_step_device("magewell_ultra_stream", user_input)
+
     async def async_step_presentation_receiver(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
@@ -103,8 +133,23 @@ class ProAVConfigFlow(UltraStreamFlowMixin, ConfigFlow, domain=DOMAIN):
     async def _async_step_device(
         self, key: str, user_input: dict[str, Any] | None
     ) -> ConfigFlowResult:
-        """Show a device type's form; test the connection; create the entry."""
+        """Start a device type's own steps, if any; else show its form, test, create the entry."""
+        device_type = DEVICE_TYPES[key]
+        steps = self._device_flow(device_type) if user_input is None else None
+        if steps is not None and (result := await steps.async_begin()) is not None:
+            return result
+        return await self.async_device_form(key, user_input=user_input)
+
+    async def async_device_form(
+        self,
+        key: str,
+        prefill: Mapping[str, Any] | None = None,
+        user_input: dict[str, Any] | None = None,
+    ) -> ConfigFlowResult:
+        """Show a device type's form (``prefill``: values found meanwhile); create the entry."""
         device_type = self._device_type = DEVICE_TYPES[key]
+        if prefill is not None:
+            self.prefill = dict(prefill)
         errors: dict[str, str] = {}
         if user_input is not None:
             errors, found = await self._async_probe(user_input)
@@ -115,7 +160,7 @@ class ProAVConfigFlow(UltraStreamFlowMixin, ConfigFlow, domain=DOMAIN):
                 return await self.async_step_pick_device()
         return self.async_show_form(
             step_id=key,
-            data_schema=device_type.schema({**self._prefill, **(user_input or {})}),
+            data_schema=device_type.schema({**self.prefill, **(user_input or {})}),
             errors=errors,
         )
 
@@ -243,14 +288,14 @@ class ProAVConfigFlow(UltraStreamFlowMixin, ConfigFlow, domain=DOMAIN):
         """Handle a device seen over Bluetooth."""
         for device_type in DEVICE_TYPES.values():
             if device_type.bluetooth and (found := device_type.bluetooth(discovery_info)):
-                return await self._async_step_discovered(device_type, found)
+                return await self.async_discovered(device_type, found)
         return self.async_abort(reason="not_supported")
 
     async def async_step_ssdp(self, discovery_info: SsdpServiceInfo) -> ConfigFlowResult:
         """Handle a device seen over SSDP."""
         for device_type in DEVICE_TYPES.values():
             if device_type.ssdp and (found := device_type.ssdp(discovery_info)):
-                return await self._async_step_discovered(device_type, found)
+                return await self.async_discovered(device_type, found)
         return self.async_abort(reason="not_supported")
 
     async def async_step_dhcp(self, discovery_info: DhcpServiceInfo) -> ConfigFlowResult:
@@ -271,16 +316,21 @@ class ProAVConfigFlow(UltraStreamFlowMixin, ConfigFlow, domain=DOMAIN):
             host=discovery_info.get(CONF_HOST),
             port=discovery_info.get(CONF_PORT),
         )
-        return await self._async_step_discovered(device_type, found)
+        return await self.async_discovered(device_type, found)
 
-    async def _async_step_discovered(
+    async def async_discovered(
         self, device_type: DeviceType, found: Discovered
     ) -> ConfigFlowResult:
-        """Offer a discovered device: known ones get their new address, new ones the form."""
+        """Offer a discovered device: known ones get their new address, new ones the form.
+
+        An address read from a Bluetooth advertisement is unverified: it pre-fills a new flow
+        but never moves a configured entry.
+        """
         await self.async_set_unique_id(found.serial)
         address = {CONF_HOST: found.host, CONF_PORT: found.port}
-        self._prefill = {key: value for key, value in address.items() if value is not None}
-        self._abort_if_unique_id_configured(updates=self._prefill or None)
+        self.prefill = {key: value for key, value in address.items() if value is not None}
+        updates = None if self.source == SOURCE_BLUETOOTH else self.prefill or None
+        self._abort_if_unique_id_configured(updates=updates)
         self.context["title_placeholders"] = {"name": found.name}
         # The type's own step: a type with extra steps (Ultra Stream provisioning) takes over.
         step: Callable[[], Awaitable[ConfigFlowResult]] = getattr(

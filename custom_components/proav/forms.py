@@ -25,7 +25,7 @@ def connection_schema(
     defaults: Mapping[str, Any],
     *,
     port: int | None,
-    ssl: bool,
+    ssl: bool | None,
     verify_ssl: bool | None = None,
     username: str | None = "",
     password: bool = True,
@@ -35,7 +35,8 @@ def connection_schema(
 ) -> vol.Schema:
     """Return a device type's connection form with ``defaults`` filled in.
 
-    ``port`` None makes the port optional (it then follows the HTTPS choice); ``verify_ssl``
+    ``port`` None makes the port optional (it then follows the HTTPS choice); ``ssl`` None
+    leaves the HTTPS choice out (a device that speaks plain HTTP only); ``verify_ssl``
     None leaves the certificate check out; ``username`` None leaves the user name out (else it is
     its default). Secrets (password, API key) are password fields and are never pre-filled.
     """
@@ -48,7 +49,8 @@ def connection_schema(
         fields[vol.Optional(CONF_PORT, description={"suggested_value": default(CONF_PORT)})] = PORT
     else:
         fields[vol.Required(CONF_PORT, default=default(CONF_PORT, port))] = PORT
-    fields[vol.Required(CONF_SSL, default=default(CONF_SSL, ssl))] = bool
+    if ssl is not None:
+        fields[vol.Required(CONF_SSL, default=default(CONF_SSL, ssl))] = bool
     if verify_ssl is not None:
         fields[vol.Required(CONF_VERIFY_SSL, default=default(CONF_VERIFY_SSL, verify_ssl))] = bool
     if username is not None:

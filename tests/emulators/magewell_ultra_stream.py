@@ -57,6 +57,11 @@ INFO: dict[str, Any] = {
         "features": 1,
         "max-lock-count": 2,
     },
+    "audio-range": {
+        "hdmi": {"max": 6.00, "min": -100.00, "def": 0.00},
+        "mic": {"max": 55.25, "min": -12.00, "def": 0.00},
+        "phone": {"max": 6.00, "min": -57.00, "def": 0.00},
+    },
     "codec-cap": {
         "video-kbps": [
             {"name": name, "value": value}
@@ -225,9 +230,23 @@ class UltraStreamEmulator(Emulator):
         self.settings = copy.deepcopy(SETTINGS)
         self.settings["name"] = f"Ultra Stream {serial}"
         self.users = {USER: md5(password)}
-        self.sessions: dict[str, float] = {}
+        self.sessions: dict[str, float] = {}  # sid -> last use
         self.session_timeout = 1800.0
         self.login_failure_code = 36
+        # Field variants (real boxes and sister products, see the field review):
+        self.expiry_code = -17  # what a call with a gone session answers (-1 on real boxes)
+        self.max_sessions: int | None = None  # a new login ends the oldest session beyond this
+        self.cookie_name = "sid"  # e.g. "sid-<serial>" on other Magewell firmware
+        self.ping_status = True  # False: ping answers without cur-status
+        self.logins = 0  # successful logins
+        self.rec_control_strict = True  # set-rec-control refuses a request missing a field
+        self.missing_methods: set[str] = set()  # methods an older firmware lacks (HTTP 404)
+        self.status_omits: set[str] = set()  # get-status blocks a firmware leaves out
+        # Multicast answers go to this (group, port) instead of back to the sender.
+        self.answer_to_group: tuple[str, int] | None = None
+        self.test_started: float | None = None  # stream test (start-test-server)
+        self.test_seconds = 20.0
+        self.test_upload_bps = 1_250_000  # bytes per second
         self.offset = 0.0  # added to the clock by advance()
         self.flags = F_PASSWD
         self.rec_started: float | None = None
@@ -296,7 +315,9 @@ class UltraStreamEmulator(Emulator):
                 "client-id": "",
             }
         elapsed = self.now() - self.rec_started
-        target = (self.settings["main-stream"]["kbps"] + self.settings["audio"]["kbps"]) * 1024
+        # cur-bps is bytes per second (the vendor document's arithmetic, and Companion).
+        kbps = self.settings["main-stream"]["kbps"] + self.settings["audio"]["kbps"]
+        target = kbps * 1000 // 8
         bps = int(target * min(1.0, 0.5 + elapsed / 4))  # ramps up over the first seconds
         return {
             "result": self.rec_warning or 2,  # 3: storage too slow, 4: low space
@@ -320,7 +341,8 @@ class UltraStreamEmulator(Emulator):
         slot = self._live_slot()
         running = self.live_started is not None and slot == 22
         elapsed = self.now() - self.live_started if self.live_started is not None else 0.0
-        bps = int(self.settings["main-stream"]["kbps"] * 1024 * min(1.0, 0.5 + elapsed / 4))
+        rate = self.settings["main-stream"]["kbps"] * 1000 // 8  # bytes per second
+        bps = int(rate * min(1.0, 0.5 + elapsed / 4))
         return {
             "result": slot if enabled or self.live_started is None else 27,
             "run-ms": int(elapsed * 1000),
@@ -360,6 +382,7 @@ class UltraStreamEmulator(Emulator):
                 "client-id": "",
             },
             "check-upgrade": {"result": 0, "client-id": ""},
+            "living-test": self._living_test(),
             "input-signal": {
                 **signal,
                 "status": 1 if signal["cx"] else 0,
@@ -438,6 +461,18 @@ class UltraStreamEmulator(Emulator):
         """Invalidate every session handed out."""
         self.sessions.clear()
 
+    @property
+    def open_sessions(self) -> int:
+        """Return how many sessions are open (not logged out, not timed out)."""
+        return sum(
+            1 for last in self.sessions.values() if self.now() - last <= self.session_timeout
+        )
+
+    def take_session(self) -> None:
+        """Another client logs in with the same account and the box ends our sessions."""
+        self.sessions.clear()
+        self.sessions[uuid.uuid4().hex] = self.now()
+
     # -- HTTP ------------------------------------------------------------------------------
 
     def setup_routes(self, router: web.UrlDispatcher) -> None:
@@ -451,13 +486,23 @@ class UltraStreamEmulator(Emulator):
         if method == "login":
             return self._login(params)
         if method == "ping":
+            if not self.ping_status:
+                return web.json_response({"result": 0})
             return web.json_response({"result": 0, "cur-status": self.cur_status()})
         if not self._valid_session(request):
-            return web.json_response({"result": -17})
+            return web.json_response({"result": self.expiry_code})
+        if method == "logout":
+            self.log("logout")
+            self.sessions.pop(request.cookies.get(self.cookie_name, ""), None)
+            return web.json_response({"result": 0})
+        if method in self.missing_methods:
+            return web.Response(status=404, text="<html>Not Found</html>", content_type="text/html")
         if method in self.next_result:
             return web.json_response({"result": self.next_result.pop(method)})
         if method in FLAG_METHODS:
             return web.json_response({"result": self._set_flag(method, params)})
+        if method == "del-media-files":
+            return web.json_response({"result": self._delete_media(await request.json())})
         handler = getattr(self, "m_" + method.replace("-", "_"), None)
         if handler is None:
             return web.json_response({"result": -10})  # unknown method (undocumented answer)
@@ -472,13 +517,17 @@ class UltraStreamEmulator(Emulator):
             return web.json_response({"result": self.login_failure_code})
         sid = uuid.uuid4().hex
         self.sessions[sid] = self.now()
+        if self.max_sessions is not None:
+            while len(self.sessions) > self.max_sessions:
+                del self.sessions[next(iter(self.sessions))]
+        self.logins += 1
         self.log("login")
         response = web.json_response({"result": 0})
-        response.set_cookie("sid", sid, path="/")
+        response.set_cookie(self.cookie_name, sid, path="/")
         return response
 
     def _valid_session(self, request: web.Request) -> bool:
-        sid = request.cookies.get("sid", "")
+        sid = request.cookies.get(self.cookie_name, "")
         last = self.sessions.get(sid)
         if last is None or self.now() - last > self.session_timeout:
             self.sessions.pop(sid, None)
@@ -488,14 +537,11 @@ class UltraStreamEmulator(Emulator):
 
     # -- methods (m_<name with underscores>) -------------------------------------------------
 
-    def m_logout(self, _params: dict[str, str]) -> int:
-        return 0
-
     def m_get_info(self, _params: dict[str, str]) -> dict[str, Any]:
         return self.info
 
     def m_get_status(self, _params: dict[str, str]) -> dict[str, Any]:
-        return self.status()
+        return {key: value for key, value in self.status().items() if key not in self.status_omits}
 
     def m_get_settings(self, _params: dict[str, str]) -> dict[str, Any]:
         return self.settings
@@ -520,6 +566,7 @@ class UltraStreamEmulator(Emulator):
         self.media[0].append(
             {
                 "name": f"VID_{len(self.media[0])}.mp4",
+                "thumbnail-name": f"VID_{len(self.media[0])}.mp4_1569393321",
                 "status": 1,
                 "create-time": "2019-09-25 06:35:21",
                 "size-bytes": 4025670,
@@ -562,8 +609,15 @@ class UltraStreamEmulator(Emulator):
         if self.live_started is None:
             return 1
         self.live_started = None
-        self.live_result = 0
+        self.live_result = 30 if self.live_auth_error else 0
         self.flags &= ~F_LIVING
+        return 0
+
+    def m_clear_live(self, _params: dict[str, str]) -> int:
+        self.log("clear-live")
+        if self.live_started is not None:
+            return -9
+        self.live_result = 27
         return 0
 
     def m_enable_server(self, params: dict[str, str]) -> int:
@@ -618,11 +672,52 @@ class UltraStreamEmulator(Emulator):
     def m_set_rec_control(self, params: dict[str, str]) -> int:
         self.commands.append(Command("set-rec-control", dict(params)))
         control = self.settings["rec-control"]
-        for key in ("usb-option", "sd-option", "mime-type", "time-unit"):
+        fields = ("usb-option", "sd-option", "mime-type", "root-folder", "file-name-mode")
+        if self.rec_control_strict and not all(key in params for key in (*fields, "time-unit")):
+            return -10  # the documented request names every field
+        for key in ("usb-option", "sd-option", "mime-type", "time-unit", "file-name-mode"):
             if key in params:
                 control[key] = int(params[key])
         if "root-folder" in params:
             control["root-folder"] = params["root-folder"]
+        return 0
+
+    def m_set_volume(self, params: dict[str, str]) -> int:
+        self.commands.append(Command("set-volume", dict(params)))
+        volume = self.settings["volume"]
+        if set(params) != set(volume):
+            return -10  # the documented request names every field
+        for key, value in params.items():
+            volume[key] = float(value) if key.endswith("gain") else int(value)
+        return 0
+
+    def _delete_media(self, body: dict[str, Any]) -> int:
+        self.commands.append(Command("del-media-files", body))
+        disk = body.get("disk-type")
+        if disk not in self.media or not isinstance(body.get("media-files"), list):
+            return -10
+        names = set(body["media-files"])
+        self.media[disk] = [item for item in self.media[disk] if item["name"] not in names]
+        return 0
+
+    def _living_test(self) -> dict[str, Any]:
+        if self.test_started is None:
+            return {"result": 27, "upload-bps": 0, "percent": 0, "net": 0, "client-id": ""}
+        elapsed = self.now() - self.test_started
+        done = elapsed >= self.test_seconds
+        return {
+            "result": 0 if done else 2,
+            "upload-bps": self.test_upload_bps if done else 0,
+            "percent": 100 if done else int(100 * elapsed / self.test_seconds),
+            "net": 1,
+            "client-id": "",
+        }
+
+    def m_start_test_server(self, params: dict[str, str]) -> int:
+        self.commands.append(Command("start-test-server", dict(params)))
+        if not params.get("url"):
+            return -10
+        self.test_started = self.now()
         return 0
 
     def m_get_media_files(self, params: dict[str, str]) -> dict[str, Any] | int:
@@ -669,7 +764,7 @@ class UltraStreamEmulator(Emulator):
         return {
             "version": "1.0",
             "flag": "ssip",
-            "product": "Ultra Stream",
+            "product": self.info["product"]["product-name"],
             "boxname": self.settings["name"],
             "serialnumber": self.info["product"]["sn"],
             "wifiip": "",
@@ -690,6 +785,8 @@ class UltraStreamEmulator(Emulator):
             sock.bind(("", port))
             membership = struct.pack("4s4s", socket.inet_aton(group), socket.inet_aton(HOST))
             sock.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP, membership)
+            # Answers to the group leave on loopback too (the box's own interface in tests).
+            sock.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_IF, socket.inet_aton(HOST))
         _transport, protocol = await loop.create_datagram_endpoint(
             lambda: MulticastResponder(self), sock=sock
         )
@@ -717,10 +814,19 @@ class MulticastResponder(asyncio.DatagramProtocol):
         self.transport = transport
 
     def datagram_received(self, data: bytes, addr: tuple[str | Any, int]) -> None:
-        """Answer a discovery query (unless the box is down)."""
+        """Answer a discovery query (unless the box is down); answers are not queries."""
+        try:
+            message = json.loads(data)
+        except ValueError:
+            message = None
+        if isinstance(message, dict) and "serialnumber" in message:
+            return  # an answer (its own, heard on the group, or another box's)
         self.queries += 1
         if self.transport is not None and not self.emulator.down:
-            self.transport.sendto(json.dumps(self.emulator.discovery_answer()).encode(), addr)
+            target = addr
+            if self.emulator.answer_to_group is not None:
+                target = self.emulator.answer_to_group
+            self.transport.sendto(json.dumps(self.emulator.discovery_answer()).encode(), target)
 
 
 async def _main() -> None:
@@ -750,9 +856,12 @@ class FakeGattBox:
         self.networks: dict[str, tuple[str, str]] = {}
         self.running_reads = 1
         self.never_joins = False
-        self.authenticated = False
+        self.authenticated = not status & F_PASSWD  # no pairing password: nothing to prove
         self.connected = True
         self.writes: list[tuple[int, bytes]] = []
+        self.reads: list[int] = []  # buffers read, in order (Buffer-1: the keep-alive)
+        self.order = "<"  # the byte order of replies (">": opcodes as ASCII tags on the wire)
+        self.fail_reads = False  # the link drops: reads raise BleakError
         self._replies: dict[int, bytes] = {}
         self._auth_index = 0
         self._wifi: dict[int, bytes] = {}
@@ -767,13 +876,15 @@ class FakeGattBox:
         if opcode in (0x5333, 0x5335):
             self._join = None  # a new request: buffer 4 answers it, not an old Wi-Fi join
         if buffer == 0 and opcode == 0x5335:
-            self._replies[4] = struct.pack("<HIH", 0x5336, self.status, data[2] | data[3] << 8)
+            self._replies[4] = struct.pack(
+                f"{self.order}HIH", 0x5336, self.status, data[2] | data[3] << 8
+            )
         elif buffer == 4 and opcode == 0x5333:
             (self._auth_index,) = struct.unpack_from("<H", data, 2)
         elif buffer == 0 and opcode == 0x5333:
             self.authenticated = data[2:18] == self.digest
             result = 0 if self.authenticated else -1
-            self._replies[4] = struct.pack("<HiH", 0x5334, result, self._auth_index)
+            self._replies[4] = struct.pack(f"{self.order}HiH", 0x5334, result, self._auth_index)
         elif buffer == 0 and opcode == 0x5337:
             self._wifi = {0: data}
         elif buffer in (1, 2, 3) and self._wifi:
@@ -787,7 +898,7 @@ class FakeGattBox:
         index = struct.unpack_from("<H", self._wifi[0], 4)[0]
         ssid = (self._wifi[1] + self._wifi[2]).rstrip(b"\0").decode()
         password = (self._wifi[3] + self._wifi[4][2:]).rstrip(b"\0").decode()
-        self._replies[0] = struct.pack("<HH", 0x5332, index)
+        self._replies[0] = struct.pack(f"{self.order}HH", 0x5332, index)
         ip, result = "0.0.0.0", 0  # noqa: S104 - no address yet
         if not self.authenticated:
             result = -1
@@ -797,18 +908,23 @@ class FakeGattBox:
             result = -1
         else:
             ip = self.networks[ssid][1]
-        final = struct.pack("<Hi", 0x5332, result) + socket.inet_aton(ip)
-        final += struct.pack("<IHH", self.status, 1, 2)
+        final = struct.pack(f"{self.order}Hi", 0x5332, result) + socket.inet_aton(ip)
+        final += struct.pack(f"{self.order}IHH", self.status, 1, 2)
         self._join = (self.running_reads, final)
 
     async def read_gatt_char(self, char: str, **_kwargs: Any) -> bytearray:
         """Answer a read of one of the five buffers."""
         buffer = BLE_BUFFERS.index(char)
+        self.reads.append(buffer)
+        if self.fail_reads:
+            from bleak.exc import BleakError
+
+            raise BleakError("disconnected")
         if buffer == 4 and self._join is not None:
             left, final = self._join
             if self.never_joins or left > 0:
                 self._join = (left - 1, final)
-                return bytearray(struct.pack("<Hi", 0x5332, 2) + bytes(14))
+                return bytearray(struct.pack(f"{self.order}Hi", 0x5332, 2) + bytes(14))
             return bytearray(final)
         return bytearray(self._replies.get(buffer, b"\0\0"))
 

@@ -21,7 +21,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.proav.const import DOMAIN
-from custom_components.proav.devices.errors import InvalidAuth
+from custom_components.proav.devices.errors import CannotConnect, InvalidAuth
 from custom_components.proav.devices.magewell_ultra_stream import ble, flow
 from custom_components.proav.devices.magewell_ultra_stream.models import DeviceStatus
 from tests.emulators.magewell_ultra_stream import (
@@ -200,12 +200,11 @@ async def test_provisioning_over_bluetooth(
     result = await hass.config_entries.flow.async_configure(
         flow_id, {**wifi, flow.CONF_WIFI_PASSWORD: "nope"}
     )
-    assert result["errors"] == {"base": "wifi_failed"}
-    assert result["description_placeholders"]["reason"] == "the Wi-Fi password was rejected"
+    assert result["errors"] == {"base": "wifi_wrong_password"}
     result = await hass.config_entries.flow.async_configure(
         flow_id, {**wifi, flow.CONF_SSID: "Elsewhere", flow.CONF_WIFI_PASSWORD: "x"}
     )
-    assert result["description_placeholders"]["reason"] == "the network was not found"
+    assert result["errors"] == {"base": "wifi_not_found"}
     gatt.never_joins = True
     result = await hass.config_entries.flow.async_configure(
         flow_id, {**wifi, flow.CONF_WIFI_PASSWORD: "wifi-secret"}
@@ -245,10 +244,14 @@ async def test_provisioning_when_the_box_is_out_of_reach(hass: HomeAssistant) ->
 
 @pytest.mark.usefixtures("enable_bluetooth")
 async def test_known_box_is_not_offered_again(hass: HomeAssistant, entry: MockConfigEntry) -> None:
-    """Unique id = serial: a configured box seen over Bluetooth gets its new address."""
+    """A configured box seen over Bluetooth is not offered again, and is NOT moved.
+
+    The address in an advertisement is unverified (byte order, the soft AP's own address):
+    it may only pre-fill a new flow, never break a working entry.
+    """
     await _inject(hass, _service_info(eth="127.0.0.2"))
     assert hass.config_entries.flow.async_progress_by_handler(DOMAIN) == []
-    assert entry.data[CONF_HOST] == "127.0.0.2"
+    assert entry.data[CONF_HOST] == "127.0.0.1"
 
 
 @pytest.mark.usefixtures("enable_bluetooth")
@@ -261,3 +264,117 @@ async def test_advertised_status_change_refreshes_at_once(
     state = hass.states.get("switch.ultra_stream_recording")
     assert state is not None
     assert state.state == STATE_ON
+
+
+@pytest.mark.usefixtures("enable_bluetooth")
+async def test_soft_ap_address_is_not_the_box_on_a_network(hass: HomeAssistant) -> None:
+    """In soft-AP mode the Wi-Fi address is the box's own AP: it is not offered as its host."""
+    await _inject(hass, _service_info(0x10040, wifi="192.168.48.1"))
+    (started,) = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    assert started["step_id"] == flow.STEP_BLE_AUTH
+    hass.config_entries.flow.async_abort(started["flow_id"])
+
+
+@pytest.mark.usefixtures("enable_bluetooth")
+async def test_undecodable_advertisement_offers_the_search_not_provisioning(
+    hass: HomeAssistant,
+) -> None:
+    """Manufacturer data that does not parse says nothing about the network: no Wi-Fi push."""
+    info = _service_info()
+    info.manufacturer_data.clear()
+    await _inject(hass, info)
+    (started,) = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    assert started["step_id"] == flow.STEP_HOW
+    hass.config_entries.flow.async_abort(started["flow_id"])
+
+
+@pytest.mark.parametrize("order", ["<", ">"])
+async def test_provisioner_takes_replies_in_either_byte_order(order: str) -> None:
+    """The byte order is undocumented: replies with the opcode either way are understood."""
+    peer = FakeGattBox(status=0x10040)
+    peer.order = order
+    peer.networks["Studio"] = ("wifi-secret", "10.0.0.9")
+    peer.running_reads = 3
+    box = ble.UltraStreamProvisioner(peer, poll_seconds=0)
+    assert DeviceStatus.SOFT_AP in await box.async_status()
+    await box.async_authenticate(PASSWORD)
+    result = await box.async_configure_wifi("Studio", "wifi-secret")
+    assert result.ip == "10.0.0.9"
+    assert result.version == "1.2"
+
+
+async def test_provisioner_keeps_the_link_alive_while_joining() -> None:
+    """Buffer-1 is read while the box joins, as the vendor document requires."""
+    peer = FakeGattBox()
+    peer.networks["Studio"] = ("wifi-secret", "10.0.0.9")
+    peer.running_reads = 3
+    box = ble.UltraStreamProvisioner(peer, poll_seconds=0)
+    await box.async_authenticate(PASSWORD)
+    await box.async_configure_wifi("Studio", "wifi-secret")
+    assert peer.reads.count(1) == 3
+
+
+async def test_provisioner_lost_link_is_cannot_connect() -> None:
+    peer = FakeGattBox()
+    peer.fail_reads = True
+    box = ble.UltraStreamProvisioner(peer, poll_seconds=0)
+    with pytest.raises(CannotConnect):
+        await box.async_status()
+
+
+@pytest.mark.usefixtures("enable_bluetooth")
+async def test_link_lost_during_provisioning_is_a_form_error(
+    hass: HomeAssistant, gatt: FakeGattBox
+) -> None:
+    """A dropped GATT link shows the Bluetooth error in the form, not "unknown error"."""
+    await _inject(hass, _service_info())
+    (started,) = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    gatt.fail_reads = True
+    result = await hass.config_entries.flow.async_configure(
+        started["flow_id"], {CONF_PASSWORD: PASSWORD}
+    )
+    assert result["errors"] == {"base": "ble_cannot_connect"}
+    hass.config_entries.flow.async_abort(started["flow_id"])
+
+
+@pytest.mark.usefixtures("enable_bluetooth")
+async def test_passive_advertisement_without_the_name_is_matched_by_address(
+    hass: HomeAssistant, loaded: MockConfigEntry, box: UltraStreamEmulator
+) -> None:
+    """Passive scanners never see the scan response with the serial: the address matches."""
+    box.press_rec()
+    await _inject(hass, _service_info(box.cur_status(), name=ADDRESS))
+    state = hass.states.get("switch.ultra_stream_recording")
+    assert state is not None
+    assert state.state == STATE_ON
+
+
+@pytest.mark.usefixtures("enable_bluetooth")
+async def test_box_without_pairing_password_goes_straight_to_wifi(
+    hass: HomeAssistant, box: UltraStreamEmulator
+) -> None:
+    """No PASSWD bit in the advertisement: no password to ask for."""
+    peer = FakeGattBox(status=0x40)
+    peer.networks["Studio"] = ("wifi-secret", "127.0.0.1")
+
+    async def _establish(*_args: object, **_kwargs: object) -> FakeGattBox:
+        return peer
+
+    with (
+        patch.object(ble, "establish_connection", _establish),
+        patch.object(flow, "BLE_POLL_SECONDS", 0),
+    ):
+        await _inject(hass, _service_info(0x40))
+        (started,) = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+        assert started["step_id"] == flow.STEP_WIFI
+        result = await hass.config_entries.flow.async_configure(
+            started["flow_id"],
+            {
+                flow.CONF_SSID: "Studio",
+                flow.CONF_SECURITY: "wpa2_psk",
+                flow.CONF_WIFI_PASSWORD: "wifi-secret",
+            },
+        )
+    assert result["step_id"] == "magewell_ultra_stream"
+    assert not [data for buffer, data in peer.writes if data[:2] == b"\x33\x53"]  # no auth sent
+    hass.config_entries.flow.async_abort(started["flow_id"])

@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import aiohttp
 import pytest
 
-from custom_components.proav.devices.errors import CannotConnect, InvalidAuth, InvalidResponse
+from custom_components.proav.devices.errors import (
+    CannotConnect,
+    DeviceBusy,
+    InvalidAuth,
+    InvalidResponse,
+    NotPermitted,
+    NotSupported,
+)
 from custom_components.proav.devices.magewell_ultra_stream.client import (
     UltraStreamClient,
     UltraStreamError,
@@ -190,3 +199,133 @@ async def test_http_401_is_an_expired_session(
     box.faults.status = 401
     with pytest.raises(InvalidAuth):
         await client.get_status()
+
+
+@pytest.mark.parametrize("expiry_code", [-17, -1])
+async def test_expired_session_answered_either_way_logs_in_once(
+    session: aiohttp.ClientSession, box: UltraStreamEmulator, expiry_code: int
+) -> None:
+    """Real boxes answer a gone session with -1 as well as -17: one re-login, then it works."""
+    box.expiry_code = expiry_code
+    client = _client(session, box)
+    await client.get_status()
+    for _ in range(3):
+        box.expire_sessions()
+        await client.get_status()
+    assert box.command_names().count("login") == 4
+
+
+async def test_session_taken_right_after_login_is_busy_not_a_wrong_password(
+    session: aiohttp.ClientSession, box: UltraStreamEmulator
+) -> None:
+    """Another client on the same account ends our fresh session: busy, back off, no storm."""
+    now = [0.0]
+    client = UltraStreamClient(session, box.host, box.port, USER, PASSWORD, clock=lambda: now[0])
+    await client.get_status()
+    box.expire_sessions()
+    box.max_sessions = 0  # every new session ends at once (the other client logs in again)
+    with pytest.raises(DeviceBusy) as err:
+        await client.get_status()
+    assert err.value.code == -17
+    assert err.value.retry_after == 30
+    logins = box.logins
+    for _ in range(10):  # within the back-off nothing logs in
+        with pytest.raises(DeviceBusy):
+            await client.get_status()
+    assert box.logins == logins
+    box.max_sessions = None
+    now[0] = 31.0
+    await client.get_status()
+    assert box.logins == logins + 1
+    assert client.login_gate.refused is None
+
+
+async def test_any_sid_cookie_name_is_the_session(
+    session: aiohttp.ClientSession, box: UltraStreamEmulator
+) -> None:
+    """Other Magewell firmware names the cookie sid-<serial>: it is kept and sent back."""
+    box.cookie_name = f"sid-{SERIAL}"
+    client = _client(session, box)
+    await client.get_status()
+    await client.get_settings()
+    assert client.cookie_name == f"sid-{SERIAL}"
+    assert box.command_names() == ["login"]
+
+
+async def test_close_logs_out(session: aiohttp.ClientSession, box: UltraStreamEmulator) -> None:
+    client = _client(session, box)
+    await client.get_status()
+    assert box.open_sessions == 1
+    await client.async_close()
+    assert box.open_sessions == 0
+    assert not client.logged_in
+
+
+async def test_refused_login_latches(
+    session: aiohttp.ClientSession, box: UltraStreamEmulator
+) -> None:
+    """After a refused login the client never logs in again (until it is rebuilt)."""
+    client = _client(session, box, password="wrong")
+    with pytest.raises(InvalidAuth):
+        await client.get_status()
+    requests = len(box.requests)
+    for _ in range(5):
+        with pytest.raises(InvalidAuth):
+            await client.get_status()
+    assert len(box.requests) == requests
+
+
+async def test_refusals_and_missing_methods_are_typed(
+    session: aiohttp.ClientSession, box: UltraStreamEmulator
+) -> None:
+    client = _client(session, box)
+    box.set_signal(0, 0)
+    with pytest.raises(NotPermitted):
+        await client.set_recording(True)
+    box.next_result["get-settings"] = -2
+    with pytest.raises(DeviceBusy):
+        await client.get_settings()
+    box.missing_methods.add("online-update-check")
+    with pytest.raises(NotSupported):
+        await client.check_firmware()
+
+
+async def test_answers_are_captured_without_the_query(
+    session: aiohttp.ClientSession, box: UltraStreamEmulator
+) -> None:
+    """The last answer per method is kept for field reports; the query (password) never is."""
+    client = _client(session, box)
+    await client.get_status()
+    raw = client.captures.as_dict()
+    assert set(raw) == {"GET /usapi login", "GET /usapi get-status"}
+    assert raw["GET /usapi get-status"]["body"]["cur-status"] == box.cur_status()
+    assert password_hash(PASSWORD) not in str(raw)
+
+
+async def test_set_rec_control_sends_every_documented_field(
+    session: aiohttp.ClientSession, box: UltraStreamEmulator
+) -> None:
+    """file-name-mode included: the box's request names every field (a missing one: -10)."""
+    client = _client(session, box)
+    settings = await client.get_settings()
+    await client.set_rec_control(settings.rec_control)
+    assert box.commands[-1].params == {
+        "usb-option": "1",
+        "sd-option": "1",
+        "mime-type": "0",
+        "root-folder": "REC_Folder",
+        "file-name-mode": "0",
+        "time-unit": "5",
+    }
+
+
+async def test_concurrent_requests_share_one_login(
+    session: aiohttp.ClientSession, box: UltraStreamEmulator
+) -> None:
+    """Requests that find no (or the same expired) session log in once between them."""
+    client = _client(session, box)
+    await asyncio.gather(client.get_status(), client.get_settings(), client.get_info())
+    assert box.command_names().count("login") == 1
+    box.expire_sessions()
+    await asyncio.gather(client.get_status(), client.get_settings(), client.get_info())
+    assert box.command_names().count("login") == 2

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Generator
 import socket
-from unittest.mock import patch
 
-from homeassistant.config_entries import SOURCE_SSDP, SOURCE_USER
+from homeassistant.config_entries import SOURCE_SSDP, SOURCE_USER, ConfigEntryDisabler
 from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_PORT, CONF_USERNAME
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
@@ -27,14 +25,20 @@ def _form(box: UltraStreamEmulator, password: str = PASSWORD) -> dict[str, objec
     return {CONF_HOST: box.host, CONF_PORT: box.port, CONF_USERNAME: USER, CONF_PASSWORD: password}
 
 
+def _loopback(port: int) -> flow.MulticastScanner:
+    """Return a scanner that asks on loopback (no multicast routing in tests)."""
+    return flow.MulticastScanner(
+        group="127.0.0.1", port=port, interfaces=("127.0.0.1",), seconds=0.2
+    )
+
+
 @pytest.fixture
-async def multicast(box: UltraStreamEmulator) -> Generator[int]:
-    """Let the box answer discovery on loopback, and point the scans at it."""
+async def multicast(hass: HomeAssistant, box: UltraStreamEmulator) -> int:
+    """Let the box answer discovery on loopback, and give Home Assistant a scanner asking there."""
     port = free_port(socket.SOCK_DGRAM)
     await box.start_multicast(port)
-    target = flow.ScanTarget(group="127.0.0.1", port=port, interfaces=("127.0.0.1",), seconds=0.2)
-    with patch.object(flow, "SCAN_TARGET", target):
-        yield port
+    hass.data[flow.SCANNER] = _loopback(port)
+    return port
 
 
 async def _choose_type(hass: HomeAssistant) -> str:
@@ -103,32 +107,41 @@ async def test_search_leaves_out_configured_boxes(
     assert result["errors"] == {"base": "no_devices_found"}
 
 
+async def test_no_background_scan_without_an_ultra_stream(
+    hass: HomeAssistant, multicast: int, box: UltraStreamEmulator
+) -> None:
+    """An installation without an Ultra Stream is never scanned unasked."""
+    assert await async_setup_component(hass, DOMAIN, {})
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert box.multicast is not None
+    assert box.multicast.queries == 0
+    assert hass.config_entries.flow.async_progress_by_handler(DOMAIN) == []
+
+
 async def test_background_scan_offers_new_and_moves_known_boxes(
     hass: HomeAssistant, multicast: int, box: UltraStreamEmulator
 ) -> None:
-    """The scan at start offers a new box; a known box gets its new address."""
-    assert await async_setup_component(hass, DOMAIN, {})
-    await hass.async_block_till_done(wait_background_tasks=True)
-    flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
-    assert [f["context"]["unique_id"] for f in flows] == [SERIAL]
-    assert flows[0]["step_id"] == KEY
-    hass.config_entries.flow.async_abort(flows[0]["flow_id"])
-
+    """With an Ultra Stream set up, the scan offers a new box; a known box gets its address."""
     async with UltraStreamEmulator(serial="C301190101001") as other:
         known = MockConfigEntry(
             domain=DOMAIN,
             unique_id="C301190101001",
             data={**entry_data(other), CONF_HOST: "192.0.2.10"},
+            disabled_by=ConfigEntryDisabler.USER,  # not set up: only its presence counts
         )
         known.add_to_hass(hass)
+        assert await async_setup_component(hass, DOMAIN, {})
+        await hass.async_block_till_done(wait_background_tasks=True)
+        flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+        assert [f["context"]["unique_id"] for f in flows] == [SERIAL]
+        assert flows[0]["step_id"] == KEY
+        hass.config_entries.flow.async_abort(flows[0]["flow_id"])
+
         port = free_port(socket.SOCK_DGRAM)
         await other.start_multicast(port)
-        target = flow.ScanTarget(
-            group="127.0.0.1", port=port, interfaces=("127.0.0.1",), seconds=0.2
-        )
-        with patch.object(flow, "SCAN_TARGET", target):
-            for found in await flow.async_scan_network(hass):
-                flow.async_offer(hass, found)
+        hass.data[flow.SCANNER] = _loopback(port)
+        for found in await flow.async_scan_network(hass):
+            flow.async_offer(hass, found)
         await hass.async_block_till_done()
         assert known.data[CONF_HOST] == "127.0.0.1"
 
@@ -196,12 +209,14 @@ async def test_options_tune_the_probe(
         "ultra_stream_status_interval",
         "ultra_stream_active_interval",
         "ultra_stream_settings_interval",
+        "ultra_stream_runway_warning",
     }
     options = {
         "ultra_stream_probe_interval": 2,
         "ultra_stream_status_interval": 120,
         "ultra_stream_active_interval": 5,
         "ultra_stream_settings_interval": 600,
+        "ultra_stream_runway_warning": 600,
     }
     result = await hass.config_entries.options.async_configure(result["flow_id"], options)
     assert result["type"] is FlowResultType.CREATE_ENTRY

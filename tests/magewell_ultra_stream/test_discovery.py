@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
+import random
 import socket
 
 import pytest
@@ -12,7 +12,6 @@ from custom_components.proav.devices.magewell_ultra_stream.discovery import (
     GROUP,
     QUERY,
     DiscoveredBox,
-    DiscoveryListener,
     async_scan,
 )
 from custom_components.proav.devices.magewell_ultra_stream.models import DeviceStatus
@@ -95,24 +94,14 @@ async def test_down_box_does_not_answer(box: UltraStreamEmulator) -> None:
     assert found == []
 
 
-async def test_listener_reports_answers(socket_enabled: None) -> None:
+async def test_answers_sent_to_the_group_are_heard(box: UltraStreamEmulator) -> None:
+    """A box that answers to the multicast group, not to the sender, is found too."""
+    group = f"239.255.{random.randrange(1, 255)}.{random.randrange(1, 255)}"
     port = free_port(socket.SOCK_DGRAM)
-    heard: list[DiscoveredBox] = []
-    got = asyncio.Event()
-
-    def _on_box(found: DiscoveredBox) -> None:
-        heard.append(found)
-        got.set()
-
-    listener = DiscoveryListener(_on_box, group=None, port=port, interface="127.0.0.1")
-    await listener.async_start()
-    try:
-        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sender:
-            sender.sendto(b"garbage", ("127.0.0.1", port))
-            sender.sendto(json.dumps(DOC_ANSWER).encode(), ("127.0.0.1", port))
-        async with asyncio.timeout(2):
-            await got.wait()
-    finally:
-        listener.stop()
-    assert [b.serial for b in heard] == ["A302190719003"]
+    await box.start_multicast(port, group)
+    box.answer_to_group = (group, port)
+    found = await async_scan(group=group, port=port, interfaces=("127.0.0.1",), seconds=0.3)
+    assert [found_box.serial for found_box in found] == [SERIAL]
+    assert box.multicast is not None
+    assert box.multicast.queries == 1  # its own answer, heard on the group, is no query
     assert QUERY.startswith(b"{")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from datetime import timedelta
+import json
+from pathlib import Path
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
@@ -17,6 +19,7 @@ from custom_components.proav.const import DOMAIN
 from tests.emulators.magewell_ultra_stream import SERIAL, UltraStreamEmulator
 
 PROBE = timedelta(seconds=1)
+STRINGS = Path(__file__).parents[2] / "custom_components" / "proav" / "strings.json"
 
 
 async def _tick(
@@ -27,6 +30,20 @@ async def _tick(
     async_fire_time_changed(hass)
     # Coordinator refreshes run as background tasks.
     await hass.async_block_till_done(wait_background_tasks=True)
+
+
+def _translation(key: str) -> str:
+    """Return the English text of one of our exception keys."""
+    strings = json.loads(STRINGS.read_text())
+    return str(strings["exceptions"][key]["message"])
+
+
+def _reauth_flows(hass: HomeAssistant) -> list[object]:
+    return [
+        flow
+        for flow in hass.config_entries.flow.async_progress()
+        if flow["context"]["source"] == SOURCE_REAUTH
+    ]
 
 
 def _state(hass: HomeAssistant, entity_id: str) -> str:
@@ -123,10 +140,10 @@ async def test_streaming_switch_live_status_and_bitrate(
 async def test_live_server_switches_follow_the_server_list(
     hass: HomeAssistant, box: UltraStreamEmulator
 ) -> None:
-    """One switch per configured server; enabling one adds its live status sensor."""
+    """One switch per configured server; enabling one makes its live status available."""
     assert _state(hass, "switch.ultra_stream_live_server_studio_rtmp") == STATE_ON
     assert _state(hass, "switch.ultra_stream_live_server_youtube") == STATE_OFF
-    assert hass.states.get("sensor.ultra_stream_live_status_youtube") is None
+    assert _state(hass, "sensor.ultra_stream_live_status_youtube") == STATE_UNAVAILABLE
     await hass.services.async_call(
         "switch", "turn_on", {"entity_id": "switch.ultra_stream_live_server_youtube"}, blocking=True
     )
@@ -137,17 +154,50 @@ async def test_live_server_switches_follow_the_server_list(
 
 
 @pytest.mark.usefixtures("loaded")
+async def test_disabled_live_server_keeps_its_entities(
+    hass: HomeAssistant, entity_registry: er.EntityRegistry
+) -> None:
+    """Turning a destination off keeps its live entities (names, areas, history stay)."""
+    unique_id = f"{SERIAL}_0_live_status"
+    entity_id = entity_registry.async_get_entity_id("sensor", DOMAIN, unique_id)
+    assert entity_id is not None
+    entity_registry.async_update_entity(entity_id, name="Studio feed")
+    await hass.services.async_call(
+        "switch",
+        "turn_off",
+        {"entity_id": "switch.ultra_stream_live_server_studio_rtmp"},
+        blocking=True,
+    )
+    await hass.async_block_till_done()
+    entry = entity_registry.async_get(entity_id)
+    assert entry is not None
+    assert entry.name == "Studio feed"
+    assert _state(hass, entity_id) == STATE_UNAVAILABLE
+    await hass.services.async_call(
+        "switch",
+        "turn_on",
+        {"entity_id": "switch.ultra_stream_live_server_studio_rtmp"},
+        blocking=True,
+    )
+    await hass.async_block_till_done()
+    assert _state(hass, entity_id) == "idle"
+
+
+@pytest.mark.usefixtures("loaded")
 async def test_refused_command_is_a_clear_error(
     hass: HomeAssistant, box: UltraStreamEmulator
 ) -> None:
-    """A refusal from the box is shown with what the box meant."""
+    """A refusal from the box is shown with what the box meant (translated, no device text)."""
     from homeassistant.exceptions import HomeAssistantError
 
     box.set_signal(0, 0)
-    with pytest.raises(HomeAssistantError, match="no input signal"):
+    with pytest.raises(HomeAssistantError) as err:
         await hass.services.async_call(
             "switch", "turn_on", {"entity_id": "switch.ultra_stream_recording"}, blocking=True
         )
+    assert err.value.translation_key == "ultra_stream_no_signal"
+    assert "no input signal" in _translation(err.value.translation_key)
+    assert not _reauth_flows(hass)
 
 
 @pytest.mark.usefixtures("loaded")
@@ -165,11 +215,15 @@ async def test_change_on_the_box_reaches_ha_within_two_probes(
 async def test_probe_reads_status_only_on_change(
     hass: HomeAssistant, box: UltraStreamEmulator, freezer: FrozenDateTimeFactory
 ) -> None:
-    """At rest the box is only pinged; get-status follows a mask change."""
+    """At rest the box is pinged every second and read every 5 s; a mask change reads at once."""
     box.requests.clear()
-    for _ in range(5):
+    for _ in range(10):
         await _tick(hass, freezer)
-    assert {request.split("method=")[1].split("&")[0] for request in box.requests} == {"ping"}
+    methods = [request.split("method=")[1].split("&")[0] for request in box.requests]
+    assert methods.count("ping") == 10
+    assert 1 <= methods.count("get-status") <= 3  # every 5 s (timers also follow real time)
+    assert set(methods) == {"ping", "get-status"}
+    box.requests.clear()
     box.remove_usb()
     await _tick(hass, freezer)
     assert any("get-status" in request for request in box.requests)
@@ -181,13 +235,15 @@ async def test_probe_reads_status_only_on_change(
 async def test_signal_change_reaches_ha_with_the_safety_read(
     hass: HomeAssistant, box: UltraStreamEmulator, freezer: FrozenDateTimeFactory
 ) -> None:
-    """A signal change does not touch the mask: the slow safety read brings it."""
+    """A signal change does not touch the mask: the 5 s read at rest brings it within 5 s."""
     box.set_signal(1280, 720, 50.0, audio=False)
-    await _tick(hass, freezer, timedelta(seconds=61))
+    for _ in range(5):
+        await _tick(hass, freezer)
     assert _state(hass, "sensor.ultra_stream_input_resolution") == "1280x720p"
     assert _state(hass, "binary_sensor.ultra_stream_audio_signal") == STATE_OFF
     box.set_signal(0, 0)
-    await _tick(hass, freezer, timedelta(seconds=61))
+    for _ in range(5):
+        await _tick(hass, freezer)
     assert _state(hass, "binary_sensor.ultra_stream_input_signal") == STATE_OFF
 
 
@@ -419,7 +475,7 @@ async def test_busy_states_poll_fast_until_done(
     from tests.emulators.magewell_ultra_stream import F_FORMAT_SD
 
     status = loaded.runtime_data.status
-    assert status.update_interval == timedelta(seconds=60)
+    assert status.update_interval == timedelta(seconds=5)
     box.busy_until[F_FORMAT_SD] = box.now() + 3
     await _tick(hass, freezer)
     assert _state(hass, "binary_sensor.ultra_stream_formatting_sd_card") == STATE_ON
@@ -427,7 +483,7 @@ async def test_busy_states_poll_fast_until_done(
     await _tick(hass, freezer, timedelta(seconds=3))
     assert _state(hass, "binary_sensor.ultra_stream_formatting_sd_card") == STATE_OFF
     await _tick(hass, freezer, timedelta(seconds=6))
-    assert status.update_interval == timedelta(seconds=60)
+    assert status.update_interval == timedelta(seconds=5)
     assert _state(hass, "binary_sensor.ultra_stream_rebooting") == STATE_OFF
     assert _state(hass, "binary_sensor.ultra_stream_formatting_usb_drive") == STATE_OFF
 

@@ -22,10 +22,13 @@ from .errors import ProAVError
 
 if TYPE_CHECKING:
     from homeassistant.components.bluetooth import BluetoothServiceInfoBleak
+    from homeassistant.config_entries import ConfigFlowResult
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
     from homeassistant.helpers.service_info.dhcp import DhcpServiceInfo
     from homeassistant.helpers.service_info.ssdp import SsdpServiceInfo
     import voluptuous as vol
+
+    from ..config_flow import ProAVConfigFlow  # noqa: TID252
 
 type ProAVConfigEntry = ConfigEntry[ProAVRuntime]
 
@@ -109,6 +112,32 @@ class DeviceType:
     # Start integration-wide work once, from the integration's async_setup (e.g. a periodic
     # discovery scan that offers new devices); it must stop itself when Home Assistant stops.
     async_start: Callable[[HomeAssistant], None] | None = None
+    # The type's own config flow steps (e.g. a network search, provisioning), composed into the
+    # shared flow: it builds one per flow and forwards the steps the class defines.
+    flow: type[DeviceFlow] | None = None
+
+
+class DeviceFlow:
+    """A device type's own config flow steps, composed into the shared flow.
+
+    The shared flow builds one instance per flow and forwards every ``async_step_<id>`` the
+    subclass defines to it; ``async_begin`` runs when the type's step starts without input
+    (from the menu or a discovery) and may show a step of its own instead of the form.
+    """
+
+    def __init__(self, host: ProAVConfigFlow, device_type: DeviceType) -> None:
+        """Keep the flow that hosts these steps, and the device type."""
+        self.host = host
+        self.device_type = device_type
+
+    @property
+    def hass(self) -> HomeAssistant:
+        """Return Home Assistant."""
+        return self.host.hass
+
+    async def async_begin(self) -> ConfigFlowResult | None:
+        """Show a first step of the type's own (None: go straight to the form)."""
+        return None
 
 
 class ProAVRuntime:

@@ -88,8 +88,13 @@ class Advertisement:
 
     @property
     def host(self) -> str | None:
-        """Return the address to reach the box at over HTTP (None: not on a network)."""
-        return self.eth_ip or self.wifi_ip or None
+        """Return the address to reach the box at over HTTP (None: not on a network).
+
+        In soft-AP mode the Wi-Fi address is the box's own access point (192.168.48.1), which
+        Home Assistant cannot reach: only the Ethernet address counts then.
+        """
+        soft_ap = self.status is not None and DeviceStatus.SOFT_AP in self.status
+        return self.eth_ip or (None if soft_ap else self.wifi_ip) or None
 
 
 def _ip(data: bytes) -> str:
@@ -179,26 +184,46 @@ class UltraStreamProvisioner:
         self._index_fn = index_fn
 
     async def _write(self, buffer: int, data: bytes) -> None:
-        await self._client.write_gatt_char(BUFFERS[buffer], data, response=True)
+        try:
+            await self._client.write_gatt_char(BUFFERS[buffer], data, response=True)
+        except (BleakError, TimeoutError, OSError) as err:
+            raise CannotConnect(f"Bluetooth write failed: {type(err).__name__}") from err
 
-    async def _read(self, buffer: int, opcode: int, size: int) -> bytes:
-        """Read a buffer and check it carries the expected reply."""
-        data = bytes(await self._client.read_gatt_char(BUFFERS[buffer]))
-        if len(data) < size or struct.unpack_from("<H", data)[0] != opcode:
-            raise DeviceError(f"unexpected Bluetooth reply {data.hex()}")
-        return data
+    async def _read_raw(self, buffer: int) -> bytes:
+        try:
+            return bytes(await self._client.read_gatt_char(BUFFERS[buffer]))
+        except (BleakError, TimeoutError, OSError) as err:
+            raise CannotConnect(f"Bluetooth read failed: {type(err).__name__}") from err
 
-    def _check_index(self, data: bytes, offset: int, index: int) -> None:
-        if struct.unpack_from("<H", data, offset)[0] != index:
+    async def _read(self, buffer: int, opcode: int, size: int) -> tuple[bytes, str]:
+        """Read a buffer and check it carries the expected reply.
+
+        The byte order is not documented (the opcodes read as ASCII tags, "S6" = 0x5336,
+        which hints at big-endian on the wire): a reply is taken in either order, and its
+        fields are read in the order its opcode came in. Returns the data and that order.
+        """
+        data = await self._read_raw(buffer)
+        if len(data) >= size:
+            for order in ("<", ">"):
+                if struct.unpack_from(f"{order}H", data)[0] == opcode:
+                    return data, order
+        raise DeviceError(f"unexpected Bluetooth reply {data.hex()}")
+
+    async def _keep_alive(self) -> None:
+        """Read Buffer-1, as the vendor document requires, so the box keeps the link."""
+        await self._read_raw(1)
+
+    def _check_index(self, data: bytes, order: str, offset: int, index: int) -> None:
+        if struct.unpack_from(f"{order}H", data, offset)[0] != index:
             raise DeviceError("the Bluetooth reply belongs to another request")
 
     async def async_status(self) -> DeviceStatus:
         """Read the status mask."""
         index = self._index_fn()
         await self._write(0, struct.pack("<HH", OP_STATUS, index))
-        data = await self._read(4, OP_STATUS_REPLY, 8)
-        self._check_index(data, 6, index)
-        return decode_status(struct.unpack_from("<I", data, 2)[0])
+        data, order = await self._read(4, OP_STATUS_REPLY, 8)
+        self._check_index(data, order, 6, index)
+        return decode_status(struct.unpack_from(f"{order}I", data, 2)[0])
 
     async def async_authenticate(self, password: str) -> None:
         """Prove the device password (InvalidAuth when wrong)."""
@@ -206,9 +231,9 @@ class UltraStreamProvisioner:
         digest = hashlib.md5(password.encode(), usedforsecurity=False).digest()
         await self._write(4, struct.pack("<HH", OP_AUTH, index))
         await self._write(0, struct.pack("<H", OP_AUTH) + digest)
-        data = await self._read(4, OP_AUTH_REPLY, 8)
-        self._check_index(data, 6, index)
-        result = struct.unpack_from("<i", data, 2)[0]
+        data, order = await self._read(4, OP_AUTH_REPLY, 8)
+        self._check_index(data, order, 6, index)
+        result = struct.unpack_from(f"{order}i", data, 2)[0]
         if result == RESULT_PASSWD:
             raise InvalidAuth("the device password is wrong")
         if result != RESULT_OK:
@@ -232,14 +257,16 @@ class UltraStreamProvisioner:
         await self._write(2, name[18:36].ljust(18, b"\0"))
         await self._write(3, secret[:18].ljust(18, b"\0"))
         await self._write(4, struct.pack("<H", OP_WIFI) + secret[18:34].ljust(16, b"\0"))
-        self._check_index(await self._read(0, OP_WIFI_REPLY, 4), 2, index)
+        accepted, order = await self._read(0, OP_WIFI_REPLY, 4)
+        self._check_index(accepted, order, 2, index)
         try:
             async with asyncio.timeout(join_seconds):
                 while True:
-                    data = await self._read(4, OP_WIFI_REPLY, 6)
-                    result = struct.unpack_from("<i", data, 2)[0]
+                    data, order = await self._read(4, OP_WIFI_REPLY, 6)
+                    result = struct.unpack_from(f"{order}i", data, 2)[0]
                     if result != RESULT_RUNNING:
                         break
+                    await self._keep_alive()  # the join can take 45 s
                     await asyncio.sleep(self._poll)
         except TimeoutError as err:
             raise WifiJoinFailed("the device did not join the network in time", -12) from err
@@ -248,8 +275,8 @@ class UltraStreamProvisioner:
             raise WifiJoinFailed(reason, result)
         if len(data) < 18:
             raise DeviceError(f"short Bluetooth reply {data.hex()}")
-        mask = struct.unpack_from("<I", data, 10)[0]
-        major, minor = struct.unpack_from("<HH", data, 14)
+        mask = struct.unpack_from(f"{order}I", data, 10)[0]
+        major, minor = struct.unpack_from(f"{order}HH", data, 14)
         return WifiResult(
             ip=_ip(data[6:10]), status=decode_status(mask), version=f"{major}.{minor}"
         )

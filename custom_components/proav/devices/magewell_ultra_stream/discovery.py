@@ -2,9 +2,9 @@
 
 The vendor documents the JSON answer (``flag: "ssip"``, serial, name, IPs, status mask) but not
 the query. Following the device reference, a scan sends a small JSON datagram to the group and
-collects the answers for a while; a listener joins the group and reports every answer it hears
-(announcements, or answers to other hosts' queries where the box sends them to the group). The
-group, port and interface are parameters so tests can use loopback.
+collects the answers for a while, both those sent back to the querying socket and those sent to
+the group (the document does not say which the box does). The group, port and interfaces are
+parameters.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+import ipaddress
 import json
 import logging
 import socket
@@ -40,8 +41,9 @@ class DiscoveredBox:
 
     @property
     def host(self) -> str | None:
-        """Return the address to reach the box at (wired first)."""
-        return self.eth_ip or self.wifi_ip or None
+        """Return the address to reach the box at (wired first; not its own soft AP's)."""
+        soft_ap = DeviceStatus.SOFT_AP in self.status
+        return self.eth_ip or (None if soft_ap else self.wifi_ip) or None
 
     @classmethod
     def from_datagram(cls, data: bytes) -> DiscoveredBox | None:
@@ -88,6 +90,36 @@ class _Collector(asyncio.DatagramProtocol):
         _LOGGER.debug("Discovery socket error: %s", exc)
 
 
+def _group_socket(group: str, port: int, interfaces: tuple[str | None, ...]) -> socket.socket:
+    """Return a UDP socket on the discovery port that hears the group (answers sent to it)."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM, socket.IPPROTO_UDP)
+    try:
+        sock.setblocking(False)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        if hasattr(socket, "SO_REUSEPORT"):
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        sock.bind(("", port))
+        joined = False
+        for interface in interfaces:
+            membership = struct.pack(
+                "4s4s",
+                socket.inet_aton(group),
+                socket.inet_aton(interface or "0.0.0.0"),  # noqa: S104 - the default interface
+            )
+            try:
+                sock.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP, membership)
+            except OSError as err:
+                _LOGGER.debug("Cannot join %s on %s: %s", group, interface, err)
+            else:
+                joined = True
+        if not joined:
+            raise OSError("no interface joined the discovery group")
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
 def _query_socket(interface: str | None, ttl: int) -> socket.socket:
     """Return a UDP socket to send the query from (on one interface when given)."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM, socket.IPPROTO_UDP)
@@ -125,6 +157,18 @@ async def async_scan(
         found.setdefault(box.serial, box)
 
     try:
+        if ipaddress.ip_address(group).is_multicast:
+            # A box may answer to the group rather than to the sender: listen there too.
+            try:
+                group_sock = _group_socket(group, port, interfaces)
+            except OSError as err:
+                _LOGGER.debug("Not listening on the discovery group: %s", err)
+            else:
+                listener, _ = await loop.create_datagram_endpoint(
+                    lambda: _Collector(_keep), sock=group_sock
+                )
+                transports.append(listener)
+        queries = len(transports)
         for interface in interfaces:
             try:
                 sock = _query_socket(interface, ttl)
@@ -134,57 +178,10 @@ async def async_scan(
             transport, _ = await loop.create_datagram_endpoint(lambda: _Collector(_keep), sock=sock)
             transports.append(transport)
             transport.sendto(QUERY, (group, port))
-        if not transports and error is not None:
+        if len(transports) == queries and error is not None:
             raise error
         await asyncio.sleep(seconds)
     finally:
         for open_transport in transports:
             open_transport.close()
     return sorted(found.values(), key=lambda box: box.serial)
-
-
-class DiscoveryListener:
-    """Listen on the discovery port and report every box heard."""
-
-    def __init__(
-        self,
-        on_box: Callable[[DiscoveredBox], None],
-        *,
-        group: str | None = GROUP,
-        port: int = PORT,
-        interface: str = "0.0.0.0",  # noqa: S104 - join the group on the default interface
-    ) -> None:
-        """Report boxes to ``on_box``; ``group=None`` listens unicast (tests)."""
-        self._on_box = on_box
-        self._group, self._port, self._interface = group, port, interface
-        self._transport: asyncio.BaseTransport | None = None
-
-    async def async_start(self) -> None:
-        """Open the socket (joining the multicast group)."""
-        sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM, socket.IPPROTO_UDP)
-        try:
-            sock.setblocking(False)
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            if hasattr(socket, "SO_REUSEPORT"):
-                sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
-            if self._group is None:
-                sock.bind((self._interface, self._port))
-            else:
-                sock.bind(("", self._port))
-                membership = struct.pack(
-                    "4s4s", socket.inet_aton(self._group), socket.inet_aton(self._interface)
-                )
-                sock.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP, membership)
-        except OSError:
-            sock.close()
-            raise
-        loop = asyncio.get_running_loop()
-        self._transport, _ = await loop.create_datagram_endpoint(
-            lambda: _Collector(self._on_box), sock=sock
-        )
-
-    def stop(self) -> None:
-        """Close the socket."""
-        if self._transport is not None:
-            self._transport.close()
-            self._transport = None

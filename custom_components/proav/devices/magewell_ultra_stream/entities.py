@@ -1,13 +1,17 @@
 """Entities of an Ultra Stream: descriptions for the generic platforms, plus the update entity."""
 
+# Relative imports inside the package, parents included.
+# ruff: noqa: TID252
+
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from homeassistant.components.binary_sensor import BinarySensorDeviceClass
 from homeassistant.components.button import ButtonDeviceClass
+from homeassistant.components.event import EventEntity, EventEntityDescription
 from homeassistant.components.sensor import SensorDeviceClass, SensorStateClass
 from homeassistant.components.update import UpdateEntity, UpdateEntityFeature
 from homeassistant.const import (
@@ -17,20 +21,50 @@ from homeassistant.const import (
     UnitOfInformation,
     UnitOfTime,
 )
+from homeassistant.core import callback
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
-from custom_components.proav.binary_sensor import ProAVBinarySensorDescription
-from custom_components.proav.button import ProAVButtonDescription
-from custom_components.proav.entity import async_run_command
-from custom_components.proav.number import ProAVNumberDescription
-from custom_components.proav.select import ProAVSelectDescription
-from custom_components.proav.sensor import ProAVSensorDescription
-from custom_components.proav.switch import ProAVSwitchDescription
-from custom_components.proav.text import ProAVTextDescription
+from ...binary_sensor import ProAVBinarySensorDescription
+from ...button import ProAVButtonDescription
+from ...entity import async_run_command
+from ...number import ProAVNumberDescription
+from ...select import ProAVSelectDescription
+from ...sensor import ProAVSensorDescription
+from ...switch import ProAVSwitchDescription
+from ...text import ProAVTextDescription
+from .coordinator import (
+    MEDIA_FILES,
+    InfoCoordinator,
+    RecordingsCoordinator,
+    SettingsCoordinator,
+    StatusCoordinator,
+)
+from .models import (
+    AUDIO_CHANNELS,
+    DeviceStatus,
+    DiskStatus,
+    GainRange,
+    Info,
+    LiveServer,
+    LiveState,
+    Option,
+    RecControl,
+    Result,
+    Status,
+    Storage,
+    Volume,
+)
 
-from .coordinator import InfoCoordinator, SettingsCoordinator, StatusCoordinator
-from .models import DeviceStatus, DiskStatus, Info, LiveState, Option, RecControl, Result
+
+def _seconds(milliseconds: int | None) -> int | None:
+    return None if milliseconds is None else milliseconds // 1000
+
+
+def _low_space(storage: Storage) -> bool | None:
+    if storage.status is None:
+        return None
+    return storage.status in (DiskStatus.FULL, DiskStatus.LOW_SPACE)
 
 
 def _status_flag(flag: DeviceStatus) -> Callable[[StatusCoordinator, str], bool]:
@@ -44,17 +78,13 @@ RECORDING = ProAVSwitchDescription[StatusCoordinator](
     key="recording",
     translation_key="recording",
     is_on_fn=lambda coordinator, _: coordinator.data.recording,
-    set_fn=lambda coordinator, _, on: coordinator.async_command(
-        coordinator.client.set_recording(on)
-    ),
+    set_fn=lambda coordinator, _, on: coordinator.async_set_running("recording", on),
 )
 STREAMING = ProAVSwitchDescription[StatusCoordinator](
     key="streaming",
     translation_key="streaming",
     is_on_fn=lambda coordinator, _: coordinator.data.streaming,
-    set_fn=lambda coordinator, _, on: coordinator.async_command(
-        coordinator.client.set_streaming(on)
-    ),
+    set_fn=lambda coordinator, _, on: coordinator.async_set_running("streaming", on),
 )
 
 STATUS_BINARY_SENSORS = (
@@ -84,21 +114,31 @@ STATUS_BINARY_SENSORS = (
         key="usb_low_space",
         translation_key="usb_low_space",
         device_class=BinarySensorDeviceClass.PROBLEM,
-        is_on_fn=lambda coordinator, _: coordinator.data.usb.status
-        in (DiskStatus.FULL, DiskStatus.LOW_SPACE),
+        is_on_fn=lambda coordinator, _: _low_space(coordinator.data.usb),
     ),
     ProAVBinarySensorDescription[StatusCoordinator](
         key="sd_low_space",
         translation_key="sd_low_space",
         device_class=BinarySensorDeviceClass.PROBLEM,
-        is_on_fn=lambda coordinator, _: coordinator.data.sd.status
-        in (DiskStatus.FULL, DiskStatus.LOW_SPACE),
+        is_on_fn=lambda coordinator, _: _low_space(coordinator.data.sd),
+    ),
+    ProAVBinarySensorDescription[StatusCoordinator](
+        key="occupied",
+        translation_key="occupied",
+        entity_category=EntityCategory.DIAGNOSTIC,
+        is_on_fn=_status_flag(DeviceStatus.OCCUPIED),
     ),
     ProAVBinarySensorDescription[StatusCoordinator](
         key="storage_too_slow",
         translation_key="storage_too_slow",
         device_class=BinarySensorDeviceClass.PROBLEM,
-        is_on_fn=lambda coordinator, _: coordinator.data.rec.result == Result.LOW_SPEED,
+        is_on_fn=lambda coordinator, _: (
+            # rec-status keeps result 3 after the recording ends (until clear-rec): only
+            # a running recording can be too slow.
+            None
+            if (result := coordinator.data.rec.result) is None
+            else coordinator.data.recording and result == Result.LOW_SPEED
+        ),
     ),
     *(
         ProAVBinarySensorDescription[StatusCoordinator](
@@ -117,6 +157,48 @@ STATUS_BINARY_SENSORS = (
     ),
 )
 
+
+def _storage(coordinator: StatusCoordinator, disk: str) -> Storage:
+    storage: Storage = getattr(coordinator.data, disk)
+    return storage
+
+
+def _runway_sensors(disk: str) -> tuple[ProAVSensorDescription[StatusCoordinator], ...]:
+    """Return the recording runway of a USB drive or SD card: time left, use, files."""
+
+    def present(coordinator: StatusCoordinator, _item: Any) -> bool:
+        return _storage(coordinator, disk).present is not False
+
+    return (
+        # free-sec: how long the free space lasts at the current bitrate (the box computes it).
+        ProAVSensorDescription[StatusCoordinator](
+            key=f"{disk}_time_left",
+            translation_key=f"{disk}_time_left",
+            device_class=SensorDeviceClass.DURATION,
+            native_unit_of_measurement=UnitOfTime.SECONDS,
+            suggested_unit_of_measurement=UnitOfTime.HOURS,
+            value_fn=lambda coordinator, _: _storage(coordinator, disk).free_seconds,
+            available_fn=present,
+        ),
+        ProAVSensorDescription[StatusCoordinator](
+            key=f"{disk}_usage",
+            translation_key=f"{disk}_usage",
+            state_class=SensorStateClass.MEASUREMENT,
+            native_unit_of_measurement=PERCENTAGE,
+            value_fn=lambda coordinator, _: _storage(coordinator, disk).usage,
+            available_fn=present,
+        ),
+        ProAVSensorDescription[StatusCoordinator](
+            key=f"{disk}_file_count",
+            translation_key=f"{disk}_file_count",
+            state_class=SensorStateClass.MEASUREMENT,
+            entity_category=EntityCategory.DIAGNOSTIC,
+            value_fn=lambda coordinator, _: _storage(coordinator, disk).file_count,
+            available_fn=present,
+        ),
+    )
+
+
 STATUS_SENSORS = (
     ProAVSensorDescription[StatusCoordinator](
         key="recording_duration",
@@ -125,20 +207,20 @@ STATUS_SENSORS = (
         state_class=SensorStateClass.MEASUREMENT,
         native_unit_of_measurement=UnitOfTime.SECONDS,
         value_fn=lambda coordinator, _: (
-            coordinator.data.rec.run_ms // 1000 if coordinator.data.recording else 0
+            _seconds(coordinator.data.rec.run_ms) if coordinator.data.recording else 0
         ),
     ),
+    # cur-bps is in bytes per second (the vendor document's own arithmetic, and Companion).
+    # One encode goes to both servers: the first slot's rate is the stream's, never the sum.
     ProAVSensorDescription[StatusCoordinator](
         key="streaming_bitrate",
         translation_key="streaming_bitrate",
         device_class=SensorDeviceClass.DATA_RATE,
         state_class=SensorStateClass.MEASUREMENT,
-        native_unit_of_measurement=UnitOfDataRate.BITS_PER_SECOND,
+        native_unit_of_measurement=UnitOfDataRate.BYTES_PER_SECOND,
         suggested_unit_of_measurement=UnitOfDataRate.MEGABITS_PER_SECOND,
         value_fn=lambda coordinator, _: (
-            coordinator.data.live.cur_bps + coordinator.data.live.cur_bps2
-            if coordinator.data.streaming
-            else 0
+            coordinator.data.live.cur_bps if coordinator.data.streaming else 0
         ),
     ),
     ProAVSensorDescription[StatusCoordinator](
@@ -148,7 +230,7 @@ STATUS_SENSORS = (
         state_class=SensorStateClass.MEASUREMENT,
         native_unit_of_measurement=UnitOfTime.SECONDS,
         value_fn=lambda coordinator, _: (
-            coordinator.data.live.run_ms // 1000 if coordinator.data.streaming else 0
+            _seconds(coordinator.data.live.run_ms) if coordinator.data.streaming else 0
         ),
     ),
     ProAVSensorDescription[StatusCoordinator](
@@ -156,7 +238,7 @@ STATUS_SENSORS = (
         translation_key="recording_bitrate",
         device_class=SensorDeviceClass.DATA_RATE,
         state_class=SensorStateClass.MEASUREMENT,
-        native_unit_of_measurement=UnitOfDataRate.BITS_PER_SECOND,
+        native_unit_of_measurement=UnitOfDataRate.BYTES_PER_SECOND,
         suggested_unit_of_measurement=UnitOfDataRate.MEGABITS_PER_SECOND,
         value_fn=lambda coordinator, _: (
             coordinator.data.rec.cur_bps if coordinator.data.recording else 0
@@ -183,7 +265,7 @@ STATUS_SENSORS = (
         native_unit_of_measurement=UnitOfInformation.BYTES,
         suggested_unit_of_measurement=UnitOfInformation.GIGABYTES,
         value_fn=lambda coordinator, _: coordinator.data.usb.free,
-        available_fn=lambda coordinator, _: coordinator.data.usb.present,
+        available_fn=lambda coordinator, _: coordinator.data.usb.present is not False,
     ),
     ProAVSensorDescription[StatusCoordinator](
         key="sd_free",
@@ -192,8 +274,9 @@ STATUS_SENSORS = (
         native_unit_of_measurement=UnitOfInformation.BYTES,
         suggested_unit_of_measurement=UnitOfInformation.GIGABYTES,
         value_fn=lambda coordinator, _: coordinator.data.sd.free,
-        available_fn=lambda coordinator, _: coordinator.data.sd.present,
+        available_fn=lambda coordinator, _: coordinator.data.sd.present is not False,
     ),
+    *(description for disk in ("usb", "sd") for description in _runway_sensors(disk)),
     ProAVSensorDescription[StatusCoordinator](
         key="cpu_usage",
         translation_key="cpu_usage",
@@ -201,6 +284,19 @@ STATUS_SENSORS = (
         state_class=SensorStateClass.MEASUREMENT,
         native_unit_of_measurement=PERCENTAGE,
         value_fn=lambda coordinator, _: coordinator.data.cpu_usage,
+    ),
+    *(
+        ProAVSensorDescription[StatusCoordinator](
+            key=key,
+            translation_key=key,
+            entity_category=EntityCategory.DIAGNOSTIC,
+            entity_registry_enabled_default=False,
+            value_fn=value_fn,
+        )
+        for key, value_fn in (
+            ("ethernet_address", lambda coordinator, _: coordinator.data.eth_ip or None),
+            ("wifi_address", lambda coordinator, _: coordinator.data.wifi_ip or None),
+        )
     ),
     ProAVSensorDescription[StatusCoordinator](
         key="status_flags",
@@ -212,14 +308,49 @@ STATUS_SENSORS = (
     ),
 )
 
-# One per enabled live server (the box streams to at most two at a time).
+
+def _server_of_status(coordinator: StatusCoordinator, key: str) -> LiveServer | None:
+    return coordinator.settings.server(key)
+
+
+def _live_state(coordinator: StatusCoordinator, server: Any) -> LiveState | None:
+    """Return a live server's connection state (``item_fn`` hands the server model in)."""
+    assert isinstance(server, LiveServer)
+    return coordinator.live_state(server)
+
+
+def _slot_bps(coordinator: StatusCoordinator, server: Any) -> int | None:
+    """Return the rate a live server receives (bytes per second), None without a slot."""
+    assert isinstance(server, LiveServer)
+    slot = coordinator.slot(server)
+    if slot is None:
+        return None
+    if not coordinator.data.streaming:
+        return 0
+    return coordinator.data.live.cur_bps if slot == 0 else coordinator.data.live.cur_bps2
+
+
+# One per configured live server; available while it is enabled (it then has one of the two
+# slots). They stay registered when a server is disabled: names and history are kept.
 LIVE_STATE = ProAVSensorDescription[StatusCoordinator](
     key="live_status",
     translation_key="live_status",
     device_class=SensorDeviceClass.ENUM,
     options=[state.value for state in LiveState],
-    value_fn=lambda coordinator, item: coordinator.live_state(item),
-    available_fn=lambda coordinator, item: coordinator.live_state(item) is not None,
+    item_fn=_server_of_status,
+    value_fn=lambda coordinator, server: _live_state(coordinator, server),
+    available_fn=lambda coordinator, server: _live_state(coordinator, server) is not None,
+)
+LIVE_BITRATE = ProAVSensorDescription[StatusCoordinator](
+    key="live_bitrate",
+    translation_key="live_bitrate",
+    device_class=SensorDeviceClass.DATA_RATE,
+    state_class=SensorStateClass.MEASUREMENT,
+    native_unit_of_measurement=UnitOfDataRate.BYTES_PER_SECOND,
+    suggested_unit_of_measurement=UnitOfDataRate.MEGABITS_PER_SECOND,
+    item_fn=_server_of_status,
+    value_fn=_slot_bps,
+    available_fn=lambda coordinator, server: coordinator.slot(server) is not None,
 )
 
 BUTTONS = (
@@ -228,15 +359,27 @@ BUTTONS = (
         translation_key="restart",
         device_class=ButtonDeviceClass.RESTART,
         entity_category=EntityCategory.CONFIG,
-        press_fn=lambda coordinator, _: coordinator.async_command(coordinator.client.reboot()),
+        press_fn=lambda coordinator, _: coordinator.async_apply(coordinator.client.reboot()),
     ),
     ProAVButtonDescription[StatusCoordinator](
         key="check_firmware",
         translation_key="check_firmware",
         entity_category=EntityCategory.DIAGNOSTIC,
-        press_fn=lambda coordinator, _: coordinator.async_command(
+        press_fn=lambda coordinator, _: coordinator.async_apply(
             coordinator.client.check_firmware()
         ),
+    ),
+    # A live error (e.g. a refused stream key) stays until cleared: reset it to idle.
+    ProAVButtonDescription[StatusCoordinator](
+        key="clear_live_error",
+        translation_key="clear_live_error",
+        entity_category=EntityCategory.DIAGNOSTIC,
+        available_fn=lambda coordinator, _: not coordinator.data.streaming
+        and bool(
+            {coordinator.data.live.slot(0), coordinator.data.live.slot(1)}
+            & {LiveState.AUTH_ERROR, LiveState.ERROR}
+        ),
+        press_fn=lambda coordinator, _: coordinator.async_apply(coordinator.client.clear_live()),
     ),
 )
 
@@ -250,7 +393,7 @@ def _flag_switch(key: str, setting: str) -> ProAVSwitchDescription[SettingsCoord
         translation_key=key,
         entity_category=EntityCategory.CONFIG,
         is_on_fn=lambda coordinator, _: coordinator.data.flags.get(setting),
-        set_fn=lambda coordinator, _, on: coordinator.async_command(
+        set_fn=lambda coordinator, _, on: coordinator.async_apply(
             coordinator.client.set_flag(setting, on)
         ),
         available_fn=lambda coordinator, _: setting in coordinator.data.flags,
@@ -267,15 +410,14 @@ SETTING_SWITCHES = (
 )
 
 
-def _server(coordinator: SettingsCoordinator, item: str) -> bool | None:
-    """Return whether a configured live server is enabled (None if it is gone)."""
-    server = next((s for s in coordinator.data.servers if str(s.id) == item), None)
-    return None if server is None else server.enabled
+def _enabled(server: Any) -> bool:
+    assert isinstance(server, LiveServer)
+    return server.enabled
 
 
-async def _enable_server(coordinator: SettingsCoordinator, item: str, on: bool) -> None:
-    """Enable or disable a live server, then read settings (the server list) again."""
-    await coordinator.async_command(coordinator.client.enable_server(int(item), on))
+def _server_id(server: Any) -> int:
+    assert isinstance(server, LiveServer)
+    return server.id
 
 
 # One per configured live server: enabled servers receive the stream.
@@ -283,9 +425,11 @@ LIVE_SERVER = ProAVSwitchDescription[SettingsCoordinator](
     key="live_server",
     translation_key="live_server",
     entity_category=EntityCategory.CONFIG,
-    is_on_fn=_server,
-    set_fn=_enable_server,
-    available_fn=lambda coordinator, item: _server(coordinator, item) is not None,
+    item_fn=lambda coordinator, key: coordinator.server(key),
+    is_on_fn=lambda _coordinator, server: _enabled(server),
+    set_fn=lambda coordinator, server, on: coordinator.async_apply(
+        coordinator.client.enable_server(_server_id(server), on)
+    ),
 )
 
 DEVICE_NAME = ProAVTextDescription[SettingsCoordinator](
@@ -297,9 +441,7 @@ DEVICE_NAME = ProAVTextDescription[SettingsCoordinator](
     # The device's charset: letters, digits, space and ._-+'[](); no space at either end.
     pattern=r"^(?! )[A-Za-z0-9 ._\-+'\[\]()]{1,32}(?<! )$",
     value_fn=lambda coordinator, _: coordinator.data.name,
-    set_fn=lambda coordinator, _, name: coordinator.async_command(
-        coordinator.client.set_name(name)
-    ),
+    set_fn=lambda coordinator, _, name: coordinator.async_apply(coordinator.client.set_name(name)),
 )
 
 AUDIO_SYNC_OFFSET = ProAVNumberDescription[SettingsCoordinator](
@@ -311,15 +453,80 @@ AUDIO_SYNC_OFFSET = ProAVNumberDescription[SettingsCoordinator](
     native_step=1,
     native_unit_of_measurement=UnitOfTime.MILLISECONDS,
     value_fn=lambda coordinator, _: coordinator.data.audio_sync_offset,
-    set_fn=lambda coordinator, _, value: coordinator.async_command(
+    set_fn=lambda coordinator, _, value: coordinator.async_apply(
         coordinator.client.set_sync_offset(round(value))
     ),
 )
 
+
+def _volume(coordinator: SettingsCoordinator) -> Volume:
+    volume = coordinator.data.volume
+    assert volume is not None  # the entities exist only while the box reports it
+    return volume
+
+
+def _audio_mute(channel: str) -> ProAVSwitchDescription[SettingsCoordinator]:
+    """Return the mute switch of an audio channel (on: muted)."""
+
+    def is_on(coordinator: SettingsCoordinator, _item: Any) -> bool | None:
+        enabled = _volume(coordinator).enabled(channel)
+        return None if enabled is None else not enabled
+
+    return ProAVSwitchDescription[SettingsCoordinator](
+        key=f"{channel}_mute",
+        translation_key=f"{channel}_mute",
+        entity_category=EntityCategory.CONFIG,
+        exists_fn=lambda coordinator, _: coordinator.data.volume is not None,
+        is_on_fn=is_on,
+        set_fn=lambda coordinator, _, muted: coordinator.async_apply(
+            coordinator.client.set_volume(
+                _volume(coordinator).with_channel(channel, enabled=not muted)
+            )
+        ),
+    )
+
+
+AUDIO_MUTES = tuple(_audio_mute(channel) for channel in AUDIO_CHANNELS)
+
+# The vendor document's ranges, for a box whose get-info leaves them out.
+DEFAULT_GAIN_RANGES = {
+    "input": GainRange(minimum=-100.0, maximum=6.0),
+    "microphone": GainRange(minimum=-12.0, maximum=55.25),
+    "headphone": GainRange(minimum=-57.0, maximum=6.0),
+}
+
+
+def _audio_gain(
+    channel: str,
+) -> Callable[[InfoCoordinator], ProAVNumberDescription[SettingsCoordinator]]:
+    """Return a builder of an audio channel's gain, within the range the box reports."""
+
+    def build(info: InfoCoordinator) -> ProAVNumberDescription[SettingsCoordinator]:
+        limits = info.data.audio_range.get(channel, DEFAULT_GAIN_RANGES[channel])
+        return ProAVNumberDescription[SettingsCoordinator](
+            key=f"{channel}_gain",
+            translation_key=f"{channel}_gain",
+            entity_category=EntityCategory.CONFIG,
+            native_min_value=limits.minimum,
+            native_max_value=limits.maximum,
+            native_step=0.25,
+            native_unit_of_measurement="dB",
+            exists_fn=lambda coordinator, _: coordinator.data.volume is not None,
+            value_fn=lambda coordinator, _: _volume(coordinator).gain(channel),
+            set_fn=lambda coordinator, _, gain: coordinator.async_apply(
+                coordinator.client.set_volume(_volume(coordinator).with_channel(channel, gain=gain))
+            ),
+        )
+
+    return build
+
+
+AUDIO_GAIN_BUILDERS = tuple(_audio_gain(channel) for channel in AUDIO_CHANNELS)
+
 SD_MODES = {"off": 0, "normal": 1, "loop": 2}
 
 
-def _option_name(options: tuple[Option, ...], value: int) -> str | None:
+def _option_name(options: tuple[Option, ...], value: int | None) -> str | None:
     """Return the name of the option with a value."""
     return next((option.name for option in options if option.value == value), None)
 
@@ -332,7 +539,7 @@ def _option_value(options: tuple[Option, ...], name: str) -> int:
 def _settings_select(
     key: str,
     options_fn: Callable[[Info], tuple[Option, ...]],
-    current: Callable[[SettingsCoordinator], int],
+    current: Callable[[SettingsCoordinator], int | None],
     apply: Callable[[SettingsCoordinator, int], Any],
 ) -> Callable[[InfoCoordinator], ProAVSelectDescription[SettingsCoordinator]]:
     """Return a builder of a select whose options the box lists in get-info."""
@@ -346,7 +553,7 @@ def _settings_select(
             current_fn=lambda coordinator, _: _option_name(
                 options_fn(info.data), current(coordinator)
             ),
-            select_fn=lambda coordinator, _, name: coordinator.async_command(
+            select_fn=lambda coordinator, _, name: coordinator.async_apply(
                 apply(coordinator, _option_value(options_fn(info.data), name))
             ),
         )
@@ -356,8 +563,7 @@ def _settings_select(
 
 def _set_video_kbps(coordinator: SettingsCoordinator, kbps: int) -> Any:
     """Set the main stream's bitrate, sending its other parameters unchanged."""
-    values = {**coordinator.data.main_stream.raw, "kbps": kbps}
-    return coordinator.client.set_video(0, values)
+    return coordinator.client.set_video(0, coordinator.data.main_stream.with_kbps(kbps))
 
 
 def _set_rec_control(coordinator: SettingsCoordinator, **changes: Any) -> Any:
@@ -395,7 +601,7 @@ SD_RECORDING = ProAVSelectDescription[SettingsCoordinator](
     current_fn=lambda coordinator, _: next(
         (k for k, v in SD_MODES.items() if v == coordinator.data.rec_control.sd_option), None
     ),
-    select_fn=lambda coordinator, _, mode: coordinator.async_command(
+    select_fn=lambda coordinator, _, mode: coordinator.async_apply(
         _set_rec_control(coordinator, sd_option=SD_MODES[mode])
     ),
 )
@@ -403,8 +609,10 @@ USB_RECORDING = ProAVSwitchDescription[SettingsCoordinator](
     key="usb_recording",
     translation_key="usb_recording",
     entity_category=EntityCategory.CONFIG,
-    is_on_fn=lambda coordinator, _: bool(coordinator.data.rec_control.usb_option),
-    set_fn=lambda coordinator, _, on: coordinator.async_command(
+    is_on_fn=lambda coordinator, _: (
+        None if (option := coordinator.data.rec_control.usb_option) is None else bool(option)
+    ),
+    set_fn=lambda coordinator, _, on: coordinator.async_apply(
         _set_rec_control(coordinator, usb_option=int(on))
     ),
 )
@@ -470,12 +678,155 @@ class UltraStreamFirmware(CoordinatorEntity[StatusCoordinator], UpdateEntity):
         """Check online for new firmware (the update_entity action), then read the status."""
         await async_run_command(
             self.coordinator,
-            self.coordinator.async_command(self.coordinator.client.check_firmware()),
+            self.coordinator.async_apply(self.coordinator.client.check_firmware()),
         )
 
     async def async_install(self, version: str | None, backup: bool, **kwargs: Any) -> None:
         """Install the firmware the online check found."""
         await async_run_command(
             self.coordinator,
-            self.coordinator.async_command(self.coordinator.client.install_firmware()),
+            self.coordinator.async_apply(self.coordinator.client.install_firmware()),
         )
+
+
+# -- events --------------------------------------------------------------------------------
+
+
+type Happened = list[tuple[str, dict[str, Any]]]
+
+
+@dataclass(frozen=True, kw_only=True)
+class UltraStreamEventDescription(EventEntityDescription):
+    """An event entity: what happened between two status reads."""
+
+    events_fn: Callable[[StatusCoordinator, Status, Status], Happened]
+
+
+def _running_events(kind: str) -> Callable[[StatusCoordinator, Status, Status], Happened]:
+    """Return started/stopped of recording or streaming, and who did it."""
+
+    def events(coordinator: StatusCoordinator, before: Status, after: Status) -> Happened:
+        was, now = getattr(before, kind), getattr(after, kind)
+        happened: Happened = []
+        if was != now:
+            by = coordinator.started_by(kind, now)
+            happened.append(("started" if now else "stopped", {"by": by}))
+        if kind == "streaming":
+            old = {before.live.slot(0), before.live.slot(1)}
+            new = {after.live.slot(0), after.live.slot(1)}
+            if LiveState.AUTH_ERROR in new - old:
+                happened.append(("auth_error", {}))
+        return happened
+
+    return events
+
+
+def _signal_events(_coordinator: StatusCoordinator, before: Status, after: Status) -> Happened:
+    was, now = before.signal.present, after.signal.present
+    if was is None or now is None or was == now:
+        return []
+    return [("locked" if now else "lost", {"resolution": after.signal.resolution})]
+
+
+def _storage_events(_coordinator: StatusCoordinator, before: Status, after: Status) -> Happened:
+    happened: Happened = []
+    for disk in ("usb", "sd"):
+        old: Storage = getattr(before, disk)
+        new: Storage = getattr(after, disk)
+        if new.status is DiskStatus.FULL and old.status is not DiskStatus.FULL:
+            happened.append(("full", {"medium": disk}))
+    if after.rec.result == Result.LOW_SPEED and before.rec.result != Result.LOW_SPEED:
+        happened.append(("too_slow", {}))
+    return happened
+
+
+EVENTS = (
+    UltraStreamEventDescription(
+        key="recording_event",
+        translation_key="recording_event",
+        event_types=["started", "stopped"],
+        events_fn=_running_events("recording"),
+    ),
+    UltraStreamEventDescription(
+        key="streaming_event",
+        translation_key="streaming_event",
+        event_types=["started", "stopped", "auth_error"],
+        events_fn=_running_events("streaming"),
+    ),
+    UltraStreamEventDescription(
+        key="signal_event",
+        translation_key="signal_event",
+        event_types=["lost", "locked"],
+        events_fn=_signal_events,
+    ),
+    UltraStreamEventDescription(
+        key="storage_event",
+        translation_key="storage_event",
+        event_types=["full", "too_slow"],
+        events_fn=_storage_events,
+    ),
+)
+
+
+class UltraStreamEvent(CoordinatorEntity[StatusCoordinator], EventEntity):
+    """Something that happened on the box, seen by comparing successive status reads."""
+
+    _attr_has_entity_name = True
+    entity_description: UltraStreamEventDescription
+
+    def __init__(
+        self,
+        coordinator: StatusCoordinator,
+        description: UltraStreamEventDescription,
+        device_info: DeviceInfo,
+    ) -> None:
+        """Tie the entity to the box; remember the status it starts from."""
+        super().__init__(coordinator)
+        self.entity_description = description
+        self._attr_unique_id = f"{coordinator.config_entry.unique_id}_{description.key}"
+        self._attr_device_info = device_info
+        self._last: Status | None = coordinator.data
+
+    @callback
+    def _handle_coordinator_update(self) -> None:
+        """Fire what happened since the last read the entity saw."""
+        if not self.coordinator.last_update_success:
+            super()._handle_coordinator_update()
+            return
+        current = self.coordinator.data
+        if self._last is not None and current is not self._last:
+            for event_type, attributes in self.entity_description.events_fn(
+                self.coordinator, self._last, current
+            ):
+                self._trigger_event(event_type, attributes)
+        self._last = current
+        super()._handle_coordinator_update()
+
+
+# -- recordings ----------------------------------------------------------------------------
+
+
+def _last_recording_attributes(
+    coordinator: RecordingsCoordinator, _item: Any
+) -> dict[str, Any] | None:
+    recording = coordinator.data
+    if recording is None:
+        return None
+    return {
+        "medium": recording.medium,
+        "created": recording.file.created,
+        "duration": recording.file.duration_ms // 1000,
+        "size": recording.file.size,
+        "url": coordinator.client.download_url(recording.path, recording.file.name),
+    }
+
+
+LAST_RECORDING = ProAVSensorDescription[RecordingsCoordinator](
+    key="last_recording",
+    translation_key="last_recording",
+    capability=MEDIA_FILES,
+    value_fn=lambda coordinator, _: None
+    if coordinator.data is None
+    else coordinator.data.file.name,
+    attributes_fn=_last_recording_attributes,
+)

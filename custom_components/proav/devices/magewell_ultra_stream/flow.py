@@ -1,48 +1,47 @@
-"""Ultra Stream config flow steps and the background network scan.
+"""Ultra Stream config flow steps and the network scan.
 
-The shared flow (config_flow.py) takes this mixin as a base: picking "Magewell Ultra Stream" in
-the menu offers a search of the network (multicast discovery) or the address form; a Bluetooth
-box that is not on a network yet can be given Wi-Fi credentials first. A periodic scan offers new
-boxes as discovery flows and gives known ones their new address.
+The shared flow (config_flow.py) composes ``UltraStreamFlow`` (``DeviceType.flow``): picking
+"Magewell Ultra Stream" in the menu offers a search of the network (multicast discovery) or the
+address form; a box seen over Bluetooth that is not on a network yet can be given Wi-Fi
+credentials first. While an Ultra Stream entry exists, a periodic scan offers new boxes as
+discovery flows and gives known ones their new address; without one, the network is only
+scanned when the user asks.
 """
+
+# Relative imports inside the package, parents included.
+# ruff: noqa: TID252
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from bleak.exc import BleakError
 from homeassistant.components import bluetooth, network
 from homeassistant.config_entries import (
     SOURCE_BLUETOOTH,
     SOURCE_INTEGRATION_DISCOVERY,
-    ConfigFlow,
     ConfigFlowResult,
 )
 from homeassistant.const import CONF_HOST, CONF_PASSWORD
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import discovery_flow
 from homeassistant.helpers.event import async_track_time_interval
-from homeassistant.helpers.selector import (
-    SelectOptionDict,
-    SelectSelector,
-    SelectSelectorConfig,
-    TextSelector,
-    TextSelectorConfig,
-    TextSelectorType,
-)
+from homeassistant.helpers.selector import SelectOptionDict, SelectSelector, SelectSelectorConfig
 from homeassistant.helpers.start import async_at_started
+from homeassistant.util.hass_dict import HassKey
 import voluptuous as vol
 
-from custom_components.proav.const import CONF_DEVICE_TYPE, DOMAIN, LOGGER
-from custom_components.proav.devices.base import DeviceType, Discovered
-from custom_components.proav.devices.errors import CannotConnect, InvalidAuth, ProAVError
-
+from ...const import CONF_DEVICE_TYPE, DOMAIN, LOGGER
+from ...forms import PASSWORD_SELECTOR
+from ..base import DeviceFlow, Discovered
+from ..errors import CannotConnect, InvalidAuth, ProAVError
 from .ble import UltraStreamProvisioner, WifiJoinFailed, WifiResult, WifiSecurity, async_connect
 from .discovery import GROUP, PORT, SCAN_SECONDS, DiscoveredBox, async_scan
-
-if TYPE_CHECKING:
-    from collections.abc import Awaitable, Callable, Mapping
+from .models import DeviceStatus
+from .runtime import advertisement_of
 
 KEY = "magewell_ultra_stream"
 STEP_HOW = f"{KEY}_how"
@@ -61,14 +60,15 @@ SECURITY_OPTIONS = {
     "wep": WifiSecurity.WEP,
     "none": WifiSecurity.NONE,
 }
-PASSWORD_SELECTOR = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
 CONF_SERIAL = "serial"
+# Why the box could not join a network (its result codes), as form errors.
+WIFI_ERRORS = {-1: "wifi_wrong_password", -12: "wifi_timeout", -14: "wifi_not_found"}
 BACKGROUND_SCAN_INTERVAL = timedelta(minutes=15)
 
 
 @dataclass(frozen=True, kw_only=True)
-class ScanTarget:
-    """Where the multicast scan asks (tests point it at loopback)."""
+class MulticastScanner:
+    """Where the multicast search asks: the protocol's group and port, on every interface."""
 
     group: str = GROUP
     port: int = PORT
@@ -76,28 +76,37 @@ class ScanTarget:
     interfaces: tuple[str | None, ...] | None = None
     seconds: float = SCAN_SECONDS
 
+    async def async_scan(self, hass: HomeAssistant) -> list[DiscoveredBox]:
+        """Return the Ultra Streams that answer (none if the scan cannot run)."""
+        interfaces = self.interfaces
+        if interfaces is None:
+            addresses = await network.async_get_enabled_source_ips(hass)
+            # None: the system's default interface, when no IPv4 address is enabled.
+            interfaces = tuple(str(ip) for ip in addresses if ip.version == 4) or (None,)
+        try:
+            return await async_scan(
+                group=self.group, port=self.port, interfaces=interfaces, seconds=self.seconds
+            )
+        except (OSError, RuntimeError) as err:  # no usable interface, or sockets not allowed
+            LOGGER.debug("Ultra Stream network scan failed: %s", type(err).__name__)
+            return []
 
-SCAN_TARGET = ScanTarget()
+
+# The scanner in use (Home Assistant's data, so an installation can be given another one).
+SCANNER: HassKey[MulticastScanner] = HassKey(f"{DOMAIN}_ultra_stream_scanner")
 
 
 async def async_scan_network(hass: HomeAssistant) -> list[DiscoveredBox]:
-    """Return the boxes that answer the multicast query (none if the scan cannot run)."""
-    target = SCAN_TARGET
-    interfaces = target.interfaces
-    if interfaces is None:
-        addresses = await network.async_get_enabled_source_ips(hass)
-        # None: the system's default interface, when no IPv4 address is enabled.
-        interfaces = tuple(str(ip) for ip in addresses if ip.version == 4) or (None,)
-    try:
-        return await async_scan(
-            group=target.group,
-            port=target.port,
-            interfaces=interfaces,
-            seconds=target.seconds,
-        )
-    except (OSError, RuntimeError) as err:  # no usable interface, or sockets not allowed
-        LOGGER.debug("Ultra Stream network scan failed: %s", err)
-        return []
+    """Return the boxes that answer the multicast query."""
+    return await hass.data.setdefault(SCANNER, MulticastScanner()).async_scan(hass)
+
+
+def _has_entries(hass: HomeAssistant) -> bool:
+    """Return whether an Ultra Stream is set up (the periodic scan runs only then)."""
+    return any(
+        entry.data.get(CONF_DEVICE_TYPE) == KEY
+        for entry in hass.config_entries.async_entries(DOMAIN)
+    )
 
 
 @callback
@@ -120,9 +129,14 @@ def async_offer(hass: HomeAssistant, box: DiscoveredBox) -> None:
 
 @callback
 def async_start_background_scan(hass: HomeAssistant) -> None:
-    """Scan once Home Assistant has started, then every 15 minutes, until it stops."""
+    """Scan once Home Assistant has started, then every 15 minutes, until it stops.
+
+    Each scan runs only while an Ultra Stream entry exists.
+    """
 
     async def _scan(*_: Any) -> None:
+        if not _has_entries(hass):
+            return  # no Ultra Stream here: the network is searched only when the user asks
         for box in await async_scan_network(hass):
             async_offer(hass, box)
 
@@ -140,83 +154,66 @@ def async_start_background_scan(hass: HomeAssistant) -> None:
     async_at_started(hass, _start)
 
 
-class UltraStreamFlowMixin(ConfigFlow):
-    """The Ultra Stream's own steps in the shared config flow."""
+class UltraStreamFlow(DeviceFlow):
+    """The Ultra Stream's own steps, composed into the shared config flow (one per flow)."""
 
     _boxes: dict[str, DiscoveredBox]
-    _ble_password: str
+    _ble_password: str | None = None  # None: the box has no pairing password
 
-    if TYPE_CHECKING:
-        _prefill: dict[str, Any]
+    async def async_begin(self) -> ConfigFlowResult | None:
+        """Start with a step of the Ultra Stream's own, where one fits, before the form.
 
-        async def _async_step_device(
-            self, key: str, user_input: dict[str, Any] | None
-        ) -> ConfigFlowResult: ...
-
-        async def _async_step_discovered(
-            self, device_type: DeviceType, found: Discovered
-        ) -> ConfigFlowResult: ...
-
-    def _ultra_stream(self) -> DeviceType | None:
-        """Return the registered Ultra Stream type (None when a test replaced it)."""
-        from custom_components.proav.registry import DEVICE_TYPES
-
-        from .device_type import DEVICE_TYPE
-
-        return DEVICE_TYPE if DEVICE_TYPES.get(KEY) is DEVICE_TYPE else None
-
-    async def async_step_magewell_ultra_stream(
-        self, user_input: dict[str, Any] | None = None
-    ) -> ConfigFlowResult:
-        """Set up a Magewell Ultra Stream: search the network, or enter the address.
-
-        A box seen over Bluetooth without an address is not on a network yet: it gets Wi-Fi
-        credentials over Bluetooth first.
+        A box seen over Bluetooth off any network gets Wi-Fi first (when its advertisement
+        did not parse, it may be wired: it gets the search instead); a new box without an
+        address offers a search of the network.
         """
-        if user_input is None and self._ultra_stream() is not None:
-            if self.source == SOURCE_BLUETOOTH and CONF_HOST not in self._prefill:
-                return await self.async_step_magewell_ultra_stream_ble_auth()
-            if not self._prefill:
-                return await self.async_step_magewell_ultra_stream_how()
-        return await self._async_step_device(KEY, user_input)
+        host = self.host
+        bluetooth_offline = host.source == SOURCE_BLUETOOTH and CONF_HOST not in host.prefill
+        status = _status(host.init_data) if bluetooth_offline else None
+        if status is not None:
+            if DeviceStatus.PASSWD not in status:  # no pairing password: nothing to check
+                return await self.async_step_magewell_ultra_stream_wifi()
+            return await self.async_step_magewell_ultra_stream_ble_auth()
+        if not host.prefill:
+            return await self.async_step_magewell_ultra_stream_how()
+        return None
 
     async def async_step_magewell_ultra_stream_how(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Ask whether to search the network or to enter the address."""
-        return self.async_show_menu(step_id=STEP_HOW, menu_options=[STEP_SEARCH, STEP_MANUAL])
+        return self.host.async_show_menu(step_id=STEP_HOW, menu_options=[STEP_SEARCH, STEP_MANUAL])
 
     async def async_step_magewell_ultra_stream_manual(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Show the address form."""
-        return await self._async_step_device(KEY, None)
+        return await self.host.async_device_form(KEY)
 
     async def async_step_magewell_ultra_stream_search(
         self, user_input: Mapping[str, Any] | None = None
     ) -> ConfigFlowResult:
         """List the boxes that answer a multicast scan; the chosen one fills the form."""
-        device_type = self._ultra_stream()
-        assert device_type is not None
+        device_type = self.device_type
         if user_input is not None:
             box = self._boxes[user_input[CONF_SERIAL]]
             found = Discovered(serial=box.serial, name=box.name, host=box.host)
-            return await self._async_step_discovered(device_type, found)
-        configured = {entry.unique_id for entry in self._async_current_entries()}
+            return await self.host.async_discovered(device_type, found)
+        configured = {entry.unique_id for entry in self.hass.config_entries.async_entries(DOMAIN)}
         self._boxes = {
             box.serial: box
             for box in await async_scan_network(self.hass)
             if box.host and box.serial not in configured
         }
         if not self._boxes:
-            return self.async_show_form(
+            return self.host.async_show_form(
                 step_id=KEY, data_schema=device_type.schema({}), errors={"base": "no_devices_found"}
             )
         options = [
             SelectOptionDict(value=serial, label=f"{box.name} ({serial}, {box.host})")
             for serial, box in self._boxes.items()
         ]
-        return self.async_show_form(
+        return self.host.async_show_form(
             step_id=STEP_SEARCH,
             data_schema=vol.Schema(
                 {vol.Required(CONF_SERIAL): SelectSelector(SelectSelectorConfig(options=options))}
@@ -225,7 +222,7 @@ class UltraStreamFlowMixin(ConfigFlow):
 
     async def _async_ble[T](self, operation: Callable[[UltraStreamProvisioner], Awaitable[T]]) -> T:
         """Connect to the box seen over Bluetooth, run a provisioning operation, disconnect."""
-        info: bluetooth.BluetoothServiceInfoBleak = self.init_data
+        info: bluetooth.BluetoothServiceInfoBleak = self.host.init_data
         device = bluetooth.async_ble_device_from_address(self.hass, info.address, connectable=True)
         if device is None:
             raise CannotConnect("no connectable Bluetooth adapter sees the box")
@@ -248,11 +245,11 @@ class UltraStreamFlowMixin(ConfigFlow):
             if not errors:
                 self._ble_password = password
                 return await self.async_step_magewell_ultra_stream_wifi()
-        return self.async_show_form(
+        return self.host.async_show_form(
             step_id=STEP_BLE_AUTH,
             data_schema=vol.Schema({vol.Required(CONF_PASSWORD): PASSWORD_SELECTOR}),
             errors=errors,
-            description_placeholders={"serial": str(self.unique_id)},
+            description_placeholders={"serial": str(self.host.unique_id)},
         )
 
     async def async_step_magewell_ultra_stream_wifi(
@@ -260,12 +257,13 @@ class UltraStreamFlowMixin(ConfigFlow):
     ) -> ConfigFlowResult:
         """Give the box Wi-Fi credentials; continue over HTTP at the address it reports."""
         errors: dict[str, str] = {}
-        placeholders = {"serial": str(self.unique_id), "reason": ""}
+        placeholders = {"serial": str(self.host.unique_id), "code": ""}
         if user_input is not None:
             joined: list[WifiResult] = []
 
             async def _join(box: UltraStreamProvisioner) -> None:
-                await box.async_authenticate(self._ble_password)
+                if self._ble_password is not None:
+                    await box.async_authenticate(self._ble_password)
                 joined.append(
                     await box.async_configure_wifi(
                         user_input[CONF_SSID],
@@ -278,12 +276,12 @@ class UltraStreamFlowMixin(ConfigFlow):
             try:
                 errors = await self._async_ble_errors(_join)
             except WifiJoinFailed as err:
-                errors = {"base": "wifi_timeout" if err.code == -12 else "wifi_failed"}
-                placeholders["reason"] = str(err)
+                code = err.code if isinstance(err.code, int) else None
+                errors = {"base": WIFI_ERRORS.get(code, "wifi_failed") if code else "wifi_failed"}
+                placeholders["code"] = str(err.code)  # the box's code, never its text
             if not errors:
-                self._prefill = {CONF_HOST: joined[0].ip}
-                return await self._async_step_device(KEY, None)
-        return self.async_show_form(
+                return await self.host.async_device_form(KEY, {CONF_HOST: joined[0].ip})
+        return self.host.async_show_form(
             step_id=STEP_WIFI,
             data_schema=vol.Schema(
                 {
@@ -310,9 +308,15 @@ class UltraStreamFlowMixin(ConfigFlow):
             return {"base": "invalid_auth"}
         except WifiJoinFailed:
             raise
-        except CannotConnect:
+        except (CannotConnect, BleakError, TimeoutError):  # the link dropped, or no adapter
             return {"base": "ble_cannot_connect"}
         except ProAVError:
             LOGGER.debug("Bluetooth provisioning failed", exc_info=True)
             return {"base": "ble_failed"}
         return {}
+
+
+def _status(info: Any) -> DeviceStatus | None:
+    """Return the status in a Bluetooth advertisement (None: it did not parse)."""
+    advertisement = advertisement_of(info) if info is not None else None
+    return None if advertisement is None else advertisement.status

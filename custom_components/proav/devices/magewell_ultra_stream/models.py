@@ -85,8 +85,38 @@ RESULT_TEXT: dict[int, str] = {
 }
 
 LOGIN_REJECTED = frozenset({Result.LOGIN_FAILED, Result.ERR_PASSWD, Result.ERR_NO_USER})
+# What a call other than login answers when its session is gone: -17, and -1 on real boxes.
+SESSION_EXPIRED = frozenset({Result.ERR_NEED_AUTH, Result.ERR_PASSWD})
+# Refusals because of the box's state, mode or limits now (not a fault, not a credential).
+FORBIDDEN_NOW = frozenset(
+    {
+        Result.ERR_NO_PERMISSION,
+        Result.ERR_CHANNELS_LIMITED,
+        Result.ERR_8M_LIMITED,
+        Result.ERR_FACEBOOK_LIMITED,
+        Result.ERR_CODEC_LIMITED,
+        Result.ERR_4G_LIMITED,
+        Result.ERR_NO_SIGNAL,
+        Result.ERR_RTSP_LIMITED,
+        Result.ERR_RTSP_8M_LIMITED,
+        Result.ERR_LOCK_LIVING,
+        Result.ERR_REC_PARAM,
+        Result.ERR_LIVE_PARAM,
+        Result.LIVING_NOT_SET,
+    }
+)
+# The box is busy, or held by someone else (the mobile app): try again later.
+BUSY = frozenset({Result.ERR_OCCUPIED, Result.ERR_BUSY})
 # Codes a command answers with when it was accepted (done, already so, or under way).
 ACCEPTED = frozenset({Result.SUCCEED, Result.REPEAT, Result.RUNNING})
+
+
+def is_ultra_stream(product_name: str) -> bool:
+    """Return whether a product name is an Ultra Stream's (not an Ultra Encode, Pro Convert...).
+
+    An empty name (a firmware that leaves it out) is given the benefit of the doubt.
+    """
+    return not product_name.strip() or "ultra stream" in product_name.lower()
 
 
 def result_text(code: int) -> str:
@@ -223,6 +253,16 @@ def _int(data: Json, key: str, default: int = 0) -> int:
     return default
 
 
+def _opt_int(data: Json, key: str) -> int | None:
+    """Read an integer field; None when the device did not send one."""
+    value = data.get(key)
+    if value is None or isinstance(value, (Mapping, list)):
+        return None
+    if isinstance(value, str) and not value.strip().lstrip("-").replace(".", "", 1).isdigit():
+        return None
+    return _int(data, key)
+
+
 def _float(data: Json, key: str) -> float:
     """Read a number field (0.0 when missing or not a number)."""
     value = data.get(key)
@@ -271,6 +311,56 @@ class Option:
 
 
 @dataclass(frozen=True, kw_only=True)
+class GainRange:
+    """The gains a channel allows, in dB (``audio-range``)."""
+
+    minimum: float
+    maximum: float
+
+
+# Audio channels: our key -> (get-info audio-range key, volume switch field, volume gain field).
+AUDIO_CHANNELS: dict[str, tuple[str, str, str]] = {
+    "input": ("hdmi", "is-spi", "spi-gain"),
+    "microphone": ("mic", "is-mic", "mic-gain"),
+    "headphone": ("phone", "is-phone", "phone-gain"),
+}
+
+
+@dataclass(frozen=True, kw_only=True)
+class Volume:
+    """Audio mutes and gains (``volume`` of get-settings); every field is sent back on change."""
+
+    raw: Json
+
+    def enabled(self, channel: str) -> bool | None:
+        """Return whether a channel is on (False: muted; None: not reported)."""
+        value = _opt_int(self.raw, AUDIO_CHANNELS[channel][1])
+        return None if value is None else bool(value)
+
+    def gain(self, channel: str) -> float | None:
+        """Return a channel's gain in dB."""
+        key = AUDIO_CHANNELS[channel][2]
+        return _float(self.raw, key) if key in self.raw else None
+
+    def with_channel(
+        self, channel: str, *, enabled: bool | None = None, gain: float | None = None
+    ) -> dict[str, Any]:
+        """Return set-volume's parameters with one channel changed (the others as read)."""
+        _, switch, level = AUDIO_CHANNELS[channel]
+        params: dict[str, Any] = {
+            key: self.raw[key]
+            for _, on, db in AUDIO_CHANNELS.values()
+            for key in (on, db)
+            if key in self.raw
+        }
+        if enabled is not None:
+            params[switch] = int(enabled)
+        if gain is not None:
+            params[level] = round(gain, 2)
+        return params
+
+
+@dataclass(frozen=True, kw_only=True)
 class Info:
     """Static facts (get-info): identity, firmware and the allowed values of settings."""
 
@@ -282,11 +372,13 @@ class Info:
     hardware: str
     eth_mac: str
     wifi_mac: str
+    bluetooth_mac: str = ""
     video_kbps: tuple[Option, ...] = ()
     audio_kbps: tuple[Option, ...] = ()
     time_unit: tuple[Option, ...] = ()
     sd_option: tuple[Option, ...] = ()
     usb_option: tuple[Option, ...] = ()
+    audio_range: Mapping[str, GainRange] = field(default_factory=dict)
 
     @classmethod
     def from_json(cls, data: Json) -> Info:
@@ -302,81 +394,97 @@ class Info:
             hardware=_str(product, "hardware-ver"),
             eth_mac=_str(macs, "eth"),
             wifi_mac=_str(macs, "wifi"),
+            bluetooth_mac=_str(macs, "blue"),
             video_kbps=Option.list_from(codec, "video-kbps"),
             audio_kbps=Option.list_from(codec, "audio-kbps"),
             time_unit=Option.list_from(rec, "time-unit"),
             sd_option=Option.list_from(rec, "sd-option"),
             usb_option=Option.list_from(rec, "usb-option"),
+            audio_range={
+                channel: GainRange(minimum=_float(limits, "min"), maximum=_float(limits, "max"))
+                for channel, (key, _, _) in AUDIO_CHANNELS.items()
+                if (limits := _obj(_obj(data, "audio-range"), key))
+                and "min" in limits
+                and "max" in limits
+            },
         )
 
 
 @dataclass(frozen=True, kw_only=True)
 class RecStatus:
-    """The recording sub-status."""
+    """The recording sub-status (None: the box did not say)."""
 
-    result: int = Result.INIT
-    run_ms: int = 0
-    cur_bps: int = 0
-    avg_bps: int = 0
+    result: int | None = None
+    run_ms: int | None = None
+    cur_bps: int | None = None  # bytes per second
+    avg_bps: int | None = None
 
     @classmethod
     def from_json(cls, data: Json) -> RecStatus:
         """Parse ``rec-status``."""
         return cls(
-            result=_int(data, "result", Result.INIT),
-            run_ms=_int(data, "run-ms"),
-            cur_bps=_int(data, "cur-bps"),
-            avg_bps=_int(data, "avg-bps"),
+            result=_opt_int(data, "result"),
+            run_ms=_opt_int(data, "run-ms"),
+            cur_bps=_opt_int(data, "cur-bps"),
+            avg_bps=_opt_int(data, "avg-bps"),
         )
 
 
 @dataclass(frozen=True, kw_only=True)
 class LiveStatus:
-    """The live streaming sub-status: slot 1 and slot 2 (two enabled servers at most)."""
+    """The live streaming sub-status: slot 1 and slot 2 (two enabled servers at most).
 
-    result: int = Result.INIT
-    result2: int = Result.INIT
-    run_ms: int = 0
-    cur_bps: int = 0
-    avg_bps: int = 0
-    cur_bps2: int = 0
+    Rates are bytes per second; both slots carry the same encode.
+    """
+
+    result: int | None = None
+    result2: int | None = None
+    run_ms: int | None = None
+    cur_bps: int | None = None
+    avg_bps: int | None = None
+    cur_bps2: int | None = None
 
     @classmethod
     def from_json(cls, data: Json) -> LiveStatus:
         """Parse ``live-status``."""
         return cls(
-            result=_int(data, "result", Result.INIT),
-            result2=_int(data, "result2", Result.INIT),
-            run_ms=_int(data, "run-ms"),
-            cur_bps=_int(data, "cur-bps"),
-            avg_bps=_int(data, "avg-bps"),
-            cur_bps2=_int(data, "cur-bps2"),
+            result=_opt_int(data, "result"),
+            result2=_opt_int(data, "result2"),
+            run_ms=_opt_int(data, "run-ms"),
+            cur_bps=_opt_int(data, "cur-bps"),
+            avg_bps=_opt_int(data, "avg-bps"),
+            cur_bps2=_opt_int(data, "cur-bps2"),
         )
 
-    def slot(self, index: int) -> LiveState:
-        """Return the state of server slot 0 or 1."""
-        return live_state(self.result if index == 0 else self.result2)
+    def slot(self, index: int) -> LiveState | None:
+        """Return the state of server slot 0 or 1 (None: not reported)."""
+        code = self.result if index == 0 else self.result2
+        return None if code is None else live_state(code)
 
 
 @dataclass(frozen=True, kw_only=True)
 class InputSignal:
-    """The input's video and audio signal."""
+    """The input's video and audio signal (None: the box did not say)."""
 
-    width: int = 0
-    height: int = 0
+    width: int | None = None
+    height: int | None = None
     interlaced: bool = False
-    frame_rate: float = 0.0
-    audio_channels: int = 0
-    sample_rate: int = 0
+    frame_rate: float | None = None
+    audio_channels: int | None = None
+    sample_rate: int | None = None
 
     @property
-    def present(self) -> bool:
+    def present(self) -> bool | None:
         """Return whether a video signal is locked (the ``status`` field is undocumented)."""
+        if self.width is None or self.height is None:
+            return None
         return self.width > 0 and self.height > 0
 
     @property
-    def audio_present(self) -> bool:
+    def audio_present(self) -> bool | None:
         """Return whether the input carries audio."""
+        if self.audio_channels is None or self.sample_rate is None:
+            return None
         return self.audio_channels > 0 and self.sample_rate > 0
 
     @property
@@ -389,43 +497,69 @@ class InputSignal:
     @classmethod
     def from_json(cls, data: Json) -> InputSignal:
         """Parse ``input-signal``."""
+        rate = _float(data, "frame-rate") if "frame-rate" in data else None
         return cls(
-            width=_int(data, "cx"),
-            height=_int(data, "cy"),
+            width=_opt_int(data, "cx"),
+            height=_opt_int(data, "cy"),
             interlaced=bool(_int(data, "interlaced")),
-            frame_rate=round(_float(data, "frame-rate"), 2),
-            audio_channels=_int(data, "channel-valid"),
-            sample_rate=_int(data, "sample-rate"),
+            frame_rate=None if rate is None else round(rate, 2),
+            audio_channels=_opt_int(data, "channel-valid"),
+            sample_rate=_opt_int(data, "sample-rate"),
         )
 
 
 @dataclass(frozen=True, kw_only=True)
 class Storage:
-    """A USB drive or SD card."""
+    """A USB drive or SD card (None: the box did not say)."""
 
-    status: DiskStatus = DiskStatus.NOT_DETECTED
-    total: int = 0
-    free: int = 0
-    usage: int = 0
-    free_seconds: int = 0
-    file_count: int = 0
+    status: DiskStatus | None = None
+    total: int | None = None
+    free: int | None = None
+    usage: int | None = None
+    free_seconds: int | None = None  # recording time left at the current bitrate
+    file_count: int | None = None
 
     @property
-    def present(self) -> bool:
+    def present(self) -> bool | None:
         """Return whether a storage device is inserted."""
+        if self.status is None:
+            return None
         return self.status is not DiskStatus.NOT_DETECTED
 
     @classmethod
     def from_json(cls, data: Json) -> Storage:
         """Parse ``usb`` or ``sd``."""
+        code = _opt_int(data, "disk-status")
         return cls(
-            status=_DISK_STATUS.get(_int(data, "disk-status"), DiskStatus.UNKNOWN),
-            total=_int(data, "total-size"),
-            free=_int(data, "free-size"),
-            usage=_int(data, "usage"),
-            free_seconds=_int(data, "free-sec"),
-            file_count=_int(data, "file-count"),
+            status=None if code is None else _DISK_STATUS.get(code, DiskStatus.UNKNOWN),
+            total=_opt_int(data, "total-size"),
+            free=_opt_int(data, "free-size"),
+            usage=_opt_int(data, "usage"),
+            free_seconds=_opt_int(data, "free-sec"),
+            file_count=_opt_int(data, "file-count"),
         )
+
+
+@dataclass(frozen=True, kw_only=True)
+class LiveTest:
+    """The stream test's sub-status (``living-test``): upload rate in bytes per second."""
+
+    result: int | None = None
+    upload_bps: int | None = None
+    percent: int | None = None
+
+    @classmethod
+    def from_json(cls, data: Json) -> LiveTest:
+        """Parse ``living-test``."""
+        return cls(
+            result=_opt_int(data, "result"),
+            upload_bps=_opt_int(data, "upload-bps"),
+            percent=_opt_int(data, "percent"),
+        )
+
+
+# The fields of a stream server that start-test-server takes (the server's own settings).
+STREAM_TEST_FIELDS = ("type", "url", "key", "is-auth", "user", "passwd", "token", "net-mode")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -469,10 +603,11 @@ class Status:
     upgrade_status: Progress = field(default_factory=Progress)
     format_status: Progress = field(default_factory=Progress)
     upgrade: Upgrade = field(default_factory=Upgrade)
+    live_test: LiveTest = field(default_factory=LiveTest)
     eth_ip: str = ""
     wifi_ip: str = ""
-    cpu_usage: int = 0
-    uptime: int = 0
+    cpu_usage: int | None = None
+    uptime: int | None = None
 
     @property
     def recording(self) -> bool:
@@ -506,10 +641,11 @@ class Status:
             upgrade_status=Progress.from_json(_obj(data, "upgrade-status")),
             format_status=Progress.from_json(_obj(data, "format-status")),
             upgrade=Upgrade.from_json(_obj(data, "upgrade")),
+            live_test=LiveTest.from_json(_obj(data, "living-test")),
             eth_ip=_str(_obj(data, "eth"), "ip"),
             wifi_ip=_str(_obj(data, "wifi"), "ip"),
-            cpu_usage=_int(_obj(data, "sysstat"), "cpu-usage"),
-            uptime=_int(_obj(data, "sysstat"), "uptime"),
+            cpu_usage=_opt_int(_obj(data, "sysstat"), "cpu-usage"),
+            uptime=_opt_int(_obj(data, "sysstat"), "uptime"),
         )
 
 
@@ -546,6 +682,22 @@ class LiveServer:
         )
 
 
+# The parameters set-video documents (besides ``stream``).
+SET_VIDEO_FIELDS = (
+    "is-auto",
+    "cx",
+    "cy",
+    "duration",
+    "kbps",
+    "gop",
+    "fourcc",
+    "profile",
+    "cbrstat",
+    "fullrange",
+    "codec",
+)
+
+
 @dataclass(frozen=True, kw_only=True)
 class StreamSettings:
     """An encoder's settings (``main-stream`` / ``sub-stream``), all sent back on change."""
@@ -553,31 +705,62 @@ class StreamSettings:
     raw: Json
 
     @property
-    def kbps(self) -> int:
+    def kbps(self) -> int | None:
         """Return the video bitrate in kbit/s."""
-        return _int(self.raw, "kbps")
+        return _opt_int(self.raw, "kbps")
+
+    def with_kbps(self, kbps: int) -> dict[str, Any]:
+        """Return set-video's documented parameters as read, with a new bitrate.
+
+        Only the documented fields go back: a key a newer firmware adds to get-settings is not
+        necessarily one set-video takes.
+        """
+        params = {key: self.raw[key] for key in SET_VIDEO_FIELDS if key in self.raw}
+        return {**params, "kbps": kbps}
 
 
 @dataclass(frozen=True, kw_only=True)
 class RecControl:
-    """Where and how recordings are written (``rec-control``)."""
+    """Where and how recordings are written (``rec-control``); None: the box did not say."""
 
-    usb_option: int = 1
-    sd_option: int = 1
-    mime_type: int = 0
-    root_folder: str = "REC_Folder"
-    time_unit: int = 5
+    usb_option: int | None = None
+    sd_option: int | None = None
+    mime_type: int | None = None
+    root_folder: str | None = None
+    # 0: files named with the custom prefix (``file-prefix``), 1: named by their start time.
+    file_name_mode: int | None = None
+    time_unit: int | None = None
 
     @classmethod
     def from_json(cls, data: Json) -> RecControl:
-        """Parse ``rec-control``."""
+        """Parse ``rec-control``.
+
+        get-settings reports ``file-prefix`` but not the naming mode that set-rec-control
+        takes; a box that reports a prefix names files with it (mode 0, the default).
+        """
+        mode = _opt_int(data, "file-name-mode")
+        if mode is None and "file-prefix" in data:
+            mode = 0
         return cls(
-            usb_option=_int(data, "usb-option", 1),
-            sd_option=_int(data, "sd-option", 1),
-            mime_type=_int(data, "mime-type"),
-            root_folder=_str(data, "root-folder") or "REC_Folder",
-            time_unit=_int(data, "time-unit", 5),
+            usb_option=_opt_int(data, "usb-option"),
+            sd_option=_opt_int(data, "sd-option"),
+            mime_type=_opt_int(data, "mime-type"),
+            root_folder=_str(data, "root-folder") or None,
+            file_name_mode=mode,
+            time_unit=_opt_int(data, "time-unit"),
         )
+
+    def as_params(self) -> dict[str, Any]:
+        """Return every documented field of set-rec-control that is known."""
+        params = {
+            "usb-option": self.usb_option,
+            "sd-option": self.sd_option,
+            "mime-type": self.mime_type,
+            "root-folder": self.root_folder,
+            "file-name-mode": self.file_name_mode,
+            "time-unit": self.time_unit,
+        }
+        return {key: value for key, value in params.items() if value is not None}
 
 
 # Boolean settings and the method that sets each: get-settings key -> (method, parameter).
@@ -593,15 +776,16 @@ FLAG_SETTERS: dict[str, tuple[str, str]] = {
 
 @dataclass(frozen=True, kw_only=True)
 class Settings:
-    """The device's configuration (get-settings)."""
+    """The device's configuration (get-settings); None: the box did not say."""
 
-    name: str
+    name: str | None
     flags: dict[str, bool]
     servers: tuple[LiveServer, ...]
     rec_control: RecControl
     main_stream: StreamSettings
-    audio_kbps: int
-    audio_sync_offset: int
+    audio_kbps: int | None
+    audio_sync_offset: int | None
+    volume: Volume | None = None
 
     @property
     def enabled_servers(self) -> list[LiveServer]:
@@ -612,13 +796,14 @@ class Settings:
     def from_json(cls, data: Json) -> Settings:
         """Parse a get-settings answer."""
         return cls(
-            name=_str(data, "name"),
+            name=_str(data, "name") or None,
             flags={key: bool(_int(data, key)) for key in FLAG_SETTERS if key in data},
             servers=tuple(LiveServer.from_json(item) for item in _objs(data, "stream-server")),
             rec_control=RecControl.from_json(_obj(data, "rec-control")),
             main_stream=StreamSettings(raw=dict(_obj(data, "main-stream"))),
-            audio_kbps=_int(_obj(data, "audio"), "kbps", 128),
-            audio_sync_offset=_int(data, "audio-sync-offset"),
+            audio_kbps=_opt_int(_obj(data, "audio"), "kbps"),
+            audio_sync_offset=_opt_int(data, "audio-sync-offset"),
+            volume=Volume(raw=dict(volume)) if (volume := _obj(data, "volume")) else None,
         )
 
 
@@ -633,11 +818,18 @@ class MediaFile:
     duration_ms: int
     width: int
     height: int
+    thumbnail_name: str = ""
+
+    @property
+    def mime_type(self) -> str:
+        """Return the file's MIME type (mp4 or mov, as the box records)."""
+        return "video/quicktime" if self.name.lower().endswith(".mov") else "video/mp4"
 
     @classmethod
     def from_json(cls, data: Json) -> MediaFile:
         """Parse one ``media-files`` entry (``duration`` is in ms, whatever the doc says)."""
         return cls(
+            thumbnail_name=_str(data, "thumbnail-name"),
             name=_str(data, "name"),
             status=_int(data, "status"),
             created=_str(data, "create-time"),
@@ -654,11 +846,35 @@ class MediaFiles:
 
     path: str
     files: tuple[MediaFile, ...]
+    thumbnail: str = ""
 
     @classmethod
     def from_json(cls, data: Json) -> MediaFiles:
         """Parse a get-media-files answer."""
         return cls(
             path=_str(data, "path"),
+            thumbnail=_str(data, "thumbnail"),
             files=tuple(MediaFile.from_json(item) for item in _objs(data, "media-files")),
         )
+
+
+@dataclass(frozen=True, kw_only=True)
+class Recording:
+    """A recording on one of the box's media (``medium``: "usb" or "sd")."""
+
+    medium: str
+    path: str
+    file: MediaFile
+
+
+def newest_recording(listings: Mapping[str, MediaFiles]) -> Recording | None:
+    """Return the newest finished recording over the media listed (None: there is none)."""
+    recordings = [
+        Recording(medium=medium, path=files.path, file=file)
+        for medium, files in listings.items()
+        for file in files.files
+        if file.status != 0  # 0: still being recorded
+    ]
+    if not recordings:
+        return None
+    return max(recordings, key=lambda recording: recording.file.created)
