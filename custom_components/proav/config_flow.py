@@ -302,7 +302,7 @@ class ProAVConfigFlow(ConfigFlow, domain=DOMAIN):
         """Handle a device seen by Home Assistant's DHCP watcher."""
         for device_type in DEVICE_TYPES.values():
             if device_type.dhcp and (found := device_type.dhcp(self.hass, discovery_info)):
-                return await self._async_step_discovered(device_type, found)
+                return await self.async_discovered(device_type, found)
         return self.async_abort(reason="not_supported")
 
     async def async_step_integration_discovery(
