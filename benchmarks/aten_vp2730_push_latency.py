@@ -23,7 +23,7 @@ import aiohttp
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from custom_components.proav.devices.aten_vp2730.client import AtenClient
-from custom_components.proav.devices.aten_vp2730.models import State
+from custom_components.proav.devices.aten_vp2730.models import RESOURCES, State
 from custom_components.proav.devices.aten_vp2730.push import AtenPush
 from tests.emulators.aten_vp2730 import PASSWORD, SERIAL, USERNAME, AtenEmulator
 
@@ -53,13 +53,16 @@ async def _raw(emulator: AtenEmulator, count: int) -> list[float]:
         )
         holder: dict[str, Any] = {"state": await client.async_get_state(), "seen": None}
 
-        def set_state(state: State) -> None:
+        def set_state(state: State, _path: str | None = None) -> None:
             holder["state"] = state
             if holder["seen"] is not None and not holder["seen"].done():
                 holder["seen"].set_result(time.perf_counter())
 
+        # Events merge into the last full body of their resource.
+        bodies = {path: await client.async_get_body(path) for path in RESOURCES}
         push = AtenPush(
             client,
+            bodies=bodies,
             get_state=lambda: holder["state"],
             set_state=set_state,
             on_connect=lambda: None,
@@ -75,6 +78,7 @@ async def _raw(emulator: AtenEmulator, count: int) -> list[float]:
             await emulator.set_audio("outputs", "ALL", volume=n % 100)
             samples.append(await asyncio.wait_for(holder["seen"], 5) - start)
         await push.stop()
+        await client.async_close()
         return samples
 
 

@@ -373,7 +373,7 @@ async def test_playing_while_the_first_output_is_live(
 async def test_refused_command_raises_a_translated_error(
     hass: HomeAssistant, loaded: MockConfigEntry, emulator: AtenEmulator
 ) -> None:
-    """A device refusal (400) and a device fault (503) become readable errors."""
+    """A device refusal (400), a busy device (503) and a fault (500) become readable errors."""
     emulator.faults.status = 400
     with pytest.raises(HomeAssistantError) as refused:
         await hass.services.async_call(
@@ -385,7 +385,13 @@ async def test_refused_command_raises_a_translated_error(
         await hass.services.async_call(
             "switch", "turn_on", {"entity_id": "switch.vp2730_display_a_blank"}, blocking=True
         )
-    assert down.value.translation_key == "cannot_connect"
+    assert down.value.translation_key == "device_busy"
+    emulator.faults.status = 500
+    with pytest.raises(HomeAssistantError) as fault:
+        await hass.services.async_call(
+            "switch", "turn_on", {"entity_id": "switch.vp2730_display_a_blank"}, blocking=True
+        )
+    assert fault.value.translation_key == "cannot_connect"
     emulator.faults.status = None
     assert hass.states.get("switch.vp2730_display_a_blank").state == "off"
 

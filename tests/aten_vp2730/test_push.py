@@ -148,7 +148,8 @@ async def test_socket_drop_reconnects_and_rereads_everything(
     await wait_for_state(hass, "select.vp2730_display_a_source", state_is("Source 3"))
     async with asyncio.timeout(TIMEOUT):
         await coordinator.push.async_wait_connected()
-    assert _gets(emulator, "/video/outputs") > reads
+        # The reconnect reads everything, the slow tiers too.
+        await emulator.wait_for_requests(f"GET {API}/video/outputs", reads + 1)
     assert coordinator.update_interval == timedelta(seconds=PUSH_INTERVAL.default)
     await emulator.set_route("0", "1")
     await wait_for_state(hass, "select.vp2730_display_a_source", state_is("Source 2"))

@@ -2,10 +2,18 @@
 
 State is kept as the JSON bodies the device documents (reference docs/devices/aten_vp2730.md §4,
 §9). Every successful write answers 204 and emits the matching Socket.IO event with the
-collection's GET body. Test knobs: ``payload_mode`` ("full", "empty", "garbage"), ``strict_socket``
-(socket needs a valid credential), ``legacy_socketio`` (the handshake answers in Engine.IO 3
-framing, as Socket.IO 2.x firmware would), ``token_ttl``, ``expire_sessions()``, and the base
-class faults. Run standalone: ``python -m tests.emulators.aten_vp2730 [--port N] [--https]``.
+collection's GET body. Test knobs: ``payload_mode`` ("full", "empty", "garbage", or "partial":
+only the ids and the fields that changed, as the document's own PATCH examples look),
+``strict_socket`` (socket needs a valid credential), ``legacy_socketio`` (the handshake answers in
+Engine.IO 3 framing, as Socket.IO 2.x firmware would), ``silent_socket`` (connects, never emits:
+events in another form than we listen for), ``token_ttl``, ``expire_sessions()``, and the field
+variants the review lists: ``missing`` / ``forbidden`` (resources answering 404/40400 or
+403/40300), ``strict_writes`` (Set Room without ``name`` and Set Video Configs without both
+fields answer 400/40000), ``room_verification_write_encoding`` ("0/1" as Set Room documents, or
+"1/2" as Get Room and the sibling APIs), ``bulk_only`` (per-id PATCH of connections/outputs
+answers 405/40500), ``max_tokens`` (503/50303 past that many open tokens), ``logout_supported``
+(``DELETE /auth/tokens``; ``open_tokens()`` counts the tokens handed out and not deleted), and the
+base class faults. Run standalone: ``python -m tests.emulators.aten_vp2730 [--port N] [--https]``.
 """
 
 from __future__ import annotations
@@ -47,7 +55,9 @@ ERRORS = {
     41300: "The message is too large.",
     50000: "System error.",
     50100: "API version is unsupported.",
+    50300: "System is overloaded.",
     50301: "System is down for maintenance.",
+    50303: "Maximum is exceeded.",
 }
 
 
@@ -183,6 +193,15 @@ class AtenEmulator(Emulator):
         self.strict_socket = True
         self.payload_mode = "full"
         self.room_verification_write_encoding = "0/1"
+        self.silent_socket = False
+        self.missing: set[str] = set()
+        self.forbidden: set[str] = set()
+        self.strict_writes = False
+        self.bulk_only = False
+        self.max_tokens: int | None = None
+        self.logout_supported = True
+        self.logouts = 0
+        self._last_emitted: dict[str, Any] = {}
         self.emitted: list[tuple[str, Any]] = []
         self.started = time.monotonic()
         self.info = {
@@ -318,6 +337,7 @@ class AtenEmulator(Emulator):
         }
         self.protected_inputs: set[str] = set()
         self._answered = asyncio.Condition()
+        self.remember_state()
 
     # Setup -------------------------------------------------------------------------------
 
@@ -389,6 +409,10 @@ class AtenEmulator(Emulator):
             await socket.close(wait=False)
             self.sio.eio.sockets.pop(sid, None)
 
+    def remember_state(self) -> None:
+        """Take the current state as what events were last sent for (for "partial" payloads)."""
+        self._last_emitted = copy.deepcopy(self.state)
+
     def socket_count(self) -> int:
         """Return how many Socket.IO clients are connected."""
         return len(self.sio.eio.sockets)
@@ -398,6 +422,10 @@ class AtenEmulator(Emulator):
     def expire_sessions(self) -> None:
         """Invalidate every credential handed out."""
         self.tokens.clear()
+
+    def open_tokens(self) -> int:
+        """Return how many credentials are handed out and not deleted (nor expired)."""
+        return len(self.tokens)
 
     def _token_valid(self, token: str | None) -> bool:
         if token is None or token not in self.tokens:
@@ -422,6 +450,8 @@ class AtenEmulator(Emulator):
         expected = base64.b64encode(f"{self.username}:{self.password}".encode()).decode()
         if body.get("authorization") != expected:
             raise ApiError(40000, "authorization", "***")
+        if self.max_tokens is not None and len(self.tokens) >= self.max_tokens:
+            raise ApiError(50303)
         token = secrets.token_hex(20)
         self.tokens[token] = time.monotonic()
         self.logins += 1
@@ -443,12 +473,23 @@ class AtenEmulator(Emulator):
         if rel == "ping":
             return web.json_response({})
         if rel == "auth/tokens":
+            if method == "DELETE" and self.logout_supported:
+                token = request.headers.get("Authorization", "")
+                if token not in self.tokens:
+                    raise ApiError(40100)
+                del self.tokens[token]
+                self.logouts += 1
+                return web.Response(status=204)
             if method != "POST":
                 raise ApiError(40500)
             return await self._login(request)
         tier = self._tier(request)
         if tier is None:
             raise ApiError(40100)
+        if any(rel == name or rel.startswith(name + "/") for name in self.missing):
+            raise ApiError(40400, path)
+        if any(rel == name or rel.startswith(name + "/") for name in self.forbidden):
+            raise ApiError(40300)
         room_tier_ok = rel.startswith("system/participants") or (
             method == "GET" and rel in ("system/room", "system/info")
         )
@@ -544,6 +585,8 @@ class AtenEmulator(Emulator):
                         collection, self._find(collection, str(patch.get("id"))), patch
                     )
             else:
+                if self.bulk_only and collection in ("video/connections", "video/outputs"):
+                    raise ApiError(40500)
                 self._patch_item(collection, self._find(collection, item_id), body)
             self.log(f"patch {collection}", id=item_id, body=body)
             await self.emit(collection)
@@ -678,6 +721,8 @@ class AtenEmulator(Emulator):
 
     def _patch_room(self, body: dict[str, Any]) -> None:
         room = self.state["system/room"]
+        if self.strict_writes and "name" not in body:
+            raise ApiError(40000, "name", None)
         self._unknown(
             body, {"name", "description", "security", "moderator", "photo", "qrCode", "linkInfo"}
         )
@@ -705,6 +750,8 @@ class AtenEmulator(Emulator):
     def _patch_configs(self, body: dict[str, Any]) -> None:
         configs = self.state["video/configs"]
         self._unknown(body, {"edid", "inputStream"})
+        if self.strict_writes and not {"edid", "inputStream"} <= set(body):
+            raise ApiError(40000, "inputStream" if "edid" in body else "edid", None)
         values = {
             key: self._choice(configs, body, key) for key in ("edid", "inputStream") if key in body
         }
@@ -782,9 +829,16 @@ class AtenEmulator(Emulator):
 
     async def emit(self, resource: str) -> None:
         """Announce a change of a resource with its event (payload per ``payload_mode``)."""
-        await self._emit_event(EVENT_OF[resource], copy.deepcopy(self.state[resource]))
+        body = copy.deepcopy(self.state[resource])
+        previous, self._last_emitted[resource] = self._last_emitted.get(resource), body
+        if self.payload_mode == "partial" and previous is not None:
+            await self._emit_event(EVENT_OF[resource], _changes(previous, body))
+            return
+        await self._emit_event(EVENT_OF[resource], copy.deepcopy(body))
 
     async def _emit_event(self, event: str, payload: Any) -> None:
+        if self.silent_socket:
+            return
         if self.payload_mode == "empty":
             payload = {}
         elif self.payload_mode == "garbage":
@@ -854,6 +908,31 @@ class AtenEmulator(Emulator):
             items = self.state[resource][key]
             items[:] = [item for item in items if item["id"] != output_id]
             await self.emit(resource)
+
+
+def _changes(old: Any, new: Any) -> Any:
+    """Return only what changed from ``old`` to ``new``: list items keep their ``id``."""
+    if isinstance(old, dict) and isinstance(new, dict):
+        changed: dict[str, Any] = {}
+        for key, value in new.items():
+            if key not in old:
+                changed[key] = value
+            elif old[key] != value:
+                changed[key] = _changes(old[key], value)
+        return changed
+    if (
+        isinstance(old, list)
+        and isinstance(new, list)
+        and all(isinstance(item, dict) and "id" in item for item in [*old, *new])
+    ):
+        before = {item["id"]: item for item in old}
+        return [
+            {"id": item["id"], **_changes(before[item["id"]], item)}
+            if item["id"] in before
+            else item
+            for item in new
+        ]
+    return new
 
 
 async def _main() -> None:  # pragma: no cover - a demo helper

@@ -17,19 +17,20 @@ from homeassistant.components.media_player.const import MediaPlayerEntityFeature
 from homeassistant.components.number import NumberMode
 from homeassistant.components.sensor import SensorDeviceClass
 from homeassistant.const import EntityCategory, Platform
+from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.entity import Entity
 
-from custom_components.proav.binary_sensor import ProAVBinarySensor, ProAVBinarySensorDescription
-from custom_components.proav.button import ProAVButton, ProAVButtonDescription
-from custom_components.proav.devices.errors import ProAVError
-from custom_components.proav.entity import Item, ProAVEntity, ProAVEntityDescription
-from custom_components.proav.number import ProAVNumber, ProAVNumberDescription
-from custom_components.proav.select import ProAVSelect, ProAVSelectDescription
-from custom_components.proav.sensor import ProAVSensor, ProAVSensorDescription
-from custom_components.proav.switch import ProAVSwitch, ProAVSwitchDescription
-from custom_components.proav.text import ProAVText, ProAVTextDescription
-
+from ...binary_sensor import ProAVBinarySensor, ProAVBinarySensorDescription  # noqa: TID252
+from ...button import ProAVButton, ProAVButtonDescription  # noqa: TID252
+from ...const import DOMAIN  # noqa: TID252
+from ...entity import Item, ProAVEntity, ProAVEntityDescription  # noqa: TID252
+from ...number import ProAVNumber, ProAVNumberDescription  # noqa: TID252
+from ...select import ProAVSelect, ProAVSelectDescription  # noqa: TID252
+from ...sensor import ProAVSensor, ProAVSensorDescription  # noqa: TID252
+from ...switch import ProAVSwitch, ProAVSwitchDescription  # noqa: TID252
+from ...text import ProAVText, ProAVTextDescription  # noqa: TID252
+from ..errors import ProAVError  # noqa: TID252
 from .coordinator import AtenCoordinator
 from .models import (
     API,
@@ -37,9 +38,13 @@ from .models import (
     LIVE_PROTECTED,
     LIVE_STOPPED,
     LIVE_UNSUPPORTED,
+    ON,
+    UNSUPPORTED,
     AudioPort,
     Choice,
+    VideoInput,
     VideoOutput,
+    supported,
 )
 
 type C = AtenCoordinator
@@ -47,6 +52,9 @@ type C = AtenCoordinator
 OSD, ROOM, CONFIGS = f"{API}/system/osd", f"{API}/system/room", f"{API}/video/configs"
 OUTPUTS, CONNECTIONS = f"{API}/video/outputs", f"{API}/video/connections"
 GOLIVE, NOW = f"{API}/video/golive", f"{API}/video/vpProfiles/now"
+PARTICIPANTS, PROFILES = f"{API}/system/participants", f"{API}/video/vpProfiles"
+MULTIVIEWS, RESOLUTIONS = f"{API}/video/multiviews", f"{API}/video/scalerResolutions"
+AUDIO_INPUTS, AUDIO_OUTPUTS = f"{API}/audio/inputs", f"{API}/audio/outputs"
 MASTER_OUTPUT = "ALL"
 
 FIT_MODES = {0: "fit_width", 1: "fit_height", 2: "scale", 3: "fit_resolution", 4: "cut_resolution"}
@@ -77,6 +85,10 @@ def _output(coordinator: C, key: str) -> VideoOutput | None:
     return coordinator.data.video_outputs.get(key)
 
 
+def _input(coordinator: C, key: str) -> VideoInput | None:
+    return coordinator.data.video_inputs.get(key)
+
+
 def _port(coordinator: C, key: str) -> AudioPort | None:
     """Return the audio port of an item key ``inputs:STM1`` / ``outputs:ALL``."""
     kind, _, port_id = key.partition(":")
@@ -84,8 +96,13 @@ def _port(coordinator: C, key: str) -> AudioPort | None:
     return ports.get(port_id)
 
 
-def _audio_path(key: str) -> str:
-    return f"{API}/audio/{key.partition(':')[0]}"
+def _audio_path(port: AudioPort) -> str:
+    return f"{API}/audio/{port.kind}"
+
+
+def _answers(coordinator: C, resource: str) -> bool:
+    """Return whether an optional resource's last read worked."""
+    return coordinator.client.capabilities.available(resource)
 
 
 def _input_name(coordinator: C, input_id: str | None) -> str | None:
@@ -107,7 +124,7 @@ def _choice_options(choice: Choice | None, labels: Mapping[int, str]) -> list[st
 
 
 def _choice_label(choice: Choice | None, labels: Mapping[int, str]) -> str | None:
-    if choice is None or not choice.supported:
+    if not supported(choice) or choice is None:
         return None
     return labels.get(choice.value, str(choice.value))
 
@@ -120,32 +137,48 @@ def _label_value(option: str, labels: Mapping[int, str]) -> int:
     return int(option)
 
 
+def _item(fn: Callable[..., Any]) -> Any:
+    """Type a description function that receives the item's model (``item_fn``)."""
+    return fn
+
+
 # Writes -----------------------------------------------------------------------------------
 
 
-def _write(coordinator: C, command: Awaitable[None], path: str) -> Awaitable[None]:
+def _write(coordinator: C, command: Awaitable[Any], path: str) -> Awaitable[None]:
     return coordinator.async_write(command, path)
 
 
-def _set_output_switch(field: str) -> Callable[[C, str, bool], Awaitable[None]]:
-    return lambda c, key, on: _write(c, c.client.async_set_output_switch(key, field, on), OUTPUTS)
-
-
 def _output_switch(key: str, attr: str, field: str, **kwargs: Any) -> ProAVSwitchDescription[C]:
-    """Describe an on/off setting of a video output."""
+    """Describe an on/off setting of a video output (exists where the output offers it)."""
+
+    def choice(out: VideoOutput) -> Choice | None:
+        return getattr(out, attr)  # type: ignore[no-any-return]
+
     return ProAVSwitchDescription[C](
         key=key,
         translation_key=key,
-        is_on_fn=lambda c, item: (out := _output(c, item)) is not None and getattr(out, attr).on,
-        set_fn=_set_output_switch(field),
-        available_fn=lambda c, item: (out := _output(c, item)) is not None
-        and getattr(out, attr).supported,
+        item_fn=_output,
+        is_on_fn=_item(lambda c, out: (value := choice(out)) is not None and value.on),
+        set_fn=_item(
+            lambda c, out, on: _write(
+                c, c.client.async_set_output_switch(out.id, field, on), OUTPUTS
+            )
+        ),
+        exists_fn=_item(lambda c, out: supported(choice(out))),
+        available_fn=_item(lambda c, out: supported(choice(out))),
         **kwargs,
     )
 
 
 def _select_profile(coordinator: C, _: str, name: str) -> Awaitable[None]:
-    profile = next(p for p in coordinator.data.profiles.values() if p.name == name)
+    profile = next((p for p in coordinator.data.profiles.values() if p.name == name), None)
+    if profile is None:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="aten_vp2730_unknown_option",
+            translation_placeholders={"option": name},
+        )
     return _write(coordinator, coordinator.client.async_set_profile(profile), NOW)
 
 
@@ -159,7 +192,7 @@ def _moderator_options(coordinator: C) -> list[str]:
 
 def _moderator(coordinator: C) -> str | None:
     room = coordinator.data.room
-    if room is None:
+    if room is None or room.moderator is None:
         return None
     if not room.moderator:
         return NO_MODERATOR
@@ -175,24 +208,70 @@ def _resolution_labels(coordinator: C) -> Mapping[int, str]:
     return coordinator.data.resolutions
 
 
+def _output_choice(
+    key: str,
+    attr: str,
+    field: str,
+    labels: Callable[[C], Mapping[int, str]],
+    **kwargs: Any,
+) -> ProAVSelectDescription[C]:
+    """Describe a choice setting of a video output (exists where the output offers it)."""
+
+    def choice(out: VideoOutput) -> Choice | None:
+        return getattr(out, attr)  # type: ignore[no-any-return]
+
+    return ProAVSelectDescription[C](
+        key=key,
+        translation_key=key,
+        entity_category=EntityCategory.CONFIG,
+        item_fn=_output,
+        options_fn=_item(lambda c, out: _choice_options(choice(out), labels(c))),
+        current_fn=_item(lambda c, out: _choice_label(choice(out), labels(c))),
+        select_fn=_item(
+            lambda c, out, option: _write(
+                c,
+                c.client.async_set_output_choice(out.id, field, _label_value(option, labels(c))),
+                OUTPUTS,
+            )
+        ),
+        exists_fn=_item(lambda c, out: supported(choice(out))),
+        available_fn=_item(lambda c, out: supported(choice(out))),
+        **kwargs,
+    )
+
+
 def _auto_switch_select(event: str, attr: str) -> ProAVSelectDescription[C]:
     """Describe the auto-switch mode of an output on source ``plugin`` / ``plugout``."""
 
-    def choice(c: C, item: str) -> Choice | None:
-        return getattr(_output(c, item), attr, None)
+    def choice(out: VideoOutput) -> Choice | None:
+        return getattr(out, attr)  # type: ignore[no-any-return]
 
     return ProAVSelectDescription[C](
         key=f"auto_switch_{event}",
         translation_key=f"auto_switch_{event}",
         entity_category=EntityCategory.CONFIG,
-        options_fn=lambda c, item: _choice_options(choice(c, item), PLUG_MODES),
-        current_fn=lambda c, item: _choice_label(choice(c, item), PLUG_MODES),
-        select_fn=lambda c, item, option: _write(
-            c,
-            c.client.async_set_output_auto_switch(item, event, _label_value(option, PLUG_MODES)),
-            OUTPUTS,
+        item_fn=_output,
+        options_fn=_item(lambda c, out: _choice_options(choice(out), PLUG_MODES)),
+        current_fn=_item(lambda c, out: _choice_label(choice(out), PLUG_MODES)),
+        select_fn=_item(
+            lambda c, out, option: _write(
+                c,
+                c.client.async_set_output_auto_switch(
+                    out.id, event, _label_value(option, PLUG_MODES)
+                ),
+                OUTPUTS,
+            )
         ),
-        available_fn=lambda c, item: (mode := choice(c, item)) is not None and mode.supported,
+        exists_fn=_item(lambda c, out: supported(choice(out))),
+        available_fn=_item(lambda c, out: supported(choice(out))),
+    )
+
+
+def _set_configs(coordinator: C, **changes: int) -> Awaitable[None]:
+    configs = coordinator.data.video_configs
+    assert configs is not None  # the entity exists only with the resource
+    return _write(
+        coordinator, coordinator.client.async_set_video_configs(configs, **changes), CONFIGS
     )
 
 
@@ -201,9 +280,11 @@ def _auto_switch_select(event: str, attr: str) -> ProAVSelectDescription[C]:
 GO_LIVE = ProAVSwitchDescription[C](
     key="go_live",
     translation_key="go_live",
-    is_on_fn=lambda c, item: c.data.golive.get(item) == LIVE_PLAYING,
-    set_fn=lambda c, item, on: _write(c, c.client.async_set_live(item, on), GOLIVE),
-    available_fn=lambda c, item: c.data.golive.get(item, LIVE_UNSUPPORTED) != LIVE_UNSUPPORTED,
+    capability=GOLIVE,
+    item_fn=_output,
+    is_on_fn=_item(lambda c, out: c.data.golive.get(out.id) == LIVE_PLAYING),
+    set_fn=_item(lambda c, out, on: _write(c, c.client.async_set_live(out.id, on), GOLIVE)),
+    available_fn=_item(lambda c, out: c.data.golive.get(out.id) not in (None, LIVE_UNSUPPORTED)),
 )
 OUTPUT_SWITCHES = (
     GO_LIVE,
@@ -216,51 +297,20 @@ OUTPUT_SELECTS = (
     ProAVSelectDescription[C](
         key="video_source",
         translation_key="video_source",
+        item_fn=_output,
         options_fn=lambda c, _: [source.name for source in c.data.video_inputs.values()],
-        current_fn=lambda c, item: _input_name(c, c.data.connections.get(item)),
-        select_fn=lambda c, item, name: _write(
-            c, c.client.async_set_connection(item, _input_id(c, name)), CONNECTIONS
+        current_fn=_item(lambda c, out: _input_name(c, c.data.connections.get(out.id))),
+        select_fn=_item(
+            lambda c, out, name: _write(
+                c, c.client.async_set_connection(out.id, _input_id(c, name)), CONNECTIONS
+            )
         ),
-        available_fn=lambda c, item: item in c.data.connections,
+        available_fn=_item(lambda c, out: out.id in c.data.connections),
     ),
-    ProAVSelectDescription[C](
-        key="resolution",
-        translation_key="resolution",
-        entity_category=EntityCategory.CONFIG,
-        options_fn=lambda c, item: _choice_options(
-            getattr(_output(c, item), "resolution", None), _resolution_labels(c)
-        ),
-        current_fn=lambda c, item: _choice_label(
-            getattr(_output(c, item), "resolution", None), _resolution_labels(c)
-        ),
-        select_fn=lambda c, item, option: _write(
-            c,
-            c.client.async_set_output_choice(
-                item, "displayResolution", _label_value(option, _resolution_labels(c))
-            ),
-            OUTPUTS,
-        ),
-        available_fn=lambda c, item: (out := _output(c, item)) is not None
-        and out.resolution.supported,
+    _output_choice(
+        "resolution", "resolution", "displayResolution", _resolution_labels, capability=RESOLUTIONS
     ),
-    ProAVSelectDescription[C](
-        key="fit_mode",
-        translation_key="fit_mode",
-        entity_category=EntityCategory.CONFIG,
-        options_fn=lambda c, item: _choice_options(
-            getattr(_output(c, item), "fit_mode", None), FIT_MODES
-        ),
-        current_fn=lambda c, item: _choice_label(
-            getattr(_output(c, item), "fit_mode", None), FIT_MODES
-        ),
-        select_fn=lambda c, item, option: _write(
-            c,
-            c.client.async_set_output_choice(item, "fitMode", _label_value(option, FIT_MODES)),
-            OUTPUTS,
-        ),
-        available_fn=lambda c, item: (out := _output(c, item)) is not None
-        and out.fit_mode.supported,
-    ),
+    _output_choice("fit_mode", "fit_mode", "fitMode", lambda _: FIT_MODES),
     _auto_switch_select("plugin", "plugin_mode"),
     _auto_switch_select("plugout", "plugout_mode"),
 )
@@ -268,16 +318,19 @@ OUTPUT_CONNECTED = ProAVBinarySensorDescription[C](
     key="display_connected",
     translation_key="display_connected",
     device_class=BinarySensorDeviceClass.PLUG,
-    is_on_fn=lambda c, item: (out := _output(c, item)) is not None and out.status == 0,
-    available_fn=lambda c, item: (out := _output(c, item)) is not None and out.status != 2,
+    item_fn=_output,
+    is_on_fn=_item(lambda c, out: out.status == 0),
+    available_fn=_item(lambda c, out: out.status in (0, 1)),
 )
 GO_LIVE_STATUS = ProAVSensorDescription[C](
     key="go_live_status",
     translation_key="go_live_status",
     device_class=SensorDeviceClass.ENUM,
     options=list(LIVE_STATUSES.values()),
-    value_fn=lambda c, item: LIVE_STATUSES.get(c.data.golive.get(item, LIVE_UNSUPPORTED)),
-    available_fn=lambda c, item: item in c.data.golive,
+    capability=GOLIVE,
+    item_fn=_output,
+    value_fn=_item(lambda c, out: LIVE_STATUSES.get(c.data.golive.get(out.id, -1) or 0)),
+    available_fn=_item(lambda c, out: c.data.golive.get(out.id) is not None),
 )
 INPUT_HDCP = ProAVSensorDescription[C](
     key="input_hdcp",
@@ -286,23 +339,23 @@ INPUT_HDCP = ProAVSensorDescription[C](
     options=list(HDCP_VERSIONS.values()),
     entity_category=EntityCategory.DIAGNOSTIC,
     entity_registry_enabled_default=False,
-    value_fn=lambda c, item: HDCP_VERSIONS.get(source.hdcp)
-    if (source := c.data.video_inputs.get(item))
-    else None,
-    available_fn=lambda c, item: item in c.data.video_inputs,
+    item_fn=_input,
+    value_fn=_item(
+        lambda c, source: HDCP_VERSIONS.get(source.hdcp) if source.hdcp is not None else None
+    ),
 )
 SNAPSHOT = ProAVButtonDescription[C](
     key="snapshot",
     translation_key="snapshot",
-    press_fn=lambda c, item: c.client.async_snapshot(item),
+    item_fn=_output,
+    press_fn=_item(lambda c, out: c.client.async_snapshot(out.id)),
 )
 INPUT_SIGNAL = ProAVBinarySensorDescription[C](
     key="video_input_signal",
     translation_key="video_input_signal",
-    is_on_fn=lambda c, item: (source := c.data.video_inputs.get(item)) is not None
-    and source.status == 0,
-    available_fn=lambda c, item: (source := c.data.video_inputs.get(item)) is not None
-    and source.status != 2,
+    item_fn=_input,
+    is_on_fn=_item(lambda c, source: source.status == 0),
+    available_fn=_item(lambda c, source: source.status in (0, 1)),
 )
 AUDIO_VOLUME = ProAVNumberDescription[C](
     key="audio_volume",
@@ -311,23 +364,23 @@ AUDIO_VOLUME = ProAVNumberDescription[C](
     native_max_value=100,
     native_step=1,
     mode=NumberMode.SLIDER,
-    value_fn=lambda c, item: port.volume if (port := _port(c, item)) else None,
-    set_fn=lambda c, item, value: _write(
-        c,
-        c.client.async_set_audio(
-            item.partition(":")[0], item.partition(":")[2], volume=round(value)
-        ),
-        _audio_path(item),
+    item_fn=_port,
+    value_fn=_item(lambda c, port: port.volume),
+    set_fn=_item(
+        lambda c, port, value: _write(
+            c, c.client.async_set_audio(port.kind, port.id, volume=round(value)), _audio_path(port)
+        )
     ),
-    available_fn=lambda c, item: _port(c, item) is not None,
+    available_fn=_item(lambda c, port: _answers(c, _audio_path(port)) and port.volume is not None),
 )
 AUDIO_CONNECTED = ProAVBinarySensorDescription[C](
     key="audio_connected",
     translation_key="audio_connected",
     device_class=BinarySensorDeviceClass.PLUG,
     entity_category=EntityCategory.DIAGNOSTIC,
-    is_on_fn=lambda c, item: (port := _port(c, item)) is not None and port.status == 0,
-    available_fn=lambda c, item: (port := _port(c, item)) is not None and port.status != 2,
+    item_fn=_port,
+    is_on_fn=_item(lambda c, port: port.status == 0),
+    available_fn=_item(lambda c, port: _answers(c, _audio_path(port)) and port.status in (0, 1)),
 )
 AUDIO_GAIN = ProAVNumberDescription[C](
     key="audio_gain",
@@ -336,24 +389,28 @@ AUDIO_GAIN = ProAVNumberDescription[C](
     native_min_value=0,
     native_max_value=30,
     native_step=1,
-    value_fn=lambda c, item: port.gain if (port := _port(c, item)) and port.gain >= 0 else None,
-    set_fn=lambda c, item, value: _write(
-        c,
-        c.client.async_set_audio(item.partition(":")[0], item.partition(":")[2], gain=round(value)),
-        _audio_path(item),
+    item_fn=_port,
+    value_fn=_item(lambda c, port: port.gain if port.has_gain else None),
+    set_fn=_item(
+        lambda c, port, value: _write(
+            c, c.client.async_set_audio(port.kind, port.id, gain=round(value)), _audio_path(port)
+        )
     ),
-    available_fn=lambda c, item: (port := _port(c, item)) is not None and port.gain >= 0,
+    exists_fn=_item(lambda c, port: port.has_gain),
+    available_fn=_item(lambda c, port: _answers(c, _audio_path(port)) and port.has_gain),
 )
 AUDIO_MUTE = ProAVSwitchDescription[C](
     key="audio_mute",
     translation_key="audio_mute",
-    is_on_fn=lambda c, item: (port := _port(c, item)) is not None and port.mute.on,
-    set_fn=lambda c, item, on: _write(
-        c,
-        c.client.async_set_audio(item.partition(":")[0], item.partition(":")[2], mute=on),
-        _audio_path(item),
+    item_fn=_port,
+    is_on_fn=_item(lambda c, port: port.mute.on if port.mute is not None else None),
+    set_fn=_item(
+        lambda c, port, on: _write(
+            c, c.client.async_set_audio(port.kind, port.id, mute=on), _audio_path(port)
+        )
     ),
-    available_fn=lambda c, item: (port := _port(c, item)) is not None and port.mute.supported,
+    exists_fn=_item(lambda c, port: supported(port.mute)),
+    available_fn=_item(lambda c, port: _answers(c, _audio_path(port)) and supported(port.mute)),
 )
 
 
@@ -365,9 +422,12 @@ def _osd_switch(
         key=key,
         translation_key=key,
         entity_category=EntityCategory.CONFIG,
-        is_on_fn=lambda c, _: c.data.osd is not None and getattr(c.data.osd, attr) == 2,
+        capability=OSD,
+        is_on_fn=lambda c, _: c.data.osd is not None and getattr(c.data.osd, attr) == ON,
         set_fn=lambda c, _, on: _write(c, write(c, on), OSD),
-        available_fn=lambda c, _: c.data.osd is not None and getattr(c.data.osd, attr) != 0,
+        exists_fn=lambda c, _: c.data.osd is None or getattr(c.data.osd, attr) != UNSUPPORTED,
+        available_fn=lambda c, _: c.data.osd is not None
+        and getattr(c.data.osd, attr) not in (None, UNSUPPORTED),
     )
 
 
@@ -391,15 +451,18 @@ DEVICE_SWITCHES = (
         key="room_verification",
         translation_key="room_verification",
         entity_category=EntityCategory.CONFIG,
-        is_on_fn=lambda c, _: c.data.room is not None and c.data.room.verification == 2,
-        set_fn=lambda c, _, on: _write(c, c.client.async_set_room(verification=on), ROOM),
-        available_fn=lambda c, _: c.data.room is not None and c.data.room.verification != 0,
+        capability=ROOM,
+        is_on_fn=lambda c, _: c.data.room is not None and c.data.room.verification == ON,
+        set_fn=lambda c, _, on: _write(c, c.client.async_set_room_verification(on), ROOM),
+        available_fn=lambda c, _: c.data.room is not None
+        and c.data.room.verification not in (None, UNSUPPORTED),
     ),
 )
 DEVICE_SELECTS = (
     ProAVSelectDescription[C](
         key="profile",
         translation_key="profile",
+        capability=PROFILES,
         options_fn=lambda c, _: [profile.name for profile in c.data.profiles.values()],
         current_fn=lambda c, _: c.data.profile_now.name if c.data.profile_now else None,
         select_fn=_select_profile,
@@ -408,6 +471,7 @@ DEVICE_SELECTS = (
         key="moderator",
         translation_key="moderator",
         entity_category=EntityCategory.CONFIG,
+        capability=ROOM,
         options_fn=lambda c, _: _moderator_options(c),
         current_fn=lambda c, _: _moderator(c),
         select_fn=_select_moderator,
@@ -417,43 +481,43 @@ DEVICE_SELECTS = (
         key="osd_language",
         translation_key="osd_language",
         entity_category=EntityCategory.CONFIG,
+        capability=OSD,
         options_fn=lambda c, _: list(c.data.osd.languages) if c.data.osd else [],
         current_fn=lambda c, _: c.data.osd.language if c.data.osd else None,
         select_fn=lambda c, _, option: _write(c, c.client.async_set_osd(language=option), OSD),
-        available_fn=lambda c, _: c.data.osd is not None,
+        available_fn=lambda c, _: c.data.osd is not None and c.data.osd.language is not None,
     ),
     ProAVSelectDescription[C](
         key="edid_mode",
         translation_key="edid_mode",
         entity_category=EntityCategory.CONFIG,
+        capability=CONFIGS,
         options_fn=lambda c, _: _choice_options(
             c.data.video_configs.edid if c.data.video_configs else None, EDID_MODES
         ),
         current_fn=lambda c, _: _choice_label(
             c.data.video_configs.edid if c.data.video_configs else None, EDID_MODES
         ),
-        select_fn=lambda c, _, option: _write(
-            c, c.client.async_set_video_configs(edid=_label_value(option, EDID_MODES)), CONFIGS
-        ),
-        available_fn=lambda c, _: c.data.video_configs is not None,
+        select_fn=lambda c, _, option: _set_configs(c, edid=_label_value(option, EDID_MODES)),
+        available_fn=lambda c, _: c.data.video_configs is not None
+        and supported(c.data.video_configs.edid),
     ),
     ProAVSelectDescription[C](
         key="input_stream",
         translation_key="input_stream",
         entity_category=EntityCategory.CONFIG,
+        capability=CONFIGS,
         options_fn=lambda c, _: _choice_options(
             c.data.video_configs.input_stream if c.data.video_configs else None, INPUT_STREAMS
         ),
         current_fn=lambda c, _: _choice_label(
             c.data.video_configs.input_stream if c.data.video_configs else None, INPUT_STREAMS
         ),
-        select_fn=lambda c, _, option: _write(
-            c,
-            c.client.async_set_video_configs(input_stream=_label_value(option, INPUT_STREAMS)),
-            CONFIGS,
+        select_fn=lambda c, _, option: _set_configs(
+            c, input_stream=_label_value(option, INPUT_STREAMS)
         ),
         available_fn=lambda c, _: c.data.video_configs is not None
-        and c.data.video_configs.input_stream.supported,
+        and supported(c.data.video_configs.input_stream),
     ),
 )
 DEVICE_TEXTS = (
@@ -461,15 +525,17 @@ DEVICE_TEXTS = (
         key="room_name",
         translation_key="room_name",
         entity_category=EntityCategory.CONFIG,
+        capability=ROOM,
         native_max=64,
         value_fn=lambda c, _: c.data.room.name if c.data.room else None,
         set_fn=lambda c, _, value: _write(c, c.client.async_set_room(name=value), ROOM),
-        available_fn=lambda c, _: c.data.room is not None,
+        available_fn=lambda c, _: c.data.room is not None and c.data.room.name is not None,
     ),
     ProAVTextDescription[C](
         key="room_description",
         translation_key="room_description",
         entity_category=EntityCategory.CONFIG,
+        capability=ROOM,
         native_max=255,
         value_fn=lambda c, _: c.data.room.description if c.data.room else None,
         set_fn=lambda c, _, value: _write(c, c.client.async_set_room(description=value), ROOM),
@@ -480,6 +546,7 @@ DEVICE_SENSORS = (
     ProAVSensorDescription[C](
         key="participants",
         translation_key="participants",
+        capability=PARTICIPANTS,
         value_fn=lambda c, _: len(c.data.participants),
         attributes_fn=lambda c, _: {
             "names": [p.name for p in c.data.participants],
@@ -491,6 +558,7 @@ DEVICE_SENSORS = (
         translation_key="room_code",
         entity_category=EntityCategory.DIAGNOSTIC,
         entity_registry_enabled_default=False,
+        capability=ROOM,
         value_fn=lambda c, _: c.data.room.code if c.data.room else None,
     ),
     ProAVSensorDescription[C](
@@ -499,7 +567,7 @@ DEVICE_SENSORS = (
         device_class=SensorDeviceClass.ENUM,
         options=list(STATUSES.values()),
         entity_category=EntityCategory.DIAGNOSTIC,
-        value_fn=lambda c, _: STATUSES.get(c.data.info.status),
+        value_fn=lambda c, _: STATUSES.get(c.data.info.status or ""),
     ),
     ProAVSensorDescription[C](
         key="last_boot",
@@ -511,6 +579,7 @@ DEVICE_SENSORS = (
     ProAVSensorDescription[C](
         key="current_layout",
         translation_key="current_layout",
+        capability=MULTIVIEWS,
         value_fn=lambda c, _: layout.description
         if c.data.profile_now and (layout := c.data.multiviews.get(c.data.profile_now.multiview))
         else None,
@@ -518,12 +587,16 @@ DEVICE_SENSORS = (
     ProAVSensorDescription[C](
         key="current_profile",
         translation_key="current_profile",
+        capability=NOW,
         value_fn=lambda c, _: c.data.profile_now.name if c.data.profile_now else None,
         entity_registry_enabled_default=False,
     ),
 )
 SHARING = ProAVBinarySensorDescription[C](
-    key="sharing", translation_key="sharing", is_on_fn=lambda c, _: c.data.sharing
+    key="sharing",
+    translation_key="sharing",
+    capability=PARTICIPANTS,
+    is_on_fn=lambda c, _: c.data.sharing,
 )
 SNAPSHOT_ALL = ProAVButtonDescription[C](
     key="snapshot_all",
@@ -582,12 +655,14 @@ class AtenMediaPlayer(ProAVEntity[C], MediaPlayerEntity):
     @property
     def volume_level(self) -> float | None:
         """Return the master volume (0..1)."""
-        return master.volume / 100 if (master := self._master()) else None
+        master = self._master()
+        return master.volume / 100 if master and master.volume is not None else None
 
     @property
     def is_volume_muted(self) -> bool | None:
         """Return whether the master output is muted."""
-        return master.mute.on if (master := self._master()) else None
+        master = self._master()
+        return master.mute.on if master and master.mute is not None else None
 
     @property
     def source_list(self) -> list[str]:
@@ -700,15 +775,6 @@ AUDIO_ENTITIES: dict[Platform, Build] = {
     Platform.SWITCH: _build(ProAVSwitch, AUDIO_MUTE),
     Platform.BINARY_SENSOR: _build(ProAVBinarySensor, AUDIO_CONNECTED),
 }
-# Entities created only where the device offers the feature (value 0 / gain -1: unsupported).
-SUPPORTED: dict[str, Callable[[C, str], bool]] = {
-    "audio_mute": lambda c, item: (port := _port(c, item)) is not None and port.mute.supported,
-    "audio_gain": lambda c, item: (port := _port(c, item)) is not None and port.gain >= 0,
-    **{
-        description.key: description.available_fn
-        for description in (*OUTPUT_SWITCHES[1:], *OUTPUT_SELECTS[1:])
-    },
-}
 
 PLATFORMS = frozenset({*DEVICE_ENTITIES, *OUTPUT_ENTITIES, *INPUT_ENTITIES, *AUDIO_ENTITIES})
 
@@ -730,10 +796,3 @@ def audio_ports(coordinator: C) -> dict[str, str]:
         **{f"inputs:{key}": port.name for key, port in data.audio_inputs.items()},
         **{f"outputs:{key}": port.name for key, port in data.audio_outputs.items()},
     }
-
-
-def supported(coordinator: C, entity: Entity, item_key: str) -> bool:
-    """Return whether the device offers the feature of an entity (decided at creation)."""
-    description = entity.entity_description
-    check = SUPPORTED.get(description.key)
-    return check is None or check(coordinator, item_key)
