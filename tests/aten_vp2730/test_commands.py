@@ -334,11 +334,26 @@ CASES = [
 ]
 
 
+def _strict(emulator: AtenEmulator) -> None:
+    """Switch on a strict reading of the document plus what the review expects of units."""
+    emulator.strict_writes = True  # Set Room needs name, Set Video Configs both fields
+    emulator.bulk_only = True  # per-id PATCH of connections / outputs answers 405
+    emulator.room_verification_write_encoding = "1/2"  # as Get Room and the sibling APIs
+    emulator.payload_mode = "partial"  # events carry only what changed
+
+
+@pytest.mark.parametrize("variant", ["documented", "strict"])
 @pytest.mark.parametrize("case", CASES, ids=lambda case: f"{case.service}-{case.entity_id}")
 async def test_command_reaches_the_device(
-    hass: HomeAssistant, loaded: MockConfigEntry, emulator: AtenEmulator, case: Case
+    hass: HomeAssistant,
+    loaded: MockConfigEntry,
+    emulator: AtenEmulator,
+    case: Case,
+    variant: str,
 ) -> None:
-    """The call sends one command; the device holds the value; HA shows it without waiting."""
+    """The call changes the device as asked; HA shows it without waiting (both variants)."""
+    if variant == "strict":
+        _strict(emulator)
     domain, service = case.service.split(".")
     await hass.services.async_call(
         domain, service, {"entity_id": case.entity_id, **case.data}, blocking=True

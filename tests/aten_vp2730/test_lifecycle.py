@@ -148,10 +148,13 @@ async def test_user_flow_creates_an_entry(
 
 
 @pytest.mark.parametrize("serial", ["", "0000000000"])
-async def test_user_flow_rejects_a_placeholder_serial(
+async def test_user_flow_rejects_a_placeholder_serial_without_a_mac(
     hass: HomeAssistant, socket_enabled: None, serial: str
 ) -> None:
-    """A device reporting the documented placeholder serial cannot be added."""
+    """A placeholder serial and no MAC address (a routed network) leave nothing to key on.
+
+    With the MAC address known the entry is created (``test_foundation``).
+    """
     async with AtenEmulator(serial=serial) as emulator:
         result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
         result = await hass.config_entries.flow.async_configure(

@@ -7,8 +7,8 @@ only the ids and the fields that changed, as the document's own PATCH examples l
 ``strict_socket`` (socket needs a valid credential), ``legacy_socketio`` (the handshake answers in
 Engine.IO 3 framing, as Socket.IO 2.x firmware would), ``silent_socket`` (connects, never emits:
 events in another form than we listen for), ``token_ttl``, ``expire_sessions()``, and the field
-variants the review lists: ``missing`` / ``forbidden`` (resources answering 404/40400 or
-403/40300), ``strict_writes`` (Set Room without ``name`` and Set Video Configs without both
+variants the review lists: ``missing`` / ``forbidden`` / ``failing`` (resources answering
+404/40400, 403/40300 or 503/50300), ``strict_writes`` (Set Room without ``name`` and Set Video Configs without both
 fields answer 400/40000), ``room_verification_write_encoding`` ("0/1" as Set Room documents, or
 "1/2" as Get Room and the sibling APIs), ``bulk_only`` (per-id PATCH of connections/outputs
 answers 405/40500), ``max_tokens`` (503/50303 past that many open tokens), ``logout_supported``
@@ -196,6 +196,7 @@ class AtenEmulator(Emulator):
         self.silent_socket = False
         self.missing: set[str] = set()
         self.forbidden: set[str] = set()
+        self.failing: set[str] = set()
         self.strict_writes = False
         self.bulk_only = False
         self.max_tokens: int | None = None
@@ -490,6 +491,8 @@ class AtenEmulator(Emulator):
             raise ApiError(40400, path)
         if any(rel == name or rel.startswith(name + "/") for name in self.forbidden):
             raise ApiError(40300)
+        if rel in self.failing:
+            raise ApiError(50300)
         room_tier_ok = rel.startswith("system/participants") or (
             method == "GET" and rel in ("system/room", "system/info")
         )

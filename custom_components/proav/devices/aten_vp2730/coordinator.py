@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Coroutine
+from dataclasses import replace
 from datetime import datetime, timedelta
 import logging
 import time
@@ -127,6 +128,12 @@ class AtenCoordinator(ProAVCoordinator[State]):
             state = update(state)
             self.bodies[path] = body
             self._read_at[path] = started
+        capabilities = self.client.capabilities
+        failing = frozenset(
+            path for path in RESOURCES if capabilities.state(path).support == "failing"
+        )
+        if failing != state.failing:
+            state = replace(state, failing=failing)  # entities hear of it: the data changed
         if state.info.uptime is not None:
             self._track_boot(state.info.uptime)
         return state

@@ -413,6 +413,8 @@ class State:
     video_outputs: Mapping[str, VideoOutput] = field(default_factory=dict)
     connections: Mapping[str, str] = field(default_factory=dict)
     golive: Mapping[str, int | None] = field(default_factory=dict)
+    # Optional resources that fail to answer now (their entities are unavailable).
+    failing: frozenset[str] = frozenset()
 
     @property
     def sharing(self) -> bool:
