@@ -14,11 +14,13 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, async_
 from custom_components.proav.const import DOMAIN
 from custom_components.proav.devices.aten_vp2730 import push
 from custom_components.proav.devices.aten_vp2730.coordinator import (
+    EVENT_WAIT,
     POLL_INTERVAL,
     PUSH_INTERVAL,
     push_issue_id,
 )
 from custom_components.proav.devices.aten_vp2730.models import API
+from custom_components.proav.diagnostics import async_get_config_entry_diagnostics
 from tests.emulators.aten_vp2730 import AtenEmulator
 
 from .conftest import TIMEOUT, attribute_is, coordinator_of, state_is, wait_for_state
@@ -193,3 +195,123 @@ async def test_old_socketio_falls_back_to_polling_with_a_repair(
 def test_mismatch_limit_is_sane() -> None:
     """One odd handshake is not enough to give up on push."""
     assert push.MISMATCH_LIMIT > 1
+
+
+async def test_partial_events_update_only_their_fields(
+    hass: HomeAssistant, loaded: MockConfigEntry, emulator: AtenEmulator
+) -> None:
+    """An event with only the mute of ALL keeps the volume (it used to drop it to 0)."""
+    emulator.payload_mode = "partial"
+    emulator.remember_state()
+    reads = len([r for r in emulator.requests if r.startswith("GET")])
+    await emulator.set_audio("outputs", "ALL", volume=80)
+    await wait_for_state(hass, "number.vp2730_all_volume", state_is("80"))
+    assert emulator.emitted[-1][1] == {"outputs": [{"id": "ALL", "volume": 80}]}
+    await emulator.set_audio("outputs", "ALL", mute=True)
+    player = await wait_for_state(
+        hass, "media_player.vp2730", attribute_is("is_volume_muted", True)
+    )
+    assert emulator.emitted[-1][1] == {"outputs": [{"id": "ALL", "mute": {"value": 2}}]}
+    assert player.attributes["volume_level"] == 0.8
+    assert hass.states.get("number.vp2730_all_volume").state == "80"
+    await emulator.set_route("1", "4")
+    await wait_for_state(hass, "select.vp2730_display_b_source", state_is("Source 5"))
+    assert hass.states.get("select.vp2730_display_a_source").state == "Source 1"
+    # Merged, not re-read.
+    assert len([r for r in emulator.requests if r.startswith("GET")]) == reads
+
+
+async def test_a_poll_never_overwrites_a_newer_event(
+    hass: HomeAssistant,
+    loaded: MockConfigEntry,
+    emulator: AtenEmulator,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A full read that began before an event does not bring back the older routing."""
+    coordinator = coordinator_of(loaded)
+    original = emulator._dispatch
+    answered_old = asyncio.Event()
+    release = asyncio.Event()
+
+    async def slow_connections(request: object) -> object:
+        response = await original(request)  # type: ignore[arg-type]
+        if getattr(request, "path", "") == f"{API}/video/connections" and not release.is_set():
+            answered_old.set()
+            await release.wait()  # the answer (route 0 -> 0) is held back
+        return response
+
+    monkeypatch.setattr(emulator, "_dispatch", slow_connections)
+    refresh = hass.async_create_task(coordinator.async_refresh())
+    async with asyncio.timeout(TIMEOUT):
+        await answered_old.wait()
+    await emulator.set_route("0", "3")  # the event arrives while the poll waits
+    await wait_for_state(hass, "select.vp2730_display_a_source", state_is("Source 4"))
+    release.set()
+    await refresh
+    await hass.async_block_till_done()
+    assert hass.states.get("select.vp2730_display_a_source").state == "Source 4"
+
+
+async def test_reconnects_back_off_when_the_socket_drops_at_once(
+    hass: HomeAssistant, loaded: MockConfigEntry, emulator: AtenEmulator
+) -> None:
+    """A device that accepts and drops the socket is not hammered: the backoff keeps growing."""
+    coordinator = coordinator_of(loaded)
+    emulator.drop_on_connect = True
+    connects = coordinator.push.connects
+    await emulator.drop_sockets()
+    async with asyncio.timeout(TIMEOUT):
+        while coordinator.push.retry_delay < push.BACKOFF_MAX:
+            await hass.async_block_till_done()
+            await asyncio.sleep(0.01)
+    assert coordinator.push.connects - connects >= 3  # it connected, and dropped, each time
+    emulator.drop_on_connect = False
+
+
+async def test_silent_socket_is_deaf_and_polls_fast(
+    hass: HomeAssistant, loaded: MockConfigEntry, emulator: AtenEmulator
+) -> None:
+    """A socket that never brings the events of our own writes: deaf, fast polls, said so."""
+    coordinator = coordinator_of(loaded)
+    emulator.silent_socket = True
+    for value in (0.2, 0.3):
+        await hass.services.async_call(
+            "media_player",
+            "volume_set",
+            {"entity_id": "media_player.vp2730", "volume_level": value},
+            blocking=True,
+        )
+        async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=EVENT_WAIT + 1))
+        await hass.async_block_till_done()
+    assert coordinator.deaf
+    assert coordinator.update_interval == timedelta(seconds=POLL_INTERVAL.default)
+    diagnostics = await async_get_config_entry_diagnostics(hass, loaded)
+    assert diagnostics["device"]["push"]["deaf"] is True
+    # A change on the device now shows at the next fast poll.
+    emulator.state["video/connections"]["connections"][0]["videoInput"] = "4"
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=POLL_INTERVAL.default + 1))
+    await wait_for_state(hass, "select.vp2730_display_a_source", state_is("Source 5"))
+    # Events come again: push is trusted again.
+    emulator.silent_socket = False
+    await emulator.set_route("1", "5")
+    await wait_for_state(hass, "select.vp2730_display_b_source", state_is("Source 6"))
+    assert not coordinator.deaf
+    assert coordinator.update_interval == timedelta(seconds=PUSH_INTERVAL.default)
+
+
+async def test_own_writes_with_their_events_do_not_count_as_deaf(
+    hass: HomeAssistant, loaded: MockConfigEntry
+) -> None:
+    """The normal case: the event of each write comes, push stays trusted."""
+    coordinator = coordinator_of(loaded)
+    for value in (0.2, 0.3, 0.4):
+        await hass.services.async_call(
+            "media_player",
+            "volume_set",
+            {"entity_id": "media_player.vp2730", "volume_level": value},
+            blocking=True,
+        )
+        await hass.async_block_till_done()
+        async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=EVENT_WAIT + 1))
+        await hass.async_block_till_done()
+    assert not coordinator.deaf

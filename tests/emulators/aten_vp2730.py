@@ -4,7 +4,8 @@ State is kept as the JSON bodies the device documents (reference docs/devices/at
 §9). Every successful write answers 204 and emits the matching Socket.IO event with the
 collection's GET body. Test knobs: ``payload_mode`` ("full", "empty", "garbage", or "partial":
 only the ids and the fields that changed, as the document's own PATCH examples look),
-``strict_socket`` (socket needs a valid credential), ``legacy_socketio`` (the handshake answers in
+``strict_socket`` (socket needs a valid credential), ``drop_on_connect`` (accepts a socket, then
+drops it at once), ``legacy_socketio`` (the handshake answers in
 Engine.IO 3 framing, as Socket.IO 2.x firmware would), ``silent_socket`` (connects, never emits:
 events in another form than we listen for), ``token_ttl``, ``expire_sessions()``, and the field
 variants the review lists: ``missing`` / ``forbidden`` / ``failing`` (resources answering
@@ -194,6 +195,7 @@ class AtenEmulator(Emulator):
         self.payload_mode = "full"
         self.room_verification_write_encoding = "0/1"
         self.silent_socket = False
+        self.drop_on_connect = False
         self.missing: set[str] = set()
         self.forbidden: set[str] = set()
         self.failing: set[str] = set()
@@ -384,11 +386,20 @@ class AtenEmulator(Emulator):
 
     async def _sio_connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> bool:
         """Accept a socket (with a valid credential in strict mode)."""
+        if self.drop_on_connect:
+            # Accept, then drop it at once (a flaky network, a device that cannot keep it).
+            loop = asyncio.get_running_loop()
+            loop.call_later(0.02, self._start_drop)
         if not self.strict_socket:
             return True
         token = auth.get("token") if isinstance(auth, dict) else None
         token = token or environ.get("HTTP_AUTHORIZATION")
         return self._token_valid(token)
+
+    def _start_drop(self) -> None:
+        task = asyncio.get_running_loop().create_task(self.drop_sockets())
+        self._server_tasks.add(task)
+        task.add_done_callback(self._server_tasks.discard)
 
     async def on_down(self) -> None:
         """Drop the Socket.IO clients as a powered-off device would (HTTP: the base class)."""

@@ -242,6 +242,8 @@ class AtenCoordinator(ProAVCoordinator[State]):
                     self.config_entry.title,
                     int(POLL_INTERVAL.of(self.config_entry).total_seconds()),
                 )
+                # Changes may have been missed; the fast polls start from this read.
+                self._async_background(self.async_request_refresh(), "refresh: push is deaf")
 
         cancel = async_call_later(self.hass, EVENT_WAIT, check)
         self._expectations.add(cancel)

@@ -103,6 +103,8 @@ class AtenPush:
         # The last time (monotonic seconds) each resource's event came, for diagnostics.
         self.last_events: dict[str, float] = {}
         self.protocol: str | None = None
+        self.retry_delay = 0.0  # the wait before the last reconnect attempt
+        self.connects = 0
 
     def start(self) -> None:
         """Start keeping the connection up (in the background)."""
@@ -192,6 +194,7 @@ class AtenPush:
                 await self._close_socket()
                 if loop.time() - connected_at >= STABLE_AFTER:
                     delay = BACKOFF_MIN  # it was up a while: a new outage starts over
+            self.retry_delay = delay
             await asyncio.sleep(delay)
             delay = min(delay * 2, BACKOFF_MAX)
 
@@ -240,6 +243,7 @@ class AtenPush:
         if self._stopping:
             return  # stop() closes this socket
         self.connected = True
+        self.connects += 1
         self.protocol = "Engine.IO 4"
         self._up.set()
         _LOGGER.debug("Socket.IO connected to %s", self._client.base_url)
