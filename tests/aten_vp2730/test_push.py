@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
 from datetime import timedelta
 
 from homeassistant.core import Event, HomeAssistant, callback
@@ -24,6 +25,16 @@ from custom_components.proav.diagnostics import async_get_config_entry_diagnosti
 from tests.emulators.aten_vp2730 import AtenEmulator
 
 from .conftest import TIMEOUT, attribute_is, coordinator_of, state_is, wait_for_state
+
+
+@pytest.fixture(params=[4, 3], ids=["eio4", "eio3"])
+async def emulator(
+    request: pytest.FixtureRequest, socket_enabled: None
+) -> AsyncIterator[AtenEmulator]:
+    """Run every push test against both Socket.IO generations of the device."""
+    async with AtenEmulator() as emulator:
+        emulator.eio3 = request.param == 3
+        yield emulator
 
 
 def _gets(emulator: AtenEmulator, path: str) -> int:
@@ -117,14 +128,15 @@ async def test_malformed_payloads_do_not_break_anything(
 ) -> None:
     """Wrong shapes, unknown events and half-valid items are survived; state stays right."""
     coordinator = coordinator_of(loaded)
-    sio = emulator.sio
-    await sio.emit(f"{API}/video/golive", {"golive": "not a list"})
-    await sio.emit(f"{API}/audio/outputs", {"outputs": [{"no": "id"}]})
-    await sio.emit(f"{API}/system/participants/share", {"id": "nobody", "share": ["video"]})
-    await sio.emit(f"{API}/video/snapshots/state", {"state": "done"})
-    await sio.emit(f"{API}/system/sessionConfigs", None)
-    await sio.emit("/api/v2.0/unheard/of", [1, 2, 3])
-    await sio.emit(f"{API}/video/vpProfiles", {"profiles": []})  # not documented: re-read
+    await emulator.raw_emit(f"{API}/video/golive", {"golive": "not a list"})
+    await emulator.raw_emit(f"{API}/audio/outputs", {"outputs": [{"no": "id"}]})
+    await emulator.raw_emit(
+        f"{API}/system/participants/share", {"id": "nobody", "share": ["video"]}
+    )
+    await emulator.raw_emit(f"{API}/video/snapshots/state", {"state": "done"})
+    await emulator.raw_emit(f"{API}/system/sessionConfigs", None)
+    await emulator.raw_emit("/api/v2.0/unheard/of", [1, 2, 3])
+    await emulator.raw_emit(f"{API}/video/vpProfiles", {"profiles": []})  # not documented: re-read
     # A valid event after the bad ones still applies.
     await emulator.set_route("2", "3")
     await wait_for_state(hass, "select.vp2730_display_c_source", state_is("Source 4"))
@@ -163,7 +175,8 @@ async def test_old_socketio_falls_back_to_polling_with_a_repair(
     emulator: AtenEmulator,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    """A Socket.IO 2.x device: warned once, repair issue raised, changes come by polling."""
+    """A device that speaks neither generation: warned once, repair raised, polled instead."""
+    emulator.eio3 = False
     emulator.legacy_socketio = True
     issue_created: asyncio.Future[None] = hass.loop.create_future()
 
@@ -315,3 +328,46 @@ async def test_own_writes_with_their_events_do_not_count_as_deaf(
         async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=EVENT_WAIT + 1))
         await hass.async_block_till_done()
     assert not coordinator.deaf
+
+
+async def test_socketio_2_device_pushes_over_engineio_3(
+    hass: HomeAssistant, loaded: MockConfigEntry, emulator: AtenEmulator
+) -> None:
+    """Each generation is detected and spoken; diagnostics name the one in use."""
+    coordinator = coordinator_of(loaded)
+    expected = "Engine.IO 3" if emulator.eio3 else "Engine.IO 4"
+    assert coordinator.push.protocol == expected
+    assert not coordinator.push.unsupported
+    diagnostics = await async_get_config_entry_diagnostics(hass, loaded)
+    assert diagnostics["device"]["push"]["protocol"] == expected
+    assert ir.async_get(hass).async_get_issue(DOMAIN, push_issue_id(loaded.entry_id)) is None
+    if emulator.eio3:
+        assert emulator.eio3_connects == 1
+
+
+async def test_engineio_3_client_pings_and_notices_a_dead_server(
+    hass: HomeAssistant, entry: MockConfigEntry, emulator: AtenEmulator
+) -> None:
+    """Engine.IO 3 clients ping; a server that stops answering is left and reconnected."""
+    if not emulator.eio3:
+        pytest.skip("Engine.IO 4 servers ping, python-socketio answers")
+    emulator.eio3_ping_interval = 20  # ms
+    emulator.eio3_ping_timeout = 50
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    push_channel = coordinator_of(entry).push
+    async with asyncio.timeout(TIMEOUT):
+        await push_channel.async_wait_connected()
+        await emulator.wait_until(lambda: emulator.eio3_pings >= 2)
+    emulator.eio3_answer_pings = False
+    async with asyncio.timeout(TIMEOUT):
+        # The pong never came: a fresh connection.
+        await emulator.wait_until(lambda: emulator.eio3_connects >= 2)
+    emulator.eio3_answer_pings = True
+    async with asyncio.timeout(TIMEOUT):
+        await push_channel.async_wait_connected()
+    await emulator.set_route("0", "2")
+    await wait_for_state(hass, "select.vp2730_display_a_source", state_is("Source 3"))
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    await hass.async_block_till_done()
+    assert emulator.socket_count() == 0

@@ -4,9 +4,10 @@ State is kept as the JSON bodies the device documents (reference docs/devices/at
 §9). Every successful write answers 204 and emits the matching Socket.IO event with the
 collection's GET body. Test knobs: ``payload_mode`` ("full", "empty", "garbage", or "partial":
 only the ids and the fields that changed, as the document's own PATCH examples look),
-``strict_socket`` (socket needs a valid credential), ``drop_on_connect`` (accepts a socket, then
+``strict_socket`` (socket needs a valid credential), ``eio3`` (a Socket.IO 2.x device: Engine.IO 3
+over a websocket, client pings; Engine.IO 4 handshakes get Engine.IO 3 framing), ``drop_on_connect`` (accepts a socket, then
 drops it at once), ``legacy_socketio`` (the handshake answers in
-Engine.IO 3 framing, as Socket.IO 2.x firmware would), ``silent_socket`` (connects, never emits:
+Engine.IO 3 framing but no websocket is served: neither generation can connect), ``silent_socket`` (connects, never emits:
 events in another form than we listen for), ``token_ttl``, ``expire_sessions()``, and the field
 variants the review lists: ``missing`` / ``forbidden`` / ``failing`` (resources answering
 404/40400, 403/40300 or 503/50300), ``strict_writes`` (Set Room without ``name`` and Set Video Configs without both
@@ -29,7 +30,7 @@ import string
 import time
 from typing import Any
 
-from aiohttp import web
+from aiohttp import WSMsgType, web
 import socketio
 
 from .base import Emulator
@@ -186,6 +187,13 @@ class AtenEmulator(Emulator):
         self.sio = socketio.AsyncServer(async_mode="aiohttp", cors_allowed_origins="*")
         self._server_tasks: set[asyncio.Task[Any]] = set()
         self.legacy_socketio = False
+        self.eio3 = False
+        self.eio3_ping_interval = 25000
+        self.eio3_ping_timeout = 5000
+        self.eio3_connects = 0
+        self.eio3_pings = 0
+        self.eio3_answer_pings = True
+        self._eio3_sockets: set[web.WebSocketResponse] = set()
         super().__init__()
         self.username, self.password, self.room_code = USERNAME, PASSWORD, ROOM_CODE
         self.tokens: dict[str, float] = {}
@@ -367,8 +375,19 @@ class AtenEmulator(Emulator):
         request: web.Request,
         handler: Callable[[web.Request], Awaitable[web.StreamResponse]],
     ) -> web.StreamResponse:
-        """Answer like a Socket.IO 2.x device (EIO 3 framing) when ``legacy_socketio`` is set."""
-        if self.legacy_socketio and request.path.startswith("/socket.io"):
+        """Answer like a Socket.IO 2.x device (EIO 3 framing) when ``eio3`` is set.
+
+        ``legacy_socketio`` answers only the handshake (no websocket): a device whose Socket.IO
+        neither generation of the client can speak.
+        """
+        if (
+            self.eio3
+            and request.path.startswith("/socket.io")
+            and request.query.get("EIO") == "3"
+            and request.query.get("transport") == "websocket"
+        ):
+            return await self._eio3_socket(request)
+        if (self.legacy_socketio or self.eio3) and request.path.startswith("/socket.io"):
             open_packet = (
                 '0{"sid":"legacy","upgrades":["websocket"],"pingInterval":25000,"pingTimeout":5000}'
             )
@@ -378,6 +397,53 @@ class AtenEmulator(Emulator):
         finally:
             async with self._answered:
                 self._answered.notify_all()
+
+    async def _eio3_socket(self, request: web.Request) -> web.WebSocketResponse:
+        """Serve one Socket.IO 2.x client over a websocket (Engine.IO 3, client pings)."""
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        self.eio3_connects += 1
+        open_packet = {
+            "sid": secrets.token_hex(10),
+            "upgrades": [],
+            "pingInterval": self.eio3_ping_interval,
+            "pingTimeout": self.eio3_ping_timeout,
+        }
+        await ws.send_str("0" + json.dumps(open_packet))
+        token = request.query.get("token") or request.headers.get("Authorization")
+        if self.strict_socket and not self._token_valid(token):
+            await ws.send_str('44"Not authorized"')
+            await ws.close()
+            return ws
+        await ws.send_str("40")
+        self._eio3_sockets.add(ws)
+        await self._notify()
+        if self.drop_on_connect:
+            asyncio.get_running_loop().call_later(0.02, self._start_drop)
+        try:
+            async for message in ws:
+                if message.type is not WSMsgType.TEXT:
+                    continue
+                if message.data == "2":
+                    self.eio3_pings += 1
+                    await self._notify()
+                    if self.eio3_answer_pings:
+                        await ws.send_str("3")
+                elif message.data in ("41", "1"):
+                    break
+        finally:
+            self._eio3_sockets.discard(ws)
+        await ws.close()
+        return ws
+
+    async def _notify(self) -> None:
+        async with self._answered:
+            self._answered.notify_all()
+
+    async def wait_until(self, check: Callable[[], bool]) -> None:
+        """Wait until ``check()`` holds (re-checked after every answer, socket and ping)."""
+        async with self._answered:
+            await self._answered.wait_for(check)
 
     async def wait_for_requests(self, line: str, count: int) -> None:
         """Wait until a request line (e.g. ``GET /api/v2.0/video/golive``) was answered n times."""
@@ -420,6 +486,9 @@ class AtenEmulator(Emulator):
         for sid, socket in list(self.sio.eio.sockets.items()):
             await socket.close(wait=False)
             self.sio.eio.sockets.pop(sid, None)
+        for ws in list(self._eio3_sockets):
+            self._eio3_sockets.discard(ws)
+            await ws.close()
 
     def remember_state(self) -> None:
         """Take the current state as what events were last sent for (for "partial" payloads)."""
@@ -427,7 +496,7 @@ class AtenEmulator(Emulator):
 
     def socket_count(self) -> int:
         """Return how many Socket.IO clients are connected."""
-        return len(self.sio.eio.sockets)
+        return len(self.sio.eio.sockets) + len(self._eio3_sockets)
 
     # Auth --------------------------------------------------------------------------------
 
@@ -850,6 +919,13 @@ class AtenEmulator(Emulator):
             return
         await self._emit_event(EVENT_OF[resource], copy.deepcopy(body))
 
+    async def raw_emit(self, event: str, payload: Any) -> None:
+        """Send any event, as is, to every socket of either generation."""
+        await self.sio.emit(event, payload)
+        frame = "42" + json.dumps([event, payload])
+        for ws in list(self._eio3_sockets):
+            await ws.send_str(frame)
+
     async def _emit_event(self, event: str, payload: Any) -> None:
         if self.silent_socket:
             return
@@ -859,6 +935,9 @@ class AtenEmulator(Emulator):
             payload = "<<garbage>>"
         self.emitted.append((API + event, payload))
         await self.sio.emit(API + event, payload)
+        frame = "42" + json.dumps([API + event, payload])
+        for ws in list(self._eio3_sockets):
+            await ws.send_str(frame)
 
     # Device-side changes (what people in the room do) -----------------------------------
 

@@ -11,8 +11,9 @@ backoff resets only after a connection that stayed up for ``STABLE_AFTER`` secon
 login parks push until the client is rebuilt (reauth or reload).
 
 A device that answers the handshake in an older Engine.IO framing (Socket.IO 2.x firmware, which
-python-socketio 5 cannot speak) is reported once through ``on_unsupported`` and push stops; the
-caller keeps polling.
+python-socketio 5 cannot speak) is spoken to by the small Engine.IO 3 client in ``eio3``; only a
+device that answers neither generation is reported through ``on_unsupported``, and push stops
+(the caller keeps polling).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from ..errors import (  # noqa: TID252 - the shared errors, the one import allow
     ProAVError,
 )
 from .client import AtenClient
+from .eio3 import Eio3Client, Eio3Mismatch, Eio3Refused
 from .models import EVENTS, RESOURCES, State, merge_event, resource_update
 
 _LOGGER = logging.getLogger(__name__)
@@ -103,6 +105,9 @@ class AtenPush:
         # The last time (monotonic seconds) each resource's event came, for diagnostics.
         self.last_events: dict[str, float] = {}
         self.protocol: str | None = None
+        # The Engine.IO generation to speak: 4 (python-socketio 5) or 3 (our own client).
+        self.generation = 4
+        self._legacy: Eio3Client | None = None
         self.retry_delay = 0.0  # the wait before the last reconnect attempt
         self.connects = 0
 
@@ -143,8 +148,12 @@ class AtenPush:
 
     async def _close_socket(self) -> None:
         """Close the current Socket.IO client, if any, without raising."""
+        legacy, self._legacy = self._legacy, None
+        if legacy is not None:
+            await legacy.close()
         sio, self._sio = self._sio, None
         if sio is None:
+            self._mark_down()
             return
         with contextlib.suppress(Exception):
             await sio.disconnect()
@@ -156,6 +165,10 @@ class AtenPush:
                 await ws.close()
         with contextlib.suppress(Exception):
             await sio.eio._reset()  # releases a half-open handshake too
+        self._mark_down()
+
+    def _mark_down(self) -> None:
+        """Note that the connection is down (once) and tell the owner."""
         if self.connected:
             self.connected = False
             self._up.clear()
@@ -168,19 +181,32 @@ class AtenPush:
         loop = asyncio.get_running_loop()
         while not self._stopping:
             try:
-                await self._connect()
+                if self.generation == 3:
+                    await self._connect_eio3()
+                else:
+                    await self._connect()
             except ProtocolMismatch as err:
+                # The other generation next, at once; give up only when neither answers.
+                self.generation = 7 - self.generation
                 mismatches += 1
-                if mismatches >= MISMATCH_LIMIT:
+                if mismatches >= 2 * MISMATCH_LIMIT:
                     self.unsupported = True
                     self._on_unsupported(str(err))
                     return
+                if mismatches % 2:
+                    continue
             except InvalidAuth:
                 # Refused credentials: the coordinator starts reauth. No login until the client
                 # is rebuilt (devices may lock the account): push parks.
                 _LOGGER.debug("Socket.IO: %s refused the credentials", self._client.base_url)
                 return
-            except (ProAVError, sio_exceptions.SocketIOError, aiohttp.ClientError, OSError) as err:
+            except (
+                ProAVError,
+                Eio3Refused,
+                sio_exceptions.SocketIOError,
+                aiohttp.ClientError,
+                OSError,
+            ) as err:
                 mismatches = 0
                 _LOGGER.debug(
                     "Socket.IO connection to %s failed: %s",
@@ -242,11 +268,50 @@ class AtenPush:
             self._handshake_done.set()
         if self._stopping:
             return  # stop() closes this socket
+        self._connected("Engine.IO 4")
+
+    async def _connect_eio3(self) -> None:
+        """Open one Socket.IO 2.x (Engine.IO 3) connection with the current credential."""
+        await self._client.async_get_info()  # renews an expired token, as for Engine.IO 4
+        token = await self._client.async_ensure_token()
+        legacy = Eio3Client(
+            self._client.session,
+            self._client.base_url,
+            token=token,
+            ssl=self._client.verify_ssl,
+            on_event=self._legacy_event,
+            on_close=self._closed.set,
+        )
+        self._closed.clear()
+        try:
+            await legacy.connect()
+        except Eio3Mismatch as err:
+            raise ProtocolMismatch(str(err)) from err
+        except Eio3Refused:
+            self._client.invalidate_token()  # sign in again before the next attempt
+            raise
+        if self._stopping:
+            await legacy.close()
+            return
+        self._legacy = legacy
+        self._connected("Engine.IO 3")
+
+    def _legacy_event(self, event: str, payload: Any) -> None:
+        """Dispatch an event of the Engine.IO 3 client like python-socketio would."""
+        if event in EVENTS:
+            self._handle(event, payload)
+            return
+        task = asyncio.get_running_loop().create_task(self._any_event(event, payload))
+        self._fetches.add(task)
+        task.add_done_callback(self._fetches.discard)
+
+    def _connected(self, protocol: str) -> None:
+        """Note that the socket is up and tell the owner."""
         self.connected = True
         self.connects += 1
-        self.protocol = "Engine.IO 4"
+        self.protocol = protocol
         self._up.set()
-        _LOGGER.debug("Socket.IO connected to %s", self._client.base_url)
+        _LOGGER.debug("Socket.IO (%s) connected to %s", protocol, self._client.base_url)
         self._on_connect()
 
     async def _disconnected(self, reason: Any = None) -> None:
