@@ -6,11 +6,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from homeassistant.components.media_player import MediaPlayerEntityFeature
 from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import HomeAssistantError
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.proav.const import DOMAIN
 from tests.emulators.aten_vp2730 import AtenEmulator
 
 
@@ -436,3 +438,95 @@ async def test_profile_recall_changes_the_layout(
         blocking=True,
     )
     assert hass.states.get("sensor.vp2730_current_layout").state == "Quad"
+
+
+async def test_each_display_is_a_player(
+    hass: HomeAssistant, loaded: MockConfigEntry, emulator: AtenEmulator
+) -> None:
+    """Per output: source = routed input; play/stop go live; output C cannot go live."""
+    display_b = hass.states.get("media_player.vp2730_display_b")
+    assert display_b.state == "on"
+    assert display_b.attributes["source"] == "Source 2"
+    await hass.services.async_call(
+        "media_player",
+        "select_source",
+        {"entity_id": "media_player.vp2730_display_b", "source": "Source 6"},
+        blocking=True,
+    )
+    assert _route(emulator, "1") == "5"
+    assert hass.states.get("media_player.vp2730_display_b").attributes["source"] == "Source 6"
+    await hass.services.async_call(
+        "media_player", "media_play", {"entity_id": "media_player.vp2730_display_b"}, blocking=True
+    )
+    assert _golive(emulator, "1") == 2
+    assert hass.states.get("media_player.vp2730_display_b").state == "playing"
+    await hass.services.async_call(
+        "media_player", "media_stop", {"entity_id": "media_player.vp2730_display_b"}, blocking=True
+    )
+    assert hass.states.get("media_player.vp2730_display_b").state == "on"
+    features = hass.states.get("media_player.vp2730_display_c").attributes["supported_features"]
+    assert not features & MediaPlayerEntityFeature.PLAY
+    with pytest.raises(ServiceValidationError) as unknown:
+        await hass.services.async_call(
+            "media_player",
+            "select_source",
+            {"entity_id": "media_player.vp2730_display_b", "source": "Nowhere"},
+            blocking=True,
+        )
+    assert unknown.value.translation_key == "aten_vp2730_unknown_option"
+
+
+async def test_route_one_source_to_several_displays_in_one_request(
+    hass: HomeAssistant, loaded: MockConfigEntry, emulator: AtenEmulator
+) -> None:
+    """Show Source 3 on all displays: one bulk PATCH, every display shows it at once."""
+    patches = len(emulator.commands)
+    await hass.services.async_call(
+        DOMAIN,
+        "aten_vp2730_route",
+        {
+            "entity_id": [f"media_player.vp2730_display_{n}" for n in "abc"],
+            "source": "Source 3",
+        },
+        blocking=True,
+    )
+    assert [c.name for c in emulator.commands[patches:]] == ["patch video/connections"]
+    assert [_route(emulator, out) for out in "012"] == ["2", "2", "2"]
+    for n in "abc":
+        assert hass.states.get(f"select.vp2730_display_{n}_source").state == "Source 3"
+    with pytest.raises(ServiceValidationError) as not_a_display:
+        await hass.services.async_call(
+            DOMAIN,
+            "aten_vp2730_route",
+            {"entity_id": ["media_player.vp2730"], "source": "Source 3"},
+            blocking=True,
+        )
+    assert not_a_display.value.translation_key == "aten_vp2730_not_a_display"
+
+
+async def test_recall_profile_by_id(
+    hass: HomeAssistant, loaded: MockConfigEntry, emulator: AtenEmulator
+) -> None:
+    """Profiles are recalled by id (names may repeat); an unknown one is refused."""
+    await hass.services.async_call(
+        DOMAIN,
+        "aten_vp2730_recall_profile",
+        {"config_entry_id": loaded.entry_id, "profile": "2"},
+        blocking=True,
+    )
+    assert emulator.state["video/vpProfiles/now"]["id"] == "2"
+    assert hass.states.get("select.vp2730_profile").state == "Profile 2"
+    with pytest.raises(ServiceValidationError):
+        await hass.services.async_call(
+            DOMAIN,
+            "aten_vp2730_recall_profile",
+            {"config_entry_id": loaded.entry_id, "profile": "9"},
+            blocking=True,
+        )
+    with pytest.raises(ServiceValidationError):
+        await hass.services.async_call(
+            DOMAIN,
+            "aten_vp2730_recall_profile",
+            {"config_entry_id": "nope", "profile": "1"},
+            blocking=True,
+        )

@@ -24,6 +24,7 @@ from .client import DEFAULT_PORT, AtenClient
 from .coordinator import POLL_INTERVAL, PUSH_INTERVAL
 from .entities import PLATFORMS
 from .runtime import AtenRuntime, async_setup
+from .services import async_register_services
 
 KEY = "aten_vp2730"
 
@@ -101,4 +102,5 @@ DEVICE_TYPE = DeviceType(
     async_probe=_async_probe,
     async_setup=_async_setup,
     scan_intervals=(PUSH_INTERVAL, POLL_INTERVAL),
+    async_register_services=async_register_services,
 )

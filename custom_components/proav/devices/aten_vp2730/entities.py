@@ -112,10 +112,18 @@ def _input_name(coordinator: C, input_id: str | None) -> str | None:
 
 
 def _input_id(coordinator: C, name: str) -> str:
-    """Return the id of the input of a name (the options show names)."""
-    return next(
-        (key for key, source in coordinator.data.video_inputs.items() if source.name == name), name
-    )
+    """Return the id of the input of a name (the options show names) or of an id."""
+    inputs = coordinator.data.video_inputs
+    found = next((key for key, source in inputs.items() if source.name == name), None)
+    if found is None and name in inputs:
+        found = name
+    if found is None:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="aten_vp2730_unknown_option",
+            translation_placeholders={"option": name},
+        )
+    return found
 
 
 def _choice_options(choice: Choice | None, labels: Mapping[int, str]) -> list[str]:
@@ -711,6 +719,75 @@ class AtenMediaPlayer(ProAVEntity[C], MediaPlayerEntity):
         )
 
 
+OUTPUT_PLAYER = AtenPlayerDescription(
+    key="output_player", translation_key="output_player", item_fn=_output
+)
+
+
+class AtenOutputPlayer(ProAVEntity[C], MediaPlayerEntity):
+    """One display as a player: source = the input routed to it, playing while it is live.
+
+    Play and stop start and stop going live where the output can, so each display works in
+    dashboards and by voice ("show Source 2 on Display B").
+    """
+
+    entity_description: AtenPlayerDescription
+
+    _attr_device_class = MediaPlayerDeviceClass.RECEIVER
+
+    def __init__(self, coordinator: C, device_info: DeviceInfo, item: Item) -> None:
+        """Name the player after its output."""
+        super().__init__(coordinator, OUTPUT_PLAYER, device_info, item)
+
+    @property
+    def _live(self) -> int | None:
+        return self.coordinator.data.golive.get(self.item_key)
+
+    @property
+    def supported_features(self) -> MediaPlayerEntityFeature:
+        """Return source selection, and play/stop where the output can go live."""
+        features = MediaPlayerEntityFeature.SELECT_SOURCE
+        if self._live not in (None, LIVE_UNSUPPORTED):
+            features |= MediaPlayerEntityFeature.PLAY | MediaPlayerEntityFeature.STOP
+        return features
+
+    @property
+    def state(self) -> MediaPlayerState:
+        """Return playing while the output is live, else on."""
+        return MediaPlayerState.PLAYING if self._live == LIVE_PLAYING else MediaPlayerState.ON
+
+    @property
+    def source_list(self) -> list[str]:
+        """Return the video inputs."""
+        return [source.name for source in self.coordinator.data.video_inputs.values()]
+
+    @property
+    def source(self) -> str | None:
+        """Return the input routed to this output."""
+        return _input_name(self.coordinator, self.coordinator.data.connections.get(self.item_key))
+
+    async def async_select_source(self, source: str) -> None:
+        """Route an input to this output."""
+        client = self.coordinator.client
+        await self.async_command(
+            _write(
+                self.coordinator,
+                client.async_set_connection(self.item_key, _input_id(self.coordinator, source)),
+                CONNECTIONS,
+            )
+        )
+
+    async def async_media_play(self) -> None:
+        """Go live on this output."""
+        command = self.coordinator.client.async_set_live(self.item_key, True)
+        await self.async_command(_write(self.coordinator, command, GOLIVE))
+
+    async def async_media_stop(self) -> None:
+        """Stop going live on this output."""
+        command = self.coordinator.client.async_set_live(self.item_key, False)
+        await self.async_command(_write(self.coordinator, command, GOLIVE))
+
+
 class AtenThumbnail(ProAVEntity[C], Camera):
     """The device's thumbnail of one video input (a BMP it refreshes itself)."""
 
@@ -759,6 +836,7 @@ DEVICE_ENTITIES: dict[Platform, Build] = {
     Platform.BUTTON: _build(ProAVButton, SNAPSHOT_ALL),
 }
 OUTPUT_ENTITIES: dict[Platform, Build] = {
+    Platform.MEDIA_PLAYER: lambda c, info, item: [AtenOutputPlayer(c, info, item)] if item else [],
     Platform.SWITCH: _build(ProAVSwitch, *OUTPUT_SWITCHES),
     Platform.SELECT: _build(ProAVSelect, *OUTPUT_SELECTS),
     Platform.BINARY_SENSOR: _build(ProAVBinarySensor, OUTPUT_CONNECTED),
