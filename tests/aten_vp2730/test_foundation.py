@@ -137,6 +137,8 @@ async def test_optional_resources_missing_create_no_entities(
         "sensor.vp2730_display_a_live_status",
         "sensor.vp2730_participants",
         "binary_sensor.vp2730_sharing",
+        "event.vp2730_participants",
+        "event.vp2730_sharing",
         "select.vp2730_profile",
     ):
         assert registry.async_get(entity_id) is None, entity_id

@@ -371,3 +371,46 @@ async def test_engineio_3_client_pings_and_notices_a_dead_server(
     assert await hass.config_entries.async_unload(entry.entry_id)
     await hass.async_block_till_done()
     assert emulator.socket_count() == 0
+
+
+async def test_participant_and_sharing_events(
+    hass: HomeAssistant, loaded: MockConfigEntry, emulator: AtenEmulator
+) -> None:
+    """Joined, sharing started/stopped and left fire events automations can trigger on."""
+    fired: list[tuple[str, str, str]] = []
+
+    @callback
+    def changed(event: Event) -> None:
+        new = event.data["new_state"]
+        if new is not None and new.attributes.get("event_type"):
+            fired.append(
+                (
+                    event.data["entity_id"],
+                    new.attributes["event_type"],
+                    new.attributes["participant"],
+                )
+            )
+
+    hass.bus.async_listen("state_changed", changed)
+    assert hass.states.get("event.vp2730_participants").state == "unknown"  # none at setup
+    guest = await emulator.add_participant("Guest laptop")
+    await wait_for_state(hass, "event.vp2730_participants", attribute_is("event_type", "joined"))
+    await emulator.set_share(guest["id"], ["video", "audio"])
+    sharing = await wait_for_state(
+        hass, "event.vp2730_sharing", attribute_is("event_type", "sharing_started")
+    )
+    assert sharing.attributes["participant"] == "Guest laptop"
+    assert sharing.attributes["share"] == ["audio", "video"]
+    await emulator.set_share(guest["id"], [])
+    await wait_for_state(
+        hass, "event.vp2730_sharing", attribute_is("event_type", "sharing_stopped")
+    )
+    emulator.state["system/participants"]["participants"].pop()
+    await emulator.emit("system/participants")
+    await wait_for_state(hass, "event.vp2730_participants", attribute_is("event_type", "left"))
+    assert fired == [
+        ("event.vp2730_participants", "joined", "Guest laptop"),
+        ("event.vp2730_sharing", "sharing_started", "Guest laptop"),
+        ("event.vp2730_sharing", "sharing_stopped", "Guest laptop"),
+        ("event.vp2730_participants", "left", "Guest laptop"),
+    ]

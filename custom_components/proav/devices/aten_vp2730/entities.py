@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from homeassistant.components.binary_sensor import BinarySensorDeviceClass
 from homeassistant.components.camera import Camera, CameraEntityDescription
+from homeassistant.components.event import EventEntity, EventEntityDescription
 from homeassistant.components.media_player import (
     MediaPlayerDeviceClass,
     MediaPlayerEntity,
@@ -17,6 +18,7 @@ from homeassistant.components.media_player.const import MediaPlayerEntityFeature
 from homeassistant.components.number import NumberMode
 from homeassistant.components.sensor import SensorDeviceClass
 from homeassistant.const import EntityCategory, Platform
+from homeassistant.core import callback
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.entity import Entity
@@ -788,6 +790,75 @@ class AtenOutputPlayer(ProAVEntity[C], MediaPlayerEntity):
         await self.async_command(_write(self.coordinator, command, GOLIVE))
 
 
+@dataclass(frozen=True, kw_only=True)
+class AtenEventDescription(EventEntityDescription, ProAVEntityDescription[C]):
+    """An event entity fed by changes of the participants list."""
+
+
+PARTICIPANT_EVENT = AtenEventDescription(
+    key="participant",
+    translation_key="participant",
+    event_types=["joined", "left"],
+    capability=PARTICIPANTS,
+)
+SHARING_EVENT = AtenEventDescription(
+    key="sharing_event",
+    translation_key="sharing_event",
+    event_types=["sharing_started", "sharing_stopped"],
+    capability=PARTICIPANTS,
+)
+
+
+class AtenParticipantEvents(ProAVEntity[C], EventEntity):
+    """Who joins and leaves the room, and who starts or stops sharing (video, audio).
+
+    For automations such as "somebody shares: projector on, lights down". Events come from
+    changes of the participants list (pushed or polled); the list at setup fires nothing.
+    """
+
+    entity_description: AtenEventDescription
+
+    def __init__(
+        self, coordinator: C, description: AtenEventDescription, device_info: DeviceInfo
+    ) -> None:
+        """Remember the participants as they are now."""
+        super().__init__(coordinator, description, device_info)
+        self._known = {p.id: p for p in coordinator.data.participants}
+
+    @callback
+    def _handle_coordinator_update(self) -> None:
+        """Fire an event per participant that came, went, or changed what it shares."""
+        current = {p.id: p for p in self.coordinator.data.participants}
+        sharing = self.entity_description.key == SHARING_EVENT.key
+        if self.client_available:
+            for participant_id, participant in current.items():
+                before = self._known.get(participant_id)
+                if not sharing:
+                    if before is None:
+                        self._fire("joined", participant.name, participant.share)
+                elif set(participant.share) - set(before.share if before else ()):
+                    self._fire("sharing_started", participant.name, participant.share)
+                elif before is not None and not participant.share and before.share:
+                    self._fire("sharing_stopped", participant.name, before.share)
+            for participant_id, before in self._known.items():
+                if participant_id in current:
+                    continue
+                if not sharing:
+                    self._fire("left", before.name, ())
+                elif before.share:
+                    self._fire("sharing_stopped", before.name, before.share)
+            self._known = current
+        super()._handle_coordinator_update()
+
+    @property
+    def client_available(self) -> bool:
+        """Return whether the participants list is known now (not failing)."""
+        return self.coordinator.client.capabilities.available(PARTICIPANTS)
+
+    def _fire(self, event_type: str, name: str, share: Iterable[str]) -> None:
+        self._trigger_event(event_type, {"participant": name, "share": sorted(share)})
+
+
 class AtenThumbnail(ProAVEntity[C], Camera):
     """The device's thumbnail of one video input (a BMP it refreshes itself)."""
 
@@ -827,6 +898,10 @@ def _build[D](cls: Callable[..., Entity], *descriptions: D) -> Build:
 
 
 DEVICE_ENTITIES: dict[Platform, Build] = {
+    Platform.EVENT: lambda c, info, _: [
+        AtenParticipantEvents(c, PARTICIPANT_EVENT, info),
+        AtenParticipantEvents(c, SHARING_EVENT, info),
+    ],
     Platform.MEDIA_PLAYER: lambda c, info, _: [AtenMediaPlayer(c, MAIN, info)],
     Platform.SWITCH: _build(ProAVSwitch, *DEVICE_SWITCHES),
     Platform.SELECT: _build(ProAVSelect, *DEVICE_SELECTS),
