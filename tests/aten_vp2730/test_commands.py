@@ -9,10 +9,12 @@ from typing import Any
 from homeassistant.components.media_player import MediaPlayerEntityFeature
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.helpers import entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.proav.const import DOMAIN
+from custom_components.proav.devices.aten_vp2730 import entities
 from tests.emulators.aten_vp2730 import AtenEmulator
 
 
@@ -530,3 +532,33 @@ async def test_recall_profile_by_id(
             {"config_entry_id": "nope", "profile": "1"},
             blocking=True,
         )
+
+
+async def test_room_code_text_and_new_code_button(
+    hass: HomeAssistant,
+    loaded: MockConfigEntry,
+    emulator: AtenEmulator,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The room code can be set (a password field, off by default) or renewed at random."""
+    registry = er.async_get(hass)
+    text = registry.async_get("text.vp2730_room_code")
+    assert text is not None
+    assert text.disabled_by is er.RegistryEntryDisabler.INTEGRATION
+    registry.async_update_entity("text.vp2730_room_code", disabled_by=None)
+    await hass.config_entries.async_reload(loaded.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert hass.states.get("text.vp2730_room_code").attributes["mode"] == "password"
+    emulator.strict_writes = True  # Set Room must carry the name
+    await hass.services.async_call(
+        "text", "set_value", {"entity_id": "text.vp2730_room_code", "value": "2468"}, blocking=True
+    )
+    assert emulator.state["system/room"]["security"]["code"] == "2468"
+    assert hass.states.get("text.vp2730_room_code").state == "2468"
+    assert all(len(c) == 4 and c.isdigit() for c in (entities.new_room_code() for _ in range(20)))
+    monkeypatch.setattr(entities, "new_room_code", lambda: "1357")
+    await hass.services.async_call(
+        "button", "press", {"entity_id": "button.vp2730_new_room_code"}, blocking=True
+    )
+    assert emulator.state["system/room"]["security"]["code"] == "1357"
+    assert hass.states.get("text.vp2730_room_code").state == "1357"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
+import secrets
 from typing import Any
 
 from homeassistant.components.binary_sensor import BinarySensorDeviceClass
@@ -17,6 +18,7 @@ from homeassistant.components.media_player import (
 from homeassistant.components.media_player.const import MediaPlayerEntityFeature, MediaPlayerState
 from homeassistant.components.number import NumberMode
 from homeassistant.components.sensor import SensorDeviceClass
+from homeassistant.components.text import TextMode
 from homeassistant.const import EntityCategory, Platform
 from homeassistant.core import callback
 from homeassistant.exceptions import ServiceValidationError
@@ -552,6 +554,34 @@ DEVICE_TEXTS = (
         available_fn=lambda c, _: c.data.room is not None,
     ),
 )
+ROOM_CODE_TEXT = ProAVTextDescription[C](
+    key="room_code_text",
+    translation_key="room_code_text",
+    entity_category=EntityCategory.CONFIG,
+    entity_registry_enabled_default=False,  # a secret: not in history unless wanted
+    capability=ROOM,
+    mode=TextMode.PASSWORD,
+    native_min=1,
+    native_max=32,  # the document gives no rule; the device refuses what it does not take
+    value_fn=lambda c, _: c.data.room.code if c.data.room else None,
+    set_fn=lambda c, _, value: _write(c, c.client.async_set_room(code=value), ROOM),
+    available_fn=lambda c, _: c.data.room is not None and c.data.room.code is not None,
+)
+NEW_ROOM_CODE = ProAVButtonDescription[C](
+    key="new_room_code",
+    translation_key="new_room_code",
+    entity_category=EntityCategory.CONFIG,
+    capability=ROOM,
+    press_fn=lambda c, _: _write(c, c.client.async_set_room(code=new_room_code()), ROOM),
+    available_fn=lambda c, _: c.data.room is not None and c.data.room.code is not None,
+)
+
+
+def new_room_code() -> str:
+    """Return a fresh random 4-digit room code (a daily security routine presses this)."""
+    return f"{secrets.randbelow(10000):04d}"
+
+
 DEVICE_SENSORS = (
     ProAVSensorDescription[C](
         key="participants",
@@ -905,10 +935,10 @@ DEVICE_ENTITIES: dict[Platform, Build] = {
     Platform.MEDIA_PLAYER: lambda c, info, _: [AtenMediaPlayer(c, MAIN, info)],
     Platform.SWITCH: _build(ProAVSwitch, *DEVICE_SWITCHES),
     Platform.SELECT: _build(ProAVSelect, *DEVICE_SELECTS),
-    Platform.TEXT: _build(ProAVText, *DEVICE_TEXTS),
+    Platform.TEXT: _build(ProAVText, *DEVICE_TEXTS, ROOM_CODE_TEXT),
     Platform.SENSOR: _build(ProAVSensor, *DEVICE_SENSORS),
     Platform.BINARY_SENSOR: _build(ProAVBinarySensor, SHARING),
-    Platform.BUTTON: _build(ProAVButton, SNAPSHOT_ALL),
+    Platform.BUTTON: _build(ProAVButton, SNAPSHOT_ALL, NEW_ROOM_CODE),
 }
 OUTPUT_ENTITIES: dict[Platform, Build] = {
     Platform.MEDIA_PLAYER: lambda c, info, item: [AtenOutputPlayer(c, info, item)] if item else [],
