@@ -414,3 +414,26 @@ async def test_participant_and_sharing_events(
         ("event.vp2730_sharing", "sharing_stopped", "Guest laptop"),
         ("event.vp2730_participants", "left", "Guest laptop"),
     ]
+
+
+async def test_snapshot_result_is_an_event(
+    hass: HomeAssistant, loaded: MockConfigEntry, emulator: AtenEmulator
+) -> None:
+    """The snapshot button no longer acts silently: its result arrives as an event."""
+    entity_id = "event.vp2730_display_b_snapshot"
+    assert hass.states.get(entity_id).state == "unknown"
+    await hass.services.async_call(
+        "button", "press", {"entity_id": "button.vp2730_display_b_snapshot"}, blocking=True
+    )
+    done = await wait_for_state(hass, entity_id, attribute_is("event_type", "done"))
+    assert (done.attributes["storage"], done.attributes["path"]) == ("0", "/")
+    assert hass.states.get("event.vp2730_display_a_snapshot").state == "unknown"
+    await emulator.raw_emit(
+        f"{API}/video/snapshots/state", {"id": "1", "storage": "0", "path": "/", "state": "error"}
+    )
+    await wait_for_state(hass, entity_id, attribute_is("event_type", "failed"))
+    # A state word nobody knows fires nothing.
+    await emulator.raw_emit(f"{API}/video/snapshots/state", {"id": "1", "state": "pending"})
+    await emulator.set_route("1", "0")  # a later event: the one before was handled
+    await wait_for_state(hass, "select.vp2730_display_b_source", state_is("Source 1"))
+    assert hass.states.get(entity_id).attributes["event_type"] == "failed"

@@ -12,7 +12,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from dataclasses import replace
 from datetime import datetime, timedelta
 import logging
@@ -54,6 +54,10 @@ BOOT_TOLERANCE = timedelta(seconds=90)
 EVENT_WAIT = 3.0
 DEAF_AFTER = 2
 INFO = f"{API}/system/info"
+SNAPSHOT_STATE = f"{API}/video/snapshots/state"
+# The payload is undocumented; these words are taken as a result (others are ignored).
+SNAPSHOT_DONE = {"done", "success", "succeeded", "ok", "finished", "complete", "completed"}
+SNAPSHOT_FAILED = {"failed", "fail", "failure", "error"}
 
 
 def push_issue_id(entry_id: str) -> str:
@@ -84,7 +88,10 @@ class AtenCoordinator(ProAVCoordinator[State]):
             on_connect=self._async_push_connected,
             on_disconnect=self._async_push_disconnected,
             on_unsupported=self._async_push_unsupported,
+            on_notice=self._async_push_notice,
         )
+        # Who hears of snapshot results: (output id, result, payload) per event.
+        self.snapshot_listeners: list[Callable[[str, str, Mapping[str, Any]], None]] = []
 
     @property
     def _push_working(self) -> bool:
@@ -176,6 +183,21 @@ class AtenCoordinator(ProAVCoordinator[State]):
         if state != self.data:
             self.data = state
             self.async_update_listeners()
+
+    @callback
+    def _async_push_notice(self, event: str, payload: Any) -> None:
+        """Hand a snapshot's result (``video/snapshots/state``) to whoever listens."""
+        if event != SNAPSHOT_STATE or not isinstance(payload, Mapping) or "id" not in payload:
+            return
+        state = str(payload.get("state", "")).lower()
+        result = (
+            "done" if state in SNAPSHOT_DONE else "failed" if state in SNAPSHOT_FAILED else None
+        )
+        if result is None:
+            _LOGGER.debug("Snapshot state %s not understood", state)
+            return
+        for listener in list(self.snapshot_listeners):
+            listener(str(payload["id"]), result, payload)
 
     @callback
     def _async_push_connected(self) -> None:

@@ -887,6 +887,39 @@ class AtenParticipantEvents(ProAVEntity[C], EventEntity):
 
     def _fire(self, event_type: str, name: str, share: Iterable[str]) -> None:
         self._trigger_event(event_type, {"participant": name, "share": sorted(share)})
+        self.async_write_ha_state()
+
+
+SNAPSHOT_EVENT = AtenEventDescription(
+    key="snapshot_result",
+    translation_key="snapshot_result",
+    event_types=["done", "failed"],
+    item_fn=_output,
+)
+
+
+class AtenSnapshotEvents(ProAVEntity[C], EventEntity):
+    """The result of each snapshot of one output, as the device reports it by push."""
+
+    entity_description: AtenEventDescription
+
+    def __init__(self, coordinator: C, device_info: DeviceInfo, item: Item) -> None:
+        """Tie the entity to its output."""
+        super().__init__(coordinator, SNAPSHOT_EVENT, device_info, item)
+
+    async def async_added_to_hass(self) -> None:
+        """Listen to the device's snapshot results."""
+        await super().async_added_to_hass()
+        listeners = self.coordinator.snapshot_listeners
+        listeners.append(self._result)
+        self.async_on_remove(lambda: listeners.remove(self._result))
+
+    @callback
+    def _result(self, output_id: str, result: str, payload: Mapping[str, Any]) -> None:
+        if output_id != self.item_key:
+            return
+        self._trigger_event(result, {key: payload.get(key) for key in ("storage", "path", "state")})
+        self.async_write_ha_state()
 
 
 class AtenThumbnail(ProAVEntity[C], Camera):
@@ -941,6 +974,7 @@ DEVICE_ENTITIES: dict[Platform, Build] = {
     Platform.BUTTON: _build(ProAVButton, SNAPSHOT_ALL, NEW_ROOM_CODE),
 }
 OUTPUT_ENTITIES: dict[Platform, Build] = {
+    Platform.EVENT: lambda c, info, item: [AtenSnapshotEvents(c, info, item)] if item else [],
     Platform.MEDIA_PLAYER: lambda c, info, item: [AtenOutputPlayer(c, info, item)] if item else [],
     Platform.SWITCH: _build(ProAVSwitch, *OUTPUT_SWITCHES),
     Platform.SELECT: _build(ProAVSelect, *OUTPUT_SELECTS),

@@ -81,6 +81,7 @@ class AtenPush:
         on_connect: Callable[[], None],
         on_disconnect: Callable[[], None],
         on_unsupported: Callable[[str], None],
+        on_notice: Callable[[str, Any], None] | None = None,
     ) -> None:
         """Keep the client and the callbacks (all called in the event loop)."""
         self._client = client
@@ -90,6 +91,7 @@ class AtenPush:
         self._on_connect = on_connect
         self._on_disconnect = on_disconnect
         self._on_unsupported = on_unsupported
+        self._on_notice = on_notice
         self._sio: socketio.AsyncClient | None = None
         self._task: asyncio.Task[None] | None = None
         self._closed = asyncio.Event()
@@ -345,6 +347,10 @@ class AtenPush:
             return
         path = EVENTS[event]
         if path is None:
+            # An event that changes no resource (a snapshot's result): for the owner as is.
+            self.last_events[event] = asyncio.get_running_loop().time()
+            if self._on_notice is not None:
+                self._on_notice(event, payload)
             return
         self.last_events[path] = asyncio.get_running_loop().time()
         state = self._get_state()
