@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import timedelta
+import io
 import logging
 
 from homeassistant.components.camera import async_get_image
@@ -12,6 +13,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import entity_registry as er
 from homeassistant.util import dt as dt_util
+from PIL import Image
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
@@ -102,11 +104,18 @@ async def test_entities_follow_the_list_of_outputs(
     assert hass.states.get("switch.vp2730_display_d_go_live") is None
 
 
-async def test_thumbnail_camera(hass: HomeAssistant, loaded: MockConfigEntry) -> None:
-    """The camera serves the device's BMP thumbnail, fetched from the configured address."""
+async def test_thumbnail_camera(
+    hass: HomeAssistant, loaded: MockConfigEntry, emulator: AtenEmulator
+) -> None:
+    """The device's BMP thumbnail, fetched from the configured address, is served as JPEG."""
     image = await async_get_image(hass, "camera.vp2730_source_1_thumbnail")
-    assert image.content == BMP
-    assert image.content_type == "image/bmp"
+    assert image.content_type == "image/jpeg"
+    assert image.content.startswith(b"\xff\xd8")
+    assert image.content != BMP
+    with Image.open(io.BytesIO(image.content)) as picture:
+        assert picture.format == "JPEG"
+        assert picture.size == (1, 1)
+    assert emulator.requests.count("GET /static/thumbnails/Snapshot0.bmp") == 1
 
 
 async def test_diagnostics_redact_secrets(hass: HomeAssistant, loaded: MockConfigEntry) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
+import io
 import secrets
 from typing import Any
 
@@ -24,6 +25,7 @@ from homeassistant.core import callback
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.entity import Entity
+from PIL import Image, UnidentifiedImageError
 
 from ...binary_sensor import ProAVBinarySensor, ProAVBinarySensorDescription  # noqa: TID252
 from ...button import ProAVButton, ProAVButtonDescription  # noqa: TID252
@@ -923,7 +925,11 @@ class AtenSnapshotEvents(ProAVEntity[C], EventEntity):
 
 
 class AtenThumbnail(ProAVEntity[C], Camera):
-    """The device's thumbnail of one video input (a BMP it refreshes itself)."""
+    """The device's thumbnail of one video input, served as JPEG.
+
+    The device serves BMP, which the mobile app and casting handle poorly; it is converted in
+    the executor (Pillow comes with Home Assistant).
+    """
 
     entity_description: AtenCameraDescription
 
@@ -931,19 +937,31 @@ class AtenThumbnail(ProAVEntity[C], Camera):
         """Name the camera after its input."""
         ProAVEntity.__init__(self, coordinator, THUMBNAIL, device_info, item)
         Camera.__init__(self)
-        self.content_type = "image/bmp"
+        self.content_type = "image/jpeg"
 
     async def async_camera_image(
         self, width: int | None = None, height: int | None = None
     ) -> bytes | None:
-        """Return the input's current thumbnail."""
+        """Return the input's current thumbnail as JPEG."""
         source = self.coordinator.data.video_inputs.get(self.item_key)
         if source is None or not source.thumbnail:
             return None
         try:
-            return await self.coordinator.client.async_get_thumbnail(source.thumbnail)
+            image = await self.coordinator.client.async_get_thumbnail(source.thumbnail)
         except ProAVError:
             return None
+        return await self.hass.async_add_executor_job(to_jpeg, image)
+
+
+def to_jpeg(image: bytes) -> bytes | None:
+    """Convert an image (the device's BMP) to JPEG; None when it is not an image."""
+    try:
+        with Image.open(io.BytesIO(image)) as picture:
+            out = io.BytesIO()
+            picture.convert("RGB").save(out, format="JPEG", quality=85)
+    except (UnidentifiedImageError, OSError, ValueError):
+        return None
+    return out.getvalue()
 
 
 # Which entities exist -----------------------------------------------------------------------
