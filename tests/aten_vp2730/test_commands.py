@@ -562,3 +562,41 @@ async def test_room_code_text_and_new_code_button(
     )
     assert emulator.state["system/room"]["security"]["code"] == "1357"
     assert hass.states.get("text.vp2730_room_code").state == "1357"
+
+
+async def test_multiview_windows_and_focus(
+    hass: HomeAssistant, loaded: MockConfigEntry, emulator: AtenEmulator
+) -> None:
+    """Each window of the current layout has a source select; the focus view is selectable."""
+    layout = emulator.state["video/multiviews"]["multiviews"][0]
+    assert hass.states.get("select.vp2730_window_1_source").state == "Source 1"
+    assert hass.states.get("select.vp2730_window_2_source").state == "Source 2"
+    assert hass.states.get("select.vp2730_window_3_source") is None
+    await hass.services.async_call(
+        "select",
+        "select_option",
+        {"entity_id": "select.vp2730_window_2_source", "option": "Source 5"},
+        blocking=True,
+    )
+    assert [view["source"] for view in layout["views"]] == ["0", "4"]
+    assert hass.states.get("select.vp2730_window_2_source").state == "Source 5"
+    focus = hass.states.get("select.vp2730_focus_view")
+    assert focus.state == "none"
+    assert focus.attributes["options"] == ["none", "Window 1", "Window 2"]
+    await hass.services.async_call(
+        "select",
+        "select_option",
+        {"entity_id": "select.vp2730_focus_view", "option": "Window 2"},
+        blocking=True,
+    )
+    assert layout["mainView"] == "1"
+    assert hass.states.get("select.vp2730_focus_view").state == "Window 2"
+    # Another profile with a quad layout: four windows.
+    await hass.services.async_call(
+        "select",
+        "select_option",
+        {"entity_id": "select.vp2730_profile", "option": "Profile 3"},
+        blocking=True,
+    )
+    await hass.async_block_till_done()
+    assert hass.states.get("select.vp2730_window_4_source").state == "Source 4"

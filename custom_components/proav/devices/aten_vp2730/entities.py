@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 import io
 import secrets
 from typing import Any
@@ -48,8 +48,10 @@ from .models import (
     UNSUPPORTED,
     AudioPort,
     Choice,
+    Multiview,
     VideoInput,
     VideoOutput,
+    View,
     supported,
 )
 
@@ -584,6 +586,96 @@ def new_room_code() -> str:
     return f"{secrets.randbelow(10000):04d}"
 
 
+NO_FOCUS = "none"
+
+
+def _layout(coordinator: C) -> Multiview | None:
+    """Return the multiview layout of the current profile."""
+    now = coordinator.data.profile_now
+    return coordinator.data.multiviews.get(now.multiview) if now is not None else None
+
+
+def _window(coordinator: C, key: str) -> View | None:
+    """Return a window (``window:<view id>``) of the current layout."""
+    layout = _layout(coordinator)
+    view_id = key.partition(":")[2]
+    return next((v for v in layout.views if v.id == view_id), None) if layout else None
+
+
+def _window_label(view_id: str) -> str:
+    return f"Window {int(view_id) + 1}" if view_id.isdigit() else f"Window {view_id}"
+
+
+def windows(coordinator: C) -> dict[str, str]:
+    """Return the windows of the current layout as items (``window:<id>`` -> label)."""
+    layout = _layout(coordinator)
+    return {f"window:{v.id}": _window_label(v.id) for v in layout.views} if layout else {}
+
+
+def _set_layout(coordinator: C, **changes: Any) -> Awaitable[None]:
+    layout = _layout(coordinator)
+    if layout is None:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="aten_vp2730_unknown_option",
+            translation_placeholders={"option": "layout"},
+        )
+    command = coordinator.client.async_set_multiview(replace(layout, **changes))
+    return _write(coordinator, command, MULTIVIEWS)
+
+
+def _route_window(coordinator: C, view: View, name: str) -> Awaitable[None]:
+    """Show an input in one window (the whole layout is written, as the device may need)."""
+    source = _input_id(coordinator, name)
+    layout = _layout(coordinator)
+    views = tuple(
+        replace(v, source=source) if v.id == view.id else v
+        for v in (layout.views if layout else ())
+    )
+    return _set_layout(coordinator, views=views)
+
+
+def _focus_options(coordinator: C) -> list[str]:
+    layout = _layout(coordinator)
+    return [NO_FOCUS, *(_window_label(v.id) for v in layout.views)] if layout else [NO_FOCUS]
+
+
+def _focus(coordinator: C) -> str | None:
+    layout = _layout(coordinator)
+    if layout is None:
+        return None
+    if layout.main_view in ("", "-1"):
+        return NO_FOCUS
+    return _window_label(layout.main_view)
+
+
+def _select_focus(coordinator: C, _: str, option: str) -> Awaitable[None]:
+    layout = _layout(coordinator)
+    ids = {_window_label(v.id): v.id for v in layout.views} if layout else {}
+    return _set_layout(
+        coordinator, main_view="-1" if option == NO_FOCUS else ids.get(option, option)
+    )
+
+
+WINDOW_SOURCE = ProAVSelectDescription[C](
+    key="window_source",
+    translation_key="window_source",
+    capability=MULTIVIEWS,
+    item_fn=_window,
+    options_fn=lambda c, _: [source.name for source in c.data.video_inputs.values()],
+    current_fn=_item(lambda c, view: _input_name(c, view.source)),
+    select_fn=_item(_route_window),
+)
+FOCUS_VIEW = ProAVSelectDescription[C](
+    key="focus_view",
+    translation_key="focus_view",
+    capability=MULTIVIEWS,
+    options_fn=lambda c, _: _focus_options(c),
+    current_fn=lambda c, _: _focus(c),
+    select_fn=_select_focus,
+    available_fn=lambda c, _: _layout(c) is not None,
+)
+
 DEVICE_SENSORS = (
     ProAVSensorDescription[C](
         key="participants",
@@ -985,7 +1077,7 @@ DEVICE_ENTITIES: dict[Platform, Build] = {
     ],
     Platform.MEDIA_PLAYER: lambda c, info, _: [AtenMediaPlayer(c, MAIN, info)],
     Platform.SWITCH: _build(ProAVSwitch, *DEVICE_SWITCHES),
-    Platform.SELECT: _build(ProAVSelect, *DEVICE_SELECTS),
+    Platform.SELECT: _build(ProAVSelect, *DEVICE_SELECTS, FOCUS_VIEW),
     Platform.TEXT: _build(ProAVText, *DEVICE_TEXTS, ROOM_CODE_TEXT),
     Platform.SENSOR: _build(ProAVSensor, *DEVICE_SENSORS),
     Platform.BINARY_SENSOR: _build(ProAVBinarySensor, SHARING),
@@ -1004,6 +1096,9 @@ INPUT_ENTITIES: dict[Platform, Build] = {
     Platform.BINARY_SENSOR: _build(ProAVBinarySensor, INPUT_SIGNAL),
     Platform.SENSOR: _build(ProAVSensor, INPUT_HDCP),
     Platform.CAMERA: lambda c, info, item: [AtenThumbnail(c, info, item)] if item else [],
+}
+WINDOW_ENTITIES: dict[Platform, Build] = {
+    Platform.SELECT: _build(ProAVSelect, WINDOW_SOURCE),
 }
 AUDIO_ENTITIES: dict[Platform, Build] = {
     Platform.NUMBER: _build(ProAVNumber, AUDIO_VOLUME, AUDIO_GAIN),

@@ -22,10 +22,12 @@ from .entities import (
     INPUT_ENTITIES,
     OUTPUT_ENTITIES,
     PLATFORMS,
+    WINDOW_ENTITIES,
     Build,
     audio_ports,
     inputs,
     outputs,
+    windows,
 )
 
 
@@ -46,6 +48,7 @@ def _add_platform(
             (OUTPUT_ENTITIES, outputs),
             (INPUT_ENTITIES, inputs),
             (AUDIO_ENTITIES, audio_ports),
+            (WINDOW_ENTITIES, windows),
         ):
             if (item_build := table.get(platform)) is not None:
                 _track_items(runtime, item_build, items_fn, async_add_entities)
