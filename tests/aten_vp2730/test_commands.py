@@ -600,3 +600,35 @@ async def test_multiview_windows_and_focus(
     )
     await hass.async_block_till_done()
     assert hass.states.get("select.vp2730_window_4_source").state == "Source 4"
+
+
+async def test_repeated_names_stay_distinct(
+    hass: HomeAssistant, loaded: MockConfigEntry, emulator: AtenEmulator
+) -> None:
+    """Two inputs (or profiles) with one name are told apart by their ids, and both work."""
+    coordinator = loaded.runtime_data.coordinator
+    for source in emulator.state["video/inputs"]["inputs"][:2]:
+        source["name"] = "iPhone"
+    for profile in emulator.state["video/vpProfiles"]["profiles"][:2]:
+        profile["name"] = "Meeting"
+    await coordinator.async_refresh()
+    await hass.async_block_till_done()
+    select = hass.states.get("select.vp2730_display_c_source")
+    assert select.attributes["options"][:3] == ["iPhone (0)", "iPhone (1)", "Source 3"]
+    await hass.services.async_call(
+        "select",
+        "select_option",
+        {"entity_id": "select.vp2730_display_c_source", "option": "iPhone (1)"},
+        blocking=True,
+    )
+    assert _route(emulator, "2") == "1"
+    assert hass.states.get("select.vp2730_display_c_source").state == "iPhone (1)"
+    profiles = hass.states.get("select.vp2730_profile")
+    assert profiles.attributes["options"][:2] == ["Meeting (0)", "Meeting (1)"]
+    await hass.services.async_call(
+        "select",
+        "select_option",
+        {"entity_id": "select.vp2730_profile", "option": "Meeting (1)"},
+        blocking=True,
+    )
+    assert emulator.state["video/vpProfiles/now"]["id"] == "1"

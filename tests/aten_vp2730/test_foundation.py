@@ -185,6 +185,12 @@ async def test_diagnostics_hold_capabilities_and_raw_answers_without_secrets(
     tokens = list(emulator.tokens)
     for secret in (PASSWORD, SERIAL, f"'{ROOM_CODE}'", *tokens):
         assert secret not in text
+    # Nor the device's own address inside picture URLs, nor the names of people's devices.
+    assert "10.3.56.56" not in text
+    assert "join name" not in text
+    assert raw[f"GET {API}/video/inputs"]["body"]["inputs"][0]["thumbnail"] == (
+        "/static/thumbnails/Snapshot0.bmp"
+    )
 
 
 @pytest.mark.parametrize("serial", ["", "0000000000"])

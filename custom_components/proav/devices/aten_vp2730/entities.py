@@ -113,16 +113,25 @@ def _answers(coordinator: C, resource: str) -> bool:
     return coordinator.client.capabilities.available(resource)
 
 
+def input_labels(coordinator: C) -> dict[str, str]:
+    """Return each input's label: its name, with its id where names repeat ("iPhone")."""
+    inputs = coordinator.data.video_inputs
+    names = [source.name for source in inputs.values()]
+    return {
+        key: source.name if names.count(source.name) == 1 else f"{source.name} ({key})"
+        for key, source in inputs.items()
+    }
+
+
 def _input_name(coordinator: C, input_id: str | None) -> str | None:
-    if input_id is None or (source := coordinator.data.video_inputs.get(input_id)) is None:
-        return None
-    return source.name
+    return input_labels(coordinator).get(input_id) if input_id is not None else None
 
 
 def _input_id(coordinator: C, name: str) -> str:
     """Return the id of the input of a name (the options show names) or of an id."""
     inputs = coordinator.data.video_inputs
-    found = next((key for key, source in inputs.items() if source.name == name), None)
+    labels = input_labels(coordinator)
+    found = next((key for key, label in labels.items() if label == name), None)
     if found is None and name in inputs:
         found = name
     if found is None:
@@ -187,8 +196,27 @@ def _output_switch(key: str, attr: str, field: str, **kwargs: Any) -> ProAVSwitc
     )
 
 
+def profile_labels(coordinator: C) -> dict[str, str]:
+    """Return each profile's label: its name, with its id where names repeat."""
+    profiles = coordinator.data.profiles
+    names = [p.name for p in profiles.values()]
+    return {
+        key: p.name if names.count(p.name) == 1 else f"{p.name} ({key})"
+        for key, p in profiles.items()
+    }
+
+
+def _current_profile(coordinator: C) -> str | None:
+    now = coordinator.data.profile_now
+    if now is None:
+        return None
+    return profile_labels(coordinator).get(now.id, now.name)
+
+
 def _select_profile(coordinator: C, _: str, name: str) -> Awaitable[None]:
-    profile = next((p for p in coordinator.data.profiles.values() if p.name == name), None)
+    labels = profile_labels(coordinator)
+    key = next((key for key, label in labels.items() if label == name), None)
+    profile = coordinator.data.profiles.get(key) if key is not None else None
     if profile is None:
         raise ServiceValidationError(
             translation_domain=DOMAIN,
@@ -314,7 +342,7 @@ OUTPUT_SELECTS = (
         key="video_source",
         translation_key="video_source",
         item_fn=_output,
-        options_fn=lambda c, _: [source.name for source in c.data.video_inputs.values()],
+        options_fn=lambda c, _: list(input_labels(c).values()),
         current_fn=_item(lambda c, out: _input_name(c, c.data.connections.get(out.id))),
         select_fn=_item(
             lambda c, out, name: _write(
@@ -335,8 +363,8 @@ OUTPUT_CONNECTED = ProAVBinarySensorDescription[C](
     translation_key="display_connected",
     device_class=BinarySensorDeviceClass.PLUG,
     item_fn=_output,
-    is_on_fn=_item(lambda c, out: out.status == 0),
-    available_fn=_item(lambda c, out: out.status in (0, 1)),
+    is_on_fn=_item(lambda c, out: out.connected),
+    available_fn=_item(lambda c, out: out.connected is not None),
 )
 GO_LIVE_STATUS = ProAVSensorDescription[C](
     key="go_live_status",
@@ -370,8 +398,8 @@ INPUT_SIGNAL = ProAVBinarySensorDescription[C](
     key="video_input_signal",
     translation_key="video_input_signal",
     item_fn=_input,
-    is_on_fn=_item(lambda c, source: source.status == 0),
-    available_fn=_item(lambda c, source: source.status in (0, 1)),
+    is_on_fn=_item(lambda c, source: source.signal),
+    available_fn=_item(lambda c, source: source.signal is not None),
 )
 AUDIO_VOLUME = ProAVNumberDescription[C](
     key="audio_volume",
@@ -395,8 +423,10 @@ AUDIO_CONNECTED = ProAVBinarySensorDescription[C](
     device_class=BinarySensorDeviceClass.PLUG,
     entity_category=EntityCategory.DIAGNOSTIC,
     item_fn=_port,
-    is_on_fn=_item(lambda c, port: port.status == 0),
-    available_fn=_item(lambda c, port: _answers(c, _audio_path(port)) and port.status in (0, 1)),
+    is_on_fn=_item(lambda c, port: port.connected),
+    available_fn=_item(
+        lambda c, port: _answers(c, _audio_path(port)) and port.connected is not None
+    ),
 )
 AUDIO_GAIN = ProAVNumberDescription[C](
     key="audio_gain",
@@ -479,8 +509,8 @@ DEVICE_SELECTS = (
         key="profile",
         translation_key="profile",
         capability=PROFILES,
-        options_fn=lambda c, _: [profile.name for profile in c.data.profiles.values()],
-        current_fn=lambda c, _: c.data.profile_now.name if c.data.profile_now else None,
+        options_fn=lambda c, _: list(profile_labels(c).values()),
+        current_fn=lambda c, _: _current_profile(c),
         select_fn=_select_profile,
     ),
     ProAVSelectDescription[C](
@@ -662,7 +692,7 @@ WINDOW_SOURCE = ProAVSelectDescription[C](
     translation_key="window_source",
     capability=MULTIVIEWS,
     item_fn=_window,
-    options_fn=lambda c, _: [source.name for source in c.data.video_inputs.values()],
+    options_fn=lambda c, _: list(input_labels(c).values()),
     current_fn=_item(lambda c, view: _input_name(c, view.source)),
     select_fn=_item(_route_window),
 )
@@ -801,7 +831,7 @@ class AtenMediaPlayer(ProAVEntity[C], MediaPlayerEntity):
     @property
     def source_list(self) -> list[str]:
         """Return the video inputs."""
-        return [source.name for source in self.coordinator.data.video_inputs.values()]
+        return list(input_labels(self.coordinator).values())
 
     @property
     def source(self) -> str | None:
@@ -885,7 +915,7 @@ class AtenOutputPlayer(ProAVEntity[C], MediaPlayerEntity):
     @property
     def source_list(self) -> list[str]:
         """Return the video inputs."""
-        return [source.name for source in self.coordinator.data.video_inputs.values()]
+        return list(input_labels(self.coordinator).values())
 
     @property
     def source(self) -> str | None:

@@ -89,6 +89,15 @@ class Choice:
         return self.value == ON
 
 
+# Port status: 0 connected (signal), 1 not connected, 2 not available (N/A).
+CONNECTED, DISCONNECTED = 0, 1
+
+
+def _connected(status: int | None) -> bool | None:
+    """Return whether a port is connected; None when unknown or not available."""
+    return {CONNECTED: True, DISCONNECTED: False}.get(status) if status is not None else None
+
+
 def supported(choice: Choice | None) -> bool:
     """Return whether a setting the device may not have sent is offered."""
     return choice is not None and choice.supported
@@ -249,6 +258,11 @@ class AudioPort:
         )
 
     @property
+    def connected(self) -> bool | None:
+        """Return whether something is plugged in (None: unknown or not available)."""
+        return _connected(self.status)
+
+    @property
     def has_gain(self) -> bool:
         """Return whether the port has a gain setting."""
         return self.gain is not None and self.gain >= 0
@@ -350,6 +364,11 @@ class VideoInput:
             thumbnail=_str(body.get("thumbnail")),
         )
 
+    @property
+    def signal(self) -> bool | None:
+        """Return whether the input has a signal (None: unknown or not available)."""
+        return _connected(self.status)
+
 
 @dataclass(frozen=True, kw_only=True)
 class VideoOutput:
@@ -386,6 +405,11 @@ class VideoOutput:
             plugin_mode=Choice.parse(_obj(auto.get("plugin")).get("mode")),
             plugout_mode=Choice.parse(_obj(auto.get("plugout")).get("mode")),
         )
+
+    @property
+    def connected(self) -> bool | None:
+        """Return whether a display is connected (None: unknown or not available)."""
+        return _connected(self.status)
 
 
 # The on/off settings of a video output: model field -> REST field.

@@ -10,6 +10,7 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from yarl import URL
 
 from ...const import DOMAIN  # noqa: TID252
 from ...entity import Item, ItemEntities  # noqa: TID252
@@ -94,9 +95,13 @@ class AtenRuntime(ProAVRuntime):
         await self.coordinator.async_shutdown()
 
     def diagnostics(self) -> dict[str, Any]:
-        """Return the state plus how the device is reached (redacted by the caller)."""
+        """Return the state plus how the device is reached (redacted by the caller).
+
+        Besides the shared redaction: picture URLs keep only their path (they name the device's
+        own address) and participants' names (people's devices) are left out.
+        """
         return {
-            **super().diagnostics(),
+            **_private(super().diagnostics()),
             "push": self.coordinator.push_diagnostics(),
             "update_interval": str(self.coordinator.update_interval),
             "write_forms": {
@@ -137,3 +142,20 @@ async def async_setup(
     )
     coordinator.async_start_push()
     return runtime
+
+
+_URL_KEYS = frozenset({"photo", "qr_code", "qrCode", "thumbnail"})
+REDACTED = "**REDACTED**"
+
+
+def _private(value: Any, key: str = "", parent: str = "") -> Any:
+    """Drop the address from picture URLs and the names of participants."""
+    if isinstance(value, Mapping):
+        return {k: _private(v, str(k), key) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_private(item, key, parent) for item in value]
+    if isinstance(value, str) and key in _URL_KEYS and "://" in value:
+        return URL(value).path
+    if key == "name" and parent == "participants":
+        return REDACTED
+    return value
