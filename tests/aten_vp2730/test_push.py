@@ -437,3 +437,21 @@ async def test_snapshot_result_is_an_event(
     await emulator.set_route("1", "0")  # a later event: the one before was handled
     await wait_for_state(hass, "select.vp2730_display_b_source", state_is("Source 1"))
     assert hass.states.get(entity_id).attributes["event_type"] == "failed"
+
+
+async def test_writes_that_change_nothing_expect_no_event(
+    hass: HomeAssistant, loaded: MockConfigEntry, emulator: AtenEmulator
+) -> None:
+    """A device may send no event for a write that changed nothing: that is not deafness."""
+    coordinator = coordinator_of(loaded)
+    emulator.silent_socket = True
+    for _ in range(3):
+        await hass.services.async_call(
+            "media_player",
+            "select_source",
+            {"entity_id": "media_player.vp2730", "source": "Source 1"},  # already shown
+            blocking=True,
+        )
+        async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=EVENT_WAIT + 1))
+        await hass.async_block_till_done()
+    assert not coordinator.deaf

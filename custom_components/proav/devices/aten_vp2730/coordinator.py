@@ -243,11 +243,10 @@ class AtenCoordinator(ProAVCoordinator[State]):
         self.config_entry.async_create_background_task(self.hass, job, name)
 
     @callback
-    def _async_expect_event(self, path: str) -> None:
+    def _async_expect_event(self, path: str, written: float) -> None:
         """After one of our writes, expect the device's event for it within ``EVENT_WAIT``."""
         if not self.push.connected or self.deaf:
             return
-        written = time.monotonic()
 
         @callback
         def check(_now: datetime) -> None:
@@ -277,15 +276,19 @@ class AtenCoordinator(ProAVCoordinator[State]):
         may clamp or refuse parts), even when its Socket.IO event is late or never comes. A
         read-back that fails does not turn a done write into an error: a poll follows instead.
         """
+        before, written = self.data, time.monotonic()
         await command
-        self._async_expect_event(path)
         try:
             body = await self.client.async_get_body(path)
             update = resource_update(path, body)
         except ProAVError:
             _LOGGER.debug("Reading %s back failed; refreshing soon", path)
+            self._async_expect_event(path, written)
             self._async_background(self.async_request_refresh(), "refresh after a write")
             return
+        if update(before) != before:
+            # The write changed something: its event should come (a no-op write may have none).
+            self._async_expect_event(path, written)
         self.bodies[path] = body
         self._async_push_state(update(self.data))
 
