@@ -374,3 +374,98 @@ async def test_room_code_tier(emulator: AtenEmulator, session: aiohttp.ClientSes
         assert response.status == 401
     async with session.get(f"{emulator.url}/api/v1.0/system/info") as response:
         assert (await response.json())["code"] == 50100
+
+
+async def test_a_web_page_instead_of_json_is_a_missing_route(
+    client: AtenClient, emulator: AtenEmulator
+) -> None:
+    """Firmware that answers an unknown route with its web page: the resource is lacking."""
+    emulator.missing = {"video/multiviews"}
+    emulator.html_for_missing = True
+    state = await client.async_get_state()
+    assert state.multiviews == {}
+    assert client.capabilities.lacks(f"{API}/video/multiviews")
+    with pytest.raises(NotSupported):
+        await client.request("GET", f"{API}/video/multiviews")
+
+
+async def test_slow_device_times_out(client: AtenClient, emulator: AtenEmulator) -> None:
+    """No answer in time is CannotConnect (the message names the resource, not the URL)."""
+    client._timeout = 0.05
+    emulator.faults.slow = 0.5
+    with pytest.raises(CannotConnect, match="timed out"):
+        await client.async_get_info()
+
+
+async def test_thumbnail_url_must_be_a_static_file(client: AtenClient) -> None:
+    """A thumbnail URL outside /static is refused (never fetched)."""
+    with pytest.raises(InvalidResponse):
+        await client.async_get_thumbnail("https://10.0.0.1/api/v2.0/system/info")
+
+
+async def test_room_writes_need_the_room_name(client: AtenClient, emulator: AtenEmulator) -> None:
+    """Set Room always carries the name: read first when the caller did not give one."""
+    emulator.strict_writes = True
+    await client.async_set_room(description="3rd floor")
+    assert emulator.commands[-1].params["body"] == {"name": "VP2730", "description": "3rd floor"}
+    del emulator.state["system/room"]["name"]
+    with pytest.raises(InvalidResponse):
+        await client.async_set_room(description="x")
+    with pytest.raises(InvalidResponse):
+        await client.async_set_room_verification(True)
+
+
+@pytest.mark.parametrize("encoding", ["0/1", "1/2"])
+async def test_room_verification_is_read_back(
+    client: AtenClient, emulator: AtenEmulator, encoding: str
+) -> None:
+    """Either encoding ends up right on the device; the one that worked is kept."""
+    emulator.room_verification_write_encoding = encoding
+    for on in (True, False, True):
+        await client.async_set_room_verification(on)
+        assert emulator.state["system/room"]["security"]["verification"] == (2 if on else 1)
+    assert client.verification_encoding == (0 if encoding == "0/1" else 1)
+    patches = emulator.command_names().count("patch system/room")
+    await client.async_set_room_verification(False)
+    assert emulator.command_names().count("patch system/room") == patches + 1  # no retry now
+
+
+async def test_room_verification_that_never_takes(
+    client: AtenClient, emulator: AtenEmulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A device that accepts the write but never changes: an error, not a silent success."""
+    monkeypatch.setattr(emulator, "_patch_room", lambda body: None)
+    with pytest.raises(AtenApiError):
+        await client.async_set_room_verification(True)
+
+
+async def test_per_id_writes_fall_back_to_the_bulk_form(
+    client: AtenClient, emulator: AtenEmulator
+) -> None:
+    """405 on PATCH /video/outputs/<id>: the documented bulk form, remembered from then on."""
+    emulator.bulk_only = True
+    await client.async_set_output_switch("1", "blank", True)
+    await client.async_set_connection("2", "5")
+    assert client.bulk_only == {"video/outputs", "video/connections"}
+    await client.async_set_output_switch("1", "blank", False)
+    lines = [r for r in emulator.requests if r.startswith("PATCH")]
+    assert lines == [
+        f"PATCH {API}/video/outputs/1",
+        f"PATCH {API}/video/outputs",
+        f"PATCH {API}/video/connections/2",
+        f"PATCH {API}/video/connections",
+        f"PATCH {API}/video/outputs",
+    ]
+    assert emulator.state["video/connections"]["connections"][2]["videoInput"] == "5"
+
+
+async def test_video_configs_carry_both_fields(client: AtenClient, emulator: AtenEmulator) -> None:
+    """Set Video Configs sends EDID and input stream together, the unchanged one as it is."""
+    emulator.strict_writes = True
+    state = await client.async_get_state()
+    assert state.video_configs is not None
+    await client.async_set_video_configs(state.video_configs, edid=2)
+    assert emulator.commands[-1].params["body"] == {
+        "edid": {"value": 2},
+        "inputStream": {"value": 2},
+    }

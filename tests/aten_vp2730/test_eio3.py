@@ -6,6 +6,7 @@ import asyncio
 from typing import Any
 
 import aiohttp
+from aiohttp import web
 import pytest
 from yarl import URL
 
@@ -82,3 +83,66 @@ async def test_events_and_close(emulator: AtenEmulator, session: aiohttp.ClientS
     await client.close()
     await client.close()
     assert closed == [True]
+
+
+OPEN = '0{"sid": "s", "pingInterval": 25000, "pingTimeout": 5000}'
+
+
+@pytest.mark.parametrize(
+    ("frames", "connects"),
+    [
+        (["0not json"], False),
+        (['0{"no": "sid"}'], False),
+        (["hello"], False),
+        ([OPEN, '42["too early"]'], False),
+        ([OPEN, "6", "40/admin,"], True),
+        ([OPEN, '40{"sid": "x"}'], True),
+    ],
+)
+async def test_handshake_shapes(
+    emulator: AtenEmulator,
+    session: aiohttp.ClientSession,
+    monkeypatch: pytest.MonkeyPatch,
+    frames: list[str],
+    connects: bool,
+) -> None:
+    """Odd open packets are a mismatch; a namespace or a sid after 40 is a connection."""
+    emulator.eio3 = True
+
+    async def handler(request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        for frame in frames:
+            await ws.send_str(frame)
+        async for _ in ws:
+            pass
+        return ws
+
+    monkeypatch.setattr(emulator, "_eio3_socket", handler)
+    client, _, _ = _client(session, emulator.url)
+    if connects:
+        await client.connect()
+        await client.close()
+    else:
+        with pytest.raises(Eio3Mismatch):
+            await client.connect()
+
+
+async def test_no_open_packet_in_time(
+    emulator: AtenEmulator, session: aiohttp.ClientSession, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A websocket that says nothing is not an Engine.IO 3 server."""
+    emulator.eio3 = True
+
+    async def silent(request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        async for _ in ws:
+            pass
+        return ws
+
+    monkeypatch.setattr(emulator, "_eio3_socket", silent)
+    client, _, _ = _client(session, emulator.url)
+    client._open_timeout = 0.05
+    with pytest.raises(Eio3Mismatch):
+        await client.connect()

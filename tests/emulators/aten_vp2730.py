@@ -10,7 +10,8 @@ drops it at once), ``legacy_socketio`` (the handshake answers in
 Engine.IO 3 framing but no websocket is served: neither generation can connect), ``silent_socket`` (connects, never emits:
 events in another form than we listen for), ``token_ttl``, ``expire_sessions()``, and the field
 variants the review lists: ``missing`` / ``forbidden`` / ``failing`` (resources answering
-404/40400, 403/40300 or 503/50300), ``strict_writes`` (Set Room without ``name`` and Set Video Configs without both
+404/40400, 403/40300 or 503/50300; ``html_for_missing``: a missing route answers 200 with a web
+page instead), ``strict_writes`` (Set Room without ``name`` and Set Video Configs without both
 fields answer 400/40000), ``room_verification_write_encoding`` ("0/1" as Set Room documents, or
 "1/2" as Get Room and the sibling APIs), ``bulk_only`` (per-id PATCH of connections/outputs
 answers 405/40500), ``max_tokens`` (503/50303 past that many open tokens), ``logout_supported``
@@ -207,6 +208,7 @@ class AtenEmulator(Emulator):
         self.missing: set[str] = set()
         self.forbidden: set[str] = set()
         self.failing: set[str] = set()
+        self.html_for_missing = False
         self.strict_writes = False
         self.bulk_only = False
         self.max_tokens: int | None = None
@@ -568,6 +570,11 @@ class AtenEmulator(Emulator):
         if tier is None:
             raise ApiError(40100)
         if any(rel == name or rel.startswith(name + "/") for name in self.missing):
+            if self.html_for_missing:
+                # Some firmwares answer an unknown route with their web page, not a 404.
+                return web.Response(
+                    text="<html><body>Login</body></html>", content_type="text/html"
+                )
             raise ApiError(40400, path)
         if any(rel == name or rel.startswith(name + "/") for name in self.forbidden):
             raise ApiError(40300)
