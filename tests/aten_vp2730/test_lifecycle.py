@@ -16,11 +16,12 @@ from homeassistant.util import dt as dt_util
 from PIL import Image
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.proav.const import DOMAIN
 from custom_components.proav.devices.aten_vp2730.coordinator import POLL_INTERVAL, PUSH_INTERVAL
 from custom_components.proav.diagnostics import async_get_config_entry_diagnostics
-from tests.emulators.aten_vp2730 import BMP, PASSWORD, ROOM_CODE, SERIAL, AtenEmulator
+from tests.emulators.aten_vp2730 import BMP, PASSWORD, PNG, ROOM_CODE, SERIAL, AtenEmulator
 
 from .conftest import TIMEOUT, coordinator_of, entry_data, state_is, wait_for_state, wait_removed
 
@@ -203,3 +204,24 @@ async def test_reconfigure_keeps_the_device(
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "reconfigure_successful"
     await hass.async_block_till_done(wait_background_tasks=True)
+
+
+async def test_room_qr_code_image(
+    hass: HomeAssistant,
+    loaded: MockConfigEntry,
+    emulator: AtenEmulator,
+    hass_client: ClientSessionGenerator,
+) -> None:
+    """The room's join QR code is an image entity (for a guest tablet), fetched from us."""
+    state = hass.states.get("image.vp2730_room_qr_code")
+    assert state is not None
+    client = await hass_client()
+    response = await client.get(state.attributes["entity_picture"])
+    assert response.status == 200
+    assert response.content_type == "image/png"
+    assert await response.read() == PNG
+    assert emulator.requests.count("GET /static/picture/qrcode.png") == 1
+    # A new QR code (the room changed): a new image.
+    emulator.state["system/room"]["qrCode"] = "https://10.3.56.56:443/static/picture/qr2.png"
+    await emulator.emit("system/room")
+    await wait_for_state(hass, "image.vp2730_room_qr_code", lambda s: s.state != state.state)

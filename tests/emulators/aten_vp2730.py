@@ -43,6 +43,10 @@ SERIAL = "VP2730EMU0001"
 BMP = base64.b64decode(
     "Qk06AAAAAAAAADYAAAAoAAAAAQAAAAEAAAABABgAAAAAAAQAAAATCwAAEwsAAAAAAAAAAAAAAAD/AA=="
 )
+# A 2x2 white PNG: what /static/picture serves (the room's QR code, its photo).
+PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAAAAABX3VL4AAAADklEQVR4nGP8z8DEwAAABQ0BA7hKXG8AAAAASUVORK5CYII="
+)
 
 ERRORS = {
     40000: "The value of <{field}> is invalid: {value}.",
@@ -254,7 +258,7 @@ class AtenEmulator(Emulator):
                 "security": {"code": ROOM_CODE, "verification": 1},
                 "moderator": "",
                 "photo": "",
-                "qrCode": "",
+                "qrCode": "https://10.3.56.56:443/static/picture/qrcode.png",
                 "linkInfo": 0,
             },
             "system/participants": {
@@ -358,6 +362,7 @@ class AtenEmulator(Emulator):
         """Add the API, the static files and Socket.IO."""
         router.add_route("*", "/api/{tail:.*}", self._api)
         router.add_get("/static/thumbnails/{name}", self._thumbnail)
+        router.add_get("/static/picture/{name}", self._picture)
         self.app.middlewares.append(self._legacy_middleware)
         self.sio.attach(self.app)
         self.sio.on("connect", self._sio_connect)
@@ -909,6 +914,11 @@ class AtenEmulator(Emulator):
             if connection["id"] == output_id:
                 return str(connection["videoInput"])
         return None
+
+    async def _picture(self, request: web.Request) -> web.Response:
+        if self._tier(request) is None:
+            raise web.HTTPUnauthorized
+        return web.Response(body=PNG, content_type="image/png")
 
     async def _thumbnail(self, request: web.Request) -> web.Response:
         if not request.match_info["name"].startswith("Snapshot"):

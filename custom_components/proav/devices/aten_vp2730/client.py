@@ -288,12 +288,12 @@ class AtenClient(DeviceClient):
         return state
 
     async def async_get_thumbnail(self, url: str) -> bytes:
-        """Fetch an input thumbnail; the URL names the device's own IP, so use our address."""
+        """Fetch a static picture (thumbnail, QR code); its URL names the device's own IP."""
         path = URL(url).path
         if not path.startswith("/static/"):
             raise InvalidResponse("unexpected thumbnail URL")
         token = await self.async_ensure_token()
-        resource = "GET /static/thumbnails"
+        resource = "GET " + "/".join(path.split("/")[:3])  # the folder, not the file
         try:
             async with (
                 self._in_flight,

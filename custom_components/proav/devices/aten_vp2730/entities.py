@@ -11,6 +11,7 @@ from typing import Any
 from homeassistant.components.binary_sensor import BinarySensorDeviceClass
 from homeassistant.components.camera import Camera, CameraEntityDescription
 from homeassistant.components.event import EventEntity, EventEntityDescription
+from homeassistant.components.image import ImageEntity, ImageEntityDescription
 from homeassistant.components.media_player import (
     MediaPlayerDeviceClass,
     MediaPlayerEntity,
@@ -25,6 +26,7 @@ from homeassistant.core import callback
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.entity import Entity
+from homeassistant.util import dt as dt_util
 from PIL import Image, UnidentifiedImageError
 
 from ...binary_sensor import ProAVBinarySensor, ProAVBinarySensorDescription  # noqa: TID252
@@ -1046,6 +1048,62 @@ class AtenSnapshotEvents(ProAVEntity[C], EventEntity):
         self.async_write_ha_state()
 
 
+@dataclass(frozen=True, kw_only=True)
+class AtenImageDescription(ImageEntityDescription, ProAVEntityDescription[C]):
+    """A picture the device serves."""
+
+
+QR_CODE = AtenImageDescription(
+    key="room_qr_code",
+    translation_key="room_qr_code",
+    capability=ROOM,
+    exists_fn=lambda c, _: c.data.room is not None and bool(c.data.room.qr_code),
+)
+
+
+class AtenQrCode(ProAVEntity[C], ImageEntity):
+    """The room's join QR code, for a guest tablet (fetched from the configured address)."""
+
+    entity_description: AtenImageDescription
+
+    def __init__(self, coordinator: C, device_info: DeviceInfo) -> None:
+        """Remember which QR code is shown."""
+        ProAVEntity.__init__(self, coordinator, QR_CODE, device_info)
+        ImageEntity.__init__(self, coordinator.hass)
+        self._url = self._current_url()
+        self._attr_image_last_updated = dt_util.utcnow()
+
+    def _current_url(self) -> str:
+        room = self.coordinator.data.room
+        return room.qr_code if room is not None else ""
+
+    @callback
+    def _handle_coordinator_update(self) -> None:
+        """Show a new image when the QR code changes (a new room code, a new address)."""
+        if (url := self._current_url()) != self._url:
+            self._url = url
+            self._cached_image = None
+            self._attr_image_last_updated = dt_util.utcnow()
+        super()._handle_coordinator_update()
+
+    async def async_image(self) -> bytes | None:
+        """Return the QR code picture (PNG or JPEG as the device serves it)."""
+        if not self._url:
+            return None
+        try:
+            image = await self.coordinator.client.async_get_thumbnail(self._url)
+        except ProAVError:
+            return None
+        if image.startswith(b"\xff\xd8"):
+            self._attr_content_type = "image/jpeg"
+        elif image.startswith(b"\x89PNG"):
+            self._attr_content_type = "image/png"
+        else:
+            self._attr_content_type = "image/jpeg"
+            return await self.hass.async_add_executor_job(to_jpeg, image)
+        return image
+
+
 class AtenThumbnail(ProAVEntity[C], Camera):
     """The device's thumbnail of one video input, served as JPEG.
 
@@ -1112,6 +1170,7 @@ DEVICE_ENTITIES: dict[Platform, Build] = {
     Platform.SENSOR: _build(ProAVSensor, *DEVICE_SENSORS),
     Platform.BINARY_SENSOR: _build(ProAVBinarySensor, SHARING),
     Platform.BUTTON: _build(ProAVButton, SNAPSHOT_ALL, NEW_ROOM_CODE),
+    Platform.IMAGE: lambda c, info, _: [AtenQrCode(c, info)],
 }
 OUTPUT_ENTITIES: dict[Platform, Build] = {
     Platform.EVENT: lambda c, info, item: [AtenSnapshotEvents(c, info, item)] if item else [],
