@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +16,16 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.proav.const import DOMAIN
 from custom_components.proav.devices.aten_vp2730 import entities
 from tests.emulators.aten_vp2730 import AtenEmulator
+
+
+@pytest.fixture(params=[4, 3], ids=["eio4", "eio3"])
+async def emulator(
+    request: pytest.FixtureRequest, socket_enabled: None
+) -> AsyncIterator[AtenEmulator]:
+    """Run every command test against both Socket.IO generations of the device."""
+    async with AtenEmulator() as emulator:
+        emulator.eio3 = request.param == 3
+        yield emulator
 
 
 def _output(emulator: AtenEmulator, out: str) -> dict[str, Any]:
