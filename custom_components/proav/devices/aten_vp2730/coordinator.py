@@ -76,7 +76,10 @@ class AtenCoordinator(ProAVCoordinator[State]):
         # The last full body of every resource (events merge into these field by field).
         self.bodies: dict[str, Any] = {}
         self._read_at: dict[str, float] = {}
+        # When an event last changed a resource (deaf detection), and when an event or a
+        # write's read-back last did (a poll that began before must not overwrite it).
         self._changed_at: dict[str, float] = {}
+        self._fresh_at: dict[str, float] = {}
         self.deaf = False
         self._missed_events = 0
         self._expectations: set[CALLBACK_TYPE] = set()
@@ -124,7 +127,7 @@ class AtenCoordinator(ProAVCoordinator[State]):
         # The first read starts from nothing; the required info read replaces the placeholder.
         state = self.data if self.data is not None else State(info=SystemInfo.parse({}))
         for path, result in results.items():
-            if self._changed_at.get(path, 0) > started:
+            if self._fresh_at.get(path, 0) > started:
                 continue  # an event changed it while this poll ran: the event is newer
             if result is None:
                 if self.client.capabilities.lacks(path):
@@ -174,7 +177,7 @@ class AtenCoordinator(ProAVCoordinator[State]):
         event, so a chatty device would never be re-read.
         """
         if path is not None:
-            self._changed_at[path] = time.monotonic()
+            self._changed_at[path] = self._fresh_at[path] = time.monotonic()
             if self.deaf:
                 _LOGGER.info("%s delivers events again", self.config_entry.title)
                 self.deaf = False
@@ -290,6 +293,7 @@ class AtenCoordinator(ProAVCoordinator[State]):
             # The write changed something: its event should come (a no-op write may have none).
             self._async_expect_event(path, written)
         self.bodies[path] = body
+        self._fresh_at[path] = time.monotonic()
         self._async_push_state(update(self.data))
 
     @callback
