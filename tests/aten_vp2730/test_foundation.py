@@ -250,3 +250,23 @@ async def test_polls_in_tiers_while_push_is_down(
     assert PUSH_INTERVAL.default > POLL_INTERVAL.default
     assert await hass.config_entries.async_unload(entry.entry_id)
     await hass.async_block_till_done()
+
+
+async def test_resource_failing_at_setup_comes_with_its_first_event(
+    hass: HomeAssistant, entry: MockConfigEntry, emulator: AtenEmulator
+) -> None:
+    """Go-live was busy at setup: no entities yet; its first event re-reads it, they appear."""
+    emulator.failing = {"video/golive"}
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    async with asyncio.timeout(TIMEOUT):
+        await coordinator_of(entry).push.async_wait_connected()
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert hass.states.get("switch.vp2730_display_a_go_live") is None
+    assert hass.states.get("select.vp2730_display_a_source").state == "Source 1"
+    emulator.failing = set()
+    emulator.state["video/golive"]["golive"][0]["status"] = 2
+    await emulator.emit("video/golive")
+    await wait_for_state(hass, "switch.vp2730_display_a_go_live", state_is("on"))
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    await hass.async_block_till_done()

@@ -29,16 +29,7 @@ from ...coordinator import ProAVCoordinator  # noqa: TID252
 from ..base import ProAVConfigEntry, ScanInterval  # noqa: TID252
 from ..errors import ProAVError  # noqa: TID252
 from .client import AtenClient
-from .models import (
-    API,
-    POLL_PERIODS,
-    RESOURCES,
-    State,
-    SystemInfo,
-    Update,
-    empty_update,
-    resource_update,
-)
+from .models import API, POLL_PERIODS, RESOURCES, State, SystemInfo, Update, empty_update
 from .push import AtenPush
 
 _LOGGER = logging.getLogger(__name__)
@@ -282,13 +273,15 @@ class AtenCoordinator(ProAVCoordinator[State]):
         before, written = self.data, time.monotonic()
         await command
         try:
-            body = await self.client.async_get_body(path)
-            update = resource_update(path, body)
+            result = await self.client.async_read(path)
         except ProAVError:
+            result = None
+        if result is None:
             _LOGGER.debug("Reading %s back failed; refreshing soon", path)
             self._async_expect_event(path, written)
             self._async_background(self.async_request_refresh(), "refresh after a write")
             return
+        update, body = result
         if update(before) != before:
             # The write changed something: its event should come (a no-op write may have none).
             self._async_expect_event(path, written)

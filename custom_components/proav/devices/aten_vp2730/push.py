@@ -385,11 +385,14 @@ class AtenPush:
     async def _fetch(self, path: str) -> None:
         """Re-read one resource and apply it."""
         try:
-            body = await self._client.async_get_body(path)
-            update = resource_update(path, body)
+            # Through the capabilities: a resource that failed at setup comes to exist now.
+            result = await self._client.async_read(path)
         except ProAVError as err:
             _LOGGER.debug("Re-reading %s failed: %s", path, type(err).__name__)
             return
+        if result is None:
+            return
+        update, body = result
         if (state := self._get_state()) is not None and not self._stopping:
             self._bodies[path] = body
             self._set_state(update(state), path)
