@@ -2,16 +2,30 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Any
 
+from homeassistant.components.media_player import MediaPlayerEntityFeature
 from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import HomeAssistantError
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.helpers import entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.proav.const import DOMAIN
+from custom_components.proav.devices.aten_vp2730 import entities
 from tests.emulators.aten_vp2730 import AtenEmulator
+
+
+@pytest.fixture(params=[4, 3], ids=["eio4", "eio3"])
+async def emulator(
+    request: pytest.FixtureRequest, socket_enabled: None
+) -> AsyncIterator[AtenEmulator]:
+    """Run every command test against both Socket.IO generations of the device."""
+    async with AtenEmulator() as emulator:
+        emulator.eio3 = request.param == 3
+        yield emulator
 
 
 def _output(emulator: AtenEmulator, out: str) -> dict[str, Any]:
@@ -334,11 +348,26 @@ CASES = [
 ]
 
 
+def _strict(emulator: AtenEmulator) -> None:
+    """Switch on a strict reading of the document plus what the review expects of units."""
+    emulator.strict_writes = True  # Set Room needs name, Set Video Configs both fields
+    emulator.bulk_only = True  # per-id PATCH of connections / outputs answers 405
+    emulator.room_verification_write_encoding = "1/2"  # as Get Room and the sibling APIs
+    emulator.payload_mode = "partial"  # events carry only what changed
+
+
+@pytest.mark.parametrize("variant", ["documented", "strict"])
 @pytest.mark.parametrize("case", CASES, ids=lambda case: f"{case.service}-{case.entity_id}")
 async def test_command_reaches_the_device(
-    hass: HomeAssistant, loaded: MockConfigEntry, emulator: AtenEmulator, case: Case
+    hass: HomeAssistant,
+    loaded: MockConfigEntry,
+    emulator: AtenEmulator,
+    case: Case,
+    variant: str,
 ) -> None:
-    """The call sends one command; the device holds the value; HA shows it without waiting."""
+    """The call changes the device as asked; HA shows it without waiting (both variants)."""
+    if variant == "strict":
+        _strict(emulator)
     domain, service = case.service.split(".")
     await hass.services.async_call(
         domain, service, {"entity_id": case.entity_id, **case.data}, blocking=True
@@ -373,7 +402,7 @@ async def test_playing_while_the_first_output_is_live(
 async def test_refused_command_raises_a_translated_error(
     hass: HomeAssistant, loaded: MockConfigEntry, emulator: AtenEmulator
 ) -> None:
-    """A device refusal (400) and a device fault (503) become readable errors."""
+    """A device refusal (400), a busy device (503) and a fault (500) become readable errors."""
     emulator.faults.status = 400
     with pytest.raises(HomeAssistantError) as refused:
         await hass.services.async_call(
@@ -385,7 +414,13 @@ async def test_refused_command_raises_a_translated_error(
         await hass.services.async_call(
             "switch", "turn_on", {"entity_id": "switch.vp2730_display_a_blank"}, blocking=True
         )
-    assert down.value.translation_key == "cannot_connect"
+    assert down.value.translation_key == "device_busy"
+    emulator.faults.status = 500
+    with pytest.raises(HomeAssistantError) as fault:
+        await hass.services.async_call(
+            "switch", "turn_on", {"entity_id": "switch.vp2730_display_a_blank"}, blocking=True
+        )
+    assert fault.value.translation_key == "cannot_connect"
     emulator.faults.status = None
     assert hass.states.get("switch.vp2730_display_a_blank").state == "off"
 
@@ -415,3 +450,195 @@ async def test_profile_recall_changes_the_layout(
         blocking=True,
     )
     assert hass.states.get("sensor.vp2730_current_layout").state == "Quad"
+
+
+async def test_each_display_is_a_player(
+    hass: HomeAssistant, loaded: MockConfigEntry, emulator: AtenEmulator
+) -> None:
+    """Per output: source = routed input; play/stop go live; output C cannot go live."""
+    display_b = hass.states.get("media_player.vp2730_display_b")
+    assert display_b.state == "on"
+    assert display_b.attributes["source"] == "Source 2"
+    await hass.services.async_call(
+        "media_player",
+        "select_source",
+        {"entity_id": "media_player.vp2730_display_b", "source": "Source 6"},
+        blocking=True,
+    )
+    assert _route(emulator, "1") == "5"
+    assert hass.states.get("media_player.vp2730_display_b").attributes["source"] == "Source 6"
+    await hass.services.async_call(
+        "media_player", "media_play", {"entity_id": "media_player.vp2730_display_b"}, blocking=True
+    )
+    assert _golive(emulator, "1") == 2
+    assert hass.states.get("media_player.vp2730_display_b").state == "playing"
+    await hass.services.async_call(
+        "media_player", "media_stop", {"entity_id": "media_player.vp2730_display_b"}, blocking=True
+    )
+    assert hass.states.get("media_player.vp2730_display_b").state == "on"
+    features = hass.states.get("media_player.vp2730_display_c").attributes["supported_features"]
+    assert not features & MediaPlayerEntityFeature.PLAY
+    with pytest.raises(ServiceValidationError) as unknown:
+        await hass.services.async_call(
+            "media_player",
+            "select_source",
+            {"entity_id": "media_player.vp2730_display_b", "source": "Nowhere"},
+            blocking=True,
+        )
+    assert unknown.value.translation_key == "aten_vp2730_unknown_option"
+
+
+async def test_route_one_source_to_several_displays_in_one_request(
+    hass: HomeAssistant, loaded: MockConfigEntry, emulator: AtenEmulator
+) -> None:
+    """Show Source 3 on all displays: one bulk PATCH, every display shows it at once."""
+    patches = len(emulator.commands)
+    await hass.services.async_call(
+        DOMAIN,
+        "aten_vp2730_route",
+        {
+            "entity_id": [f"media_player.vp2730_display_{n}" for n in "abc"],
+            "source": "Source 3",
+        },
+        blocking=True,
+    )
+    assert [c.name for c in emulator.commands[patches:]] == ["patch video/connections"]
+    assert [_route(emulator, out) for out in "012"] == ["2", "2", "2"]
+    for n in "abc":
+        assert hass.states.get(f"select.vp2730_display_{n}_source").state == "Source 3"
+    with pytest.raises(ServiceValidationError) as not_a_display:
+        await hass.services.async_call(
+            DOMAIN,
+            "aten_vp2730_route",
+            {"entity_id": ["media_player.vp2730"], "source": "Source 3"},
+            blocking=True,
+        )
+    assert not_a_display.value.translation_key == "aten_vp2730_not_a_display"
+
+
+async def test_recall_profile_by_id(
+    hass: HomeAssistant, loaded: MockConfigEntry, emulator: AtenEmulator
+) -> None:
+    """Profiles are recalled by id (names may repeat); an unknown one is refused."""
+    await hass.services.async_call(
+        DOMAIN,
+        "aten_vp2730_recall_profile",
+        {"config_entry_id": loaded.entry_id, "profile": "2"},
+        blocking=True,
+    )
+    assert emulator.state["video/vpProfiles/now"]["id"] == "2"
+    assert hass.states.get("select.vp2730_profile").state == "Profile 2"
+    with pytest.raises(ServiceValidationError):
+        await hass.services.async_call(
+            DOMAIN,
+            "aten_vp2730_recall_profile",
+            {"config_entry_id": loaded.entry_id, "profile": "9"},
+            blocking=True,
+        )
+    with pytest.raises(ServiceValidationError):
+        await hass.services.async_call(
+            DOMAIN,
+            "aten_vp2730_recall_profile",
+            {"config_entry_id": "nope", "profile": "1"},
+            blocking=True,
+        )
+
+
+async def test_room_code_text_and_new_code_button(
+    hass: HomeAssistant,
+    loaded: MockConfigEntry,
+    emulator: AtenEmulator,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The room code can be set (a password field, off by default) or renewed at random."""
+    registry = er.async_get(hass)
+    text = registry.async_get("text.vp2730_room_code")
+    assert text is not None
+    assert text.disabled_by is er.RegistryEntryDisabler.INTEGRATION
+    registry.async_update_entity("text.vp2730_room_code", disabled_by=None)
+    await hass.config_entries.async_reload(loaded.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert hass.states.get("text.vp2730_room_code").attributes["mode"] == "password"
+    emulator.strict_writes = True  # Set Room must carry the name
+    await hass.services.async_call(
+        "text", "set_value", {"entity_id": "text.vp2730_room_code", "value": "2468"}, blocking=True
+    )
+    assert emulator.state["system/room"]["security"]["code"] == "2468"
+    assert hass.states.get("text.vp2730_room_code").state == "2468"
+    assert all(len(c) == 4 and c.isdigit() for c in (entities.new_room_code() for _ in range(20)))
+    monkeypatch.setattr(entities, "new_room_code", lambda: "1357")
+    await hass.services.async_call(
+        "button", "press", {"entity_id": "button.vp2730_new_room_code"}, blocking=True
+    )
+    assert emulator.state["system/room"]["security"]["code"] == "1357"
+    assert hass.states.get("text.vp2730_room_code").state == "1357"
+
+
+async def test_multiview_windows_and_focus(
+    hass: HomeAssistant, loaded: MockConfigEntry, emulator: AtenEmulator
+) -> None:
+    """Each window of the current layout has a source select; the focus view is selectable."""
+    layout = emulator.state["video/multiviews"]["multiviews"][0]
+    assert hass.states.get("select.vp2730_window_1_source").state == "Source 1"
+    assert hass.states.get("select.vp2730_window_2_source").state == "Source 2"
+    assert hass.states.get("select.vp2730_window_3_source") is None
+    await hass.services.async_call(
+        "select",
+        "select_option",
+        {"entity_id": "select.vp2730_window_2_source", "option": "Source 5"},
+        blocking=True,
+    )
+    assert [view["source"] for view in layout["views"]] == ["0", "4"]
+    assert hass.states.get("select.vp2730_window_2_source").state == "Source 5"
+    focus = hass.states.get("select.vp2730_focus_view")
+    assert focus.state == "none"
+    assert focus.attributes["options"] == ["none", "Window 1", "Window 2"]
+    await hass.services.async_call(
+        "select",
+        "select_option",
+        {"entity_id": "select.vp2730_focus_view", "option": "Window 2"},
+        blocking=True,
+    )
+    assert layout["mainView"] == "1"
+    assert hass.states.get("select.vp2730_focus_view").state == "Window 2"
+    # Another profile with a quad layout: four windows.
+    await hass.services.async_call(
+        "select",
+        "select_option",
+        {"entity_id": "select.vp2730_profile", "option": "Profile 3"},
+        blocking=True,
+    )
+    await hass.async_block_till_done()
+    assert hass.states.get("select.vp2730_window_4_source").state == "Source 4"
+
+
+async def test_repeated_names_stay_distinct(
+    hass: HomeAssistant, loaded: MockConfigEntry, emulator: AtenEmulator
+) -> None:
+    """Two inputs (or profiles) with one name are told apart by their ids, and both work."""
+    coordinator = loaded.runtime_data.coordinator
+    for source in emulator.state["video/inputs"]["inputs"][:2]:
+        source["name"] = "iPhone"
+    for profile in emulator.state["video/vpProfiles"]["profiles"][:2]:
+        profile["name"] = "Meeting"
+    await coordinator.async_refresh()
+    await hass.async_block_till_done()
+    select = hass.states.get("select.vp2730_display_c_source")
+    assert select.attributes["options"][:3] == ["iPhone (0)", "iPhone (1)", "Source 3"]
+    await hass.services.async_call(
+        "select",
+        "select_option",
+        {"entity_id": "select.vp2730_display_c_source", "option": "iPhone (1)"},
+        blocking=True,
+    )
+    assert _route(emulator, "2") == "1"
+    assert hass.states.get("select.vp2730_display_c_source").state == "iPhone (1)"
+    profiles = hass.states.get("select.vp2730_profile")
+    assert profiles.attributes["options"][:2] == ["Meeting (0)", "Meeting (1)"]
+    await hass.services.async_call(
+        "select",
+        "select_option",
+        {"entity_id": "select.vp2730_profile", "option": "Meeting (1)"},
+        blocking=True,
+    )
+    assert emulator.state["video/vpProfiles/now"]["id"] == "1"

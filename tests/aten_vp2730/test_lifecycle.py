@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import timedelta
+import io
 import logging
 
 from homeassistant.components.camera import async_get_image
@@ -12,13 +13,15 @@ from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import entity_registry as er
 from homeassistant.util import dt as dt_util
+from PIL import Image
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.proav.const import DOMAIN
 from custom_components.proav.devices.aten_vp2730.coordinator import POLL_INTERVAL, PUSH_INTERVAL
 from custom_components.proav.diagnostics import async_get_config_entry_diagnostics
-from tests.emulators.aten_vp2730 import BMP, PASSWORD, ROOM_CODE, SERIAL, AtenEmulator
+from tests.emulators.aten_vp2730 import BMP, PASSWORD, PNG, ROOM_CODE, SERIAL, AtenEmulator
 
 from .conftest import TIMEOUT, coordinator_of, entry_data, state_is, wait_for_state, wait_removed
 
@@ -102,11 +105,18 @@ async def test_entities_follow_the_list_of_outputs(
     assert hass.states.get("switch.vp2730_display_d_go_live") is None
 
 
-async def test_thumbnail_camera(hass: HomeAssistant, loaded: MockConfigEntry) -> None:
-    """The camera serves the device's BMP thumbnail, fetched from the configured address."""
+async def test_thumbnail_camera(
+    hass: HomeAssistant, loaded: MockConfigEntry, emulator: AtenEmulator
+) -> None:
+    """The device's BMP thumbnail, fetched from the configured address, is served as JPEG."""
     image = await async_get_image(hass, "camera.vp2730_source_1_thumbnail")
-    assert image.content == BMP
-    assert image.content_type == "image/bmp"
+    assert image.content_type == "image/jpeg"
+    assert image.content.startswith(b"\xff\xd8")
+    assert image.content != BMP
+    with Image.open(io.BytesIO(image.content)) as picture:
+        assert picture.format == "JPEG"
+        assert picture.size == (1, 1)
+    assert emulator.requests.count("GET /static/thumbnails/Snapshot0.bmp") == 1
 
 
 async def test_diagnostics_redact_secrets(hass: HomeAssistant, loaded: MockConfigEntry) -> None:
@@ -148,10 +158,13 @@ async def test_user_flow_creates_an_entry(
 
 
 @pytest.mark.parametrize("serial", ["", "0000000000"])
-async def test_user_flow_rejects_a_placeholder_serial(
+async def test_user_flow_rejects_a_placeholder_serial_without_a_mac(
     hass: HomeAssistant, socket_enabled: None, serial: str
 ) -> None:
-    """A device reporting the documented placeholder serial cannot be added."""
+    """A placeholder serial and no MAC address (a routed network) leave nothing to key on.
+
+    With the MAC address known the entry is created (``test_foundation``).
+    """
     async with AtenEmulator(serial=serial) as emulator:
         result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
         result = await hass.config_entries.flow.async_configure(
@@ -191,3 +204,24 @@ async def test_reconfigure_keeps_the_device(
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "reconfigure_successful"
     await hass.async_block_till_done(wait_background_tasks=True)
+
+
+async def test_room_qr_code_image(
+    hass: HomeAssistant,
+    loaded: MockConfigEntry,
+    emulator: AtenEmulator,
+    hass_client: ClientSessionGenerator,
+) -> None:
+    """The room's join QR code is an image entity (for a guest tablet), fetched from us."""
+    state = hass.states.get("image.vp2730_room_qr_code")
+    assert state is not None
+    client = await hass_client()
+    response = await client.get(state.attributes["entity_picture"])
+    assert response.status == 200
+    assert response.content_type == "image/png"
+    assert await response.read() == PNG
+    assert emulator.requests.count("GET /static/picture/qrcode.png") == 1
+    # A new QR code (the room changed): a new image.
+    emulator.state["system/room"]["qrCode"] = "https://10.3.56.56:443/static/picture/qr2.png"
+    await emulator.emit("system/room")
+    await wait_for_state(hass, "image.vp2730_room_qr_code", lambda s: s.state != state.state)

@@ -2,10 +2,21 @@
 
 State is kept as the JSON bodies the device documents (reference docs/devices/aten_vp2730.md §4,
 §9). Every successful write answers 204 and emits the matching Socket.IO event with the
-collection's GET body. Test knobs: ``payload_mode`` ("full", "empty", "garbage"), ``strict_socket``
-(socket needs a valid credential), ``legacy_socketio`` (the handshake answers in Engine.IO 3
-framing, as Socket.IO 2.x firmware would), ``token_ttl``, ``expire_sessions()``, and the base
-class faults. Run standalone: ``python -m tests.emulators.aten_vp2730 [--port N] [--https]``.
+collection's GET body. Test knobs: ``payload_mode`` ("full", "empty", "garbage", or "partial":
+only the ids and the fields that changed, as the document's own PATCH examples look),
+``strict_socket`` (socket needs a valid credential), ``eio3`` (a Socket.IO 2.x device: Engine.IO 3
+over a websocket, client pings; Engine.IO 4 handshakes get Engine.IO 3 framing), ``drop_on_connect`` (accepts a socket, then
+drops it at once), ``legacy_socketio`` (the handshake answers in
+Engine.IO 3 framing but no websocket is served: neither generation can connect), ``silent_socket`` (connects, never emits:
+events in another form than we listen for), ``token_ttl``, ``expire_sessions()``, and the field
+variants the review lists: ``missing`` / ``forbidden`` / ``failing`` (resources answering
+404/40400, 403/40300 or 503/50300; ``html_for_missing``: a missing route answers 200 with a web
+page instead), ``strict_writes`` (Set Room without ``name`` and Set Video Configs without both
+fields answer 400/40000), ``room_verification_write_encoding`` ("0/1" as Set Room documents, or
+"1/2" as Get Room and the sibling APIs), ``bulk_only`` (per-id PATCH of connections/outputs
+answers 405/40500), ``max_tokens`` (503/50303 past that many open tokens), ``logout_supported``
+(``DELETE /auth/tokens``; ``open_tokens()`` counts the tokens handed out and not deleted), and the
+base class faults. Run standalone: ``python -m tests.emulators.aten_vp2730 [--port N] [--https]``.
 """
 
 from __future__ import annotations
@@ -20,7 +31,7 @@ import string
 import time
 from typing import Any
 
-from aiohttp import web
+from aiohttp import WSMsgType, web
 import socketio
 
 from .base import Emulator
@@ -31,6 +42,10 @@ SERIAL = "VP2730EMU0001"
 # A 1x1 pixel 24-bit BMP: what the device's /static/thumbnails serve.
 BMP = base64.b64decode(
     "Qk06AAAAAAAAADYAAAAoAAAAAQAAAAEAAAABABgAAAAAAAQAAAATCwAAEwsAAAAAAAAAAAAAAAD/AA=="
+)
+# A 2x2 white PNG: what /static/picture serves (the room's QR code, its photo).
+PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAAAAABX3VL4AAAADklEQVR4nGP8z8DEwAAABQ0BA7hKXG8AAAAASUVORK5CYII="
 )
 
 ERRORS = {
@@ -47,7 +62,9 @@ ERRORS = {
     41300: "The message is too large.",
     50000: "System error.",
     50100: "API version is unsupported.",
+    50300: "System is overloaded.",
     50301: "System is down for maintenance.",
+    50303: "Maximum is exceeded.",
 }
 
 
@@ -175,6 +192,13 @@ class AtenEmulator(Emulator):
         self.sio = socketio.AsyncServer(async_mode="aiohttp", cors_allowed_origins="*")
         self._server_tasks: set[asyncio.Task[Any]] = set()
         self.legacy_socketio = False
+        self.eio3 = False
+        self.eio3_ping_interval = 25000
+        self.eio3_ping_timeout = 5000
+        self.eio3_connects = 0
+        self.eio3_pings = 0
+        self.eio3_answer_pings = True
+        self._eio3_sockets: set[web.WebSocketResponse] = set()
         super().__init__()
         self.username, self.password, self.room_code = USERNAME, PASSWORD, ROOM_CODE
         self.tokens: dict[str, float] = {}
@@ -183,6 +207,18 @@ class AtenEmulator(Emulator):
         self.strict_socket = True
         self.payload_mode = "full"
         self.room_verification_write_encoding = "0/1"
+        self.silent_socket = False
+        self.drop_on_connect = False
+        self.missing: set[str] = set()
+        self.forbidden: set[str] = set()
+        self.failing: set[str] = set()
+        self.html_for_missing = False
+        self.strict_writes = False
+        self.bulk_only = False
+        self.max_tokens: int | None = None
+        self.logout_supported = True
+        self.logouts = 0
+        self._last_emitted: dict[str, Any] = {}
         self.emitted: list[tuple[str, Any]] = []
         self.started = time.monotonic()
         self.info = {
@@ -222,7 +258,7 @@ class AtenEmulator(Emulator):
                 "security": {"code": ROOM_CODE, "verification": 1},
                 "moderator": "",
                 "photo": "",
-                "qrCode": "",
+                "qrCode": "https://10.3.56.56:443/static/picture/qrcode.png",
                 "linkInfo": 0,
             },
             "system/participants": {
@@ -318,6 +354,7 @@ class AtenEmulator(Emulator):
         }
         self.protected_inputs: set[str] = set()
         self._answered = asyncio.Condition()
+        self.remember_state()
 
     # Setup -------------------------------------------------------------------------------
 
@@ -325,6 +362,7 @@ class AtenEmulator(Emulator):
         """Add the API, the static files and Socket.IO."""
         router.add_route("*", "/api/{tail:.*}", self._api)
         router.add_get("/static/thumbnails/{name}", self._thumbnail)
+        router.add_get("/static/picture/{name}", self._picture)
         self.app.middlewares.append(self._legacy_middleware)
         self.sio.attach(self.app)
         self.sio.on("connect", self._sio_connect)
@@ -344,8 +382,19 @@ class AtenEmulator(Emulator):
         request: web.Request,
         handler: Callable[[web.Request], Awaitable[web.StreamResponse]],
     ) -> web.StreamResponse:
-        """Answer like a Socket.IO 2.x device (EIO 3 framing) when ``legacy_socketio`` is set."""
-        if self.legacy_socketio and request.path.startswith("/socket.io"):
+        """Answer like a Socket.IO 2.x device (EIO 3 framing) when ``eio3`` is set.
+
+        ``legacy_socketio`` answers only the handshake (no websocket): a device whose Socket.IO
+        neither generation of the client can speak.
+        """
+        if (
+            self.eio3
+            and request.path.startswith("/socket.io")
+            and request.query.get("EIO") == "3"
+            and request.query.get("transport") == "websocket"
+        ):
+            return await self._eio3_socket(request)
+        if (self.legacy_socketio or self.eio3) and request.path.startswith("/socket.io"):
             open_packet = (
                 '0{"sid":"legacy","upgrades":["websocket"],"pingInterval":25000,"pingTimeout":5000}'
             )
@@ -356,6 +405,53 @@ class AtenEmulator(Emulator):
             async with self._answered:
                 self._answered.notify_all()
 
+    async def _eio3_socket(self, request: web.Request) -> web.WebSocketResponse:
+        """Serve one Socket.IO 2.x client over a websocket (Engine.IO 3, client pings)."""
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        self.eio3_connects += 1
+        open_packet = {
+            "sid": secrets.token_hex(10),
+            "upgrades": [],
+            "pingInterval": self.eio3_ping_interval,
+            "pingTimeout": self.eio3_ping_timeout,
+        }
+        await ws.send_str("0" + json.dumps(open_packet))
+        token = request.query.get("token") or request.headers.get("Authorization")
+        if self.strict_socket and not self._token_valid(token):
+            await ws.send_str('44"Not authorized"')
+            await ws.close()
+            return ws
+        await ws.send_str("40")
+        self._eio3_sockets.add(ws)
+        await self._notify()
+        if self.drop_on_connect:
+            asyncio.get_running_loop().call_later(0.02, self._start_drop)
+        try:
+            async for message in ws:
+                if message.type is not WSMsgType.TEXT:
+                    continue
+                if message.data == "2":
+                    self.eio3_pings += 1
+                    await self._notify()
+                    if self.eio3_answer_pings:
+                        await ws.send_str("3")
+                elif message.data in ("41", "1"):
+                    break
+        finally:
+            self._eio3_sockets.discard(ws)
+        await ws.close()
+        return ws
+
+    async def _notify(self) -> None:
+        async with self._answered:
+            self._answered.notify_all()
+
+    async def wait_until(self, check: Callable[[], bool]) -> None:
+        """Wait until ``check()`` holds (re-checked after every answer, socket and ping)."""
+        async with self._answered:
+            await self._answered.wait_for(check)
+
     async def wait_for_requests(self, line: str, count: int) -> None:
         """Wait until a request line (e.g. ``GET /api/v2.0/video/golive``) was answered n times."""
         async with self._answered:
@@ -363,11 +459,20 @@ class AtenEmulator(Emulator):
 
     async def _sio_connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> bool:
         """Accept a socket (with a valid credential in strict mode)."""
+        if self.drop_on_connect:
+            # Accept, then drop it at once (a flaky network, a device that cannot keep it).
+            loop = asyncio.get_running_loop()
+            loop.call_later(0.02, self._start_drop)
         if not self.strict_socket:
             return True
         token = auth.get("token") if isinstance(auth, dict) else None
         token = token or environ.get("HTTP_AUTHORIZATION")
         return self._token_valid(token)
+
+    def _start_drop(self) -> None:
+        task = asyncio.get_running_loop().create_task(self.drop_sockets())
+        self._server_tasks.add(task)
+        task.add_done_callback(self._server_tasks.discard)
 
     async def on_down(self) -> None:
         """Drop the Socket.IO clients as a powered-off device would (HTTP: the base class)."""
@@ -388,16 +493,27 @@ class AtenEmulator(Emulator):
         for sid, socket in list(self.sio.eio.sockets.items()):
             await socket.close(wait=False)
             self.sio.eio.sockets.pop(sid, None)
+        for ws in list(self._eio3_sockets):
+            self._eio3_sockets.discard(ws)
+            await ws.close()
+
+    def remember_state(self) -> None:
+        """Take the current state as what events were last sent for (for "partial" payloads)."""
+        self._last_emitted = copy.deepcopy(self.state)
 
     def socket_count(self) -> int:
         """Return how many Socket.IO clients are connected."""
-        return len(self.sio.eio.sockets)
+        return len(self.sio.eio.sockets) + len(self._eio3_sockets)
 
     # Auth --------------------------------------------------------------------------------
 
     def expire_sessions(self) -> None:
         """Invalidate every credential handed out."""
         self.tokens.clear()
+
+    def open_tokens(self) -> int:
+        """Return how many credentials are handed out and not deleted (nor expired)."""
+        return len(self.tokens)
 
     def _token_valid(self, token: str | None) -> bool:
         if token is None or token not in self.tokens:
@@ -422,6 +538,8 @@ class AtenEmulator(Emulator):
         expected = base64.b64encode(f"{self.username}:{self.password}".encode()).decode()
         if body.get("authorization") != expected:
             raise ApiError(40000, "authorization", "***")
+        if self.max_tokens is not None and len(self.tokens) >= self.max_tokens:
+            raise ApiError(50303)
         token = secrets.token_hex(20)
         self.tokens[token] = time.monotonic()
         self.logins += 1
@@ -443,12 +561,30 @@ class AtenEmulator(Emulator):
         if rel == "ping":
             return web.json_response({})
         if rel == "auth/tokens":
+            if method == "DELETE" and self.logout_supported:
+                token = request.headers.get("Authorization", "")
+                if token not in self.tokens:
+                    raise ApiError(40100)
+                del self.tokens[token]
+                self.logouts += 1
+                return web.Response(status=204)
             if method != "POST":
                 raise ApiError(40500)
             return await self._login(request)
         tier = self._tier(request)
         if tier is None:
             raise ApiError(40100)
+        if any(rel == name or rel.startswith(name + "/") for name in self.missing):
+            if self.html_for_missing:
+                # Some firmwares answer an unknown route with their web page, not a 404.
+                return web.Response(
+                    text="<html><body>Login</body></html>", content_type="text/html"
+                )
+            raise ApiError(40400, path)
+        if any(rel == name or rel.startswith(name + "/") for name in self.forbidden):
+            raise ApiError(40300)
+        if rel in self.failing:
+            raise ApiError(50300)
         room_tier_ok = rel.startswith("system/participants") or (
             method == "GET" and rel in ("system/room", "system/info")
         )
@@ -544,6 +680,8 @@ class AtenEmulator(Emulator):
                         collection, self._find(collection, str(patch.get("id"))), patch
                     )
             else:
+                if self.bulk_only and collection in ("video/connections", "video/outputs"):
+                    raise ApiError(40500)
                 self._patch_item(collection, self._find(collection, item_id), body)
             self.log(f"patch {collection}", id=item_id, body=body)
             await self.emit(collection)
@@ -678,6 +816,8 @@ class AtenEmulator(Emulator):
 
     def _patch_room(self, body: dict[str, Any]) -> None:
         room = self.state["system/room"]
+        if self.strict_writes and "name" not in body:
+            raise ApiError(40000, "name", None)
         self._unknown(
             body, {"name", "description", "security", "moderator", "photo", "qrCode", "linkInfo"}
         )
@@ -705,6 +845,8 @@ class AtenEmulator(Emulator):
     def _patch_configs(self, body: dict[str, Any]) -> None:
         configs = self.state["video/configs"]
         self._unknown(body, {"edid", "inputStream"})
+        if self.strict_writes and not {"edid", "inputStream"} <= set(body):
+            raise ApiError(40000, "inputStream" if "edid" in body else "edid", None)
         values = {
             key: self._choice(configs, body, key) for key in ("edid", "inputStream") if key in body
         }
@@ -773,6 +915,11 @@ class AtenEmulator(Emulator):
                 return str(connection["videoInput"])
         return None
 
+    async def _picture(self, request: web.Request) -> web.Response:
+        if self._tier(request) is None:
+            raise web.HTTPUnauthorized
+        return web.Response(body=PNG, content_type="image/png")
+
     async def _thumbnail(self, request: web.Request) -> web.Response:
         if not request.match_info["name"].startswith("Snapshot"):
             raise web.HTTPNotFound
@@ -782,15 +929,32 @@ class AtenEmulator(Emulator):
 
     async def emit(self, resource: str) -> None:
         """Announce a change of a resource with its event (payload per ``payload_mode``)."""
-        await self._emit_event(EVENT_OF[resource], copy.deepcopy(self.state[resource]))
+        body = copy.deepcopy(self.state[resource])
+        previous, self._last_emitted[resource] = self._last_emitted.get(resource), body
+        if self.payload_mode == "partial" and previous is not None:
+            await self._emit_event(EVENT_OF[resource], _changes(previous, body))
+            return
+        await self._emit_event(EVENT_OF[resource], copy.deepcopy(body))
+
+    async def raw_emit(self, event: str, payload: Any) -> None:
+        """Send any event, as is, to every socket of either generation."""
+        await self.sio.emit(event, payload)
+        frame = "42" + json.dumps([event, payload])
+        for ws in list(self._eio3_sockets):
+            await ws.send_str(frame)
 
     async def _emit_event(self, event: str, payload: Any) -> None:
+        if self.silent_socket:
+            return
         if self.payload_mode == "empty":
             payload = {}
         elif self.payload_mode == "garbage":
             payload = "<<garbage>>"
         self.emitted.append((API + event, payload))
         await self.sio.emit(API + event, payload)
+        frame = "42" + json.dumps([API + event, payload])
+        for ws in list(self._eio3_sockets):
+            await ws.send_str(frame)
 
     # Device-side changes (what people in the room do) -----------------------------------
 
@@ -854,6 +1018,31 @@ class AtenEmulator(Emulator):
             items = self.state[resource][key]
             items[:] = [item for item in items if item["id"] != output_id]
             await self.emit(resource)
+
+
+def _changes(old: Any, new: Any) -> Any:
+    """Return only what changed from ``old`` to ``new``: list items keep their ``id``."""
+    if isinstance(old, dict) and isinstance(new, dict):
+        changed: dict[str, Any] = {}
+        for key, value in new.items():
+            if key not in old:
+                changed[key] = value
+            elif old[key] != value:
+                changed[key] = _changes(old[key], value)
+        return changed
+    if (
+        isinstance(old, list)
+        and isinstance(new, list)
+        and all(isinstance(item, dict) and "id" in item for item in [*old, *new])
+    ):
+        before = {item["id"]: item for item in old}
+        return [
+            {"id": item["id"], **_changes(before[item["id"]], item)}
+            if item["id"] in before
+            else item
+            for item in new
+        ]
+    return new
 
 
 async def _main() -> None:  # pragma: no cover - a demo helper

@@ -7,6 +7,7 @@ Every parser tolerates unknown fields and unknown enum values; a body whose shap
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+import copy
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -67,9 +68,10 @@ class Choice:
     valid: tuple[int, ...] = ()
 
     @classmethod
-    def parse(cls, body: Any) -> Choice:
-        """Parse a value/valid object (missing means unsupported)."""
-        body = _obj(body)
+    def parse(cls, body: Any) -> Choice | None:
+        """Parse a value/valid object (None when the device did not send one)."""
+        if not isinstance(body, Mapping) or "value" not in body:
+            return None
         valid = body.get("valid")
         return cls(
             value=_int(body.get("value"), UNSUPPORTED),
@@ -87,6 +89,42 @@ class Choice:
         return self.value == ON
 
 
+# Port status: 0 connected (signal), 1 not connected, 2 not available (N/A).
+CONNECTED, DISCONNECTED = 0, 1
+
+
+def _connected(status: int | None) -> bool | None:
+    """Return whether a port is connected; None when unknown or not available."""
+    return {CONNECTED: True, DISCONNECTED: False}.get(status) if status is not None else None
+
+
+def supported(choice: Choice | None) -> bool:
+    """Return whether a setting the device may not have sent is offered."""
+    return choice is not None and choice.supported
+
+
+def _opt_int(value: Any) -> int | None:
+    """Return a number, or None when the device did not send one (unknown, not 0)."""
+    if value is None:
+        return None
+    try:
+        return int(str(value))
+    except (TypeError, ValueError):
+        return None
+
+
+def _opt_str(value: Any) -> str | None:
+    """Return a text, or None when the device did not send one."""
+    return None if value is None else str(value)
+
+
+def _object(body: Any) -> Mapping[str, Any]:
+    """Return a resource's object body; raise on another shape."""
+    if not isinstance(body, Mapping):
+        raise InvalidResponse("expected an object")
+    return body
+
+
 @dataclass(frozen=True, kw_only=True)
 class SystemInfo:
     """``/system/info``: identity, firmware and status."""
@@ -94,8 +132,8 @@ class SystemInfo:
     model_name: str
     device_name: str
     serial_number: str
-    uptime: int
-    status: str
+    uptime: int | None
+    status: str | None
     fw_version: str
     board_version: str
     build_version: str
@@ -103,13 +141,13 @@ class SystemInfo:
     @classmethod
     def parse(cls, body: Any) -> SystemInfo:
         """Parse the system information (tolerates the documented ``buildVerison`` typo)."""
-        body = _require(body, "serialNumber")
+        body = _object(body)
         return cls(
             model_name=_str(body.get("modelName"), "VP2730"),
             device_name=_str(body.get("deviceName")),
-            serial_number=_str(body["serialNumber"]).strip(),
-            uptime=_int(body.get("uptime")),
-            status=_str(body.get("status"), "normal"),
+            serial_number=_str(body.get("serialNumber")).strip(),
+            uptime=_opt_int(body.get("uptime")),
+            status=_opt_str(body.get("status")),
             fw_version=_str(body.get("fwVersion")),
             board_version=_str(body.get("boardVersion")),
             build_version=_str(body.get("buildVersion", body.get("buildVerison"))),
@@ -118,57 +156,57 @@ class SystemInfo:
 
 @dataclass(frozen=True, kw_only=True)
 class Osd:
-    """``/system/osd``: multiview labels, notifications, language."""
+    """``/system/osd``: multiview labels, notifications, language (None: not reported)."""
 
-    multiview_label: int
-    system_event: int
-    interactive_event: int
-    language: str
+    multiview_label: int | None
+    system_event: int | None
+    interactive_event: int | None
+    language: str | None
     languages: tuple[str, ...]
 
     @classmethod
     def parse(cls, body: Any) -> Osd:
         """Parse the OSD settings."""
-        body = _require(body, "multiviewLabel")
+        body = _object(body)
         notification = _obj(body.get("notification"))
         language = _obj(body.get("language"))
         valid = language.get("valid")
         return cls(
-            multiview_label=_int(body["multiviewLabel"]),
-            system_event=_int(notification.get("systemEvent")),
-            interactive_event=_int(notification.get("interactiveEvent")),
-            language=_str(language.get("value")),
+            multiview_label=_opt_int(body.get("multiviewLabel")),
+            system_event=_opt_int(notification.get("systemEvent")),
+            interactive_event=_opt_int(notification.get("interactiveEvent")),
+            language=_opt_str(language.get("value")),
             languages=tuple(_str(item) for item in valid) if isinstance(valid, list) else (),
         )
 
 
 @dataclass(frozen=True, kw_only=True)
 class Room:
-    """``/system/room``: the collaboration room (name, code, moderator)."""
+    """``/system/room``: the collaboration room (name, code, moderator); None: not reported."""
 
-    name: str
-    description: str
-    code: str
-    verification: int
-    moderator: str
+    name: str | None
+    description: str | None
+    code: str | None
+    verification: int | None
+    moderator: str | None
     photo: str
     qr_code: str
-    link_info: int
+    link_info: int | None
 
     @classmethod
     def parse(cls, body: Any) -> Room:
-        """Parse the room (every field but ``name`` may be absent)."""
-        body = _require(body, "name")
+        """Parse the room (every field may be absent)."""
+        body = _object(body)
         security = _obj(body.get("security"))
         return cls(
-            name=_str(body["name"]),
-            description=_str(body.get("description")),
-            code=_str(security.get("code")),
-            verification=_int(security.get("verification")),
-            moderator=_str(body.get("moderator")),
+            name=_opt_str(body.get("name")),
+            description=_opt_str(body.get("description")),
+            code=_opt_str(security.get("code")),
+            verification=_opt_int(security.get("verification")),
+            moderator=_opt_str(body.get("moderator")),
             photo=_str(body.get("photo")),
             qr_code=_str(body.get("qrCode")),
-            link_info=_int(body.get("linkInfo")),
+            link_info=_opt_int(body.get("linkInfo")),
         )
 
 
@@ -186,50 +224,63 @@ class Participant:
         share = body.get("share")
         return cls(
             id=_str(body["id"]),
-            name=_str(body.get("name")),
+            name=_str(body.get("name"), _str(body["id"])),
             share=tuple(_str(item) for item in share) if isinstance(share, list) else (),
         )
 
 
 @dataclass(frozen=True, kw_only=True)
 class AudioPort:
-    """An audio input or output port."""
+    """An audio input or output port (None: the device did not report it)."""
 
     id: str
+    kind: str  # "inputs" or "outputs": where the port is written
     name: str
     type: str
-    status: int
-    volume: int
-    gain: int
-    mute: Choice
+    status: int | None
+    volume: int | None
+    gain: int | None  # -1: the port has no gain
+    mute: Choice | None
 
     @classmethod
-    def parse(cls, body: Mapping[str, Any]) -> AudioPort:
+    def parse(cls, body: Mapping[str, Any], kind: str = "outputs") -> AudioPort:
         """Parse one audio port."""
+        volume = _opt_int(body.get("volume"))
         return cls(
             id=_str(body["id"]),
+            kind=kind,
             name=_str(body.get("name"), _str(body["id"])),
             type=_str(body.get("type")),
-            status=_int(body.get("status"), 2),
-            volume=max(0, min(100, _int(body.get("volume")))),
-            gain=_int(body.get("gain"), -1),
+            status=_opt_int(body.get("status")),
+            volume=None if volume is None else max(0, min(100, volume)),
+            gain=_opt_int(body.get("gain")),
             mute=Choice.parse(body.get("mute")),
         )
+
+    @property
+    def connected(self) -> bool | None:
+        """Return whether something is plugged in (None: unknown or not available)."""
+        return _connected(self.status)
+
+    @property
+    def has_gain(self) -> bool:
+        """Return whether the port has a gain setting."""
+        return self.gain is not None and self.gain >= 0
 
 
 @dataclass(frozen=True, kw_only=True)
 class VideoConfigs:
     """``/video/configs``: EDID mode (1 ATEN, 2 port 1) and input stream (1 static, 2 dynamic)."""
 
-    edid: Choice
-    input_stream: Choice
+    edid: Choice | None
+    input_stream: Choice | None
 
     @classmethod
     def parse(cls, body: Any) -> VideoConfigs:
         """Parse the video configuration."""
-        body = _require(body, "edid")
+        body = _object(body)
         return cls(
-            edid=Choice.parse(body["edid"]), input_stream=Choice.parse(body.get("inputStream"))
+            edid=Choice.parse(body.get("edid")), input_stream=Choice.parse(body.get("inputStream"))
         )
 
 
@@ -291,44 +342,50 @@ class Multiview:
 
 @dataclass(frozen=True, kw_only=True)
 class VideoInput:
-    """A video input: signal status, HDCP, thumbnail URL."""
+    """A video input: signal status, HDCP, thumbnail URL (None: not reported)."""
 
     id: str
     name: str
     type: str
-    status: int
-    hdcp: int
+    status: int | None
+    hdcp: int | None
     thumbnail: str
 
     @classmethod
     def parse(cls, body: Mapping[str, Any]) -> VideoInput:
         """Parse one video input."""
+        hdcp = Choice.parse(body.get("hdcp"))
         return cls(
             id=_str(body["id"]),
             name=_str(body.get("name"), _str(body["id"])),
             type=_str(body.get("type")),
-            status=_int(body.get("status"), 2),
-            hdcp=Choice.parse(body.get("hdcp")).value,
+            status=_opt_int(body.get("status")),
+            hdcp=hdcp.value if hdcp else None,
             thumbnail=_str(body.get("thumbnail")),
         )
+
+    @property
+    def signal(self) -> bool | None:
+        """Return whether the input has a signal (None: unknown or not available)."""
+        return _connected(self.status)
 
 
 @dataclass(frozen=True, kw_only=True)
 class VideoOutput:
-    """A video output and its settings."""
+    """A video output and its settings (None: the device did not report the setting)."""
 
     id: str
     name: str
     type: str
-    status: int
-    resolution: Choice
-    fix_hdcp: Choice
-    osd: Choice
-    blank: Choice
-    freeze: Choice
-    fit_mode: Choice
-    plugin_mode: Choice
-    plugout_mode: Choice
+    status: int | None
+    resolution: Choice | None
+    fix_hdcp: Choice | None
+    osd: Choice | None
+    blank: Choice | None
+    freeze: Choice | None
+    fit_mode: Choice | None
+    plugin_mode: Choice | None
+    plugout_mode: Choice | None
 
     @classmethod
     def parse(cls, body: Mapping[str, Any]) -> VideoOutput:
@@ -338,7 +395,7 @@ class VideoOutput:
             id=_str(body["id"]),
             name=_str(body.get("name"), _str(body["id"])),
             type=_str(body.get("type")),
-            status=_int(body.get("status"), 2),
+            status=_opt_int(body.get("status")),
             resolution=Choice.parse(body.get("displayResolution")),
             fix_hdcp=Choice.parse(body.get("fixHDCP")),
             osd=Choice.parse(body.get("osd")),
@@ -348,6 +405,11 @@ class VideoOutput:
             plugin_mode=Choice.parse(_obj(auto.get("plugin")).get("mode")),
             plugout_mode=Choice.parse(_obj(auto.get("plugout")).get("mode")),
         )
+
+    @property
+    def connected(self) -> bool | None:
+        """Return whether a display is connected (None: unknown or not available)."""
+        return _connected(self.status)
 
 
 # The on/off settings of a video output: model field -> REST field.
@@ -374,7 +436,9 @@ class State:
     video_inputs: Mapping[str, VideoInput] = field(default_factory=dict)
     video_outputs: Mapping[str, VideoOutput] = field(default_factory=dict)
     connections: Mapping[str, str] = field(default_factory=dict)
-    golive: Mapping[str, int] = field(default_factory=dict)
+    golive: Mapping[str, int | None] = field(default_factory=dict)
+    # Optional resources that fail to answer now (their entities are unavailable).
+    failing: frozenset[str] = frozenset()
 
     @property
     def sharing(self) -> bool:
@@ -406,8 +470,8 @@ def _connections(body: Any) -> dict[str, str]:
     return {_str(item["id"]): _str(item.get("videoInput")) for item in _items(body, "connections")}
 
 
-def _golive(body: Any) -> dict[str, int]:
-    return {_str(item["id"]): _int(item.get("status")) for item in _items(body, "golive")}
+def _golive(body: Any) -> dict[str, int | None]:
+    return {_str(item["id"]): _opt_int(item.get("status")) for item in _items(body, "golive")}
 
 
 def _profile(body: Any) -> Profile:
@@ -433,7 +497,7 @@ RESOURCES: dict[str, Resource] = {
         Resource(
             path=f"{API}/audio/inputs",
             field="audio_inputs",
-            parse=_by_id(AudioPort.parse, "inputs"),
+            parse=_by_id(lambda item: AudioPort.parse(item, "inputs"), "inputs"),
         ),
         Resource(
             path=f"{API}/audio/outputs",
@@ -470,20 +534,46 @@ RESOURCES: dict[str, Resource] = {
 
 type Update = Callable[[State], State]
 
+# What setup needs (the routing core every public client reads); everything else is optional.
+REQUIRED: tuple[str, ...] = (
+    f"{API}/system/info",
+    f"{API}/video/inputs",
+    f"{API}/video/outputs",
+    f"{API}/video/connections",
+)
+# How often a resource is read while push is down (seconds; 0: at every poll). Routing, go-live
+# and audio are the fast lane; identity and room state a minute; settings and lists 5 minutes.
+POLL_PERIODS: dict[str, float] = {
+    f"{API}/video/connections": 0,
+    f"{API}/video/golive": 0,
+    f"{API}/audio/inputs": 0,
+    f"{API}/audio/outputs": 0,
+    f"{API}/system/info": 60,
+    f"{API}/system/participants": 60,
+    f"{API}/system/room": 60,
+    f"{API}/video/inputs": 60,
+    f"{API}/video/outputs": 60,
+    f"{API}/system/osd": 300,
+    f"{API}/video/configs": 300,
+    f"{API}/video/scalerResolutions": 300,
+    f"{API}/video/vpProfiles": 300,
+    f"{API}/video/vpProfiles/now": 300,
+    f"{API}/video/multiviews": 300,
+}
 
-def _item_ids(value: Any) -> set[str] | None:
-    """Return the ids of a list-like resource value (None for a single object)."""
-    if isinstance(value, Mapping):
-        return {str(key) for key in value}
-    if isinstance(value, tuple):
-        return {str(getattr(item, "id", item)) for item in value}
-    return None
-
-
-def same_items(old: State, new: State, path: str) -> bool:
-    """Return whether a resource lists the same items (ids) in two states."""
-    field_name = RESOURCES[path].field
-    return _item_ids(getattr(old, field_name)) == _item_ids(getattr(new, field_name))
+# Resources whose body is a list of items under a key: path -> key.
+LIST_KEYS: dict[str, str] = {
+    f"{API}/system/participants": "participants",
+    f"{API}/audio/inputs": "inputs",
+    f"{API}/audio/outputs": "outputs",
+    f"{API}/video/scalerResolutions": "scalerResolutions",
+    f"{API}/video/vpProfiles": "profiles",
+    f"{API}/video/multiviews": "multiviews",
+    f"{API}/video/inputs": "inputs",
+    f"{API}/video/outputs": "outputs",
+    f"{API}/video/connections": "connections",
+    f"{API}/video/golive": "golive",
+}
 
 
 def resource_update(path: str, body: Any) -> Update:
@@ -496,33 +586,110 @@ def resource_update(path: str, body: Any) -> Update:
     return lambda state: replace(state, **{resource.field: value})
 
 
-def _maintenance_update(body: Any) -> Update:
-    """``maintenance/status`` [invented payload ``{"status": ...}``]: the system status."""
-    status = _str(_require(body, "status")["status"])
-    return lambda state: replace(state, info=replace(state.info, status=status))
+def empty_update(path: str) -> Update:
+    """Return how a state looks once the device stopped offering a resource."""
+    resource = RESOURCES[path]
+    empty: Any = _EMPTY.get(resource.field)
+    return lambda state: replace(state, **{resource.field: empty})
 
 
-def _share_update(body: Any) -> Update:
+_EMPTY: dict[str, Any] = {
+    "participants": (),
+    "audio_inputs": {},
+    "audio_outputs": {},
+    "resolutions": {},
+    "profiles": {},
+    "multiviews": {},
+    "video_inputs": {},
+    "video_outputs": {},
+    "connections": {},
+    "golive": {},
+}
+
+
+def deep_merge(old: Any, new: Any) -> Any:
+    """Merge ``new`` into ``old`` field by field: objects recursively, anything else replaced."""
+    if isinstance(old, Mapping) and isinstance(new, Mapping):
+        merged = dict(old)
+        for key, value in new.items():
+            merged[key] = deep_merge(old.get(key), value)
+        return merged
+    return copy.deepcopy(new)
+
+
+def _merge_list(key: str, body: Any, payload: Any) -> Any | None:
+    """Merge the items of an event into a list body; None unless it names the same items."""
+    if not isinstance(payload, Mapping) or not isinstance(payload.get(key), list):
+        return None
+    if not isinstance(body, Mapping) or not isinstance(body.get(key), list):
+        return None
+    items = payload[key]
+    if not all(isinstance(item, Mapping) and "id" in item for item in items):
+        return None
+    known = {str(item["id"]): item for item in body[key] if isinstance(item, Mapping)}
+    changed = {str(item["id"]): item for item in items}
+    if set(changed) != set(known):
+        # Items came or went, or the event lists only some: only a re-read can tell which.
+        return None
+    return deep_merge(
+        body, {key: [deep_merge(item, changed[item_id]) for item_id, item in known.items()]}
+    )
+
+
+def _merge_share(body: Any, payload: Any) -> Any | None:
     """``participants/share`` [invented payload ``{"id", "share"}``]: one participant's share."""
-    changed = Participant.parse(_require(body, "id", "share"))
+    if not isinstance(payload, Mapping) or "id" not in payload or "share" not in payload:
+        return None
+    if not isinstance(body, Mapping) or not isinstance(body.get("participants"), list):
+        return None
+    participants = body["participants"]
+    if not any(isinstance(p, Mapping) and p.get("id") == payload["id"] for p in participants):
+        return None
+    return deep_merge(
+        body,
+        {
+            "participants": [
+                deep_merge(p, {"share": payload["share"]})
+                if isinstance(p, Mapping) and p.get("id") == payload["id"]
+                else p
+                for p in participants
+            ]
+        },
+    )
 
-    def apply(state: State) -> State:
-        if all(participant.id != changed.id for participant in state.participants):
-            raise InvalidResponse(f"unknown participant {changed.id}")
-        return replace(
-            state,
-            participants=tuple(
-                replace(participant, share=changed.share)
-                if participant.id == changed.id
-                else participant
-                for participant in state.participants
-            ),
-        )
 
-    return apply
+def _merge_profile(body: Any, payload: Any) -> Any | None:
+    """Merge into the current profile; another id must come whole (a bare id keeps the old name)."""
+    if not isinstance(payload, Mapping) or not isinstance(body, Mapping):
+        return None
+    if "id" in payload and str(payload["id"]) != str(body.get("id")):
+        return dict(payload) if "name" in payload and "multiview" in payload else None
+    return deep_merge(body, payload)
 
 
-# The 16 documented Socket.IO events -> the REST resource that an event invalidates (None: none).
+def merge_event(event: str, body: Any, payload: Any) -> Any | None:
+    """Return the body of an event's resource after the event, merged field by field.
+
+    ``body`` is the resource's last full body. None means the event's shape is unknown (or it
+    names other items than the body has): the caller re-reads the resource instead of guessing.
+    """
+    if body is None:
+        return None
+    path = EVENTS.get(event)
+    if path is None:
+        return None
+    if event == f"{API}/system/participants/share":
+        return _merge_share(body, payload)
+    if path == f"{API}/video/vpProfiles/now":
+        return _merge_profile(body, payload)
+    if (key := LIST_KEYS.get(path)) is not None:
+        return _merge_list(key, body, payload)
+    if not isinstance(payload, Mapping) or not isinstance(body, Mapping):
+        return None
+    return deep_merge(body, payload)
+
+
+# The 16 documented Socket.IO events -> the REST resource that an event changes (None: none).
 EVENTS: dict[str, str | None] = {
     f"{API}/maintenance/status": f"{API}/system/info",
     f"{API}/system/sessionConfigs": None,
@@ -541,21 +708,3 @@ EVENTS: dict[str, str | None] = {
     f"{API}/video/vpProfiles/now": f"{API}/video/vpProfiles/now",
     f"{API}/video/snapshots/state": None,
 }
-# Events whose payload is not the REST body of their resource.
-_SPECIAL_EVENTS: dict[str, Callable[[Any], Update]] = {
-    f"{API}/maintenance/status": _maintenance_update,
-    f"{API}/system/participants/share": _share_update,
-}
-
-
-def event_update(event: str, payload: Any) -> Update:
-    """Parse an event's payload; return how it changes a state. Raises InvalidResponse."""
-    if (special := _SPECIAL_EVENTS.get(event)) is not None:
-        try:
-            return special(payload)
-        except (KeyError, TypeError, ValueError, AttributeError) as err:
-            raise InvalidResponse(f"{event}: {err!r}") from err
-    path = EVENTS.get(event)
-    if path is None:
-        raise InvalidResponse(f"{event} carries no state")
-    return resource_update(path, payload)
