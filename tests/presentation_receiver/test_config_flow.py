@@ -82,7 +82,6 @@ async def test_key_created_with_password(hass: HomeAssistant, emulator: Emu) -> 
     assert new_key != TOKEN
     assert result["data"][CONF_API_KEY] == new_key
     assert result["data"]["key_expires"] == -1
-    assert result["data"]["key_scope"] == "full"
     assert CONF_PASSWORD not in result["data"]
     assert emulator.command_names() == ["apikey"]
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import struct
 
 from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.exceptions import ServiceValidationError
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -126,16 +126,24 @@ async def test_upload_wallpaper_refused_paths(
 async def test_upload_wallpaper_rejected_by_device(
     hass: HomeAssistant, emulator: Emu, loaded_entry: MockConfigEntry, config_dir: Path
 ) -> None:
-    """An image of the wrong shape is refused by the receiver; the error says so."""
+    """An image the receiver would refuse is refused before the upload; the error says why."""
     (config_dir / "www" / "square.png").write_bytes(_png(1000, 1000))
-    with pytest.raises(HomeAssistantError) as err:
-        await hass.services.async_call(
-            DOMAIN,
-            "presentation_receiver_upload_wallpaper",
-            {"config_entry_id": loaded_entry.entry_id, "slot": 2, "path": "www/square.png"},
-            blocking=True,
-        )
-    assert err.value.translation_key == "device_error"
+    (config_dir / "www" / "huge.png").write_bytes(_png(7680, 4320))
+    (config_dir / "www" / "fake.png").write_bytes(b"GIF89a not a png at all")
+    for name, key in (
+        ("square.png", "receiver_wallpaper_ratio"),
+        ("huge.png", "receiver_wallpaper_too_big"),
+        ("fake.png", "receiver_not_an_image"),
+    ):
+        with pytest.raises(ServiceValidationError) as err:
+            await hass.services.async_call(
+                DOMAIN,
+                "presentation_receiver_upload_wallpaper",
+                {"config_entry_id": loaded_entry.entry_id, "slot": 2, "path": f"www/{name}"},
+                blocking=True,
+            )
+        assert err.value.translation_key == key, name
+    assert "wallpaper_upload" not in emulator.command_names()
 
 
 async def test_update_firmware_from_file(
@@ -179,10 +187,15 @@ async def test_wrong_target(hass: HomeAssistant, loaded_entry: MockConfigEntry) 
 async def test_delete_wallpaper(
     hass: HomeAssistant, emulator: Emu, loaded_entry: MockConfigEntry
 ) -> None:
-    """A custom slot is emptied; the wallpaper shown now is refused by the receiver."""
+    """A custom slot is emptied; the wallpaper shown now is protected, as the document says."""
     emulator.wallpaper.images[2] = _png(1920, 1200)
     emulator.wallpaper.images[5] = _png(1920, 1200)
-    emulator.wallpaper.active = 5
+    await hass.services.async_call(
+        "select",
+        "select_option",
+        {"entity_id": "select.room_101_wallpaper", "option": "custom_4"},
+        blocking=True,
+    )
     await hass.services.async_call(
         DOMAIN,
         "presentation_receiver_delete_wallpaper",
@@ -190,11 +203,20 @@ async def test_delete_wallpaper(
         blocking=True,
     )
     assert emulator.wallpaper.images[2] is None
-    with pytest.raises(HomeAssistantError) as err:
+    with pytest.raises(ServiceValidationError) as err:
         await hass.services.async_call(
             DOMAIN,
             "presentation_receiver_delete_wallpaper",
             {"config_entry_id": loaded_entry.entry_id, "slot": 5},
             blocking=True,
         )
-    assert err.value.translation_key == "device_error"
+    assert err.value.translation_key == "receiver_wallpaper_active"
+    assert emulator.wallpaper.images[5] is not None
+    with pytest.raises(ServiceValidationError) as err:
+        await hass.services.async_call(
+            DOMAIN,
+            "presentation_receiver_upload_wallpaper",
+            {"config_entry_id": loaded_entry.entry_id, "slot": 5, "path": "www/any.png"},
+            blocking=True,
+        )
+    assert err.value.translation_key == "receiver_wallpaper_active"
