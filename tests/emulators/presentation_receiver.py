@@ -20,7 +20,8 @@ Field variants (what a real unit may do where the document is silent, from the f
 objects without nesting), ``named_scalars`` (language and remote view as words),
 ``time_with_offset`` (False: the clock without an offset), ``success_flag`` (``isSuccess``
 forced, e.g. false with errorCode 0), ``firmware_check_error`` (a check with nothing newer
-answers 1200), ``drop_fields`` (fields left out of object answers). ``keys_created`` counts the
+answers 1200), ``firmware_check_gate`` (a check hangs until it is set), ``drop_fields``
+(fields left out of object answers). ``keys_created`` counts the
 API keys created (each one revokes the previous key).
 """
 
@@ -222,6 +223,8 @@ class PresentationReceiverEmulator(Emulator):
         self.success_flag: bool | None = None
         self.firmware_check_error = False
         self.drop_fields: set[str] = set()
+        # Set: a firmware check (it asks the vendor's server) waits until the event is set.
+        self.firmware_check_gate: asyncio.Event | None = None
 
     @property
     def keys_created(self) -> int:
@@ -479,6 +482,8 @@ class PresentationReceiverEmulator(Emulator):
     async def _get_firmware(self, request: web.Request) -> dict[str, Any]:
         data: dict[str, Any] = {"current": self.firmware}
         if "hasNew" in request.query and _bool(request.query["hasNew"]):
+            if self.firmware_check_gate is not None:
+                await self.firmware_check_gate.wait()
             if self.ota_version:
                 data["new"] = self.ota_version
             elif self.firmware_check_error:

@@ -223,9 +223,14 @@ class PresentationReceiverClient(DeviceClient):
     ) -> Any:
         """Send one request with the key; after a 401, renew it once if allowed."""
         async with self._lock:
+            sent_with = self.api_key
             try:
                 return await self._send(method, path, params, file, time_limit, basic=False)
             except InvalidAuth as err:
+                if self.api_key is not None and self.api_key is not sent_with:
+                    # A new key arrived while this request was under way (a config flow made
+                    # one for this account): the refusal was of the old key. Use the new one.
+                    return await self._send(method, path, params, file, time_limit, basic=False)
                 if not self._password:
                     raise  # the key itself was refused: only the user can give a new one
                 if (

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Final
 
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import (
     CONF_API_KEY,
     CONF_HOST,
@@ -15,7 +16,7 @@ from homeassistant.const import (
     CONF_VERIFY_SSL,
     Platform,
 )
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 import voluptuous as vol
 
@@ -88,20 +89,33 @@ def _client(
 async def _async_probe(hass: HomeAssistant, data: Mapping[str, Any]) -> list[DeviceIdentity]:
     """Check the key; without one (or if it is refused) create one with the password.
 
-    Creating a key replaces the account's previous key on the device (the form says so). If
-    this device is already configured, its entry gets the new key at once (the flow then
-    aborts "already configured"): the old key it held no longer works.
+    Creating a key replaces the account's previous key on the device (the form says so), so a
+    key an entry of the same account already holds is tried first. If a key is created anyway
+    (that one was refused), every entry of the account gets it at once (a flow that then
+    aborts "already configured" leaves them working).
     The password is kept only when the user allowed automatic key renewal.
     """
     created: list[ApiKey] = []
-    client = _client(
-        hass, data, password=data.get(CONF_PASSWORD) or None, on_new_key=created.append
-    )
+    if not data.get(CONF_API_KEY):
+        known = [entry.data[CONF_API_KEY] for entry in _entries_of_account(hass, data)]
+        if known and known[0]:
+            data = {**data, CONF_API_KEY: known[0]}
+
+    @callback
+    def new_key(key: ApiKey) -> None:
+        # At once, before anything else runs: an entry of this account polling now must not
+        # meet its revoked key.
+        created.append(key)
+        for entry in _entries_of_account(hass, data):
+            _hand_over_key(hass, entry, key)
+
+    client = _client(hass, data, password=data.get(CONF_PASSWORD) or None, on_new_key=new_key)
     device = await client.get_device()
     assert client.api_key is not None  # the request succeeded with a key
     serial = device.serial_number or device.mac_address
-    if created:
-        _hand_over_key(hass, serial, created[-1])
+    entry = hass.config_entries.async_entry_for_domain_unique_id(DOMAIN, serial)
+    if created and entry is not None and entry.data.get(CONF_DEVICE_TYPE) == KEY:
+        _hand_over_key(hass, entry, created[-1])  # the same device under another address
     return [
         DeviceIdentity(
             serial=serial,
@@ -112,12 +126,28 @@ async def _async_probe(hass: HomeAssistant, data: Mapping[str, Any]) -> list[Dev
     ]
 
 
-def _hand_over_key(hass: HomeAssistant, serial: str, key: ApiKey) -> None:
-    """Give a key created by a flow to the entry of the same device (its old key is revoked)."""
-    entry = hass.config_entries.async_entry_for_domain_unique_id(DOMAIN, serial)
-    if entry is None or entry.data.get(CONF_DEVICE_TYPE) != KEY:
+def _entries_of_account(hass: HomeAssistant, data: Mapping[str, Any]) -> list[ProAVConfigEntry]:
+    """Return the receiver entries that use the same account on the same address."""
+    return [
+        entry
+        for entry in hass.config_entries.async_entries(DOMAIN)
+        if entry.data.get(CONF_DEVICE_TYPE) == KEY
+        and all(
+            str(entry.data.get(key)) == str(data.get(key))
+            for key in (CONF_HOST, CONF_PORT, CONF_USERNAME)
+        )
+    ]
+
+
+@callback
+def _hand_over_key(hass: HomeAssistant, entry: ProAVConfigEntry, key: ApiKey) -> None:
+    """Give a key created by a flow to an entry of the same account (its old key is revoked)."""
+    if entry.data.get(CONF_API_KEY) == key.token:
         return
     hass.config_entries.async_update_entry(entry, data={**entry.data, **key_data(key)})
+    if entry.state is not ConfigEntryState.LOADED:
+        # It failed with the old key (waiting for reauth or a retry): start it with the new one.
+        hass.config_entries.async_schedule_reload(entry.entry_id)
     runtime = getattr(entry, "runtime_data", None)
     if isinstance(runtime, ReceiverRuntime):
         runtime.receiver.use_key(key)
