@@ -161,6 +161,35 @@ async def test_update_firmware_from_file(
     assert hass.states.get("sensor.room_101_status").state == "updating"
 
 
+async def test_files_from_any_allowed_folder(
+    hass: HomeAssistant,
+    emulator: Emu,
+    loaded_entry: MockConfigEntry,
+    config_dir: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """A folder allowed outside the configuration (like /media) works; the name is kept."""
+    media = tmp_path_factory.mktemp("media")
+    hass.config.allowlist_external_dirs.add(str(media))
+    (media / "rx-2.1.0.bin").write_bytes(b"firmware image 2")
+    (media / "lobby.png").write_bytes(_png(1920, 1080))
+    await hass.services.async_call(
+        DOMAIN,
+        "presentation_receiver_upload_wallpaper",
+        {"config_entry_id": loaded_entry.entry_id, "slot": 4, "path": str(media / "lobby.png")},
+        blocking=True,
+    )
+    assert emulator.wallpaper.images[4] == _png(1920, 1080)
+    await hass.services.async_call(
+        DOMAIN,
+        "presentation_receiver_update_firmware",
+        {"config_entry_id": loaded_entry.entry_id, "path": str(media / "rx-2.1.0.bin")},
+        blocking=True,
+    )
+    assert emulator.firmware_uploads == [b"firmware image 2"]
+    assert emulator.firmware_names == ["rx-2.1.0.bin"]
+
+
 async def test_wrong_target(hass: HomeAssistant, loaded_entry: MockConfigEntry) -> None:
     """An entry that is not a loaded receiver is refused with a translated error."""
     other = MockConfigEntry(domain=DOMAIN, data={"device_type": "poly_videoos"})
