@@ -21,7 +21,7 @@ objects without nesting), ``named_scalars`` (language and remote view as words),
 ``time_with_offset`` (False: the clock without an offset), ``success_flag`` (``isSuccess``
 forced, e.g. false with errorCode 0), ``firmware_check_error`` (a check with nothing newer
 answers 1200), ``firmware_check_gate`` (a check hangs until it is set), ``drop_fields``
-(fields left out of object answers). ``keys_created`` counts the
+(fields left out of object answers), ``key_style`` (how the unit wants the key sent). ``keys_created`` counts the
 API keys created (each one revokes the previous key).
 """
 
@@ -223,6 +223,8 @@ class PresentationReceiverEmulator(Emulator):
         self.success_flag: bool | None = None
         self.firmware_check_error = False
         self.drop_fields: set[str] = set()
+        # How this unit wants the key: basic (Basic <key>), basic_base64, bearer, x_api_key, query
+        self.key_style = "basic"
         # Set: a firmware check (it asks the vendor's server) waits until the event is set.
         self.firmware_check_gate: asyncio.Event | None = None
 
@@ -410,9 +412,9 @@ class PresentationReceiverEmulator(Emulator):
         username = request.query.get("username", "")
         account = self.accounts.get(username)
         header = request.headers.get("Authorization", "")
-        if account is None or not header.startswith("Basic "):
+        if account is None:
             return False
-        token = header.removeprefix("Basic ")
+        token = self._key_of(request, header)
         expired = account.expires != -1 and account.expires < self.device_time()
         key_ok = token == account.token and not expired
         if path == "/admin/apikey" or (path == "/admin/password" and not key_ok):
@@ -422,6 +424,24 @@ class PresentationReceiverEmulator(Emulator):
                 return False
             return basic.login == username and basic.password == account.password
         return key_ok
+
+    def _key_of(self, request: web.Request, header: str) -> str | None:
+        """Return the key as this unit reads it (None if it is not sent that way)."""
+        match self.key_style:
+            case "basic_base64" if header.startswith("Basic "):
+                try:
+                    return base64.b64decode(header.removeprefix("Basic "), validate=True).decode()
+                except ValueError:
+                    return None
+            case "bearer" if header.startswith("Bearer "):
+                return header.removeprefix("Bearer ")
+            case "x_api_key":
+                return request.headers.get("X-API-Key")
+            case "query":
+                return request.query.get("apikey")
+            case "basic" if header.startswith("Basic "):
+                return header.removeprefix("Basic ")
+        return None
 
     def _check_write(self, request: web.Request) -> None:
         """Refuse writes with a read-only key (1003) and while updating (1005)."""

@@ -559,3 +559,40 @@ async def test_diagnostics_hold_captures_without_secrets(
         "EMU0000000001",
     ):
         assert secret not in text, secret
+
+
+# How the key is sent
+
+
+@pytest.mark.parametrize("style", ["basic", "basic_base64", "bearer", "x_api_key", "query"])
+async def test_key_style_found_by_the_flow(
+    hass: HomeAssistant, emulator: Emu, freezer: FrozenDateTimeFactory, style: str
+) -> None:
+    """The flow finds how the unit wants the key, stores it, and the entry then uses it."""
+    emulator.key_style = style
+    result = await _user_flow(hass, _user_input(emulator, api_key=TOKEN))
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["data"]["key_style"] == style
+    await hass.async_block_till_done()
+    assert result["result"].state is ConfigEntryState.LOADED
+    await _tick(hass, freezer, FAST)
+    assert _state(hass, "sensor.room_101_status") == "standby"
+    assert emulator.keys_created == 0
+
+
+async def test_key_style_with_a_created_key(hass: HomeAssistant, emulator: Emu) -> None:
+    """With the password only: one key is made, then tried in each style."""
+    emulator.key_style = "x_api_key"
+    result = await _user_flow(hass, _user_input(emulator, password="admin"))
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["data"]["key_style"] == "x_api_key"
+    assert emulator.keys_created == 1
+
+
+async def test_wrong_key_in_every_style(hass: HomeAssistant, emulator: Emu) -> None:
+    """A wrong key is refused in every style: invalid_auth, and no key was made."""
+    result = await _user_flow(hass, _user_input(emulator, api_key="ffffffffffffffff"))
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"base": "invalid_auth"}
+    assert len(emulator.requests) == 5
+    assert emulator.keys_created == 0

@@ -82,6 +82,12 @@ PRIVATE_DATA: Final = frozenset(
 PRIVATE_FIELDS: Final = frozenset({"ethMacAddress", "wifiMacAddress", "macAddress"})
 MASK: Final = "**REDACTED**"
 
+# How a key may be sent: the document's only example is "Authorization: Basic <api_key>"; the
+# page that named the key's header or parameter was lost from the PDF. Tried in this order in
+# the config flow only (a refusal there changes nothing on the device), then stored.
+KEY_STYLE_BASIC: Final = "basic"  # Authorization: Basic <key>
+KEY_STYLES: Final = (KEY_STYLE_BASIC, "basic_base64", "bearer", "x_api_key", "query")
+
 type Params = Mapping[str, str | int | bool | None]
 
 
@@ -179,6 +185,7 @@ class PresentationReceiverClient(DeviceClient):
         password: str | None = None,
         on_new_key: Callable[[ApiKey], None] | None = None,
         renew_throttle: float = RENEW_THROTTLE,
+        key_style: str = KEY_STYLE_BASIC,
     ) -> None:
         """Keep the address and credentials; ``password`` enables key renewal after a 401."""
         super().__init__()
@@ -191,6 +198,7 @@ class PresentationReceiverClient(DeviceClient):
         self._lock = asyncio.Lock()
         self._renewed_at: float | None = None  # monotonic time of the last key creation
         self._renew_throttle = renew_throttle
+        self.key_style = key_style if key_style in KEY_STYLES else KEY_STYLE_BASIC
         # Latched from any answer's rebootRequired; the caller clears it after a reboot.
         self.reboot_required = False
         self.model = ""
@@ -269,15 +277,57 @@ class PresentationReceiverClient(DeviceClient):
         if self._on_new_key is not None:
             self._on_new_key(key)
 
-    def _auth_header(self, *, basic: bool) -> str:
-        """Return the Authorization header: Basic user:password, or the raw key."""
+    def _auth(self, *, basic: bool) -> tuple[dict[str, str], dict[str, str]]:
+        """Return the headers and query parameters that authenticate a request.
+
+        Basic user:password creates keys; everything else carries the key in its style.
+        """
         if basic:
             if not self._password:
                 raise InvalidAuth("A password is needed to create an API key")
-            return aiohttp.BasicAuth(self.username, self._password).encode()
+            return {"Authorization": aiohttp.BasicAuth(self.username, self._password).encode()}, {}
         if self.api_key is None:
             raise InvalidAuth("No API key")
-        return f"Basic {self.api_key.token}"
+        token = self.api_key.token
+        match self.key_style:
+            case "basic_base64":
+                return {"Authorization": f"Basic {base64.b64encode(token.encode()).decode()}"}, {}
+            case "bearer":
+                return {"Authorization": f"Bearer {token}"}, {}
+            case "x_api_key":
+                return {"X-API-Key": token}, {}
+            case "query":
+                return {}, {"apikey": token}
+        return {"Authorization": f"Basic {token}"}, {}
+
+    async def async_find_key_style(self) -> Device:
+        """Find how the device wants the key (config flow only); return the device.
+
+        Each style is tried with the key (a refusal changes nothing on the device); only if
+        every style refuses it, and a password is known, one new key is created and tried.
+        """
+        async with self._lock:
+            if self.api_key is not None and (device := await self._async_try_styles()):
+                return device
+            if not self._password:
+                raise InvalidAuth("The key is refused in every known style")
+            await self.login_gate.async_login(self._renew_key)
+            if device := await self._async_try_styles():
+                return device
+        # A key the password has just made is refused in every style: not the password.
+        raise NotPermitted("The device refuses its new key in every known style", 401)
+
+    async def _async_try_styles(self) -> Device | None:
+        """Read the device with the key in each style; keep the first style that works."""
+        for style in KEY_STYLES:
+            self.key_style = style
+            try:
+                data = await self._send("GET", "", None, None, TIMEOUT, basic=False)
+            except InvalidAuth:
+                continue
+            return Device.from_data(_object(data, "/"))
+        self.key_style = KEY_STYLE_BASIC
+        return None
 
     async def _send(
         self,
@@ -290,10 +340,11 @@ class PresentationReceiverClient(DeviceClient):
         basic: bool,
     ) -> Any:
         """Send one request and unwrap the envelope; map every failure to a typed error."""
+        headers, auth_query = self._auth(basic=basic)
         query = {"username": self.username} | {
             key: _query_value(value) for key, value in (params or {}).items() if value is not None
         }
-        headers = {"Authorization": self._auth_header(basic=basic)}
+        query |= auth_query
         form = file.form() if file is not None else None  # a form can be sent only once
         url = self._base.with_path(f"{API}{path}").with_query(query)
         what = f"{method} {path or '/'}"

@@ -23,7 +23,7 @@ import voluptuous as vol
 from ...const import CONF_DEVICE_TYPE, DOMAIN  # noqa: TID252
 from ...forms import connection_schema  # noqa: TID252
 from ..base import DeviceIdentity, DeviceType, ProAVConfigEntry  # noqa: TID252
-from .client import PresentationReceiverClient
+from .client import KEY_STYLE_BASIC, PresentationReceiverClient
 from .coordinator import SCAN_INTERVALS
 from .models import ApiKey
 from .runtime import (
@@ -39,6 +39,7 @@ from .services import async_register_services
 
 KEY: Final = "presentation_receiver"
 DEFAULT_USERNAME: Final = "admin"
+CONF_KEY_STYLE: Final = "key_style"  # how the device wants the key (found by the flow)
 PLATFORMS: Final = frozenset(
     {
         Platform.BINARY_SENSOR,
@@ -82,6 +83,7 @@ def _client(
         ssl=ssl,
         username=data[CONF_USERNAME],
         api_key=api_key,
+        key_style=str(data.get(CONF_KEY_STYLE, KEY_STYLE_BASIC)),
         **kwargs,
     )
 
@@ -110,7 +112,7 @@ async def _async_probe(hass: HomeAssistant, data: Mapping[str, Any]) -> list[Dev
             _hand_over_key(hass, entry, key)
 
     client = _client(hass, data, password=data.get(CONF_PASSWORD) or None, on_new_key=new_key)
-    device = await client.get_device()
+    device = await client.async_find_key_style()
     assert client.api_key is not None  # the request succeeded with a key
     serial = device.serial_number or device.mac_address
     entry = hass.config_entries.async_entry_for_domain_unique_id(DOMAIN, serial)
@@ -120,7 +122,7 @@ async def _async_probe(hass: HomeAssistant, data: Mapping[str, Any]) -> list[Dev
         DeviceIdentity(
             serial=serial,
             title=device.name or device.model or client.model,
-            data=key_data(client.api_key),
+            data=key_data(client.api_key) | {CONF_KEY_STYLE: client.key_style},
             drop=frozenset() if data.get(CONF_RENEW_KEY) else frozenset({CONF_PASSWORD}),
         )
     ]
