@@ -27,7 +27,7 @@ from homeassistant.const import (
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.exceptions import HomeAssistantError
-from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers import entity_registry as er, issue_registry as ir
 from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
@@ -596,3 +596,64 @@ async def test_wrong_key_in_every_style(hass: HomeAssistant, emulator: Emu) -> N
     assert result["errors"] == {"base": "invalid_auth"}
     assert len(emulator.requests) == 5
     assert emulator.keys_created == 0
+
+
+# Key expiry, restarts
+
+
+async def test_key_expiry_on_the_device_clock(
+    hass: HomeAssistant, emulator: Emu, config_entry: MockConfigEntry, all_entities_enabled: None
+) -> None:
+    """A key with 3 days left on a device a day behind: it expires in 3 days, a warning shows."""
+    emulator.clock_offset = -86400
+    device_now = int(emulator.device_time())
+    hass.config_entries.async_update_entry(
+        config_entry, data={**config_entry.data, "key_expires": device_now + 3 * 86400}
+    )
+    await _setup(hass, config_entry)
+    expires = datetime.fromisoformat(_state(hass, "sensor.room_101_api_key_expires"))
+    assert abs(expires - (datetime.now(UTC) + timedelta(days=3))) < timedelta(minutes=1)
+    assert abs(float(_state(hass, "sensor.room_101_clock_drift")) + 86400) < 60
+    issues = ir.async_get(hass).issues
+    assert (DOMAIN, f"{config_entry.entry_id}_receiver_key_expiring") in issues
+    # Used as long as it works: no new key although it "expired" by Home Assistant's clock.
+    assert emulator.keys_created == 0
+    assert _state(hass, "sensor.room_101_status") == "standby"
+
+
+async def test_no_expiry_warning_when_renewal_is_allowed(
+    hass: HomeAssistant, emulator: Emu, config_entry: MockConfigEntry
+) -> None:
+    """With the password stored, Home Assistant renews the key itself: no warning."""
+    _with_password(hass, config_entry)
+    hass.config_entries.async_update_entry(
+        config_entry, data={**config_entry.data, "key_expires": int(emulator.device_time()) + 60}
+    )
+    await _setup(hass, config_entry)
+    assert (DOMAIN, f"{config_entry.entry_id}_receiver_key_expiring") not in ir.async_get(
+        hass
+    ).issues
+
+
+async def test_scheduled_restart_and_reboot_required_issue(
+    hass: HomeAssistant,
+    emulator: Emu,
+    loaded_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A pending change raises a repair issue; a restart in 30 minutes; the issue goes after."""
+    emulator.reboot_required = True
+    await _tick(hass, freezer, FAST)
+    issue_id = f"{loaded_entry.entry_id}_receiver_reboot_required"
+    assert (DOMAIN, issue_id) in ir.async_get(hass).issues
+    await hass.services.async_call(
+        DOMAIN,
+        "presentation_receiver_reboot",
+        {"config_entry_id": loaded_entry.entry_id, "delay": 30, "reason": "Nightly"},
+        blocking=True,
+    )
+    assert emulator.reboots == [{"delay": 30, "reason": "Nightly"}]
+    emulator.do_reboot()  # 30 minutes later
+    await _tick(hass, freezer, FAST)
+    assert (DOMAIN, issue_id) not in ir.async_get(hass).issues
+    assert _state(hass, "binary_sensor.room_101_reboot_required") == "off"

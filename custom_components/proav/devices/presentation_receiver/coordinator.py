@@ -14,6 +14,7 @@ from typing import Any, Final, override
 
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
+from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.update_coordinator import UpdateFailed
 from homeassistant.util import dt as dt_util
 
@@ -51,6 +52,8 @@ DEFAULT_SLEEP_TIMEOUT: Final = 15
 REBOOT_GRACE: Final = timedelta(minutes=3)
 UPDATE_GRACE: Final = timedelta(minutes=15)
 VGA_DEFAULT: Final = 2  # 1920x1080, the most VGA allows
+# Warn this long before the API key expires (when Home Assistant cannot renew it itself).
+KEY_WARNING: Final = timedelta(days=7)
 
 # Optional resources (capability names), read through client.capabilities.
 LOGIN: Final = "login"
@@ -103,6 +106,7 @@ class ReceiverData:
     ntp: Ntp | None
     time_zone: str | None
     clock: datetime | None
+    clock_skew: timedelta | None  # the device's clock minus Home Assistant's, when last read
     # Read once
     mac: MacAddresses
 
@@ -142,7 +146,45 @@ class ReceiverCoordinator(ProAVCoordinator[ReceiverData]):
             ) from err
         if data.device.updating:
             self._grace_until = dt_util.utcnow() + UPDATE_GRACE
+        self._async_update_issues(data)
         return data
+
+    def key_expires(self, data: ReceiverData | None = None) -> datetime | None:
+        """Return when the API key expires, on Home Assistant's clock (None: never, or no key).
+
+        The device states the expiry on its own clock: the measured skew converts it, so a
+        device whose clock is behind does not make a valid key look expired.
+        """
+        key = self.client.api_key
+        if key is None or key.expires == -1:
+            return None
+        data = data or self.data
+        expires = datetime.fromtimestamp(key.expires, dt_util.UTC)
+        skew = data.clock_skew if data is not None else None
+        return expires if skew is None else expires - skew
+
+    def _async_update_issues(self, data: ReceiverData) -> None:
+        """Raise or withdraw the repair issues this device's state calls for."""
+        entry = self.config_entry
+        expires = self.key_expires(data)
+        can_renew = bool(entry.data.get("allow_key_renewal") and entry.data.get("password"))
+        expiring = (
+            expires is not None and not can_renew and expires - dt_util.utcnow() < KEY_WARNING
+        )
+        _async_issue(
+            self.hass,
+            f"{entry.entry_id}_receiver_key_expiring",
+            expiring,
+            "receiver_key_expiring",
+            {"name": entry.title, "date": expires.isoformat(timespec="minutes") if expires else ""},
+        )
+        _async_issue(
+            self.hass,
+            f"{entry.entry_id}_receiver_reboot_required",
+            data.reboot_required,
+            "receiver_reboot_required",
+            {"name": entry.title},
+        )
 
     def start_grace(self, grace: timedelta) -> None:
         """Expect the device to be away for a while (a reboot or firmware install was sent)."""
@@ -222,12 +264,14 @@ class ReceiverCoordinator(ProAVCoordinator[ReceiverData]):
         """Read the network and time tier (every resource optional)."""
         client, read = self.client, self.client.capabilities.async_read
         zone = await read(TIME_ZONE, client.get_time_zone)
+        clock = await read(CLOCK, lambda: client.get_time(zone))
         return {
             "ethernet": await read(ETHERNET, client.get_ethernet),
             "wifi": await read(WIFI, client.get_wifi),
             "ntp": await read(NTP, client.get_ntp),
             "time_zone": zone,
-            "clock": await read(CLOCK, lambda: client.get_time(zone)),
+            "clock": clock,
+            "clock_skew": None if clock is None else clock - dt_util.utcnow(),
         }
 
     async def _async_read_macs(self) -> MacAddresses:
@@ -358,9 +402,16 @@ class ReceiverCoordinator(ProAVCoordinator[ReceiverData]):
     async def async_set_time(self, local: datetime) -> None:
         """Set the device's clock (wall-clock time in its own zone)."""
         zone = self.data.time_zone
-        await self._async_set_read(
-            self.client.set_time(local), CLOCK, lambda: self.client.get_time(zone)
-        )
+
+        async def send_and_read() -> datetime | None:
+            await self.client.set_time(local)
+            return await self.client.get_time(zone)
+
+        def update(data: ReceiverData, clock: datetime | None) -> ReceiverData:
+            skew = None if clock is None else clock - dt_util.utcnow()
+            return self._with(data, clock=clock, clock_skew=skew)
+
+        await self.async_apply(send_and_read(), update)
 
     async def async_set_wifi(self, **settings: str | int | bool) -> None:
         """Change access point settings; the mode stays unless given."""
@@ -379,16 +430,39 @@ class ReceiverCoordinator(ProAVCoordinator[ReceiverData]):
         """Empty a custom wallpaper slot."""
         await self._async_set(self.client.delete_wallpaper(slot))
 
-    async def async_reboot(self) -> None:
-        """Reboot the device now."""
-        await self._async_set(self.client.reboot(reason="Home Assistant"))
-        self.start_grace(REBOOT_GRACE)
+    async def async_reboot(self, delay: int = 0, reason: str = "Home Assistant") -> None:
+        """Reboot the device now, or after ``delay`` minutes."""
+        await self._async_set(self.client.reboot(delay=delay or None, reason=reason))
+        if not delay:
+            self.start_grace(REBOOT_GRACE)
 
     async def async_install_firmware(self, file: FilePart | None = None) -> None:
         """Install firmware (online, or an uploaded file); the status shows "updating"."""
         command = self.client.update_firmware(file)
         await self._async_set_read(command, "device", self.client.get_device)
         self.start_grace(UPDATE_GRACE)
+
+
+def _async_issue(
+    hass: HomeAssistant,
+    issue_id: str,
+    active: bool,
+    translation_key: str,
+    placeholders: dict[str, str],
+) -> None:
+    """Create (or keep) a repair issue while ``active``; delete it otherwise."""
+    if active:
+        ir.async_create_issue(
+            hass,
+            DOMAIN,
+            issue_id,
+            is_fixable=False,
+            severity=ir.IssueSeverity.WARNING,
+            translation_key=translation_key,
+            translation_placeholders=placeholders,
+        )
+    else:
+        ir.async_delete_issue(hass, DOMAIN, issue_id)
 
 
 class FirmwareCoordinator(ProAVCoordinator[Firmware]):

@@ -17,7 +17,7 @@ from homeassistant.components.update import (
     UpdateEntityDescription,
     UpdateEntityFeature,
 )
-from homeassistant.const import STATE_OFF, STATE_ON, EntityCategory, Platform
+from homeassistant.const import STATE_OFF, STATE_ON, EntityCategory, Platform, UnitOfTime
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
@@ -178,6 +178,27 @@ SENSORS: tuple[ProAVSensorDescription[C], ...] = (
         entity_registry_enabled_default=False,
         capability=CLOCK,
         value_fn=lambda coordinator, _: coordinator.data.clock,
+    ),
+    ProAVSensorDescription[C](
+        # When the API key runs out (on Home Assistant's clock): only for keys that expire.
+        key="api_key_expires",
+        translation_key="api_key_expires",
+        device_class=SensorDeviceClass.TIMESTAMP,
+        entity_category=DIAGNOSTIC,
+        exists_fn=lambda coordinator, _: coordinator.key_expires() is not None,
+        value_fn=lambda coordinator, _: coordinator.key_expires(),
+    ),
+    ProAVSensorDescription[C](
+        key="clock_drift",
+        translation_key="clock_drift",
+        device_class=SensorDeviceClass.DURATION,
+        native_unit_of_measurement=UnitOfTime.SECONDS,
+        entity_category=DIAGNOSTIC,
+        entity_registry_enabled_default=False,
+        capability=CLOCK,
+        value_fn=lambda coordinator, _: None
+        if coordinator.data.clock_skew is None
+        else round(coordinator.data.clock_skew.total_seconds()),
     ),
     ProAVSensorDescription[C](
         key="ntp_server",

@@ -7,6 +7,7 @@ from typing import Final
 
 from homeassistant.const import CONF_API_KEY, CONF_PASSWORD
 from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.device_registry import CONNECTION_NETWORK_MAC, DeviceInfo
 
 from ...const import DOMAIN  # noqa: TID252
@@ -40,6 +41,11 @@ class ReceiverRuntime(ProAVRuntime):
         self.coordinator = coordinator
         self.firmware = firmware
         self.receiver: PresentationReceiverClient = coordinator.client
+
+    async def async_shutdown(self) -> None:
+        """Withdraw this entry's repair issues (they are raised again by the next setup)."""
+        for issue in ("receiver_key_expiring", "receiver_reboot_required"):
+            ir.async_delete_issue(self.hass, DOMAIN, f"{self.entry.entry_id}_{issue}")
 
 
 def key_data(key: ApiKey) -> dict[str, str | int]:

@@ -34,6 +34,9 @@ SERVICE_SET_NTP: Final = "presentation_receiver_set_ntp"
 SERVICE_UPLOAD_WALLPAPER: Final = "presentation_receiver_upload_wallpaper"
 SERVICE_UPDATE_FIRMWARE: Final = "presentation_receiver_update_firmware"
 SERVICE_DELETE_WALLPAPER: Final = "presentation_receiver_delete_wallpaper"
+SERVICE_REBOOT: Final = "presentation_receiver_reboot"
+ATTR_DELAY: Final = "delay"
+ATTR_REASON: Final = "reason"
 
 _ENTRY: dict[vol.Marker, object] = {vol.Required(ATTR_CONFIG_ENTRY): cv.string}
 SET_TIME_SCHEMA = vol.Schema({**_ENTRY, vol.Optional(ATTR_TIME): cv.datetime})
@@ -56,6 +59,17 @@ UPLOAD_WALLPAPER_SCHEMA = vol.Schema(
 UPDATE_FIRMWARE_SCHEMA = vol.Schema({**_ENTRY, vol.Required(ATTR_PATH): cv.string})
 DELETE_WALLPAPER_SCHEMA = vol.Schema(
     {**_ENTRY, vol.Required(ATTR_SLOT): vol.All(vol.Coerce(int), vol.In(WALLPAPER_UPLOAD_SLOTS))}
+)
+
+
+REBOOT_SCHEMA = vol.Schema(
+    {
+        **_ENTRY,
+        vol.Optional(ATTR_DELAY, default=0): vol.All(vol.Coerce(int), vol.Range(min=0, max=1440)),
+        vol.Optional(ATTR_REASON, default="Home Assistant"): vol.All(
+            cv.string, vol.Length(min=1, max=64)
+        ),
+    }
 )
 
 
@@ -190,6 +204,12 @@ async def _async_update_firmware(hass: HomeAssistant, call: ServiceCall) -> None
         await hass.async_add_executor_job(stream.close)
 
 
+async def _async_reboot(hass: HomeAssistant, call: ServiceCall) -> None:
+    """Restart the receiver now or after a delay (minutes), with a reason."""
+    coordinator = _coordinator(hass, call)
+    await coordinator.async_reboot(call.data[ATTR_DELAY], call.data[ATTR_REASON])
+
+
 _SERVICES: Final[
     tuple[tuple[str, vol.Schema, Callable[[HomeAssistant, ServiceCall], Awaitable[None]]], ...]
 ] = (
@@ -198,6 +218,7 @@ _SERVICES: Final[
     (SERVICE_UPLOAD_WALLPAPER, UPLOAD_WALLPAPER_SCHEMA, _async_upload_wallpaper),
     (SERVICE_DELETE_WALLPAPER, DELETE_WALLPAPER_SCHEMA, _async_delete_wallpaper),
     (SERVICE_UPDATE_FIRMWARE, UPDATE_FIRMWARE_SCHEMA, _async_update_firmware),
+    (SERVICE_REBOOT, REBOOT_SCHEMA, _async_reboot),
 )
 
 
