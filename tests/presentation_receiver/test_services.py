@@ -249,3 +249,46 @@ async def test_delete_wallpaper(
             blocking=True,
         )
     assert err.value.translation_key == "receiver_wallpaper_active"
+
+
+async def test_backup_and_restore(
+    hass: HomeAssistant, emulator: Emu, loaded_entry: MockConfigEntry, config_dir: Path
+) -> None:
+    """A backup lands in a private folder (not www/); restoring it asks for a restart."""
+    response = await hass.services.async_call(
+        DOMAIN,
+        "presentation_receiver_backup_configuration",
+        {"config_entry_id": loaded_entry.entry_id},
+        blocking=True,
+        return_response=True,
+    )
+    backup = Path(str(response["path"]))
+    assert backup.parent == config_dir / "proav_backups"
+    assert backup.stat().st_mode & 0o077 == 0  # readable by Home Assistant only
+    emulator.name = "Changed"
+    await hass.services.async_call(
+        DOMAIN,
+        "presentation_receiver_restore_configuration",
+        {"config_entry_id": loaded_entry.entry_id, "path": f"proav_backups/{backup.name}"},
+        blocking=True,
+    )
+    assert emulator.name == "Room-101"
+    assert hass.states.get("binary_sensor.room_101_reboot_required").state == "on"
+
+
+async def test_firmware_install_with_backup(
+    hass: HomeAssistant, emulator: Emu, loaded_entry: MockConfigEntry, config_dir: Path
+) -> None:
+    """Installing with "back up first" exports the configuration before the update."""
+    emulator.offer_firmware("1.0.1.0")
+    await loaded_entry.runtime_data.firmware.async_refresh()
+    assert hass.states.get("update.room_101_firmware").state == "on"
+    await hass.services.async_call(
+        "update",
+        "install",
+        {"entity_id": "update.room_101_firmware", "backup": True},
+        blocking=True,
+    )
+    assert len(list((config_dir / "proav_backups").iterdir())) == 1
+    assert emulator.command_names()[-1] == "firmware"
+    assert hass.states.get("sensor.room_101_status").state == "updating"

@@ -10,16 +10,17 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any, Final, override
 
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.update_coordinator import UpdateFailed
-from homeassistant.util import dt as dt_util
+from homeassistant.util import dt as dt_util, slugify
 
 from ...const import DOMAIN  # noqa: TID252
-from ...coordinator import ProAVCoordinator  # noqa: TID252
+from ...coordinator import ProAVCoordinator, translate_command_errors  # noqa: TID252
 from ..base import ProAVConfigEntry, ScanInterval  # noqa: TID252
 from ..errors import CannotConnect  # noqa: TID252
 from .client import FilePart, HttpsRequired, PresentationReceiverClient
@@ -52,6 +53,8 @@ DEFAULT_SLEEP_TIMEOUT: Final = 15
 REBOOT_GRACE: Final = timedelta(minutes=3)
 UPDATE_GRACE: Final = timedelta(minutes=15)
 VGA_DEFAULT: Final = 2  # 1920x1080, the most VGA allows
+# Where configuration backups go, inside the configuration directory (they hold secrets).
+BACKUP_FOLDER: Final = "proav_backups"
 # Warn this long before the API key expires (when Home Assistant cannot renew it itself).
 KEY_WARNING: Final = timedelta(days=7)
 
@@ -435,6 +438,31 @@ class ReceiverCoordinator(ProAVCoordinator[ReceiverData]):
         await self._async_set(self.client.reboot(delay=delay or None, reason=reason))
         if not delay:
             self.start_grace(REBOOT_GRACE)
+
+    async def async_backup_configuration(self) -> Path:
+        """Export the device's configuration into a file of its own; return the file.
+
+        It holds the device's secrets: it goes to a private folder of the configuration
+        directory (never www/, which is served without login).
+        """
+        with translate_command_errors(self):
+            content = await self.client.export_configuration()
+        title = slugify(self.config_entry.title) or "receiver"
+        name = f"{title}-{dt_util.now().strftime('%Y%m%d-%H%M%S')}.config"
+        folder = Path(self.hass.config.path(BACKUP_FOLDER))
+
+        def write() -> Path:
+            folder.mkdir(mode=0o700, exist_ok=True)
+            path = folder / name
+            path.touch(mode=0o600)
+            path.write_bytes(content)
+            return path
+
+        return await self.hass.async_add_executor_job(write)
+
+    async def async_restore_configuration(self, content: bytes, filename: str) -> None:
+        """Import a configuration file; the device asks for a restart to apply it."""
+        await self._async_set(self.client.import_configuration(content, filename))
 
     async def async_install_firmware(self, file: FilePart | None = None) -> None:
         """Install firmware (online, or an uploaded file); the status shows "updating"."""

@@ -508,7 +508,10 @@ class FirmwareUpdate(ProAVEntity[C], UpdateEntity):
 
     entity_description: FirmwareDescription
     # PROGRESS: the device reports "updating" itself, before and after the install call.
-    _attr_supported_features = UpdateEntityFeature.INSTALL | UpdateEntityFeature.PROGRESS
+    # BACKUP: the device's configuration is exported first (see async_backup_configuration).
+    _attr_supported_features = (
+        UpdateEntityFeature.INSTALL | UpdateEntityFeature.PROGRESS | UpdateEntityFeature.BACKUP
+    )
 
     def __init__(
         self, coordinator: C, firmware: FirmwareCoordinator, device_info: DeviceInfo
@@ -541,7 +544,9 @@ class FirmwareUpdate(ProAVEntity[C], UpdateEntity):
         return self.coordinator.data.device.updating
 
     async def async_install(self, version: str | None, backup: bool, **kwargs: Any) -> None:
-        """Install the newer firmware from the vendor's server."""
+        """Install the newer firmware from the vendor's server (after a backup if asked)."""
+        if backup:
+            await self.coordinator.async_backup_configuration()
         await self.async_command(self.coordinator.async_install_firmware())
 
     async def async_update(self) -> None:

@@ -9,7 +9,7 @@ from typing import BinaryIO, Final
 
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import CONF_PORT
-from homeassistant.core import HomeAssistant, ServiceCall
+from homeassistant.core import HomeAssistant, ServiceCall, ServiceResponse, SupportsResponse
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import config_validation as cv
 from homeassistant.util import dt as dt_util
@@ -17,7 +17,7 @@ import voluptuous as vol
 
 from ...const import CONF_DEVICE_TYPE, DOMAIN  # noqa: TID252
 from .client import FilePart
-from .coordinator import ReceiverCoordinator
+from .coordinator import BACKUP_FOLDER, ReceiverCoordinator
 from .models import WALLPAPER_UPLOAD_SLOTS, image_info, wallpaper_problem
 from .runtime import ReceiverRuntime
 
@@ -35,6 +35,8 @@ SERVICE_UPLOAD_WALLPAPER: Final = "presentation_receiver_upload_wallpaper"
 SERVICE_UPDATE_FIRMWARE: Final = "presentation_receiver_update_firmware"
 SERVICE_DELETE_WALLPAPER: Final = "presentation_receiver_delete_wallpaper"
 SERVICE_REBOOT: Final = "presentation_receiver_reboot"
+SERVICE_BACKUP: Final = "presentation_receiver_backup_configuration"
+SERVICE_RESTORE: Final = "presentation_receiver_restore_configuration"
 ATTR_DELAY: Final = "delay"
 ATTR_REASON: Final = "reason"
 
@@ -62,6 +64,8 @@ DELETE_WALLPAPER_SCHEMA = vol.Schema(
 )
 
 
+ENTRY_SCHEMA = vol.Schema(_ENTRY)
+RESTORE_SCHEMA = vol.Schema({**_ENTRY, vol.Required(ATTR_PATH): cv.string})
 REBOOT_SCHEMA = vol.Schema(
     {
         **_ENTRY,
@@ -91,13 +95,16 @@ def _coordinator(hass: HomeAssistant, call: ServiceCall) -> ReceiverCoordinator:
     return runtime.coordinator
 
 
-def _allowed_file(hass: HomeAssistant, path: str) -> Path:
+def _allowed_file(hass: HomeAssistant, path: str, *, backups: bool = False) -> Path:
     """Return a file Home Assistant may read (``allowlist_external_dirs``, e.g. /media) (blocking).
 
-    A relative path is taken from the configuration folder.
+    A relative path is taken from the configuration folder; with ``backups``, the private
+    backup folder is allowed too.
     """
     file = (Path(hass.config.config_dir) / path).resolve()
-    if not hass.config.is_allowed_path(str(file)):
+    backup_folder = Path(hass.config.path(BACKUP_FOLDER)).resolve()
+    own_backup = backups and file.is_relative_to(backup_folder)
+    if not own_backup and not hass.config.is_allowed_path(str(file)):
         raise ServiceValidationError(
             translation_domain=DOMAIN,
             translation_key="receiver_path_not_allowed",
@@ -204,32 +211,67 @@ async def _async_update_firmware(hass: HomeAssistant, call: ServiceCall) -> None
         await hass.async_add_executor_job(stream.close)
 
 
+async def _async_backup(hass: HomeAssistant, call: ServiceCall) -> ServiceResponse:
+    """Export the receiver's configuration into a private file; answer with its path."""
+    coordinator = _coordinator(hass, call)
+    path = await coordinator.async_backup_configuration()
+    return {"path": str(path)}
+
+
+async def _async_restore(hass: HomeAssistant, call: ServiceCall) -> None:
+    """Import a configuration file (a backup); the receiver then asks for a restart."""
+    coordinator = _coordinator(hass, call)
+
+    def read() -> tuple[Path, bytes]:
+        file = _allowed_file(hass, call.data[ATTR_PATH], backups=True)
+        return file, file.read_bytes()
+
+    file, content = await hass.async_add_executor_job(read)
+    await coordinator.async_restore_configuration(content, file.name)
+
+
 async def _async_reboot(hass: HomeAssistant, call: ServiceCall) -> None:
     """Restart the receiver now or after a delay (minutes), with a reason."""
     coordinator = _coordinator(hass, call)
     await coordinator.async_reboot(call.data[ATTR_DELAY], call.data[ATTR_REASON])
 
 
-_SERVICES: Final[
-    tuple[tuple[str, vol.Schema, Callable[[HomeAssistant, ServiceCall], Awaitable[None]]], ...]
-] = (
-    (SERVICE_SET_TIME, SET_TIME_SCHEMA, _async_set_time),
-    (SERVICE_SET_NTP, SET_NTP_SCHEMA, _async_set_ntp),
-    (SERVICE_UPLOAD_WALLPAPER, UPLOAD_WALLPAPER_SCHEMA, _async_upload_wallpaper),
-    (SERVICE_DELETE_WALLPAPER, DELETE_WALLPAPER_SCHEMA, _async_delete_wallpaper),
-    (SERVICE_UPDATE_FIRMWARE, UPDATE_FIRMWARE_SCHEMA, _async_update_firmware),
-    (SERVICE_REBOOT, REBOOT_SCHEMA, _async_reboot),
+type Handler = Callable[[HomeAssistant, ServiceCall], Awaitable[ServiceResponse | None]]
+
+_SERVICES: Final[tuple[tuple[str, vol.Schema, Handler, SupportsResponse], ...]] = (
+    (SERVICE_SET_TIME, SET_TIME_SCHEMA, _async_set_time, SupportsResponse.NONE),
+    (SERVICE_SET_NTP, SET_NTP_SCHEMA, _async_set_ntp, SupportsResponse.NONE),
+    (
+        SERVICE_UPLOAD_WALLPAPER,
+        UPLOAD_WALLPAPER_SCHEMA,
+        _async_upload_wallpaper,
+        SupportsResponse.NONE,
+    ),
+    (
+        SERVICE_DELETE_WALLPAPER,
+        DELETE_WALLPAPER_SCHEMA,
+        _async_delete_wallpaper,
+        SupportsResponse.NONE,
+    ),
+    (
+        SERVICE_UPDATE_FIRMWARE,
+        UPDATE_FIRMWARE_SCHEMA,
+        _async_update_firmware,
+        SupportsResponse.NONE,
+    ),
+    (SERVICE_REBOOT, REBOOT_SCHEMA, _async_reboot, SupportsResponse.NONE),
+    (SERVICE_BACKUP, ENTRY_SCHEMA, _async_backup, SupportsResponse.OPTIONAL),
+    (SERVICE_RESTORE, RESTORE_SCHEMA, _async_restore, SupportsResponse.NONE),
 )
 
 
 def async_register_services(hass: HomeAssistant) -> None:
     """Register the receiver actions."""
-    for name, schema, handler in _SERVICES:
+    for name, schema, handler, response in _SERVICES:
 
-        async def handle(
-            call: ServiceCall,
-            handler: Callable[[HomeAssistant, ServiceCall], Awaitable[None]] = handler,
-        ) -> None:
-            await handler(hass, call)
+        async def handle(call: ServiceCall, handler: Handler = handler) -> ServiceResponse:
+            return await handler(hass, call)
 
-        hass.services.async_register(DOMAIN, name, handle, schema=schema)
+        hass.services.async_register(
+            DOMAIN, name, handle, schema=schema, supports_response=response
+        )
