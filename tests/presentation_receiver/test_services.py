@@ -292,3 +292,33 @@ async def test_firmware_install_with_backup(
     assert len(list((config_dir / "proav_backups").iterdir())) == 1
     assert emulator.command_names()[-1] == "firmware"
     assert hass.states.get("sensor.room_101_status").state == "updating"
+
+
+async def test_guest_wifi_password(
+    hass: HomeAssistant, emulator: Emu, loaded_entry: MockConfigEntry
+) -> None:
+    """A given or random password is set; the answer has the join data; no state shows it."""
+    response = await hass.services.async_call(
+        DOMAIN,
+        "presentation_receiver_set_guest_wifi_password",
+        {"config_entry_id": loaded_entry.entry_id, "password": "Lobby2026x"},
+        blocking=True,
+        return_response=True,
+    )
+    assert emulator.wifi["password"] == "Lobby2026x"
+    assert response == {
+        "ssid": "Room-101",
+        "password": "Lobby2026x",
+        "qr_text": "WIFI:T:WPA;S:Room-101;P:Lobby2026x;;",
+    }
+    response = await hass.services.async_call(
+        DOMAIN,
+        "presentation_receiver_set_guest_wifi_password",
+        {"config_entry_id": loaded_entry.entry_id},
+        blocking=True,
+        return_response=True,
+    )
+    password = str(response["password"])
+    assert emulator.wifi["password"] == password != "Lobby2026x"
+    assert len(password) == 12
+    assert password not in str([state.as_dict() for state in hass.states.async_all()])

@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from datetime import datetime, tzinfo
 from pathlib import Path
+import secrets
+import string
 from typing import BinaryIO, Final
 
 from homeassistant.config_entries import ConfigEntryState
-from homeassistant.const import CONF_PORT
+from homeassistant.const import CONF_PASSWORD, CONF_PORT
 from homeassistant.core import HomeAssistant, ServiceCall, ServiceResponse, SupportsResponse
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import config_validation as cv
@@ -35,6 +37,8 @@ SERVICE_UPLOAD_WALLPAPER: Final = "presentation_receiver_upload_wallpaper"
 SERVICE_UPDATE_FIRMWARE: Final = "presentation_receiver_update_firmware"
 SERVICE_DELETE_WALLPAPER: Final = "presentation_receiver_delete_wallpaper"
 SERVICE_REBOOT: Final = "presentation_receiver_reboot"
+SERVICE_GUEST_WIFI_PASSWORD: Final = "presentation_receiver_set_guest_wifi_password"  # noqa: S105
+WIFI_PASSWORD_LENGTH: Final = 12
 SERVICE_BACKUP: Final = "presentation_receiver_backup_configuration"
 SERVICE_RESTORE: Final = "presentation_receiver_restore_configuration"
 ATTR_DELAY: Final = "delay"
@@ -65,6 +69,9 @@ DELETE_WALLPAPER_SCHEMA = vol.Schema(
 
 
 ENTRY_SCHEMA = vol.Schema(_ENTRY)
+GUEST_WIFI_PASSWORD_SCHEMA = vol.Schema(
+    {**_ENTRY, vol.Optional(CONF_PASSWORD): vol.All(cv.string, vol.Match(r"^[A-Za-z0-9]{8,16}$"))}
+)
 RESTORE_SCHEMA = vol.Schema({**_ENTRY, vol.Required(ATTR_PATH): cv.string})
 REBOOT_SCHEMA = vol.Schema(
     {
@@ -211,6 +218,32 @@ async def _async_update_firmware(hass: HomeAssistant, call: ServiceCall) -> None
         await hass.async_add_executor_job(stream.close)
 
 
+async def _async_set_guest_wifi_password(hass: HomeAssistant, call: ServiceCall) -> ServiceResponse:
+    """Set the guest Wi-Fi password (a fresh random one unless given); answer with the join data.
+
+    The answer (SSID, password and the text a Wi-Fi QR code encodes) reaches only the caller,
+    e.g. an automation that shows it on the room's dashboard; it never becomes a state.
+    """
+    coordinator = _coordinator(hass, call)
+    password = call.data.get(CONF_PASSWORD) or "".join(
+        secrets.choice(string.ascii_letters + string.digits) for _ in range(WIFI_PASSWORD_LENGTH)
+    )
+    await coordinator.async_set_wifi(password=password)
+    wifi = coordinator.data.wifi
+    ssid = (wifi.ssid if wifi else None) or ""
+    security = "WPA" if wifi is None or wifi.security != 0 else "nopass"
+    return {
+        "ssid": ssid,
+        "password": password,
+        "qr_text": f"WIFI:T:{security};S:{_qr_escape(ssid)};P:{_qr_escape(password)};;",
+    }
+
+
+def _qr_escape(text: str) -> str:
+    """Escape the characters the Wi-Fi QR format reserves."""
+    return "".join(f"\\{char}" if char in '\\;,:"' else char for char in text)
+
+
 async def _async_backup(hass: HomeAssistant, call: ServiceCall) -> ServiceResponse:
     """Export the receiver's configuration into a private file; answer with its path."""
     coordinator = _coordinator(hass, call)
@@ -261,6 +294,12 @@ _SERVICES: Final[tuple[tuple[str, vol.Schema, Handler, SupportsResponse], ...]] 
     ),
     (SERVICE_REBOOT, REBOOT_SCHEMA, _async_reboot, SupportsResponse.NONE),
     (SERVICE_BACKUP, ENTRY_SCHEMA, _async_backup, SupportsResponse.OPTIONAL),
+    (
+        SERVICE_GUEST_WIFI_PASSWORD,
+        GUEST_WIFI_PASSWORD_SCHEMA,
+        _async_set_guest_wifi_password,
+        SupportsResponse.OPTIONAL,
+    ),
     (SERVICE_RESTORE, RESTORE_SCHEMA, _async_restore, SupportsResponse.NONE),
 )
 
