@@ -207,6 +207,11 @@ async def test_refused_password_latches(
         await _tick(hass, freezer, timedelta(minutes=10))
     assert _key_attempts(emulator) == 1
     assert runtime.receiver.login_gate.refused is not None
+    # A command now says the credentials are refused (not "not permitted"), and asks no key.
+    with pytest.raises(HomeAssistantError) as err:
+        await runtime.coordinator.async_set_remote_view(True)
+    assert err.value.translation_key == "invalid_auth"
+    assert _key_attempts(emulator) == 1
     assert emulator.keys_created == 0
 
 

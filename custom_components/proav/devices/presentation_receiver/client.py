@@ -241,6 +241,7 @@ class PresentationReceiverClient(DeviceClient):
                     return await self._send(method, path, params, file, time_limit, basic=False)
                 if not self._password:
                     raise  # the key itself was refused: only the user can give a new one
+                self.login_gate.check()  # the password was refused before: the user must act
                 if (
                     self._renewed_at is not None
                     and time.monotonic() - self._renewed_at < self._renew_throttle

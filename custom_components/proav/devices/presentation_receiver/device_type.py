@@ -99,7 +99,7 @@ async def _async_probe(hass: HomeAssistant, data: Mapping[str, Any]) -> list[Dev
     """
     created: list[ApiKey] = []
     if not data.get(CONF_API_KEY):
-        known = [entry.data[CONF_API_KEY] for entry in _entries_of_account(hass, data)]
+        known = [entry.data.get(CONF_API_KEY) for entry in _entries_of_account(hass, data)]
         if known and known[0]:
             data = {**data, CONF_API_KEY: known[0]}
 
