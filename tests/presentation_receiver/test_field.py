@@ -662,3 +662,27 @@ async def test_scheduled_restart_and_reboot_required_issue(
     await _tick(hass, freezer, FAST)
     assert (DOMAIN, issue_id) not in ir.async_get(hass).issues
     assert _state(hass, "binary_sensor.room_101_reboot_required") == "off"
+
+
+async def test_no_code_mode_reads_the_code_less_often(
+    hass: HomeAssistant,
+    emulator: Emu,
+    loaded_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """With no login code in use, the code is read every minute with the settings."""
+    await hass.services.async_call(
+        "select",
+        "select_option",
+        {ATTR_ENTITY_ID: "select.room_101_login_code_mode", "option": "no_code"},
+        blocking=True,
+    )
+    for _ in range(2):  # the settings tier runs (the code is read with it)
+        await _tick(hass, freezer, timedelta(seconds=61))
+    before = sum("GET /api/v1/device/general/logincode" in r for r in emulator.requests)
+    for _ in range(4):  # status polls within the next minute
+        await _tick(hass, freezer, FAST)
+    assert sum("GET /api/v1/device/general/logincode" in r for r in emulator.requests) == before
+    emulator.login_type = 0  # switched back on the device: seen within a minute
+    await _tick(hass, freezer, timedelta(seconds=61))
+    assert _state(hass, "select.room_101_login_code_mode") == "random"

@@ -26,6 +26,7 @@ from ..errors import CannotConnect  # noqa: TID252
 from .client import FilePart, HttpsRequired, PresentationReceiverClient
 from .models import (
     LOGIN_CODE_FIXED,
+    LOGIN_CODE_NONE,
     POWER_MODE_SLEEP,
     VGA_RESOLUTIONS,
     Device,
@@ -200,7 +201,12 @@ class ReceiverCoordinator(ProAVCoordinator[ReceiverData]):
         now = dt_util.utcnow()
         old = self.data if self.last_update_success else None
         device = await self.client.get_device()
-        login = await self.client.capabilities.async_read(LOGIN, self.client.get_login_code)
+        medium_due = old is None or now - self._last_medium >= self._medium
+        if medium_due or not _no_code(old):
+            login = await self.client.capabilities.async_read(LOGIN, self.client.get_login_code)
+        else:
+            # No code in use: nothing rotates, so the mode is read with the settings only.
+            login = old.login if old is not None else None
         rebooted = self._rebooted(device)
         if rebooted:
             self.client.reboot_required = False
@@ -217,7 +223,7 @@ class ReceiverCoordinator(ProAVCoordinator[ReceiverData]):
             everything = fast | await self._async_read_medium() | await self._async_read_slow()
             return ReceiverData(**everything, mac=await self._async_read_macs())
         changes = fast
-        if now - self._last_medium >= self._medium:
+        if medium_due:
             self._last_medium = now
             changes |= await self._async_read_medium()
         if now - self._last_slow >= self._slow:
@@ -469,6 +475,11 @@ class ReceiverCoordinator(ProAVCoordinator[ReceiverData]):
         command = self.client.update_firmware(file)
         await self._async_set_read(command, "device", self.client.get_device)
         self.start_grace(UPDATE_GRACE)
+
+
+def _no_code(data: ReceiverData | None) -> bool:
+    """Return whether the device was last seen using no login code."""
+    return data is not None and data.login is not None and data.login.type == LOGIN_CODE_NONE
 
 
 def _async_issue(
