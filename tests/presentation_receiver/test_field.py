@@ -686,3 +686,51 @@ async def test_no_code_mode_reads_the_code_less_often(
     emulator.login_type = 0  # switched back on the device: seen within a minute
     await _tick(hass, freezer, timedelta(seconds=61))
     assert _state(hass, "select.room_101_login_code_mode") == "random"
+
+
+async def test_only_the_device_resource(
+    hass: HomeAssistant,
+    emulator: Emu,
+    config_entry: MockConfigEntry,
+    entity_registry: er.EntityRegistry,
+    freezer: FrozenDateTimeFactory,
+    all_entities_enabled: None,
+) -> None:
+    """A unit that answers nothing but its status still sets up, with the entities it backs."""
+    emulator.unsupported_paths = {
+        "/general/logincode",
+        "/display/resolution",
+        "/general/name",
+        "/general/language",
+        "/general/remoteview",
+        "/general/wallpaper",
+        "/power/mode",
+        "/network/ethernet",
+        "/network/ethernet/macaddress",
+        "/network/wifi",
+        "/network/wifi/macaddress",
+        "/time/ntp",
+        "/time/zone",
+        "/time",
+        "/admin/firmware",
+    }
+    await _setup(hass, config_entry)
+    entity_ids = {
+        entry.entity_id
+        for entry in er.async_entries_for_config_entry(entity_registry, config_entry.entry_id)
+    }
+    assert entity_ids == {
+        "sensor.room_101_status",
+        "sensor.room_101_last_boot",
+        "binary_sensor.room_101_sharing",
+        "binary_sensor.room_101_sender_connected",
+        "binary_sensor.room_101_sleeping",
+        "binary_sensor.room_101_reboot_required",
+        "switch.room_101_display",
+        "button.room_101_restart",
+        "update.room_101_firmware",
+    }
+    emulator.start_sharing()
+    await _tick(hass, freezer, timedelta(minutes=16))
+    assert _state(hass, "binary_sensor.room_101_sharing") == "on"
+    assert _state(hass, "update.room_101_firmware") == "off"
