@@ -734,3 +734,29 @@ async def test_only_the_device_resource(
     await _tick(hass, freezer, timedelta(minutes=16))
     assert _state(hass, "binary_sensor.room_101_sharing") == "on"
     assert _state(hass, "update.room_101_firmware") == "off"
+
+
+async def test_scheduled_restart_grace(
+    hass: HomeAssistant,
+    emulator: Emu,
+    loaded_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A restart in 30 minutes: an outage before then shows; the restart itself does not."""
+    await hass.services.async_call(
+        DOMAIN,
+        "presentation_receiver_reboot",
+        {"config_entry_id": loaded_entry.entry_id, "delay": 30},
+        blocking=True,
+    )
+    await emulator.set_down(True)
+    await _tick(hass, freezer, FAST)
+    assert _state(hass, "sensor.room_101_status") == STATE_UNAVAILABLE
+    await emulator.set_down(False)
+    await _tick(hass, freezer, timedelta(minutes=29, seconds=50))
+    assert _state(hass, "sensor.room_101_status") == "standby"
+    await emulator.set_down(True)  # the scheduled restart
+    await _tick(hass, freezer, timedelta(minutes=2))
+    assert _state(hass, "sensor.room_101_status") == "standby"
+    await _tick(hass, freezer, timedelta(minutes=2))
+    assert _state(hass, "sensor.room_101_status") == STATE_UNAVAILABLE

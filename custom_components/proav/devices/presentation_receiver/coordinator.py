@@ -128,8 +128,8 @@ class ReceiverCoordinator(ProAVCoordinator[ReceiverData]):
         self.client = client
         self._medium, self._slow = MEDIUM.of(entry), SLOW.of(entry)
         self._last_medium = self._last_slow = datetime.min.replace(tzinfo=dt_util.UTC)
-        # Until then, a device that does not answer is restarting: keep its last state.
-        self._grace_until: datetime | None = None
+        # Within this window a device that does not answer is restarting: keep its last state.
+        self._grace: tuple[datetime, datetime] | None = None
 
     @override
     async def _async_fetch(self) -> ReceiverData:
@@ -138,18 +138,21 @@ class ReceiverCoordinator(ProAVCoordinator[ReceiverData]):
             data = await self._async_read()
         except CannotConnect:
             now = dt_util.utcnow()
-            if self.data is not None and self._grace_until is not None and now < self._grace_until:
-                # Restarting after a firmware update or a reboot: keep the last state a while.
-                self.logger.debug("%s is restarting; keeping its last state", self.name)
-                return self.data
-            self._grace_until = None
+            if self.data is not None and self._grace is not None:
+                start, end = self._grace
+                if start <= now < end:
+                    # Restarting after a firmware update or a reboot: keep the last state.
+                    self.logger.debug("%s is restarting; keeping its last state", self.name)
+                    return self.data
+                if now >= end:
+                    self._grace = None
             raise
         except HttpsRequired as err:
             raise UpdateFailed(
                 translation_domain=DOMAIN, translation_key="receiver_use_https"
             ) from err
         if data.device.updating:
-            self._grace_until = dt_util.utcnow() + UPDATE_GRACE
+            self.start_grace(UPDATE_GRACE)
         self._async_update_issues(data)
         return data
 
@@ -190,11 +193,17 @@ class ReceiverCoordinator(ProAVCoordinator[ReceiverData]):
             {"name": entry.title},
         )
 
-    def start_grace(self, grace: timedelta) -> None:
-        """Expect the device to be away for a while (a reboot or firmware install was sent)."""
-        until = dt_util.utcnow() + grace
-        if self._grace_until is None or until > self._grace_until:
-            self._grace_until = until
+    def start_grace(self, grace: timedelta, after: timedelta = timedelta(0)) -> None:
+        """Expect the device to be away for ``grace``, starting ``after`` from now.
+
+        A reboot, a scheduled reboot or a firmware install was sent (or the device said it is
+        updating). Outside the window an outage shows at once.
+        """
+        now = dt_util.utcnow()
+        start, end = now + after - after / 10, now + after + grace  # its clock may run early
+        if self._grace is not None and self._grace[0] <= now:
+            start, end = min(start, self._grace[0]), max(end, self._grace[1])
+        self._grace = (start, end)
 
     async def _async_read(self) -> ReceiverData:
         """Read the fast tier, and the slower ones when due or after an outage or a reboot."""
@@ -210,7 +219,7 @@ class ReceiverCoordinator(ProAVCoordinator[ReceiverData]):
         rebooted = self._rebooted(device)
         if rebooted:
             self.client.reboot_required = False
-            self._grace_until = None
+            self._grace = None
         fast: dict[str, Any] = {
             "device": device,
             "login": login,
@@ -442,8 +451,7 @@ class ReceiverCoordinator(ProAVCoordinator[ReceiverData]):
     async def async_reboot(self, delay: int = 0, reason: str = "Home Assistant") -> None:
         """Reboot the device now, or after ``delay`` minutes."""
         await self._async_set(self.client.reboot(delay=delay or None, reason=reason))
-        if not delay:
-            self.start_grace(REBOOT_GRACE)
+        self.start_grace(REBOOT_GRACE, after=timedelta(minutes=delay))
 
     async def async_backup_configuration(self) -> Path:
         """Export the device's configuration into a file of its own; return the file.
