@@ -21,7 +21,8 @@ objects without nesting), ``named_scalars`` (language and remote view as words),
 ``time_with_offset`` (False: the clock without an offset), ``success_flag`` (``isSuccess``
 forced, e.g. false with errorCode 0), ``firmware_check_error`` (a check with nothing newer
 answers 1200), ``firmware_check_gate`` (a check hangs until it is set), ``drop_fields``
-(fields left out of object answers), ``key_style`` (how the unit wants the key sent). ``keys_created`` counts the
+(fields left out of object answers), ``key_style`` (how the unit wants the key sent), ``missing_style`` (a path the unit lacks
+answers 404, an HTML page or a redirect to its login page). ``keys_created`` counts the
 API keys created (each one revokes the previous key).
 """
 
@@ -223,6 +224,9 @@ class PresentationReceiverEmulator(Emulator):
         self.success_flag: bool | None = None
         self.firmware_check_error = False
         self.drop_fields: set[str] = set()
+        # How this unit answers a path it lacks: "404" (the envelope), "html" (a 200 web page),
+        # "login_redirect" (302 to its login page)
+        self.missing_style = "404"
         # How this unit wants the key: basic (Basic <key>), basic_base64, bearer, x_api_key, query
         self.key_style = "basic"
         # Set: a firmware check (it asks the vendor's server) waits until the event is set.
@@ -352,9 +356,20 @@ class PresentationReceiverEmulator(Emulator):
         try:
             return await handler(request)
         except web.HTTPException as err:
-            if err.status in (404, 405):
+            if err.status == 404:
+                return self._missing()
+            if err.status == 405:
                 return self._http_error(err.status, err.reason)
             raise
+
+    def _missing(self) -> web.Response:
+        """Answer a path this unit lacks, the way ``missing_style`` says."""
+        if self.missing_style == "html":
+            page = "<html><body><h1>Page not found</h1></body></html>"
+            return web.Response(status=200, text=page, content_type="text/html")
+        if self.missing_style == "login_redirect":
+            return web.Response(status=302, headers={"Location": "/login.html"})
+        return self._http_error(404, "Not Found")
 
     def _envelope(self, code: int, message: str, data: Any = "") -> dict[str, Any]:
         """Return the documented answer frame."""
@@ -382,7 +397,7 @@ class PresentationReceiverEmulator(Emulator):
                 location = f"https://{HOST_NAME}:{self.port}{request.path_qs}"
                 return web.Response(status=301, headers={"Location": location})
             if path in self.unsupported_paths:
-                return self._http_error(404, "Not Found")
+                return self._missing()
             if not self._authorized(request, path):
                 return self._http_error(401, "Unauthorized")
             if self.forbid_writes and request.method != "GET" and path != "/admin/apikey":

@@ -391,15 +391,21 @@ async def test_time_without_offset(
 # Optional resources and outages
 
 
+@pytest.mark.parametrize("missing_style", ["404", "html", "login_redirect"])
 async def test_model_without_login_code(
     hass: HomeAssistant,
     emulator: Emu,
     config_entry: MockConfigEntry,
     entity_registry: er.EntityRegistry,
     all_entities_enabled: None,
+    missing_style: str,
 ) -> None:
-    """A model without /general/logincode keeps every other entity; asked once only."""
+    """A model without /general/logincode keeps every other entity; asked once only.
+
+    However the unit says it lacks the path: 404, a web page, or a redirect to its login page.
+    """
     emulator.unsupported_paths = {"/general/logincode"}
+    emulator.missing_style = missing_style
     await _setup(hass, config_entry)
     entity_ids = {
         entry.entity_id
@@ -413,6 +419,7 @@ async def test_model_without_login_code(
     assert sum("/general/logincode" in request for request in emulator.requests) == 1
     diagnostics = await async_get_config_entry_diagnostics(hass, config_entry)
     assert diagnostics["device"]["capabilities"]["login"]["support"] == "unsupported"
+    assert not reauth_flows(hass)
 
 
 async def test_failing_resource_only_blanks_its_entities(
