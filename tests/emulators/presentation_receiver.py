@@ -22,7 +22,8 @@ objects without nesting), ``named_scalars`` (language and remote view as words),
 forced, e.g. false with errorCode 0), ``firmware_check_error`` (a check with nothing newer
 answers 1200), ``firmware_check_gate`` (a check hangs until it is set), ``drop_fields``
 (fields left out of object answers), ``key_style`` (how the unit wants the key sent), ``missing_style`` (a path the unit lacks
-answers 404, an HTML page or a redirect to its login page). ``keys_created`` counts the
+answers 404, an HTML page or a redirect to its login page), ``refuse_status`` (403 instead
+of 401 for a refused key). ``keys_created`` counts the
 API keys created (each one revokes the previous key).
 """
 
@@ -227,6 +228,8 @@ class PresentationReceiverEmulator(Emulator):
         # How this unit answers a path it lacks: "404" (the envelope), "html" (a 200 web page),
         # "login_redirect" (302 to its login page)
         self.missing_style = "404"
+        # The HTTP status of a refused key or password (some units say 403)
+        self.refuse_status = 401
         # How this unit wants the key: basic (Basic <key>), basic_base64, bearer, x_api_key, query
         self.key_style = "basic"
         # Set: a firmware check (it asks the vendor's server) waits until the event is set.
@@ -399,6 +402,8 @@ class PresentationReceiverEmulator(Emulator):
             if path in self.unsupported_paths:
                 return self._missing()
             if not self._authorized(request, path):
+                if self.refuse_status == 403:
+                    return self._http_error(403, "Forbidden")
                 return self._http_error(401, "Unauthorized")
             if self.forbid_writes and request.method != "GET" and path != "/admin/apikey":
                 return self._http_error(403, "Forbidden")

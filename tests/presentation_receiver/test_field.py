@@ -767,3 +767,13 @@ async def test_scheduled_restart_grace(
     assert _state(hass, "sensor.room_101_status") == "standby"
     await _tick(hass, freezer, timedelta(minutes=2))
     assert _state(hass, "sensor.room_101_status") == STATE_UNAVAILABLE
+
+
+async def test_key_style_on_a_unit_that_says_403(hass: HomeAssistant, emulator: Emu) -> None:
+    """A unit that answers 403 to a key sent the wrong way: the flow still finds the style."""
+    emulator.refuse_status = 403
+    emulator.key_style = "bearer"
+    result = await _user_flow(hass, _user_input(emulator, api_key=TOKEN))
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["data"]["key_style"] == "bearer"
+    assert emulator.keys_created == 0

@@ -319,12 +319,20 @@ class PresentationReceiverClient(DeviceClient):
         raise NotPermitted("The device refuses its new key in every known style", 401)
 
     async def _async_try_styles(self) -> Device | None:
-        """Read the device with the key in each style; keep the first style that works."""
+        """Read the device with the key in each style; keep the first style that works.
+
+        Some units refuse a key they cannot find with 403 rather than 401: here (and only here,
+        where a refusal changes nothing) both mean "not this style".
+        """
         for style in KEY_STYLES:
             self.key_style = style
             try:
                 data = await self._send("GET", "", None, None, TIMEOUT, basic=False)
             except InvalidAuth:
+                continue
+            except NotPermitted as err:
+                if err.code != 403:
+                    raise
                 continue
             return Device.from_data(_object(data, "/"))
         self.key_style = KEY_STYLE_BASIC
