@@ -777,3 +777,23 @@ async def test_key_style_on_a_unit_that_says_403(hass: HomeAssistant, emulator: 
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["data"]["key_style"] == "bearer"
     assert emulator.keys_created == 0
+
+
+async def test_setup_retries_make_no_keys(
+    hass: HomeAssistant,
+    emulator: Emu,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A unit that refuses even its new keys: setup retries, but one key per few minutes."""
+    _with_password(hass, config_entry)
+    emulator.accounts["admin"].token = "revokedelsewhere"
+    emulator.key_style = "bearer"  # e.g. a firmware update changed how it wants the key
+    await hass.config_entries.async_setup(config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert config_entry.state is ConfigEntryState.SETUP_RETRY
+    assert emulator.keys_created == 1
+    for _ in range(8):  # setup retries back off from seconds to a minute or so
+        await _tick(hass, freezer, timedelta(seconds=30))
+    assert emulator.keys_created == 1
+    assert not reauth_flows(hass)

@@ -186,8 +186,13 @@ class PresentationReceiverClient(DeviceClient):
         on_new_key: Callable[[ApiKey], None] | None = None,
         renew_throttle: float = RENEW_THROTTLE,
         key_style: str = KEY_STYLE_BASIC,
+        renewed_at: float | None = None,
     ) -> None:
-        """Keep the address and credentials; ``password`` enables key renewal after a 401."""
+        """Keep the address and credentials; ``password`` enables key renewal after a 401.
+
+        ``renewed_at`` (monotonic seconds) is when an earlier client of the same entry last
+        made a key, so the throttle holds across reloads and setup retries.
+        """
         super().__init__()
         self._session = session
         self._base = URL.build(scheme="https" if ssl else "http", host=host, port=port)
@@ -196,7 +201,7 @@ class PresentationReceiverClient(DeviceClient):
         self._password = password
         self._on_new_key = on_new_key
         self._lock = asyncio.Lock()
-        self._renewed_at: float | None = None  # monotonic time of the last key creation
+        self._renewed_at = renewed_at  # monotonic time of the last key creation
         self._renew_throttle = renew_throttle
         self.key_style = key_style if key_style in KEY_STYLES else KEY_STYLE_BASIC
         # Latched from any answer's rebootRequired; the caller clears it after a reboot.

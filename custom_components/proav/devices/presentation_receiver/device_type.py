@@ -33,6 +33,7 @@ from .runtime import (
     _async_setup,
     key_data,
     key_store,
+    last_renewal,
     stored_password,
 )
 from .services import async_register_services
@@ -162,6 +163,7 @@ async def _async_setup_entry(hass: HomeAssistant, entry: ProAVConfigEntry) -> Re
         entry.data,
         password=stored_password(hass, entry),
         on_new_key=key_store(hass, entry),
+        renewed_at=last_renewal(hass, entry),
     )
     return await _async_setup(hass, entry, client)
 

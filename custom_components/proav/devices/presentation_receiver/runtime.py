@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+import time
 from typing import Final
 
 from homeassistant.const import CONF_API_KEY, CONF_PASSWORD
@@ -19,6 +20,8 @@ from .models import ApiKey
 
 CONF_RENEW_KEY: Final = "allow_key_renewal"
 CONF_KEY_EXPIRES: Final = "key_expires"
+# hass.data key: entry id -> when its client last made a key (survives reloads and retries).
+RENEWALS: Final = f"{DOMAIN}_receiver_key_renewals"
 
 
 class ReceiverRuntime(ProAVRuntime):
@@ -72,9 +75,16 @@ def key_store(hass: HomeAssistant, entry: ProAVConfigEntry) -> Callable[[ApiKey]
 
     @callback
     def store_key(key: ApiKey) -> None:
+        hass.data.setdefault(RENEWALS, {})[entry.entry_id] = time.monotonic()
         hass.config_entries.async_update_entry(entry, data={**entry.data, **key_data(key)})
 
     return store_key
+
+
+def last_renewal(hass: HomeAssistant, entry: ProAVConfigEntry) -> float | None:
+    """Return when this entry last made a key (monotonic), as long as Home Assistant runs."""
+    renewals: dict[str, float] = hass.data.get(RENEWALS, {})
+    return renewals.get(entry.entry_id)
 
 
 def stored_password(hass: HomeAssistant, entry: ProAVConfigEntry) -> str | None:
