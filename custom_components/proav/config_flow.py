@@ -195,8 +195,9 @@ class ProAVConfigFlow(ConfigFlow, domain=DOMAIN):
             found = await self._device_type.async_probe(self.hass, data)
         except InvalidAuth:
             return {"base": "invalid_auth"}, []
-        except ProAVError:
-            return {"base": "cannot_connect"}, []
+        except ProAVError as err:
+            # A device type may name a more helpful form error (e.g. "switch to HTTPS").
+            return {"base": getattr(err, "flow_error", "cannot_connect")}, []
         except Exception:  # noqa: BLE001
             LOGGER.exception("Unexpected error while testing the connection")
             return {"base": "unknown"}, []

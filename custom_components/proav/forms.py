@@ -46,7 +46,10 @@ def connection_schema(
 
     fields: dict[Any, Any] = {vol.Required(CONF_HOST, default=default(CONF_HOST)): str}
     if port is None:
-        fields[vol.Optional(CONF_PORT, description={"suggested_value": default(CONF_PORT)})] = PORT
+        # No suggestion without a known port (UNDEFINED would not serialize for the frontend).
+        suggested = defaults.get(CONF_PORT)
+        description = None if suggested is None else {"suggested_value": suggested}
+        fields[vol.Optional(CONF_PORT, description=description)] = PORT
     else:
         fields[vol.Required(CONF_PORT, default=default(CONF_PORT, port))] = PORT
     if ssl is not None:

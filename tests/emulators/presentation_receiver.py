@@ -11,6 +11,20 @@ Tests drive it as a plain object: ``connect_sender()``, ``start_sharing()``, ``s
 ``malformed_paths`` (nonsense ``data``), ``stringify_objects``, ``accounts[...].scope``
 ("view_only"), ``tls=True`` (HTTPS with a self-signed certificate). Standalone demo:
 ``python -m tests.emulators.presentation_receiver --port 8080``.
+
+Field variants (what a real unit may do where the document is silent, from the field review):
+``key_lifetime`` (seconds a new key lives, on the device's own clock, shifted by
+``clock_offset``), ``forbid_writes`` (HTTP 403 to every write but key creation),
+``error_codes`` ("METHOD /path" -> a non-zero errorCode, e.g. 1002 whose meaning nobody knows),
+``redirect_to_https`` (301 to HTTPS for every request), ``flat_shapes`` (display and network
+objects without nesting), ``named_scalars`` (language and remote view as words),
+``time_with_offset`` (False: the clock without an offset), ``success_flag`` (``isSuccess``
+forced, e.g. false with errorCode 0), ``firmware_check_error`` (a check with nothing newer
+answers 1200), ``firmware_check_gate`` (a check hangs until it is set), ``drop_fields``
+(fields left out of object answers), ``key_style`` (how the unit wants the key sent), ``missing_style`` (a path the unit lacks
+answers 404, an HTML page or a redirect to its login page), ``refuse_status`` (403 instead
+of 401 for a refused key). ``keys_created`` counts the
+API keys created (each one revokes the previous key).
 """
 
 from __future__ import annotations
@@ -32,7 +46,7 @@ from zoneinfo import ZoneInfo, available_timezones
 
 from aiohttp import BasicAuth, web
 
-from .base import Emulator, self_signed_context
+from .base import HOST as HOST_NAME, Emulator, self_signed_context
 
 RE_PASSWORD: Final = re.compile(r"^[A-Za-z0-9]{1,16}$")
 RE_NAME: Final = re.compile(r"^[A-Za-z\d\-]{1,16}$")
@@ -198,7 +212,37 @@ class PresentationReceiverEmulator(Emulator):
         # GET paths (e.g. "", "/general/name") whose "data" is neither an object nor JSON
         self.malformed_paths: set[str] = set()
         self.firmware_uploads: list[bytes] = []
+        self.firmware_names: list[str] = []
         self.reboots: list[dict[str, Any]] = []
+        # Field variants (see the module docstring)
+        self.key_lifetime = -1
+        self.forbid_writes = False
+        self.error_codes: dict[str, int] = {}
+        self.redirect_to_https = False
+        self.flat_shapes = False
+        self.named_scalars = False
+        self.time_with_offset = True
+        self.success_flag: bool | None = None
+        self.firmware_check_error = False
+        self.drop_fields: set[str] = set()
+        # How this unit answers a path it lacks: "404" (the envelope), "html" (a 200 web page),
+        # "login_redirect" (302 to its login page)
+        self.missing_style = "404"
+        # The HTTP status of a refused key or password (some units say 403)
+        self.refuse_status = 401
+        # How this unit wants the key: basic (Basic <key>), basic_base64, bearer, x_api_key, query
+        self.key_style = "basic"
+        # Set: a firmware check (it asks the vendor's server) waits until the event is set.
+        self.firmware_check_gate: asyncio.Event | None = None
+
+    @property
+    def keys_created(self) -> int:
+        """Return how many API keys were created (each one revoked the account's last key)."""
+        return self.command_names().count("apikey")
+
+    def device_time(self) -> float:
+        """Return the device's clock as Unix time (it may be off by ``clock_offset``)."""
+        return time.time() + self.clock_offset
 
     # Test controls
 
@@ -249,7 +293,7 @@ class PresentationReceiverEmulator(Emulator):
     def expire_sessions(self) -> None:
         """Every API key expires."""
         for account in self.accounts.values():
-            account.expires = int(time.time()) - 1
+            account.expires = int(self.device_time()) - 1
 
     def status(self) -> str:
         """Return the comma-joined status tokens."""
@@ -278,17 +322,17 @@ class PresentationReceiverEmulator(Emulator):
             ("PUT", "/display/resolution", self._put_resolution),
             ("GET", "/general/name", lambda _r: self._scalar(self.name)),
             ("PUT", "/general/name", self._put_name),
-            ("GET", "/general/language", lambda _r: self._scalar(str(self.language))),
+            ("GET", "/general/language", self._get_language),
             ("PUT", "/general/language", self._put_language),
             ("GET", "/general/logincode", self._get_logincode),
             ("PUT", "/general/logincode", self._put_logincode),
-            ("GET", "/general/remoteview", lambda _r: self._scalar(str(self.remote_view).lower())),
+            ("GET", "/general/remoteview", self._get_remoteview),
             ("PUT", "/general/remoteview", self._put_remoteview),
             ("GET", "/general/wallpaper", lambda _r: self._scalar(str(self.wallpaper.active))),
             ("PUT", "/general/wallpaper/{id}", self._put_wallpaper),
             ("DELETE", "/general/wallpaper/{id}", self._delete_wallpaper),
             ("GET", "/network/ethernet/macaddress", lambda _r: self._scalar(self.eth_mac)),
-            ("GET", "/network/ethernet", lambda _r: self._object(self.ethernet)),
+            ("GET", "/network/ethernet", self._get_ethernet),
             ("PUT", "/network/ethernet", self._put_ethernet),
             ("GET", "/network/wifi/macaddress", lambda _r: self._scalar(self.wifi_mac)),
             ("GET", "/network/wifi", lambda _r: self._object(self.wifi)),
@@ -315,9 +359,20 @@ class PresentationReceiverEmulator(Emulator):
         try:
             return await handler(request)
         except web.HTTPException as err:
-            if err.status in (404, 405):
+            if err.status == 404:
+                return self._missing()
+            if err.status == 405:
                 return self._http_error(err.status, err.reason)
             raise
+
+    def _missing(self) -> web.Response:
+        """Answer a path this unit lacks, the way ``missing_style`` says."""
+        if self.missing_style == "html":
+            page = "<html><body><h1>Page not found</h1></body></html>"
+            return web.Response(status=200, text=page, content_type="text/html")
+        if self.missing_style == "login_redirect":
+            return web.Response(status=302, headers={"Location": "/login.html"})
+        return self._http_error(404, "Not Found")
 
     def _envelope(self, code: int, message: str, data: Any = "") -> dict[str, Any]:
         """Return the documented answer frame."""
@@ -325,7 +380,7 @@ class PresentationReceiverEmulator(Emulator):
             "errorCode": code,
             "errorMsg": message,
             "data": data,
-            "isSuccess": code == 0,
+            "isSuccess": code == 0 if self.success_flag is None else self.success_flag,
             "model": self.model,
             "rebootRequired": self.reboot_required,
         }
@@ -341,10 +396,19 @@ class PresentationReceiverEmulator(Emulator):
         """Apply auth, scope, busy rules; turn ApiError into a 200 envelope."""
 
         async def wrapped(request: web.Request) -> web.Response:
+            if self.redirect_to_https:
+                location = f"https://{HOST_NAME}:{self.port}{request.path_qs}"
+                return web.Response(status=301, headers={"Location": location})
             if path in self.unsupported_paths:
-                return self._http_error(404, "Not Found")
+                return self._missing()
             if not self._authorized(request, path):
+                if self.refuse_status == 403:
+                    return self._http_error(403, "Forbidden")
                 return self._http_error(401, "Unauthorized")
+            if self.forbid_writes and request.method != "GET" and path != "/admin/apikey":
+                return self._http_error(403, "Forbidden")
+            if (code := self.error_codes.get(f"{request.method} {path}")) is not None:
+                return web.json_response(self._envelope(code, "refused"))
             try:
                 if request.method != "GET":
                     self._check_write(request)
@@ -353,6 +417,8 @@ class PresentationReceiverEmulator(Emulator):
                 return web.json_response(self._envelope(err.code, err.message))
             if request.method != "GET" and path in self.reboot_required_paths:
                 self.reboot_required = True
+            if isinstance(data, dict) and self.drop_fields:
+                data = {key: value for key, value in data.items() if key not in self.drop_fields}
             if request.method == "GET" and path in self.malformed_paths:
                 data = "{not json"
             elif self.stringify_objects and isinstance(data, dict):
@@ -366,10 +432,10 @@ class PresentationReceiverEmulator(Emulator):
         username = request.query.get("username", "")
         account = self.accounts.get(username)
         header = request.headers.get("Authorization", "")
-        if account is None or not header.startswith("Basic "):
+        if account is None:
             return False
-        token = header.removeprefix("Basic ")
-        expired = account.expires != -1 and account.expires < time.time()
+        token = self._key_of(request, header)
+        expired = account.expires != -1 and account.expires < self.device_time()
         key_ok = token == account.token and not expired
         if path == "/admin/apikey" or (path == "/admin/password" and not key_ok):
             try:
@@ -378,6 +444,24 @@ class PresentationReceiverEmulator(Emulator):
                 return False
             return basic.login == username and basic.password == account.password
         return key_ok
+
+    def _key_of(self, request: web.Request, header: str) -> str | None:
+        """Return the key as this unit reads it (None if it is not sent that way)."""
+        match self.key_style:
+            case "basic_base64" if header.startswith("Basic "):
+                try:
+                    return base64.b64decode(header.removeprefix("Basic "), validate=True).decode()
+                except ValueError:
+                    return None
+            case "bearer" if header.startswith("Bearer "):
+                return header.removeprefix("Bearer ")
+            case "x_api_key":
+                return request.headers.get("X-API-Key")
+            case "query":
+                return request.query.get("apikey")
+            case "basic" if header.startswith("Basic "):
+                return header.removeprefix("Basic ")
+        return None
 
     def _check_write(self, request: web.Request) -> None:
         """Refuse writes with a read-only key (1003) and while updating (1005)."""
@@ -415,7 +499,9 @@ class PresentationReceiverEmulator(Emulator):
 
     async def _put_apikey(self, request: web.Request) -> dict[str, Any]:
         account = self.accounts[request.query["username"]]
-        account.token, account.expires = new_token(), -1
+        account.token = new_token()
+        lifetime = self.key_lifetime
+        account.expires = -1 if lifetime < 0 else int(self.device_time()) + lifetime
         self.log("apikey")
         return {"token": account.token, "expiredTime": account.expires, "scope": account.scope}
 
@@ -435,8 +521,13 @@ class PresentationReceiverEmulator(Emulator):
 
     async def _get_firmware(self, request: web.Request) -> dict[str, Any]:
         data: dict[str, Any] = {"current": self.firmware}
-        if "hasNew" in request.query and _bool(request.query["hasNew"]) and self.ota_version:
-            data["new"] = self.ota_version
+        if "hasNew" in request.query and _bool(request.query["hasNew"]):
+            if self.firmware_check_gate is not None:
+                await self.firmware_check_gate.wait()
+            if self.ota_version:
+                data["new"] = self.ota_version
+            elif self.firmware_check_error:
+                raise ApiError(1200, "no newer firmware")
         return data
 
     async def _post_firmware(self, request: web.Request) -> str:
@@ -445,6 +536,10 @@ class PresentationReceiverEmulator(Emulator):
             raise ApiError(1200, "no newer firmware")
         if content is not None:
             self.firmware_uploads.append(content)
+            form = await request.post()
+            upload = form.get("fileName")
+            if isinstance(upload, web.FileField):
+                self.firmware_names.append(upload.filename)
             major, minor, patch, build = self.firmware.split(".")
             self.ota_version = f"{major}.{minor}.{patch}.{int(build) + 1}"
         self.updating = True
@@ -473,6 +568,13 @@ class PresentationReceiverEmulator(Emulator):
         return ""
 
     async def _get_resolution(self, _request: web.Request) -> dict[str, Any]:
+        if self.flat_shapes:
+            return {
+                "hdmi": self.output if self.hdmi_connected else -1,
+                "cec": self.cec,
+                "vga": self.output if self.vga else -1,
+                "enableVGA": self.vga,
+            }
         return {
             "hdmi": {"resolution": self.output if self.hdmi_connected else -1, "cec": self.cec},
             "vga": {"resolution": self.output if self.vga else -1, "enable": self.vga},
@@ -488,6 +590,21 @@ class PresentationReceiverEmulator(Emulator):
         return ""
 
     # 4. General
+
+    async def _get_language(self, _request: web.Request) -> str:
+        if self.named_scalars:
+            return ("English", "Traditional Chinese", "Simplified Chinese")[self.language]
+        return str(self.language)
+
+    async def _get_remoteview(self, _request: web.Request) -> str:
+        if self.named_scalars:
+            return "on" if self.remote_view else "off"
+        return str(self.remote_view).lower()
+
+    async def _get_ethernet(self, _request: web.Request) -> dict[str, Any]:
+        if self.flat_shapes:
+            return {"enableDHCP": self.ethernet["enableDHCP"], **self.ethernet["setting"]}
+        return await self._object(self.ethernet)
 
     async def _put_name(self, request: web.Request) -> str:
         value = self._param(request, "value")
@@ -649,9 +766,11 @@ class PresentationReceiverEmulator(Emulator):
 
     def _now(self) -> datetime:
         """Return the device clock in its time zone."""
-        return datetime.fromtimestamp(time.time() + self.clock_offset, ZoneInfo(self.zone))
+        return datetime.fromtimestamp(self.device_time(), ZoneInfo(self.zone))
 
     async def _get_time(self, _request: web.Request) -> str:
+        if not self.time_with_offset:
+            return self._now().strftime("%Y-%m-%dT%H:%M:%S")
         return str(self._now().isoformat(timespec="seconds"))
 
     async def _put_time(self, request: web.Request) -> str:

@@ -100,3 +100,12 @@ async def loaded_entry(
     await hass.async_block_till_done()
     assert config_entry.state is ConfigEntryState.LOADED
     return config_entry
+
+
+def reauth_flows(hass: HomeAssistant) -> list[Any]:
+    """Return the reauth flows in progress (other integrations' flows do not count)."""
+    return [
+        flow
+        for flow in hass.config_entries.flow.async_progress()
+        if flow["context"].get("source") == "reauth"
+    ]

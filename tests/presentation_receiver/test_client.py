@@ -9,16 +9,19 @@ import time
 import aiohttp
 import pytest
 
-from custom_components.proav.devices.errors import CannotConnect, InvalidAuth, InvalidResponse
-from custom_components.proav.devices.presentation_receiver.client import (
+from custom_components.proav.devices.errors import (
+    CannotConnect,
     DeviceBusy,
-    FileRejected,
+    DeviceError,
+    InvalidAuth,
+    InvalidResponse,
+    NotPermitted,
+    NotSupported,
+)
+from custom_components.proav.devices.presentation_receiver.client import (
+    FilePart,
     FirmwareUnavailable,
-    InvalidParameter,
-    NotAllowed,
-    PermissionDenied,
     PresentationReceiverClient,
-    ReceiverError,
 )
 from custom_components.proav.devices.presentation_receiver.models import ApiKey
 from tests.emulators.presentation_receiver import PresentationReceiverEmulator
@@ -100,12 +103,13 @@ async def test_wallpapers(
     await client.upload_wallpaper(2, png(1920, 1200), "wall.png", "image/png")
     await client.select_wallpaper(2)
     assert await client.get_wallpaper() == 2
-    with pytest.raises(NotAllowed):
+    with pytest.raises(NotPermitted):
         await client.delete_wallpaper(2)
-    with pytest.raises(NotAllowed):
+    with pytest.raises(NotPermitted):
         await client.select_wallpaper(4)
-    with pytest.raises(FileRejected):
+    with pytest.raises(DeviceError) as err:
         await client.upload_wallpaper(3, png(1000, 1000), "square.png", "image/png")
+    assert err.value.code == 1100
     await client.select_wallpaper(0)
     await client.delete_wallpaper(2)
     assert emulator.wallpaper.images[2] is None
@@ -127,8 +131,11 @@ async def test_firmware_and_configuration(
         await client.set_name("X")
     emulator.finish_update()
     assert (await client.get_firmware()).current == "1.0.1.0"
-    await client.update_firmware(b"firmware image")
+    await client.update_firmware(
+        FilePart(field="fileName", content=b"firmware image", filename="rx-1.0.1.1.bin")
+    )
     assert emulator.firmware_uploads == [b"firmware image"]
+    assert emulator.firmware_names == ["rx-1.0.1.1.bin"]
     emulator.finish_update()
     assert (await client.get_firmware()).current == "1.0.1.1"
     exported = await client.export_configuration()
@@ -144,8 +151,10 @@ async def test_reboot_and_password(
     assert emulator.reboots == [{"delay": 5, "reason": "maintenance"}]
     await client.change_password("secret1")
     assert emulator.accounts["admin"].password == "secret1"
-    with pytest.raises(InvalidParameter):
+    with pytest.raises(DeviceError) as err:
         await client.change_password("not allowed!")
+    assert err.value.code == 1001
+    assert not isinstance(err.value, InvalidAuth)
 
 
 async def test_create_key_with_password(
@@ -223,8 +232,10 @@ async def test_view_only_key(
     """A read-only key reads, but writes are refused with a typed error."""
     emulator.accounts["admin"].scope = "view_only"
     await client.get_device()
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotPermitted):
         await client.set_remote_view(True)
+    # Only that call failed: reads go on, and the next write is tried again.
+    await client.get_device()
 
 
 async def test_faults(
@@ -237,7 +248,7 @@ async def test_faults(
     with pytest.raises(InvalidResponse):
         await client.get_device()
     assert await client.get_name() == "{not json"  # a string, as documented: the caller checks it
-    assert await client.get_language() == -1
+    assert await client.get_language() is None
     emulator.malformed_paths = set()
     emulator.faults.malformed = True
     with pytest.raises(InvalidResponse):
@@ -254,10 +265,10 @@ async def test_faults(
     assert (await client.get_device()).name == "Room-101"
 
 
-async def test_key_renewed_before_it_expires(
+async def test_key_not_renewed_before_a_401(
     emulator: PresentationReceiverEmulator, session: aiohttp.ClientSession
 ) -> None:
-    """A key about to expire is replaced before the request, when a password is stored."""
+    """A key that looks about to expire by Home Assistant's clock is used until it is refused."""
     seen: list[ApiKey] = []
     client = PresentationReceiverClient(
         session,
@@ -265,14 +276,13 @@ async def test_key_renewed_before_it_expires(
         port=emulator.port,
         ssl=False,
         username="admin",
-        api_key=ApiKey(token="0123456789abcdef", expires=int(time.time()) + 30, scope="full"),
+        api_key=ApiKey(token="0123456789abcdef", expires=int(time.time()) + 30),
         password="admin",
         on_new_key=seen.append,
     )
     await client.get_device()
-    assert [key.token for key in seen] == [emulator.accounts["admin"].token]
-    assert emulator.command_names() == ["apikey"]
-    assert emulator.requests[-1].startswith("GET /api/v1/device?")
+    assert not seen
+    assert emulator.keys_created == 0
 
 
 async def test_password_change_keeps_renewal_working(
@@ -280,7 +290,13 @@ async def test_password_change_keeps_renewal_working(
 ) -> None:
     """After a password change (with the key) the client renews keys with the new password."""
     client = PresentationReceiverClient(
-        session, emulator.host, port=emulator.port, ssl=False, username="admin", password="admin"
+        session,
+        emulator.host,
+        port=emulator.port,
+        ssl=False,
+        username="admin",
+        password="admin",
+        renew_throttle=0,
     )
     await client.create_api_key()
     await client.change_password("newpass1")
@@ -293,7 +309,7 @@ async def test_unknown_endpoint(
     client: PresentationReceiverClient, emulator: PresentationReceiverEmulator
 ) -> None:
     """HTTP errors with the default envelope become typed errors with the HTTP status."""
-    with pytest.raises(ReceiverError) as err:
+    with pytest.raises(NotSupported) as err:
         await client._request("GET", "/nothing")
     assert err.value.code == 404
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
@@ -82,7 +83,6 @@ async def test_key_created_with_password(hass: HomeAssistant, emulator: Emu) -> 
     assert new_key != TOKEN
     assert result["data"][CONF_API_KEY] == new_key
     assert result["data"]["key_expires"] == -1
-    assert result["data"]["key_scope"] == "full"
     assert CONF_PASSWORD not in result["data"]
     assert emulator.command_names() == ["apikey"]
 
@@ -262,3 +262,18 @@ async def test_https_with_self_signed_certificate(
         await hass.async_block_till_done()
         assert hass.states.get("sensor.room_101_status").state == "standby"
         assert await hass.config_entries.async_unload(result["result"].entry_id)
+
+
+@pytest.mark.parametrize("defaults", [{}, {CONF_PORT: 8443}], ids=["new", "reconfigure"])
+def test_form_serializes_for_the_frontend(defaults: dict[str, Any]) -> None:
+    """The form (port left to follow HTTPS) serializes as the frontend receives it."""
+    from homeassistant.helpers import config_validation as cv
+    import voluptuous_serialize
+
+    from custom_components.proav.devices.presentation_receiver.device_type import _schema
+
+    fields = voluptuous_serialize.convert(_schema(defaults), custom_serializer=cv.custom_serializer)
+    json.dumps(fields)
+    port = next(field for field in fields if field["name"] == CONF_PORT)
+    assert port["optional"] is True
+    assert port.get("description", {}).get("suggested_value") == defaults.get(CONF_PORT)

@@ -19,6 +19,8 @@ from pytest_homeassistant_custom_component.common import (
 
 from tests.emulators.presentation_receiver import PresentationReceiverEmulator
 
+from .conftest import reauth_flows
+
 type Emu = PresentationReceiverEmulator
 
 FAST = timedelta(seconds=11)
@@ -61,7 +63,8 @@ COMMANDS: list[tuple[str, str, str, dict[str, Any], Callable[[Emu], bool], str]]
     ("select", "select_option", "select.room_101_guest_wi_fi_networking", {"option": "bridge"}, lambda e: e.wifi["networking_mode"] == 1, "bridge"),
     ("select", "select_option", "select.room_101_guest_wi_fi_gatekeeper", {"option": "block_all"}, lambda e: e.wifi["gatekeeper"] == 2, "block_all"),
     ("text", "set_value", "text.room_101_device_name", {"value": "Lobby-2"}, lambda e: e.name == "Lobby-2", "Lobby-2"),
-    ("text", "set_value", "text.room_101_fixed_login_code", {"value": "1234"}, lambda e: (e.login_type, e.code) == (2, "1234"), "1234"),
+    # Write-only: a fixed code never becomes a state (states are recorded in history).
+    ("text", "set_value", "text.room_101_fixed_login_code", {"value": "1234"}, lambda e: (e.login_type, e.code) == (2, "1234"), "unknown"),
 ]  # fmt: skip
 
 
@@ -129,7 +132,7 @@ async def test_refused_commands(hass: HomeAssistant, emulator: Emu) -> None:
             {ATTR_ENTITY_ID: "select.room_101_wallpaper", "option": "custom_1"},
             blocking=True,
         )
-    assert err.value.translation_key == "device_error"
+    assert err.value.translation_key == "not_permitted"  # 1004: an empty slot
     assert _state(hass, "select.room_101_wallpaper") == "builtin_1"
     emulator.login_type = 1  # no code: nothing to keep as the fixed code
     await hass.services.async_call(
@@ -278,18 +281,26 @@ async def test_malformed_answers(
 
 
 async def test_view_only_key(
-    hass: HomeAssistant, config_entry: MockConfigEntry, emulator: Emu
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, emulator: Emu
 ) -> None:
-    """With a read-only key the controls are unavailable, the readings are not."""
+    """A refused write (1003) fails that call only: no reauth, no key, controls stay usable."""
     emulator.accounts["admin"].scope = "view_only"
-    hass.config_entries.async_update_entry(
-        config_entry, data={**config_entry.data, "key_scope": "view_only"}
-    )
-    assert await hass.config_entries.async_setup(config_entry.entry_id)
+    with pytest.raises(HomeAssistantError) as err:
+        await hass.services.async_call(
+            "switch", "turn_on", {ATTR_ENTITY_ID: "switch.room_101_remote_view"}, blocking=True
+        )
+    assert err.value.translation_key == "not_permitted"
     await hass.async_block_till_done()
+    assert not reauth_flows(hass)
+    assert emulator.keys_created == 0
     assert _state(hass, "sensor.room_101_status") == "standby"
-    assert _state(hass, "switch.room_101_remote_view") == STATE_UNAVAILABLE
-    assert _state(hass, "button.room_101_restart") == STATE_UNAVAILABLE
+    assert _state(hass, "switch.room_101_remote_view") == "off"
+    assert "key_scope" not in loaded_entry.data or loaded_entry.data["key_scope"] == "full"
+    emulator.accounts["admin"].scope = "full"  # e.g. the administrator widened the key
+    await hass.services.async_call(
+        "switch", "turn_on", {ATTR_ENTITY_ID: "switch.room_101_remote_view"}, blocking=True
+    )
+    assert _state(hass, "switch.room_101_remote_view") == "on"
 
 
 @pytest.mark.usefixtures("loaded_entry")
@@ -303,10 +314,12 @@ async def test_restart_after_update_is_not_an_outage(
         "update", "install", {ATTR_ENTITY_ID: "update.room_101_firmware"}, blocking=True
     )
     await emulator.set_down(True)
-    for _ in range(3):
-        await _tick(hass, freezer, FAST)
+    # Minutes of silence while the new firmware installs keep the last state...
+    for _ in range(14):
+        await _tick(hass, freezer, timedelta(minutes=1))
         assert _state(hass, "sensor.room_101_status") == "updating"
-    await _tick(hass, freezer, FAST)
+    # ...until the firmware-update grace (15 minutes) is over.
+    await _tick(hass, freezer, timedelta(minutes=1, seconds=30))
     assert _state(hass, "sensor.room_101_status") == STATE_UNAVAILABLE
     emulator.finish_update()
     await emulator.set_down(False)
@@ -342,17 +355,3 @@ async def test_command_asking_for_reboot(hass: HomeAssistant, emulator: Emu) -> 
         blocking=True,
     )
     assert _state(hass, "binary_sensor.room_101_reboot_required") == "on"
-
-
-async def test_existing_key_turns_out_read_only(
-    hass: HomeAssistant, loaded_entry: MockConfigEntry, emulator: Emu
-) -> None:
-    """A pasted key whose scope was unknown: the first refusal turns the controls off."""
-    emulator.accounts["admin"].scope = "view_only"
-    with pytest.raises(HomeAssistantError):
-        await hass.services.async_call(
-            "switch", "turn_on", {ATTR_ENTITY_ID: "switch.room_101_remote_view"}, blocking=True
-        )
-    assert _state(hass, "switch.room_101_remote_view") == STATE_UNAVAILABLE
-    assert _state(hass, "sensor.room_101_status") == "standby"
-    assert loaded_entry.data["key_scope"] == "view_only"

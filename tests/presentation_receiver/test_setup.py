@@ -51,6 +51,7 @@ FIRST_STATES = {
 }
 DISABLED_BY_DEFAULT = {
     "sensor.room_101_device_time",
+    "sensor.room_101_clock_drift",
     "sensor.room_101_time_server",
     "sensor.room_101_ip_address",
     "sensor.room_101_ethernet_mac_address",
@@ -94,7 +95,10 @@ async def test_entities_and_device(
     assert {entry.entity_id for entry in entries} == set(FIRST_STATES) | {
         "sensor.room_101_last_boot",
         "sensor.room_101_device_time",
+        "sensor.room_101_clock_drift",
     }
+    # Keys that never expire (-1) have no expiry sensor.
+    assert hass.states.get("sensor.room_101_api_key_expires") is None
     for entity_id, expected in FIRST_STATES.items():
         state = hass.states.get(entity_id)
         assert state is not None, entity_id

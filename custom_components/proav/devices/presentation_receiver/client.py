@@ -5,8 +5,16 @@ Conventions the device reference settles (docs/devices/presentation_receiver.md)
   multipart form fields (``fileName``, ``wallpaperImage``);
 - API key auth sends the raw key as ``Authorization: Basic <key>``; creating a key (1.2) needs
   real Basic auth (``username:password``); changing the password (1.1) takes either;
-- HTTP 200 answers carry ``errorCode`` (0 = success); 401 (or code 1002) means the key or the
-  password was rejected.
+- HTTP 200 answers carry ``errorCode`` (0 = success, the only success signal).
+
+What the document does not settle is read cautiously (the field review):
+- only HTTP 401 refuses the key; HTTP 403 and every non-zero ``errorCode`` (whose meanings the
+  document does not give) are that one call's failure: never a reason to renew the key;
+- a key is renewed (with a stored password) only after a 401, through the login gate, at most
+  once per ``RENEW_THROTTLE``; creating a key revokes the account's previous one, so every
+  renewal counts;
+- redirects are never followed (an http -> https redirect would turn a POST into a GET and drop
+  the Authorization header): ``HttpsRequired`` tells the user to switch to HTTPS.
 """
 
 from __future__ import annotations
@@ -17,13 +25,24 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 import json
-from typing import Any, Final
+import time
+from typing import IO, Any, Final
 
 import aiohttp
+from yarl import URL
 
-from ..errors import CannotConnect, DeviceError, InvalidAuth, InvalidResponse  # noqa: TID252
+from ..errors import (  # noqa: TID252
+    CannotConnect,
+    DeviceBusy,
+    DeviceError,
+    InvalidAuth,
+    InvalidResponse,
+    NotPermitted,
+    NotSupported,
+)
 from ..session import DeviceClient  # noqa: TID252
 from .models import (
+    LANGUAGES,
     ApiKey,
     Device,
     Envelope,
@@ -35,79 +54,89 @@ from .models import (
     Resolution,
     Wifi,
     as_bool,
+    as_choice,
+    as_int,
     as_str,
-    int_or,
+    as_text,
+    decode_data,
+    normalize_mac,
     parse_time,
 )
 
 API: Final = "/api/v1/device"
 TIMEOUT: Final = 10.0
 FIRMWARE_CHECK_TIMEOUT: Final = 30.0  # the check asks the vendor's OTA server
-UPLOAD_TIMEOUT: Final = 120.0
-RENEW_MARGIN: Final = 60.0
-NOT_OFFERED: Final = (404, 405, 501)  # renew a stored-password key this long before it expires
+UPLOAD_TIMEOUT: Final = 120.0  # at least; grows with the file's size
+UPLOAD_RATE: Final = 100_000  # bytes per second a slow receiver still takes
+# A key refused again this soon after the last renewal is not renewed again: every new key
+# revokes the previous one, so a renewal loop would lock out every other user of the account.
+RENEW_THROTTLE: Final = 300.0
+NOT_OFFERED: Final = (404, 405, 501)
+# Answers that hold secrets beyond the redacted keys: recorded by size only.
+SECRET_BODIES: Final = frozenset({"GET /admin/configuration"})
+# Answers whose whole ``data`` is an identifier, and fields that are one under names the shared
+# redaction does not know: masked before they are recorded.
+PRIVATE_DATA: Final = frozenset(
+    {"GET /network/ethernet/macaddress", "GET /network/wifi/macaddress"}
+)
+PRIVATE_FIELDS: Final = frozenset({"ethMacAddress", "wifiMacAddress", "macAddress"})
+MASK: Final = "**REDACTED**"
+
+# How a key may be sent: the document's only example is "Authorization: Basic <api_key>"; the
+# page that named the key's header or parameter was lost from the PDF. Tried in this order in
+# the config flow only (a refusal there changes nothing on the device), then stored.
+KEY_STYLE_BASIC: Final = "basic"  # Authorization: Basic <key>
+KEY_STYLES: Final = (KEY_STYLE_BASIC, "basic_base64", "bearer", "x_api_key", "query")
 
 type Params = Mapping[str, str | int | bool | None]
 
 
-class ReceiverError(DeviceError):
-    """The device answered with a non-zero ``errorCode`` (or an HTTP error)."""
+class HttpsRequired(NotSupported):
+    """The device redirects plain HTTP to HTTPS: the entry must use HTTPS."""
+
+    # The config flow shows this form error instead of cannot_connect.
+    flow_error = "receiver_use_https"
 
 
-class NotSupported(ReceiverError):
-    """The device does not offer the endpoint (HTTP 404, 405 or 501)."""
-
-
-class InvalidParameter(ReceiverError):
-    """A parameter was missing or out of range (1001)."""
-
-
-class PermissionDenied(ReceiverError):
-    """The key may only read (``view_only`` scope) (1003)."""
-
-
-class NotAllowed(ReceiverError):
-    """The operation is not allowed in the device's current state (1004)."""
-
-
-class DeviceBusy(ReceiverError):
-    """The device is updating or about to reboot (1005)."""
-
-
-class FileRejected(ReceiverError):
-    """An uploaded file was missing, of the wrong type or size (1100)."""
-
-
-class FirmwareUnavailable(ReceiverError):
+class FirmwareUnavailable(DeviceError):
     """No newer firmware, or the update server is unreachable (1200)."""
 
 
-_ERRORS: Final[dict[int, type[ReceiverError]]] = {
-    1001: InvalidParameter,
-    1003: PermissionDenied,
-    1004: NotAllowed,
+# What the non-zero codes are taken for (the document lists them without meanings): each one
+# fails only the call that got it.
+_ERRORS: Final[dict[int, type[DeviceError]]] = {
+    1003: NotPermitted,
+    1004: NotPermitted,
     1005: DeviceBusy,
-    1100: FileRejected,
     1200: FirmwareUnavailable,
 }
 
 
 @dataclass(frozen=True, kw_only=True)
 class FilePart:
-    """A file sent as one multipart form field."""
+    """A file sent as one multipart form field: bytes, or an open file streamed from disk."""
 
     field: str
-    content: bytes
+    content: bytes | IO[bytes]
     filename: str
     content_type: str = "application/octet-stream"
+    size: int = 0
 
     def form(self) -> aiohttp.FormData:
-        """Return a fresh form holding the file."""
+        """Return a fresh form holding the file (a stream starts again from its beginning)."""
+        if not isinstance(self.content, bytes):
+            self.content.seek(0)
         form = aiohttp.FormData()
         form.add_field(
             self.field, self.content, filename=self.filename, content_type=self.content_type
         )
         return form
+
+    @property
+    def time_limit(self) -> float:
+        """Return how long the upload may take (longer for bigger files)."""
+        size = len(self.content) if isinstance(self.content, bytes) else self.size
+        return max(UPLOAD_TIMEOUT, size / UPLOAD_RATE)
 
 
 def _object(data: Any, what: str) -> dict[str, Any]:
@@ -115,6 +144,23 @@ def _object(data: Any, what: str) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise InvalidResponse(f"{what}: data is not an object")
     return data
+
+
+def _capture(what: str, body: bytes) -> Any:
+    """Return an answer as recorded for diagnostics: identifiers the shared rules miss masked."""
+    if what in SECRET_BODIES:
+        return f"<{len(body)} bytes>"
+    try:
+        raw = json.loads(body)
+    except ValueError:
+        return body
+    if isinstance(raw, dict):
+        if what in PRIVATE_DATA and "data" in raw:
+            raw["data"] = MASK
+        data = decode_data(raw.get("data"))
+        if isinstance(data, dict):
+            raw["data"] = {key: MASK if key in PRIVATE_FIELDS else v for key, v in data.items()}
+    return raw
 
 
 def _query_value(value: str | int | bool) -> str:
@@ -138,16 +184,26 @@ class PresentationReceiverClient(DeviceClient):
         api_key: ApiKey | None = None,
         password: str | None = None,
         on_new_key: Callable[[ApiKey], None] | None = None,
+        renew_throttle: float = RENEW_THROTTLE,
+        key_style: str = KEY_STYLE_BASIC,
+        renewed_at: float | None = None,
     ) -> None:
-        """Keep the address and credentials; ``password`` enables automatic key renewal."""
+        """Keep the address and credentials; ``password`` enables key renewal after a 401.
+
+        ``renewed_at`` (monotonic seconds) is when an earlier client of the same entry last
+        made a key, so the throttle holds across reloads and setup retries.
+        """
         super().__init__()
         self._session = session
-        self._base = f"{'https' if ssl else 'http'}://{host}:{port}"
+        self._base = URL.build(scheme="https" if ssl else "http", host=host, port=port)
         self.username = username
         self.api_key = api_key
         self._password = password
         self._on_new_key = on_new_key
         self._lock = asyncio.Lock()
+        self._renewed_at = renewed_at  # monotonic time of the last key creation
+        self._renew_throttle = renew_throttle
+        self.key_style = key_style if key_style in KEY_STYLES else KEY_STYLE_BASIC
         # Latched from any answer's rebootRequired; the caller clears it after a reboot.
         self.reboot_required = False
         self.model = ""
@@ -155,7 +211,19 @@ class PresentationReceiverClient(DeviceClient):
     @property
     def base_url(self) -> str:
         """Return the device's base URL."""
-        return self._base
+        return str(self._base)
+
+    @property
+    def keys_created(self) -> int:
+        """Return how many keys this client created (each one revoked the previous key)."""
+        return self.login_gate.logins
+
+    def use_key(self, key: ApiKey) -> None:
+        """Use a key created elsewhere (a config flow that found this device configured)."""
+        self.api_key = key
+
+    async def async_close(self) -> None:
+        """Sign out: nothing to do. The API key is no session; it must outlive a restart."""
 
     async def _request(
         self,
@@ -166,19 +234,34 @@ class PresentationReceiverClient(DeviceClient):
         file: FilePart | None = None,
         time_limit: float = TIMEOUT,
     ) -> Any:
-        """Send one request with the key (renewing it if allowed); return the decoded ``data``."""
+        """Send one request with the key; after a 401, renew it once if allowed."""
         async with self._lock:
-            if self._can_renew() and (
-                self.api_key is None or self.api_key.expires_within(RENEW_MARGIN)
-            ):
-                await self._renew_key()
+            sent_with = self.api_key
             try:
                 return await self._send(method, path, params, file, time_limit, basic=False)
-            except InvalidAuth:
-                if not self._can_renew():
-                    raise
-            await self._renew_key()
-            return await self._send(method, path, params, file, time_limit, basic=False)
+            except InvalidAuth as err:
+                if self.api_key is not None and self.api_key is not sent_with:
+                    # A new key arrived while this request was under way (a config flow made
+                    # one for this account): the refusal was of the old key. Use the new one.
+                    return await self._send(method, path, params, file, time_limit, basic=False)
+                if not self._password:
+                    raise  # the key itself was refused: only the user can give a new one
+                self.login_gate.check()  # the password was refused before: the user must act
+                if (
+                    self._renewed_at is not None
+                    and time.monotonic() - self._renewed_at < self._renew_throttle
+                ):
+                    # A key created minutes ago refused again: another key would not help.
+                    raise NotPermitted(
+                        f"{method} {path or '/'}: refused soon after a new key", 401
+                    ) from err
+            # The 401 means the device did not run the request: sending it again is safe.
+            await self.login_gate.async_login(self._renew_key)
+            try:
+                return await self._send(method, path, params, file, time_limit, basic=False)
+            except InvalidAuth as err:
+                # The key the password just created is refused: not a wrong password.
+                raise NotPermitted(f"{method} {path or '/'}: refused with a new key", 401) from err
 
     async def _get_object(
         self, path: str, params: Params | None = None, *, time_limit: float = TIMEOUT
@@ -186,12 +269,9 @@ class PresentationReceiverClient(DeviceClient):
         """GET an endpoint whose ``data`` is documented as an object."""
         return _object(await self._request("GET", path, params, time_limit=time_limit), path)
 
-    def _can_renew(self) -> bool:
-        """Return whether a stored password lets the client create a new key by itself."""
-        return bool(self._password)
-
     async def _renew_key(self) -> None:
         """Create a new key with the stored password and hand it to the owner."""
+        self._renewed_at = time.monotonic()
         data = await self._send("PUT", "/admin/apikey", None, None, TIMEOUT, basic=True)
         self._set_key(ApiKey.from_data(_object(data, "/admin/apikey")))
 
@@ -203,15 +283,65 @@ class PresentationReceiverClient(DeviceClient):
         if self._on_new_key is not None:
             self._on_new_key(key)
 
-    def _auth_header(self, *, basic: bool) -> str:
-        """Return the Authorization header: Basic user:password, or the raw key."""
+    def _auth(self, *, basic: bool) -> tuple[dict[str, str], dict[str, str]]:
+        """Return the headers and query parameters that authenticate a request.
+
+        Basic user:password creates keys; everything else carries the key in its style.
+        """
         if basic:
             if not self._password:
                 raise InvalidAuth("A password is needed to create an API key")
-            return aiohttp.BasicAuth(self.username, self._password).encode()
+            return {"Authorization": aiohttp.BasicAuth(self.username, self._password).encode()}, {}
         if self.api_key is None:
             raise InvalidAuth("No API key")
-        return f"Basic {self.api_key.token}"
+        token = self.api_key.token
+        match self.key_style:
+            case "basic_base64":
+                return {"Authorization": f"Basic {base64.b64encode(token.encode()).decode()}"}, {}
+            case "bearer":
+                return {"Authorization": f"Bearer {token}"}, {}
+            case "x_api_key":
+                return {"X-API-Key": token}, {}
+            case "query":
+                return {}, {"apikey": token}
+        return {"Authorization": f"Basic {token}"}, {}
+
+    async def async_find_key_style(self) -> Device:
+        """Find how the device wants the key (config flow only); return the device.
+
+        Each style is tried with the key (a refusal changes nothing on the device); only if
+        every style refuses it, and a password is known, one new key is created and tried.
+        """
+        async with self._lock:
+            if self.api_key is not None and (device := await self._async_try_styles()):
+                return device
+            if not self._password:
+                raise InvalidAuth("The key is refused in every known style")
+            await self.login_gate.async_login(self._renew_key)
+            if device := await self._async_try_styles():
+                return device
+        # A key the password has just made is refused in every style: not the password.
+        raise NotPermitted("The device refuses its new key in every known style", 401)
+
+    async def _async_try_styles(self) -> Device | None:
+        """Read the device with the key in each style; keep the first style that works.
+
+        Some units refuse a key they cannot find with 403 rather than 401: here (and only here,
+        where a refusal changes nothing) both mean "not this style".
+        """
+        for style in KEY_STYLES:
+            self.key_style = style
+            try:
+                data = await self._send("GET", "", None, None, TIMEOUT, basic=False)
+            except InvalidAuth:
+                continue
+            except NotPermitted as err:
+                if err.code != 403:
+                    raise
+                continue
+            return Device.from_data(_object(data, "/"))
+        self.key_style = KEY_STYLE_BASIC
+        return None
 
     async def _send(
         self,
@@ -224,51 +354,64 @@ class PresentationReceiverClient(DeviceClient):
         basic: bool,
     ) -> Any:
         """Send one request and unwrap the envelope; map every failure to a typed error."""
+        headers, auth_query = self._auth(basic=basic)
         query = {"username": self.username} | {
             key: _query_value(value) for key, value in (params or {}).items() if value is not None
         }
-        headers = {"Authorization": self._auth_header(basic=basic)}
+        query |= auth_query
         form = file.form() if file is not None else None  # a form can be sent only once
+        url = self._base.with_path(f"{API}{path}").with_query(query)
+        what = f"{method} {path or '/'}"
         try:
             async with asyncio.timeout(time_limit):
                 async with self._session.request(
-                    method, f"{self._base}{API}{path}", params=query, data=form, headers=headers
+                    method, url, data=form, headers=headers, allow_redirects=False
                 ) as response:
                     status = response.status
+                    location = response.headers.get("Location", "")
+                    content_type = response.content_type
                     body = await response.read()
         except (TimeoutError, aiohttp.ClientError, OSError) as err:
             # Parameters travel in the query string (codes, Wi-Fi passwords) and an error's text
             # may quote the URL: name the error's kind only.
-            raise CannotConnect(f"{method} {path}: {type(err).__name__}") from err
-        return self._unwrap(status, body, f"{method} {path}")
+            raise CannotConnect(f"{what}: {type(err).__name__}") from err
+        self.captures.record(what, status, _capture(what, body), content_type)
+        return self._unwrap(status, body, content_type, location, what)
 
-    def _unwrap(self, status: int, body: bytes, what: str) -> Any:
+    def _unwrap(self, status: int, body: bytes, content_type: str, location: str, what: str) -> Any:
         """Check the HTTP status and the envelope; return ``data``."""
-        if status in (401, 403):
-            raise InvalidAuth(f"{what}: HTTP {status}")
-        if status >= 500 and status not in NOT_OFFERED:
+        if 300 <= status < 400:
+            if URL(location).scheme == "https" and self._base.scheme == "http":
+                raise HttpsRequired(f"{what}: redirected to HTTPS", status)
+            raise NotSupported(f"{what}: redirected", status)
+        if status == 401:
+            raise InvalidAuth(f"{what}: HTTP 401")
+        if status == 403:
+            raise NotPermitted(f"{what}: HTTP 403", 403)
+        if status in NOT_OFFERED:
+            raise NotSupported(f"{what}: HTTP {status}", status)
+        if status == 429:
+            raise DeviceBusy(f"{what}: HTTP 429", status)
+        if status >= 500:
             raise CannotConnect(f"{what}: HTTP {status}")
         try:
             raw = json.loads(body)
         except ValueError:
             raw = None
-        if status != 200:
-            message = Envelope.from_data(raw).error_message if isinstance(raw, dict) else ""
-            error = NotSupported if status in NOT_OFFERED else ReceiverError
-            raise error(message or f"{what}: HTTP {status}", status)
         if not isinstance(raw, dict):
+            if "html" in content_type:
+                raise NotSupported(f"{what}: HTML instead of JSON", status)
             raise InvalidResponse(f"{what}: the answer is not a JSON object")
         envelope = Envelope.from_data(raw)
+        if status != 200:
+            raise DeviceError(f"{what}: HTTP {status}", status)
         self.model = envelope.model or self.model
         if envelope.reboot_required:
             self.reboot_required = True
-        if envelope.error_code == 1002:
-            raise InvalidAuth(envelope.error_message or f"{what}: rejected")
         if not envelope.success:
-            error = _ERRORS.get(envelope.error_code, ReceiverError)
-            raise error(
-                envelope.error_message or f"error {envelope.error_code}", envelope.error_code
-            )
+            code = envelope.error_code
+            error = _ERRORS.get(code, DeviceError) if code is not None else InvalidResponse
+            raise error(f"{what}: error {code}", code)
         return envelope.data
 
     # 1. Administration
@@ -276,10 +419,9 @@ class PresentationReceiverClient(DeviceClient):
     async def create_api_key(self) -> ApiKey:
         """Create a new key for the account with its password (revokes its previous key)."""
         async with self._lock:
-            data = await self._send("PUT", "/admin/apikey", None, None, TIMEOUT, basic=True)
-            key = ApiKey.from_data(_object(data, "/admin/apikey"))
-            self._set_key(key)
-        return key
+            await self.login_gate.async_login(self._renew_key)
+        assert self.api_key is not None
+        return self.api_key
 
     async def change_password(self, value: str) -> None:
         """Change the account's password (with the key)."""
@@ -301,21 +443,25 @@ class PresentationReceiverClient(DeviceClient):
         await self._request("POST", "/admin/configuration", file=file, time_limit=UPLOAD_TIMEOUT)
 
     async def get_firmware(self, *, check: bool = False) -> Firmware:
-        """Return the installed firmware; with ``check``, ask for a newer one too."""
-        params = {"hasNew": True} if check else None
-        time_limit = FIRMWARE_CHECK_TIMEOUT if check else TIMEOUT
-        return Firmware.from_data(
-            await self._get_object("/admin/firmware", params, time_limit=time_limit)
-        )
+        """Return the installed firmware; with ``check``, ask for a newer one too.
 
-    async def update_firmware(
-        self, content: bytes | None = None, filename: str = "firmware.bin"
-    ) -> None:
-        """Install firmware: the uploaded file, or (without one) the newer version online."""
-        file = None
-        if content is not None:
-            file = FilePart(field="fileName", content=content, filename=filename)
-        await self._request("POST", "/admin/firmware", file=file, time_limit=UPLOAD_TIMEOUT)
+        errorCode 1200 on a check is "no newer firmware" (or the vendor's server is out of
+        reach): not an error, just nothing new.
+        """
+        if not check:
+            return Firmware.from_data(await self._get_object("/admin/firmware"))
+        try:
+            data = await self._get_object(
+                "/admin/firmware", {"hasNew": True}, time_limit=FIRMWARE_CHECK_TIMEOUT
+            )
+        except FirmwareUnavailable:
+            return Firmware(current="", new=None)
+        return Firmware.from_data(data)
+
+    async def update_firmware(self, file: FilePart | None = None) -> None:
+        """Install firmware: the uploaded file (field ``fileName``), or the newer one online."""
+        time_limit = file.time_limit if file is not None else UPLOAD_TIMEOUT
+        await self._request("POST", "/admin/firmware", file=file, time_limit=time_limit)
 
     # 2. Device
 
@@ -339,17 +485,20 @@ class PresentationReceiverClient(DeviceClient):
 
     # 4. General
 
-    async def get_name(self) -> str:
+    async def get_name(self) -> str | None:
         """Return the device name."""
-        return as_str(await self._request("GET", "/general/name"))
+        return as_text(await self._request("GET", "/general/name"))
 
     async def set_name(self, value: str) -> None:
         """Set the device name (letters, digits and "-", up to 16)."""
         await self._request("PUT", "/general/name", {"value": value})
 
     async def get_language(self) -> int | None:
-        """Return the on-screen language (0 English, 1 Traditional, 2 Simplified Chinese)."""
-        return int_or(await self._request("GET", "/general/language"), -1)
+        """Return the on-screen language (0 English, 1 Traditional, 2 Simplified Chinese).
+
+        The document types it as a string: a number or a name ("English") both read.
+        """
+        return as_choice(await self._request("GET", "/general/language"), LANGUAGES)
 
     async def set_language(self, value: int) -> None:
         """Set the on-screen language."""
@@ -371,9 +520,9 @@ class PresentationReceiverClient(DeviceClient):
         """Turn remote view on or off."""
         await self._request("PUT", "/general/remoteview", {"value": on})
 
-    async def get_wallpaper(self) -> int:
-        """Return the active wallpaper slot (0-5; -1 if unreadable)."""
-        return int_or(await self._request("GET", "/general/wallpaper"), -1)
+    async def get_wallpaper(self) -> int | None:
+        """Return the active wallpaper slot (0-5; None if unreadable)."""
+        return as_int(await self._request("GET", "/general/wallpaper"))
 
     async def select_wallpaper(self, slot: int) -> None:
         """Show the wallpaper in a slot (0-5)."""
@@ -387,7 +536,7 @@ class PresentationReceiverClient(DeviceClient):
             field="wallpaperImage", content=content, filename=filename, content_type=content_type
         )
         await self._request(
-            "PUT", f"/general/wallpaper/{slot}", file=file, time_limit=UPLOAD_TIMEOUT
+            "PUT", f"/general/wallpaper/{slot}", file=file, time_limit=file.time_limit
         )
 
     async def delete_wallpaper(self, slot: int) -> None:
@@ -398,7 +547,7 @@ class PresentationReceiverClient(DeviceClient):
 
     async def get_ethernet_mac(self) -> str:
         """Return the Ethernet MAC address."""
-        return as_str(await self._request("GET", "/network/ethernet/macaddress")).lower()
+        return normalize_mac(await self._request("GET", "/network/ethernet/macaddress"))
 
     async def get_ethernet(self) -> Ethernet:
         """Return the Ethernet address settings."""
@@ -420,7 +569,7 @@ class PresentationReceiverClient(DeviceClient):
 
     async def get_wifi_mac(self) -> str:
         """Return the Wi-Fi MAC address."""
-        return as_str(await self._request("GET", "/network/wifi/macaddress")).lower()
+        return normalize_mac(await self._request("GET", "/network/wifi/macaddress"))
 
     async def get_wifi(self) -> Wifi:
         """Return the guest access point settings."""
@@ -459,17 +608,17 @@ class PresentationReceiverClient(DeviceClient):
         """Set the network time server and whether the clock follows it."""
         await self._request("PUT", "/time/ntp", {"ip": server, "port": port, "auto": auto})
 
-    async def get_time_zone(self) -> str:
+    async def get_time_zone(self) -> str | None:
         """Return the device's time zone."""
-        return as_str(await self._request("GET", "/time/zone"))
+        return as_text(await self._request("GET", "/time/zone"))
 
     async def set_time_zone(self, zone: str) -> None:
         """Set the device's time zone (one of models.TIME_ZONES)."""
         await self._request("PUT", "/time/zone", {"value": zone})
 
-    async def get_time(self) -> datetime | None:
-        """Return the device's clock (None if it sent something unreadable)."""
-        return parse_time(await self._request("GET", "/time"))
+    async def get_time(self, zone: str | None = None) -> datetime | None:
+        """Return the device's clock (None if unreadable); a time without offset is in ``zone``."""
+        return parse_time(await self._request("GET", "/time"), zone)
 
     async def set_time(self, local: datetime) -> None:
         """Set the clock to a wall-clock time in the device's own time zone."""

@@ -1,24 +1,32 @@
-"""Coordinators of a presentation receiver: tiered state polling and the firmware check."""
+"""Coordinators of a presentation receiver: tiered state polling and the firmware check.
+
+Setup needs one resource only, the device itself (2.1: serial, name, status). Every other
+resource is optional (``client.capabilities``): a model without it gets no entities for it, one
+that fails for a while makes only its own entities unavailable.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any, Final, override
 
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
-from homeassistant.util import dt as dt_util
+from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers.update_coordinator import UpdateFailed
+from homeassistant.util import dt as dt_util, slugify
 
-from custom_components.proav.const import DOMAIN
-from custom_components.proav.coordinator import ProAVCoordinator
-from custom_components.proav.devices.base import ProAVConfigEntry, ScanInterval
-from custom_components.proav.devices.errors import CannotConnect
-
-from .client import NotSupported, PermissionDenied, PresentationReceiverClient
+from ...const import DOMAIN  # noqa: TID252
+from ...coordinator import ProAVCoordinator, translate_command_errors  # noqa: TID252
+from ..base import ProAVConfigEntry, ScanInterval  # noqa: TID252
+from ..errors import CannotConnect  # noqa: TID252
+from .client import FilePart, HttpsRequired, PresentationReceiverClient
 from .models import (
     LOGIN_CODE_FIXED,
+    LOGIN_CODE_NONE,
     POWER_MODE_SLEEP,
     VGA_RESOLUTIONS,
     Device,
@@ -41,49 +49,68 @@ SCAN_INTERVALS: Final = (FAST, MEDIUM, SLOW, FIRMWARE)
 # Uptime wobbles by a second or two between polls; only a real change moves the boot time.
 BOOT_TIME_TOLERANCE: Final = timedelta(seconds=60)
 DEFAULT_SLEEP_TIMEOUT: Final = 15
-OUTAGE_GRACE: Final = 3
+# How long a restarting device keeps its last state before its entities go unavailable:
+# Android-type boxes take minutes to reboot, longer to install firmware.
+REBOOT_GRACE: Final = timedelta(minutes=3)
+UPDATE_GRACE: Final = timedelta(minutes=15)
 VGA_DEFAULT: Final = 2  # 1920x1080, the most VGA allows
+# Where configuration backups go, inside the configuration directory (they hold secrets).
+BACKUP_FOLDER: Final = "proav_backups"
+# Warn this long before the API key expires (when Home Assistant cannot renew it itself).
+KEY_WARNING: Final = timedelta(days=7)
 
-
-# What a resource reads as on a model that does not offer it.
-_NO_RESOLUTION: Final = Resolution.from_data({})
-_NO_POWER: Final = PowerMode.from_data({})
-_NO_ETHERNET: Final = Ethernet.from_data({})
-_NO_WIFI: Final = Wifi.from_data({})
-_NO_NTP: Final = Ntp.from_data({})
+# Optional resources (capability names), read through client.capabilities.
+LOGIN: Final = "login"
+RESOLUTION: Final = "resolution"
+NAME: Final = "name"
+LANGUAGE: Final = "language"
+REMOTE_VIEW: Final = "remote_view"
+WALLPAPER: Final = "wallpaper"
+POWER: Final = "power"
+ETHERNET: Final = "ethernet"
+WIFI: Final = "wifi"
+NTP: Final = "ntp"
+TIME_ZONE: Final = "time_zone"
+CLOCK: Final = "clock"
+ETHERNET_MAC: Final = "ethernet_mac"
+WIFI_MAC: Final = "wifi_mac"
 
 
 @dataclass(frozen=True, kw_only=True)
 class MacAddresses:
     """The device's MAC addresses (read once; ``mac`` is a redacted diagnostics key)."""
 
-    ethernet: str
-    wifi: str
+    ethernet: str | None
+    wifi: str | None
 
 
 @dataclass(frozen=True, kw_only=True)
 class ReceiverData:
-    """Everything read from a receiver; each tier refreshes its own fields."""
+    """Everything read from a receiver; each tier refreshes its own fields.
+
+    A field is None while its resource is missing, failing or unread (unknown, not "off").
+    """
 
     # Fast tier
     device: Device
-    login: LoginCode
+    login: LoginCode | None
     boot_time: datetime | None
     reboot_required: bool
     display_on: bool | None  # write-only on the device: what Home Assistant last set or saw
     # Medium tier
-    resolution: Resolution
-    name: str
+    resolution: Resolution | None
+    name: str | None
     language: int | None
     remote_view: bool | None
-    wallpaper: int
-    power: PowerMode
+    wallpaper: int | None
+    power: PowerMode | None
     # Slow tier
-    ethernet: Ethernet
-    wifi: Wifi
-    ntp: Ntp
-    time_zone: str
+    ethernet: Ethernet | None
+    wifi: Wifi | None
+    ntp: Ntp | None
+    time_zone: str | None
     clock: datetime | None
+    clock_skew: timedelta | None  # the device's clock minus Home Assistant's, when last read
     # Read once
     mac: MacAddresses
 
@@ -99,40 +126,100 @@ class ReceiverCoordinator(ProAVCoordinator[ReceiverData]):
             hass, entry, f"{DOMAIN}_presentation_receiver_{entry.data.get('host')}", FAST.of(entry)
         )
         self.client = client
-        self.can_write: bool = entry.data.get("key_scope", "full") != "view_only"
         self._medium, self._slow = MEDIUM.of(entry), SLOW.of(entry)
         self._last_medium = self._last_slow = datetime.min.replace(tzinfo=dt_util.UTC)
-        # Resources this model does not offer (HTTP 404/405/501): not read, no entities.
-        self.unsupported: set[str] = set()
-        # Polls a restarting device (reboot, firmware update) may miss before going unavailable.
-        self._outage_grace = 0
+        # Within this window a device that does not answer is restarting: keep its last state.
+        self._grace: tuple[datetime, datetime] | None = None
 
     @override
     async def _async_fetch(self) -> ReceiverData:
-        """Read the due tiers; ride out a short outage while the device restarts."""
+        """Read the due tiers; ride out an outage while the device restarts."""
         try:
             data = await self._async_read()
         except CannotConnect:
-            if self._outage_grace > 0 and self.data is not None:
-                # Restarting after a firmware update or a reboot: keep the last state a while.
-                self._outage_grace -= 1
-                self.logger.debug("%s is restarting; keeping its last state", self.name)
-                return self.data
+            now = dt_util.utcnow()
+            if self.data is not None and self._grace is not None:
+                start, end = self._grace
+                if start <= now < end:
+                    # Restarting after a firmware update or a reboot: keep the last state.
+                    self.logger.debug("%s is restarting; keeping its last state", self.name)
+                    return self.data
+                if now >= end:
+                    self._grace = None
             raise
-        if "updating" in data.device.states:
-            self._outage_grace = OUTAGE_GRACE
+        except HttpsRequired as err:
+            raise UpdateFailed(
+                translation_domain=DOMAIN, translation_key="receiver_use_https"
+            ) from err
+        if data.device.updating:
+            self.start_grace(UPDATE_GRACE)
+        self._async_update_issues(data)
         return data
+
+    def key_expires(self, data: ReceiverData | None = None) -> datetime | None:
+        """Return when the API key expires, on Home Assistant's clock (None: never, or no key).
+
+        The device states the expiry on its own clock: the measured skew converts it, so a
+        device whose clock is behind does not make a valid key look expired.
+        """
+        key = self.client.api_key
+        if key is None or key.expires == -1:
+            return None
+        data = data or self.data
+        expires = datetime.fromtimestamp(key.expires, dt_util.UTC)
+        skew = data.clock_skew if data is not None else None
+        return expires if skew is None else expires - skew
+
+    def _async_update_issues(self, data: ReceiverData) -> None:
+        """Raise or withdraw the repair issues this device's state calls for."""
+        entry = self.config_entry
+        expires = self.key_expires(data)
+        can_renew = bool(entry.data.get("allow_key_renewal") and entry.data.get("password"))
+        expiring = (
+            expires is not None and not can_renew and expires - dt_util.utcnow() < KEY_WARNING
+        )
+        _async_issue(
+            self.hass,
+            f"{entry.entry_id}_receiver_key_expiring",
+            expiring,
+            "receiver_key_expiring",
+            {"name": entry.title, "date": expires.isoformat(timespec="minutes") if expires else ""},
+        )
+        _async_issue(
+            self.hass,
+            f"{entry.entry_id}_receiver_reboot_required",
+            data.reboot_required,
+            "receiver_reboot_required",
+            {"name": entry.title},
+        )
+
+    def start_grace(self, grace: timedelta, after: timedelta = timedelta(0)) -> None:
+        """Expect the device to be away for ``grace``, starting ``after`` from now.
+
+        A reboot, a scheduled reboot or a firmware install was sent (or the device said it is
+        updating). Outside the window an outage shows at once.
+        """
+        now = dt_util.utcnow()
+        start, end = now + after - after / 10, now + after + grace  # its clock may run early
+        if self._grace is not None and self._grace[0] <= now:
+            start, end = min(start, self._grace[0]), max(end, self._grace[1])
+        self._grace = (start, end)
 
     async def _async_read(self) -> ReceiverData:
         """Read the fast tier, and the slower ones when due or after an outage or a reboot."""
         now = dt_util.utcnow()
         old = self.data if self.last_update_success else None
         device = await self.client.get_device()
-        login = await self.client.get_login_code()
+        medium_due = old is None or now - self._last_medium >= self._medium
+        if medium_due or not _no_code(old):
+            login = await self.client.capabilities.async_read(LOGIN, self.client.get_login_code)
+        else:
+            # No code in use: nothing rotates, so the mode is read with the settings only.
+            login = old.login if old is not None else None
         rebooted = self._rebooted(device)
         if rebooted:
             self.client.reboot_required = False
-            self._outage_grace = 0
+            self._grace = None
         fast: dict[str, Any] = {
             "device": device,
             "login": login,
@@ -145,7 +232,7 @@ class ReceiverCoordinator(ProAVCoordinator[ReceiverData]):
             everything = fast | await self._async_read_medium() | await self._async_read_slow()
             return ReceiverData(**everything, mac=await self._async_read_macs())
         changes = fast
-        if now - self._last_medium >= self._medium:
+        if medium_due:
             self._last_medium = now
             changes |= await self._async_read_medium()
         if now - self._last_slow >= self._slow:
@@ -171,137 +258,122 @@ class ReceiverCoordinator(ProAVCoordinator[ReceiverData]):
 
     def _display_on(self, device: Device) -> bool | None:
         """Return the assumed display state: off while sleeping, on when waking up."""
-        if "sleeping" in device.states:
+        if device.has("sleeping"):
             return False
         if self.data is None:
             return None
-        if "sleeping" in self.data.device.states:
+        if self.data.device.has("sleeping"):
             return True
         return self.data.display_on
 
-    async def _async_optional[T](
-        self, field: str, read: Callable[[], Awaitable[T]], absent: T
-    ) -> T:
-        """Read a resource; one the device does not offer is remembered and not asked again."""
-        if field in self.unsupported:
-            return absent
-        try:
-            return await read()
-        except NotSupported:
-            self.logger.debug("%s does not offer %s", self.name, field)
-            self.unsupported.add(field)
-            return absent
-
     async def _async_read_medium(self) -> dict[str, Any]:
-        """Read the settings tier."""
-        client, optional = self.client, self._async_optional
+        """Read the settings tier (every resource optional)."""
+        client, read = self.client, self.client.capabilities.async_read
         return {
-            "resolution": await optional("resolution", client.get_resolution, _NO_RESOLUTION),
-            "name": await optional("name", client.get_name, ""),
-            "language": await optional("language", client.get_language, None),
-            "remote_view": await optional("remote_view", client.get_remote_view, None),
-            "wallpaper": await optional("wallpaper", client.get_wallpaper, -1),
-            "power": await optional("power", client.get_power_mode, _NO_POWER),
+            "resolution": await read(RESOLUTION, client.get_resolution),
+            "name": await read(NAME, client.get_name),
+            "language": await read(LANGUAGE, client.get_language),
+            "remote_view": await read(REMOTE_VIEW, client.get_remote_view),
+            "wallpaper": await read(WALLPAPER, client.get_wallpaper),
+            "power": await read(POWER, client.get_power_mode),
         }
 
     async def _async_read_slow(self) -> dict[str, Any]:
-        """Read the network and time tier."""
-        client, optional = self.client, self._async_optional
+        """Read the network and time tier (every resource optional)."""
+        client, read = self.client, self.client.capabilities.async_read
+        zone = await read(TIME_ZONE, client.get_time_zone)
+        clock = await read(CLOCK, lambda: client.get_time(zone))
         return {
-            "ethernet": await optional("ethernet", client.get_ethernet, _NO_ETHERNET),
-            "wifi": await optional("wifi", client.get_wifi, _NO_WIFI),
-            "ntp": await optional("ntp", client.get_ntp, _NO_NTP),
-            "time_zone": await optional("time_zone", client.get_time_zone, ""),
-            "clock": await optional("clock", client.get_time, None),
+            "ethernet": await read(ETHERNET, client.get_ethernet),
+            "wifi": await read(WIFI, client.get_wifi),
+            "ntp": await read(NTP, client.get_ntp),
+            "time_zone": zone,
+            "clock": clock,
+            "clock_skew": None if clock is None else clock - dt_util.utcnow(),
         }
 
     async def _async_read_macs(self) -> MacAddresses:
         """Read both MAC addresses."""
-        client, optional = self.client, self._async_optional
+        client, read = self.client, self.client.capabilities.async_read
         return MacAddresses(
-            ethernet=await optional("ethernet_mac", client.get_ethernet_mac, ""),
-            wifi=await optional("wifi_mac", client.get_wifi_mac, ""),
+            ethernet=await read(ETHERNET_MAC, client.get_ethernet_mac) or None,
+            wifi=await read(WIFI_MAC, client.get_wifi_mac) or None,
         )
 
-    # Commands: send, then store the confirmed state (or read the affected resource again).
+    # Commands: send, then apply the confirmed state (or read the affected resource again).
 
-    async def _async_send(self, command: Awaitable[Any]) -> None:
-        """Send a command; a refusal of a read-only key turns the controls off for good."""
-        try:
-            await command
-        except PermissionDenied:
-            self.can_write = False
-            entry = self.config_entry
-            self.hass.config_entries.async_update_entry(
-                entry, data={**entry.data, "key_scope": "view_only"}
-            )
-            self.async_update_listeners()
-            raise
+    def _with(self, data: ReceiverData, **changes: Any) -> ReceiverData:
+        """Return the data with confirmed changes (and whether the device now wants a reboot)."""
+        return replace(data, reboot_required=self.client.reboot_required, **changes)
 
-    def _store(self, **changes: Any) -> None:
-        """Store confirmed changes (and whether the device now asks for a reboot)."""
-        self.data = replace(self.data, reboot_required=self.client.reboot_required, **changes)
+    async def _async_set(self, command: Awaitable[Any], **changes: Any) -> None:
+        """Send a command, then store the fields it changed."""
+        await self.async_apply(command, lambda data, _result: self._with(data, **changes))
 
-    async def _async_apply(self, command: Awaitable[Any], **changes: Any) -> None:
-        """Send a command, then store the changed fields."""
-        await self._async_send(command)
-        self._store(**changes)
-
-    async def _async_apply_read[T](
+    async def _async_set_read[T](
         self, command: Awaitable[Any], field: str, read: Callable[[], Awaitable[T]]
     ) -> None:
-        """Send a command, then read the affected resource again."""
-        await self._async_send(command)
-        changes: dict[str, Any] = {field: await read()}
-        self._store(**changes)
+        """Send a command, then read the affected resource again and store it."""
+
+        async def send_and_read() -> T:
+            await command
+            return await read()
+
+        await self.async_apply(
+            send_and_read(), lambda data, value: self._with(data, **{field: value})
+        )
 
     async def async_set_display(self, on: bool) -> None:
         """Turn the display on or off; the status (sleeping) changes with it."""
-        await self._async_send(self.client.set_display(on))
-        self._store(display_on=on, device=await self.client.get_device())
+        await self._async_set_read(self.client.set_display(on), "device", self.client.get_device)
+        self.data = replace(self.data, display_on=on)
+        self.async_update_listeners()
 
     async def async_set_resolution(self, value: int) -> None:
         """Set the output resolution, keeping VGA as it is."""
-        command = self.client.set_resolution(value, enable_vga=self.data.resolution.vga_enabled)
-        await self._async_apply_read(command, "resolution", self.client.get_resolution)
+        vga = self.data.resolution.vga_enabled if self.data.resolution else None
+        command = self.client.set_resolution(value, enable_vga=vga)
+        await self._async_set_read(command, RESOLUTION, self.client.get_resolution)
 
     async def async_set_vga(self, on: bool) -> None:
         """Turn VGA on (at 1920x1080 unless the current resolution suits VGA) or off."""
         resolution = self.data.resolution
-        current = resolution.hdmi if resolution.hdmi >= 0 else resolution.vga
+        hdmi = resolution.hdmi if resolution and resolution.hdmi is not None else -1
+        vga = resolution.vga if resolution and resolution.vga is not None else -1
+        current = hdmi if hdmi >= 0 else vga
         value = max(current, 0)  # off: keep the resolution (Auto if unknown)
         if on and current not in VGA_RESOLUTIONS:
             value = VGA_DEFAULT
         command = self.client.set_resolution(value, enable_vga=on)
-        await self._async_apply_read(command, "resolution", self.client.get_resolution)
+        await self._async_set_read(command, RESOLUTION, self.client.get_resolution)
 
     async def async_set_name(self, name: str) -> None:
         """Rename the device."""
-        await self._async_apply(self.client.set_name(name), name=name)
+        await self._async_set(self.client.set_name(name), name=name)
 
     async def async_set_language(self, language: int) -> None:
         """Set the on-screen language."""
-        await self._async_apply(self.client.set_language(language), language=language)
+        await self._async_set(self.client.set_language(language), language=language)
 
     async def async_set_remote_view(self, on: bool) -> None:
         """Turn remote view on or off."""
-        await self._async_apply(self.client.set_remote_view(on), remote_view=on)
+        await self._async_set(self.client.set_remote_view(on), remote_view=on)
 
     async def async_select_wallpaper(self, slot: int) -> None:
         """Show the wallpaper of a slot."""
-        await self._async_apply(self.client.select_wallpaper(slot), wallpaper=slot)
+        await self._async_set(self.client.select_wallpaper(slot), wallpaper=slot)
 
     async def async_set_login_mode(self, code_type: int) -> None:
         """Set how the login code is chosen; Fixed keeps the code shown now."""
         code = None
         if code_type == LOGIN_CODE_FIXED:
-            code = self.data.login.code
+            code = self.data.login.code if self.data.login else ""
             if not (len(code) == 4 and code.isdigit()):
                 raise ServiceValidationError(
                     translation_domain=DOMAIN, translation_key="receiver_fixed_code_needed"
                 )
         command = self.client.set_login_code(code_type, code)
-        await self._async_apply_read(command, "login", self.client.get_login_code)
+        await self._async_set_read(command, LOGIN, self.client.get_login_code)
 
     async def async_set_fixed_code(self, code: str) -> None:
         """Use a fixed four-digit login code."""
@@ -310,63 +382,134 @@ class ReceiverCoordinator(ProAVCoordinator[ReceiverData]):
                 translation_domain=DOMAIN, translation_key="receiver_invalid_code"
             )
         command = self.client.set_login_code(LOGIN_CODE_FIXED, code)
-        await self._async_apply_read(command, "login", self.client.get_login_code)
+        await self._async_set_read(command, LOGIN, self.client.get_login_code)
 
     async def async_set_power_mode(self, mode: int) -> None:
         """Set the power button behaviour (sleep keeps the current timeout)."""
-        timeout = self.data.power.timeout if mode == POWER_MODE_SLEEP else None
-        if mode == POWER_MODE_SLEEP and timeout is None:
+        timeout = self.data.power.timeout if self.data.power else None
+        if mode != POWER_MODE_SLEEP:
+            timeout = None
+        elif timeout is None:
             timeout = DEFAULT_SLEEP_TIMEOUT
         command = self.client.set_power_mode(mode, timeout)
-        await self._async_apply_read(command, "power", self.client.get_power_mode)
+        await self._async_set_read(command, POWER, self.client.get_power_mode)
 
     async def async_set_sleep_timeout(self, minutes: int) -> None:
         """Set after how many idle minutes the device sleeps (-1 never)."""
         command = self.client.set_power_mode(POWER_MODE_SLEEP, minutes)
-        await self._async_apply_read(command, "power", self.client.get_power_mode)
+        await self._async_set_read(command, POWER, self.client.get_power_mode)
 
     async def async_set_ntp(
         self, *, server: str | None = None, port: int | None = None, auto: bool | None = None
     ) -> None:
         """Change the time server settings."""
         command = self.client.set_ntp(server=server, port=port, auto=auto)
-        await self._async_apply_read(command, "ntp", self.client.get_ntp)
+        await self._async_set_read(command, NTP, self.client.get_ntp)
 
     async def async_set_time_zone(self, zone: str) -> None:
         """Set the device's time zone; its clock reads differently now."""
-        await self._async_send(self.client.set_time_zone(zone))
-        self._store(time_zone=zone, clock=await self.client.get_time())
+
+        async def send_and_read() -> datetime | None:
+            await self.client.set_time_zone(zone)
+            return await self.client.get_time(zone)
+
+        await self.async_apply(
+            send_and_read(), lambda data, clock: self._with(data, time_zone=zone, clock=clock)
+        )
 
     async def async_set_time(self, local: datetime) -> None:
         """Set the device's clock (wall-clock time in its own zone)."""
-        await self._async_apply_read(self.client.set_time(local), "clock", self.client.get_time)
+        zone = self.data.time_zone
+
+        async def send_and_read() -> datetime | None:
+            await self.client.set_time(local)
+            return await self.client.get_time(zone)
+
+        def update(data: ReceiverData, clock: datetime | None) -> ReceiverData:
+            skew = None if clock is None else clock - dt_util.utcnow()
+            return self._with(data, clock=clock, clock_skew=skew)
+
+        await self.async_apply(send_and_read(), update)
 
     async def async_set_wifi(self, **settings: str | int | bool) -> None:
         """Change access point settings; the mode stays unless given."""
-        mode = str(settings.pop("mode", self.data.wifi.mode))
+        current = self.data.wifi.mode if self.data.wifi else None
+        mode = str(settings.pop("mode", current or ""))
         command = self.client.set_wifi(mode, **settings)
-        await self._async_apply_read(command, "wifi", self.client.get_wifi)
+        await self._async_set_read(command, WIFI, self.client.get_wifi)
 
     async def async_upload_wallpaper(
         self, slot: int, content: bytes, filename: str, content_type: str
     ) -> None:
         """Store an image in a custom wallpaper slot."""
-        await self._async_send(self.client.upload_wallpaper(slot, content, filename, content_type))
+        await self._async_set(self.client.upload_wallpaper(slot, content, filename, content_type))
 
     async def async_delete_wallpaper(self, slot: int) -> None:
         """Empty a custom wallpaper slot."""
-        await self._async_send(self.client.delete_wallpaper(slot))
+        await self._async_set(self.client.delete_wallpaper(slot))
 
-    async def async_reboot(self) -> None:
-        """Reboot the device now."""
-        await self._async_send(self.client.reboot(reason="Home Assistant"))
-        self._outage_grace = OUTAGE_GRACE
+    async def async_reboot(self, delay: int = 0, reason: str = "Home Assistant") -> None:
+        """Reboot the device now, or after ``delay`` minutes."""
+        await self._async_set(self.client.reboot(delay=delay or None, reason=reason))
+        self.start_grace(REBOOT_GRACE, after=timedelta(minutes=delay))
 
-    async def async_install_firmware(self, content: bytes | None = None) -> None:
+    async def async_backup_configuration(self) -> Path:
+        """Export the device's configuration into a file of its own; return the file.
+
+        It holds the device's secrets: it goes to a private folder of the configuration
+        directory (never www/, which is served without login).
+        """
+        with translate_command_errors(self):
+            content = await self.client.export_configuration()
+        title = slugify(self.config_entry.title) or "receiver"
+        name = f"{title}-{dt_util.now().strftime('%Y%m%d-%H%M%S')}.config"
+        folder = Path(self.hass.config.path(BACKUP_FOLDER))
+
+        def write() -> Path:
+            folder.mkdir(mode=0o700, exist_ok=True)
+            path = folder / name
+            path.touch(mode=0o600)
+            path.write_bytes(content)
+            return path
+
+        return await self.hass.async_add_executor_job(write)
+
+    async def async_restore_configuration(self, content: bytes, filename: str) -> None:
+        """Import a configuration file; the device asks for a restart to apply it."""
+        await self._async_set(self.client.import_configuration(content, filename))
+
+    async def async_install_firmware(self, file: FilePart | None = None) -> None:
         """Install firmware (online, or an uploaded file); the status shows "updating"."""
-        await self._async_send(self.client.update_firmware(content))
-        self._outage_grace = OUTAGE_GRACE
-        self._store(device=await self.client.get_device())
+        command = self.client.update_firmware(file)
+        await self._async_set_read(command, "device", self.client.get_device)
+        self.start_grace(UPDATE_GRACE)
+
+
+def _no_code(data: ReceiverData | None) -> bool:
+    """Return whether the device was last seen using no login code."""
+    return data is not None and data.login is not None and data.login.type == LOGIN_CODE_NONE
+
+
+def _async_issue(
+    hass: HomeAssistant,
+    issue_id: str,
+    active: bool,
+    translation_key: str,
+    placeholders: dict[str, str],
+) -> None:
+    """Create (or keep) a repair issue while ``active``; delete it otherwise."""
+    if active:
+        ir.async_create_issue(
+            hass,
+            DOMAIN,
+            issue_id,
+            is_fixable=False,
+            severity=ir.IssueSeverity.WARNING,
+            translation_key=translation_key,
+            translation_placeholders=placeholders,
+        )
+    else:
+        ir.async_delete_issue(hass, DOMAIN, issue_id)
 
 
 class FirmwareCoordinator(ProAVCoordinator[Firmware]):
@@ -386,5 +529,5 @@ class FirmwareCoordinator(ProAVCoordinator[Firmware]):
 
     @override
     async def _async_fetch(self) -> Firmware:
-        """Check for newer firmware."""
+        """Check for newer firmware ("none newer" is an answer, not a failure)."""
         return await self.client.get_firmware(check=True)

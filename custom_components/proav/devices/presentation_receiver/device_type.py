@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Final
 
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import (
     CONF_API_KEY,
     CONF_HOST,
@@ -16,26 +17,30 @@ from homeassistant.const import (
     Platform,
 )
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
-from homeassistant.helpers.device_registry import CONNECTION_NETWORK_MAC, DeviceInfo
-from homeassistant.helpers.selector import TextSelector, TextSelectorConfig, TextSelectorType
 import voluptuous as vol
 
-from custom_components.proav.const import DOMAIN
-from custom_components.proav.devices.base import DeviceIdentity, DeviceType, ProAVConfigEntry
-
-from .client import PresentationReceiverClient
-from .coordinator import SCAN_INTERVALS, FirmwareCoordinator, ReceiverCoordinator
-from .entities import ReceiverRuntime
+from ...const import CONF_DEVICE_TYPE, DOMAIN  # noqa: TID252
+from ...forms import connection_schema  # noqa: TID252
+from ..base import DeviceIdentity, DeviceType, ProAVConfigEntry  # noqa: TID252
+from .client import KEY_STYLE_BASIC, PresentationReceiverClient
+from .coordinator import SCAN_INTERVALS
 from .models import ApiKey
+from .runtime import (
+    CONF_KEY_EXPIRES,
+    CONF_RENEW_KEY,
+    ReceiverRuntime,
+    _async_setup,
+    key_data,
+    key_store,
+    last_renewal,
+    stored_password,
+)
 from .services import async_register_services
 
 KEY: Final = "presentation_receiver"
-CONF_RENEW_KEY: Final = "allow_key_renewal"
-CONF_KEY_EXPIRES: Final = "key_expires"
-CONF_KEY_SCOPE: Final = "key_scope"
 DEFAULT_USERNAME: Final = "admin"
+CONF_KEY_STYLE: Final = "key_style"  # how the device wants the key (found by the flow)
 PLATFORMS: Final = frozenset(
     {
         Platform.BINARY_SENSOR,
@@ -47,22 +52,19 @@ PLATFORMS: Final = frozenset(
         Platform.UPDATE,
     }
 )
-_SECRET = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
 
 
 def _schema(defaults: Mapping[str, Any]) -> vol.Schema:
-    """Return the form: address, account, and an existing API key or the password."""
-    return vol.Schema(
-        {
-            vol.Required(CONF_HOST, default=defaults.get(CONF_HOST, vol.UNDEFINED)): str,
-            vol.Required(CONF_PORT, default=defaults.get(CONF_PORT, 443)): cv.port,
-            vol.Required(CONF_SSL, default=defaults.get(CONF_SSL, True)): bool,
-            vol.Required(CONF_VERIFY_SSL, default=defaults.get(CONF_VERIFY_SSL, False)): bool,
-            vol.Required(CONF_USERNAME, default=defaults.get(CONF_USERNAME, DEFAULT_USERNAME)): str,
-            vol.Optional(CONF_API_KEY): _SECRET,
-            vol.Optional(CONF_PASSWORD): _SECRET,
-            vol.Required(CONF_RENEW_KEY, default=defaults.get(CONF_RENEW_KEY, False)): bool,
-        }
+    """Return the form: address (the port follows HTTPS unless set), account, key or password."""
+    return connection_schema(
+        defaults,
+        port=None,
+        ssl=True,
+        verify_ssl=False,
+        username=DEFAULT_USERNAME,
+        password_required=False,
+        api_key=True,
+        extra={vol.Required(CONF_RENEW_KEY, default=defaults.get(CONF_RENEW_KEY, False)): bool},
     )
 
 
@@ -73,91 +75,97 @@ def _client(
     token = str(data.get(CONF_API_KEY) or "").strip()
     api_key = None
     if token:
-        api_key = ApiKey(
-            token=token,
-            expires=int(data.get(CONF_KEY_EXPIRES, -1)),
-            scope=str(data.get(CONF_KEY_SCOPE, "full")),
-        )
+        api_key = ApiKey(token=token, expires=int(data.get(CONF_KEY_EXPIRES, -1)))
+    ssl = bool(data.get(CONF_SSL, True))
     return PresentationReceiverClient(
         async_get_clientsession(hass, verify_ssl=bool(data.get(CONF_VERIFY_SSL, False))),
         data[CONF_HOST],
-        port=int(data[CONF_PORT]),
-        ssl=bool(data.get(CONF_SSL, True)),
+        port=int(data.get(CONF_PORT) or (443 if ssl else 80)),
+        ssl=ssl,
         username=data[CONF_USERNAME],
         api_key=api_key,
+        key_style=str(data.get(CONF_KEY_STYLE, KEY_STYLE_BASIC)),
         **kwargs,
     )
 
 
-def _key_data(key: ApiKey) -> dict[str, Any]:
-    """Return the entry data that describes an API key."""
-    return {CONF_API_KEY: key.token, CONF_KEY_EXPIRES: key.expires, CONF_KEY_SCOPE: key.scope}
-
-
 async def _async_probe(hass: HomeAssistant, data: Mapping[str, Any]) -> list[DeviceIdentity]:
-    """Check the key; without one (or if it is rejected) create one with the password.
+    """Check the key; without one (or if it is refused) create one with the password.
 
-    Creating a key replaces the account's previous key on the device (the form says so).
+    Creating a key replaces the account's previous key on the device (the form says so), so a
+    key an entry of the same account already holds is tried first. If a key is created anyway
+    (that one was refused), every entry of the account gets it at once (a flow that then
+    aborts "already configured" leaves them working).
     The password is kept only when the user allowed automatic key renewal.
     """
     created: list[ApiKey] = []
-    client = _client(
-        hass, data, password=data.get(CONF_PASSWORD) or None, on_new_key=created.append
-    )
-    device = await client.get_device()
+    if not data.get(CONF_API_KEY):
+        known = [entry.data.get(CONF_API_KEY) for entry in _entries_of_account(hass, data)]
+        if known and known[0]:
+            data = {**data, CONF_API_KEY: known[0]}
+
+    @callback
+    def new_key(key: ApiKey) -> None:
+        # At once, before anything else runs: an entry of this account polling now must not
+        # meet its revoked key.
+        created.append(key)
+        for entry in _entries_of_account(hass, data):
+            _hand_over_key(hass, entry, key)
+
+    client = _client(hass, data, password=data.get(CONF_PASSWORD) or None, on_new_key=new_key)
+    device = await client.async_find_key_style()
     assert client.api_key is not None  # the request succeeded with a key
-    key = created[-1] if created else client.api_key
+    serial = device.serial_number or device.mac_address
+    entry = hass.config_entries.async_entry_for_domain_unique_id(DOMAIN, serial)
+    if created and entry is not None and entry.data.get(CONF_DEVICE_TYPE) == KEY:
+        _hand_over_key(hass, entry, created[-1])  # the same device under another address
     return [
         DeviceIdentity(
-            serial=device.serial_number or device.mac_address,
+            serial=serial,
             title=device.name or device.model or client.model,
-            data=_key_data(key),
+            data=key_data(client.api_key) | {CONF_KEY_STYLE: client.key_style},
             drop=frozenset() if data.get(CONF_RENEW_KEY) else frozenset({CONF_PASSWORD}),
         )
     ]
 
 
-async def _async_setup(hass: HomeAssistant, entry: ProAVConfigEntry) -> ReceiverRuntime:
-    """Connect, read everything once, and build the runtime."""
+def _entries_of_account(hass: HomeAssistant, data: Mapping[str, Any]) -> list[ProAVConfigEntry]:
+    """Return the receiver entries that use the same account on the same address."""
+    return [
+        entry
+        for entry in hass.config_entries.async_entries(DOMAIN)
+        if entry.data.get(CONF_DEVICE_TYPE) == KEY
+        and all(
+            str(entry.data.get(key)) == str(data.get(key))
+            for key in (CONF_HOST, CONF_PORT, CONF_USERNAME)
+        )
+    ]
 
-    @callback
-    def store_key(key: ApiKey) -> None:
-        """Keep a renewed key, so the next start uses it."""
-        hass.config_entries.async_update_entry(entry, data={**entry.data, **_key_data(key)})
 
-    password = entry.data.get(CONF_PASSWORD) if entry.data.get(CONF_RENEW_KEY) else None
-    if password is None and CONF_PASSWORD in entry.data:
-        # Renewal was switched off (reconfigure): the password has no use any more.
-        data = {key: value for key, value in entry.data.items() if key != CONF_PASSWORD}
-        hass.config_entries.async_update_entry(entry, data=data)
-    client = _client(hass, entry.data, password=password, on_new_key=store_key)
-    coordinator = ReceiverCoordinator(hass, entry, client)
-    firmware = FirmwareCoordinator(hass, entry, client)
-    await coordinator.async_config_entry_first_refresh()
-    # The firmware check asks the vendor's server: its failure must not block the setup.
-    await firmware.async_refresh()
-    runtime = ReceiverRuntime(
-        hass, entry, _device_info(entry, coordinator), [coordinator, firmware]
+@callback
+def _hand_over_key(hass: HomeAssistant, entry: ProAVConfigEntry, key: ApiKey) -> None:
+    """Give a key created by a flow to an entry of the same account (its old key is revoked)."""
+    if entry.data.get(CONF_API_KEY) == key.token:
+        return
+    hass.config_entries.async_update_entry(entry, data={**entry.data, **key_data(key)})
+    if entry.state is not ConfigEntryState.LOADED:
+        # It failed with the old key (waiting for reauth or a retry): start it with the new one.
+        hass.config_entries.async_schedule_reload(entry.entry_id)
+    runtime = getattr(entry, "runtime_data", None)
+    if isinstance(runtime, ReceiverRuntime):
+        runtime.receiver.use_key(key)
+
+
+async def _async_setup_entry(hass: HomeAssistant, entry: ProAVConfigEntry) -> ReceiverRuntime:
+    """Build the client from the entry and set the runtime up."""
+    client = _client(
+        hass,
+        entry.data,
+        password=stored_password(hass, entry),
+        on_new_key=key_store(hass, entry),
+        renewed_at=last_renewal(hass, entry),
     )
-    runtime.coordinator, runtime.firmware = coordinator, firmware
-    return runtime
-
-
-def _device_info(entry: ProAVConfigEntry, coordinator: ReceiverCoordinator) -> DeviceInfo:
-    """Describe the device from what it reports (the vendor is not known)."""
-    data = coordinator.data
-    device = data.device
-    macs = {mac for mac in (device.mac_address, data.mac.ethernet, data.mac.wifi) if mac}
-    assert entry.unique_id is not None
-    return DeviceInfo(
-        identifiers={(DOMAIN, entry.unique_id)},
-        connections={(CONNECTION_NETWORK_MAC, mac) for mac in macs},
-        name=device.name or entry.title,
-        model=device.model or coordinator.client.model or None,
-        sw_version=device.firmware or None,
-        serial_number=device.serial_number or None,
-        configuration_url=f"{coordinator.client.base_url}/",
-    )
+    return await _async_setup(hass, entry, client)
 
 
 DEVICE_TYPE = DeviceType(
@@ -165,7 +173,7 @@ DEVICE_TYPE = DeviceType(
     platforms=PLATFORMS,
     schema=_schema,
     async_probe=_async_probe,
-    async_setup=_async_setup,
+    async_setup=_async_setup_entry,
     credential_keys=(CONF_API_KEY, CONF_USERNAME, CONF_PASSWORD),
     scan_intervals=SCAN_INTERVALS,
     async_register_services=async_register_services,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
 import re
 from typing import Any
@@ -17,26 +17,39 @@ from homeassistant.components.update import (
     UpdateEntityDescription,
     UpdateEntityFeature,
 )
-from homeassistant.const import STATE_OFF, STATE_ON, EntityCategory, Platform
-from homeassistant.core import callback
+from homeassistant.const import STATE_OFF, STATE_ON, EntityCategory, Platform, UnitOfTime
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.restore_state import RestoreEntity
 
-from custom_components.proav.binary_sensor import ProAVBinarySensor, ProAVBinarySensorDescription
-from custom_components.proav.button import ProAVButton, ProAVButtonDescription
-from custom_components.proav.devices.base import ProAVRuntime
-from custom_components.proav.entity import ProAVEntity, ProAVEntityDescription
-from custom_components.proav.select import ProAVSelect, ProAVSelectDescription
-from custom_components.proav.sensor import ProAVSensor, ProAVSensorDescription
-from custom_components.proav.switch import ProAVSwitch, ProAVSwitchDescription
-from custom_components.proav.text import ProAVText, ProAVTextDescription
-
-from .coordinator import FirmwareCoordinator, ReceiverCoordinator
+from ...binary_sensor import ProAVBinarySensor, ProAVBinarySensorDescription  # noqa: TID252
+from ...button import ProAVButton, ProAVButtonDescription  # noqa: TID252
+from ...entity import ItemEntities, ProAVEntity, ProAVEntityDescription  # noqa: TID252
+from ...select import ProAVSelect, ProAVSelectDescription  # noqa: TID252
+from ...sensor import ProAVSensor, ProAVSensorDescription  # noqa: TID252
+from ...switch import ProAVSwitch, ProAVSwitchDescription  # noqa: TID252
+from ...text import ProAVText, ProAVTextDescription  # noqa: TID252
+from .coordinator import (
+    CLOCK,
+    ETHERNET,
+    ETHERNET_MAC,
+    LANGUAGE,
+    LOGIN,
+    NAME,
+    NTP,
+    POWER,
+    REMOTE_VIEW,
+    RESOLUTION,
+    TIME_ZONE,
+    WALLPAPER,
+    WIFI,
+    WIFI_MAC,
+    FirmwareCoordinator,
+    ReceiverCoordinator,
+)
 from .models import (
     LANGUAGES,
-    LOGIN_CODE_FIXED,
     LOGIN_CODE_TYPES,
     POWER_MODE_SLEEP,
     POWER_MODES,
@@ -52,6 +65,7 @@ from .models import (
     WIFI_MODE_OFF,
     WIFI_NETWORKING_MODES,
     WIFI_SECURITY,
+    Ethernet,
 )
 
 type C = ReceiverCoordinator
@@ -62,19 +76,20 @@ CONFIG = EntityCategory.CONFIG
 DIAGNOSTIC = EntityCategory.DIAGNOSTIC
 
 
-def _writable(coordinator: C, _item: str) -> bool:
-    """Return whether the key may change settings (not a view-only key)."""
-    return coordinator.can_write
+def _attr(model: Any, name: str) -> Any:
+    """Return a field of a model the device may not have sent yet (None: unknown)."""
+    return None if model is None else getattr(model, name)
 
 
-def _wifi_writable(coordinator: C, _item: str) -> bool:
+def _wifi_settable(coordinator: C, _item: str) -> bool:
     """Return whether the access point can be changed (not while the device is a station)."""
-    return coordinator.can_write and coordinator.data.wifi.settable
+    return coordinator.data.wifi is not None and coordinator.data.wifi.settable
 
 
-def _sleep_writable(coordinator: C, _item: str) -> bool:
+def _sleep_settable(coordinator: C, _item: str) -> bool:
     """Return whether the sleep timeout applies (power button in sleep mode)."""
-    return coordinator.can_write and coordinator.data.power.mode == POWER_MODE_SLEEP
+    power = coordinator.data.power
+    return power is not None and power.mode == POWER_MODE_SLEEP
 
 
 def _option_select(
@@ -98,7 +113,6 @@ def _option_select(
         options=list(labels.values()),
         current_fn=current,
         select_fn=lambda coordinator, _, option: write(coordinator, values[option]),
-        available_fn=kwargs.pop("available_fn", _writable),
         **kwargs,
     )
 
@@ -111,17 +125,24 @@ def _wifi_select(key: str, labels: Mapping[int, str], setting: str) -> ProAVSele
     return _option_select(
         key,
         labels,
-        lambda coordinator: getattr(coordinator.data.wifi, setting),
+        lambda coordinator: _attr(coordinator.data.wifi, setting),
         lambda coordinator, value: coordinator.async_set_wifi(**{setting: value}),
-        available_fn=_wifi_writable,
+        capability=WIFI,
+        available_fn=_wifi_settable,
         entity_registry_enabled_default=False,
     )
 
 
 def _resolution_options(coordinator: C, _item: str) -> list[str]:
     """Return the resolutions the outputs allow now (fewer while VGA is on)."""
-    allowed = VGA_RESOLUTIONS if coordinator.data.resolution.vga_enabled else RESOLUTIONS
+    vga = _attr(coordinator.data.resolution, "vga_enabled")
+    allowed = VGA_RESOLUTIONS if vga else RESOLUTIONS
     return [RESOLUTIONS[value] for value in allowed]
+
+
+def _dns(ethernet: Ethernet | None) -> list[str]:
+    """Return the DNS servers the device reported."""
+    return [dns for dns in (_attr(ethernet, "dns1"), _attr(ethernet, "dns2")) if dns]
 
 
 SENSORS: tuple[ProAVSensorDescription[C], ...] = (
@@ -131,12 +152,16 @@ SENSORS: tuple[ProAVSensorDescription[C], ...] = (
         device_class=SensorDeviceClass.ENUM,
         options=list(STATUSES),
         value_fn=lambda coordinator, _: coordinator.data.device.status,
-        attributes_fn=lambda coordinator, _: {"all_states": list(coordinator.data.device.states)},
+        attributes_fn=lambda coordinator, _: {
+            "all_states": list(coordinator.data.device.states or ())
+        },
     ),
     ProAVSensorDescription[C](
         key="login_code",
         translation_key="login_code",
-        value_fn=lambda coordinator, _: coordinator.data.login.code or None,
+        capability=LOGIN,
+        # A rotating random code only: a fixed code is a standing secret kept out of history.
+        value_fn=lambda coordinator, _: _attr(coordinator.data.login, "shown"),
     ),
     ProAVSensorDescription[C](
         key="last_boot",
@@ -151,30 +176,50 @@ SENSORS: tuple[ProAVSensorDescription[C], ...] = (
         device_class=SensorDeviceClass.TIMESTAMP,
         entity_category=DIAGNOSTIC,
         entity_registry_enabled_default=False,
+        capability=CLOCK,
         value_fn=lambda coordinator, _: coordinator.data.clock,
+    ),
+    ProAVSensorDescription[C](
+        # When the API key runs out (on Home Assistant's clock): only for keys that expire.
+        key="api_key_expires",
+        translation_key="api_key_expires",
+        device_class=SensorDeviceClass.TIMESTAMP,
+        entity_category=DIAGNOSTIC,
+        exists_fn=lambda coordinator, _: coordinator.key_expires() is not None,
+        value_fn=lambda coordinator, _: coordinator.key_expires(),
+    ),
+    ProAVSensorDescription[C](
+        key="clock_drift",
+        translation_key="clock_drift",
+        device_class=SensorDeviceClass.DURATION,
+        native_unit_of_measurement=UnitOfTime.SECONDS,
+        entity_category=DIAGNOSTIC,
+        entity_registry_enabled_default=False,
+        capability=CLOCK,
+        value_fn=lambda coordinator, _: None
+        if coordinator.data.clock_skew is None
+        else round(coordinator.data.clock_skew.total_seconds()),
     ),
     ProAVSensorDescription[C](
         key="ntp_server",
         translation_key="ntp_server",
         entity_category=DIAGNOSTIC,
         entity_registry_enabled_default=False,
-        value_fn=lambda coordinator, _: coordinator.data.ntp.server or None,
-        attributes_fn=lambda coordinator, _: {"port": coordinator.data.ntp.port},
+        capability=NTP,
+        value_fn=lambda coordinator, _: _attr(coordinator.data.ntp, "server"),
+        attributes_fn=lambda coordinator, _: {"port": _attr(coordinator.data.ntp, "port")},
     ),
     ProAVSensorDescription[C](
         key="ip_address",
         translation_key="ip_address",
         entity_category=DIAGNOSTIC,
         entity_registry_enabled_default=False,
-        value_fn=lambda coordinator, _: coordinator.data.ethernet.ip or None,
+        capability=ETHERNET,
+        value_fn=lambda coordinator, _: _attr(coordinator.data.ethernet, "ip"),
         attributes_fn=lambda coordinator, _: {
-            "netmask": coordinator.data.ethernet.mask,
-            "gateway": coordinator.data.ethernet.gateway,
-            "dns": [
-                dns
-                for dns in (coordinator.data.ethernet.dns1, coordinator.data.ethernet.dns2)
-                if dns
-            ],
+            "netmask": _attr(coordinator.data.ethernet, "mask"),
+            "gateway": _attr(coordinator.data.ethernet, "gateway"),
+            "dns": _dns(coordinator.data.ethernet),
         },
     ),
     ProAVSensorDescription[C](
@@ -182,21 +227,24 @@ SENSORS: tuple[ProAVSensorDescription[C], ...] = (
         translation_key="ethernet_mac",
         entity_category=DIAGNOSTIC,
         entity_registry_enabled_default=False,
-        value_fn=lambda coordinator, _: coordinator.data.mac.ethernet or None,
+        capability=ETHERNET_MAC,
+        value_fn=lambda coordinator, _: coordinator.data.mac.ethernet,
     ),
     ProAVSensorDescription[C](
         key="wifi_mac",
         translation_key="wifi_mac",
         entity_category=DIAGNOSTIC,
         entity_registry_enabled_default=False,
-        value_fn=lambda coordinator, _: coordinator.data.mac.wifi or None,
+        capability=WIFI_MAC,
+        value_fn=lambda coordinator, _: coordinator.data.mac.wifi,
     ),
     ProAVSensorDescription[C](
         key="wifi_ssid",
         translation_key="wifi_ssid",
         entity_category=DIAGNOSTIC,
         entity_registry_enabled_default=False,
-        value_fn=lambda coordinator, _: coordinator.data.wifi.ssid or None,
+        capability=WIFI,
+        value_fn=lambda coordinator, _: _attr(coordinator.data.wifi, "ssid"),
     ),
 )
 
@@ -217,21 +265,25 @@ BINARY_SENSORS: tuple[ProAVBinarySensorDescription[C], ...] = (
         translation_key="sleeping",
         entity_category=DIAGNOSTIC,
         entity_registry_enabled_default=False,
-        is_on_fn=lambda coordinator, _: "sleeping" in coordinator.data.device.states,
+        is_on_fn=lambda coordinator, _: coordinator.data.device.has("sleeping"),
     ),
     ProAVBinarySensorDescription[C](
+        # On while HDMI reports a resolution; -1 ("not connected or undefined resolution")
+        # is unknown, never "unplugged".
         key="hdmi_connected",
         translation_key="hdmi_connected",
         device_class=BinarySensorDeviceClass.PLUG,
         entity_category=DIAGNOSTIC,
-        is_on_fn=lambda coordinator, _: coordinator.data.resolution.hdmi_connected,
+        capability=RESOLUTION,
+        is_on_fn=lambda coordinator, _: _attr(coordinator.data.resolution, "hdmi_connected"),
     ),
     ProAVBinarySensorDescription[C](
         key="hdmi_cec",
         translation_key="hdmi_cec",
         entity_category=DIAGNOSTIC,
         entity_registry_enabled_default=False,
-        is_on_fn=lambda coordinator, _: coordinator.data.resolution.hdmi_cec,
+        capability=RESOLUTION,
+        is_on_fn=lambda coordinator, _: _attr(coordinator.data.resolution, "hdmi_cec"),
     ),
     ProAVBinarySensorDescription[C](
         key="reboot_required",
@@ -245,14 +297,14 @@ BINARY_SENSORS: tuple[ProAVBinarySensorDescription[C], ...] = (
         translation_key="dhcp",
         entity_category=DIAGNOSTIC,
         entity_registry_enabled_default=False,
-        is_on_fn=lambda coordinator, _: coordinator.data.ethernet.dhcp,
+        capability=ETHERNET,
+        is_on_fn=lambda coordinator, _: _attr(coordinator.data.ethernet, "dhcp"),
     ),
 )
 
 DISPLAY = ProAVSwitchDescription[C](
     key="display",
     translation_key="display",
-    available_fn=_writable,
     is_on_fn=lambda coordinator, _: coordinator.data.display_on,
     set_fn=lambda coordinator, _, on: coordinator.async_set_display(on),
 )
@@ -262,7 +314,7 @@ SWITCHES: tuple[ProAVSwitchDescription[C], ...] = (
         key="remote_view",
         translation_key="remote_view",
         entity_category=CONFIG,
-        available_fn=_writable,
+        capability=REMOTE_VIEW,
         is_on_fn=lambda coordinator, _: coordinator.data.remote_view,
         set_fn=lambda coordinator, _, on: coordinator.async_set_remote_view(on),
     ),
@@ -270,16 +322,16 @@ SWITCHES: tuple[ProAVSwitchDescription[C], ...] = (
         key="vga_output",
         translation_key="vga_output",
         entity_category=CONFIG,
-        available_fn=_writable,
-        is_on_fn=lambda coordinator, _: coordinator.data.resolution.vga_enabled,
+        capability=RESOLUTION,
+        is_on_fn=lambda coordinator, _: _attr(coordinator.data.resolution, "vga_enabled"),
         set_fn=lambda coordinator, _, on: coordinator.async_set_vga(on),
     ),
     ProAVSwitchDescription[C](
         key="ntp_sync",
         translation_key="ntp_sync",
         entity_category=CONFIG,
-        available_fn=_writable,
-        is_on_fn=lambda coordinator, _: coordinator.data.ntp.auto,
+        capability=NTP,
+        is_on_fn=lambda coordinator, _: _attr(coordinator.data.ntp, "auto"),
         set_fn=lambda coordinator, _, on: coordinator.async_set_ntp(auto=on),
     ),
     ProAVSwitchDescription[C](
@@ -287,8 +339,9 @@ SWITCHES: tuple[ProAVSwitchDescription[C], ...] = (
         translation_key="wifi_access_point",
         entity_category=CONFIG,
         entity_registry_enabled_default=False,
-        available_fn=_wifi_writable,
-        is_on_fn=lambda coordinator, _: coordinator.data.wifi.mode == WIFI_MODE_AP,
+        capability=WIFI,
+        available_fn=_wifi_settable,
+        is_on_fn=lambda coordinator, _: _attr(coordinator.data.wifi, "mode") == WIFI_MODE_AP,
         set_fn=lambda coordinator, _, on: coordinator.async_set_wifi(
             mode=WIFI_MODE_AP if on else WIFI_MODE_OFF
         ),
@@ -298,8 +351,9 @@ SWITCHES: tuple[ProAVSwitchDescription[C], ...] = (
         translation_key="wifi_hidden",
         entity_category=CONFIG,
         entity_registry_enabled_default=False,
-        available_fn=_wifi_writable,
-        is_on_fn=lambda coordinator, _: coordinator.data.wifi.hidden,
+        capability=WIFI,
+        available_fn=_wifi_settable,
+        is_on_fn=lambda coordinator, _: _attr(coordinator.data.wifi, "hidden"),
         set_fn=lambda coordinator, _, on: coordinator.async_set_wifi(hideSSID=on),
     ),
 )
@@ -309,9 +363,11 @@ SELECTS: tuple[ProAVSelectDescription[C], ...] = (
         key="output_resolution",
         translation_key="output_resolution",
         entity_category=CONFIG,
-        available_fn=_writable,
+        capability=RESOLUTION,
         options_fn=_resolution_options,
-        current_fn=lambda coordinator, _: RESOLUTIONS.get(coordinator.data.resolution.hdmi),
+        current_fn=lambda coordinator, _: RESOLUTIONS.get(
+            _attr(coordinator.data.resolution, "hdmi")
+        ),
         select_fn=lambda coordinator, _, option: coordinator.async_set_resolution(
             next(value for value, label in RESOLUTIONS.items() if label == option)
         ),
@@ -321,38 +377,43 @@ SELECTS: tuple[ProAVSelectDescription[C], ...] = (
         LANGUAGES,
         lambda coordinator: coordinator.data.language,
         lambda coordinator, value: coordinator.async_set_language(value),
+        capability=LANGUAGE,
     ),
     _option_select(
         "login_code_mode",
         LOGIN_CODE_TYPES,
-        lambda coordinator: coordinator.data.login.type,
+        lambda coordinator: _attr(coordinator.data.login, "type"),
         lambda coordinator, value: coordinator.async_set_login_mode(value),
+        capability=LOGIN,
     ),
     _option_select(
         "wallpaper",
         WALLPAPERS,
         lambda coordinator: coordinator.data.wallpaper,
         lambda coordinator, value: coordinator.async_select_wallpaper(value),
+        capability=WALLPAPER,
     ),
     _option_select(
         "power_button_mode",
         POWER_MODES,
-        lambda coordinator: coordinator.data.power.mode,
+        lambda coordinator: _attr(coordinator.data.power, "mode"),
         lambda coordinator, value: coordinator.async_set_power_mode(value),
+        capability=POWER,
     ),
     _option_select(
         "sleep_timeout",
         SLEEP_TIMEOUTS,
-        lambda coordinator: coordinator.data.power.timeout,
+        lambda coordinator: _attr(coordinator.data.power, "timeout"),
         lambda coordinator, value: coordinator.async_set_sleep_timeout(value),
-        available_fn=_sleep_writable,
+        capability=POWER,
+        available_fn=_sleep_settable,
     ),
     ProAVSelectDescription[C](
         key="time_zone",
         translation_key="time_zone",
         entity_category=CONFIG,
         entity_registry_enabled_default=False,
-        available_fn=_writable,
+        capability=TIME_ZONE,
         options=list(TIME_ZONES),
         current_fn=lambda coordinator, _: coordinator.data.time_zone
         if coordinator.data.time_zone in TIME_ZONES
@@ -370,29 +431,28 @@ TEXTS: tuple[ProAVTextDescription[C], ...] = (
         key="device_name",
         translation_key="device_name",
         entity_category=CONFIG,
-        available_fn=_writable,
+        capability=NAME,
         native_min=1,
         native_max=16,
         pattern=NAME_PATTERN.pattern,
         value_fn=lambda coordinator, _: coordinator.data.name
-        if NAME_PATTERN.match(coordinator.data.name)
+        if coordinator.data.name and NAME_PATTERN.match(coordinator.data.name)
         else None,
         set_fn=lambda coordinator, _, value: coordinator.async_set_name(value),
     ),
     ProAVTextDescription[C](
+        # Write-only: the fixed code is a standing secret, so it never becomes a state (states
+        # are recorded in history). Setting it works; the state stays unknown.
         key="fixed_login_code",
         translation_key="fixed_login_code",
         entity_category=CONFIG,
         entity_registry_enabled_default=False,
-        available_fn=_writable,
+        capability=LOGIN,
         mode=TextMode.PASSWORD,
         native_min=4,
         native_max=4,
         pattern=CODE_PATTERN.pattern,
-        value_fn=lambda coordinator, _: coordinator.data.login.code
-        if coordinator.data.login.type == LOGIN_CODE_FIXED
-        and CODE_PATTERN.match(coordinator.data.login.code)
-        else None,
+        value_fn=lambda _coordinator, _: None,
         set_fn=lambda coordinator, _, value: coordinator.async_set_fixed_code(value),
     ),
 )
@@ -402,7 +462,6 @@ RESTART = ProAVButtonDescription[C](
     translation_key="restart",
     device_class=ButtonDeviceClass.RESTART,
     entity_category=CONFIG,
-    available_fn=_writable,
     press_fn=lambda coordinator, _: coordinator.async_reboot(),
 )
 
@@ -449,7 +508,10 @@ class FirmwareUpdate(ProAVEntity[C], UpdateEntity):
 
     entity_description: FirmwareDescription
     # PROGRESS: the device reports "updating" itself, before and after the install call.
-    _attr_supported_features = UpdateEntityFeature.INSTALL | UpdateEntityFeature.PROGRESS
+    # BACKUP: the device's configuration is exported first (see async_backup_configuration).
+    _attr_supported_features = (
+        UpdateEntityFeature.INSTALL | UpdateEntityFeature.PROGRESS | UpdateEntityFeature.BACKUP
+    )
 
     def __init__(
         self, coordinator: C, firmware: FirmwareCoordinator, device_info: DeviceInfo
@@ -479,100 +541,60 @@ class FirmwareUpdate(ProAVEntity[C], UpdateEntity):
     @property
     def in_progress(self) -> bool:
         """Return whether the device is installing firmware now."""
-        return "updating" in self.coordinator.data.device.states
+        return self.coordinator.data.device.updating
 
     async def async_install(self, version: str | None, backup: bool, **kwargs: Any) -> None:
-        """Install the newer firmware from the vendor's server."""
+        """Install the newer firmware from the vendor's server (after a backup if asked)."""
+        if backup:
+            await self.coordinator.async_backup_configuration()
         await self.async_command(self.coordinator.async_install_firmware())
 
+    async def async_update(self) -> None:
+        """Check for newer firmware now (``homeassistant.update_entity``)."""
+        await self._firmware.async_refresh()
 
-class ReceiverRuntime(ProAVRuntime):
-    """A receiver's client and coordinators."""
 
-    coordinator: ReceiverCoordinator
-    firmware: FirmwareCoordinator
+def _device_entities(
+    build: Callable[[C, DeviceInfo], Iterable[Entity]],
+) -> Callable[[Any, AddConfigEntryEntitiesCallback], None]:
+    """Return a platform's adder: the entities exist (and come and go) by capability."""
 
-    @callback
-    def async_add_entities(
-        self, platform: Platform, async_add_entities: AddConfigEntryEntitiesCallback
-    ) -> None:
-        """Add this receiver's entities of one platform."""
-        async_add_entities(
-            build_entities(platform, self.coordinator, self.firmware, self.device_info)
+    def add(runtime: Any, async_add_entities: AddConfigEntryEntitiesCallback) -> None:
+        coordinator: C = runtime.coordinator
+        ItemEntities.device(
+            coordinator, lambda: build(coordinator, runtime.device_info), async_add_entities
         )
 
+    return add
 
-# The resource (ReceiverData field) each entity reads; a model may not offer every one.
-RESOURCES: dict[str, str] = {
-    "hdmi_connected": "resolution",
-    "hdmi_cec": "resolution",
-    "output_resolution": "resolution",
-    "vga_output": "resolution",
-    "device_name": "name",
-    "language": "language",
-    "remote_view": "remote_view",
-    "wallpaper": "wallpaper",
-    "power_button_mode": "power",
-    "sleep_timeout": "power",
-    "ip_address": "ethernet",
-    "dhcp": "ethernet",
-    "ntp_server": "ntp",
-    "ntp_sync": "ntp",
-    "time_zone": "time_zone",
-    "device_time": "clock",
-    "ethernet_mac": "ethernet_mac",
-    "wifi_mac": "wifi_mac",
-} | dict.fromkeys(
-    (
-        "wifi_ssid",
-        "wifi_access_point",
-        "wifi_hidden",
-        "wifi_band",
-        "wifi_security",
-        "wifi_networking_mode",
-        "wifi_gatekeeper",
+
+def _firmware(runtime: Any, async_add_entities: AddConfigEntryEntitiesCallback) -> None:
+    """Add the firmware update entity (it follows both coordinators)."""
+    async_add_entities([FirmwareUpdate(runtime.coordinator, runtime.firmware, runtime.device_info)])
+
+
+# How each platform's entities are added (ProAVRuntime.platform_entities).
+PLATFORM_ENTITIES: Mapping[Platform, Callable[[Any, AddConfigEntryEntitiesCallback], None]] = {
+    Platform.SENSOR: _device_entities(
+        lambda coordinator, info: [ProAVSensor(coordinator, d, info) for d in SENSORS]
     ),
-    "wifi",
-)
-
-
-@callback
-def build_entities(
-    platform: Platform,
-    coordinator: C,
-    firmware: FirmwareCoordinator,
-    device_info: DeviceInfo,
-) -> list[Entity]:
-    """Return this device's entities of one platform (none for resources it does not offer)."""
-    entities = _platform_entities(platform, coordinator, firmware, device_info)
-    return [
-        entity
-        for entity in entities
-        if RESOURCES.get(entity.entity_description.key) not in coordinator.unsupported
-    ]
-
-
-def _platform_entities(
-    platform: Platform,
-    coordinator: C,
-    firmware: FirmwareCoordinator,
-    device_info: DeviceInfo,
-) -> list[Entity]:
-    """Return every entity of one platform."""
-    entities: list[Entity] = []
-    if platform is Platform.SENSOR:
-        entities = [ProAVSensor(coordinator, d, device_info) for d in SENSORS]
-    elif platform is Platform.BINARY_SENSOR:
-        entities = [ProAVBinarySensor(coordinator, d, device_info) for d in BINARY_SENSORS]
-    elif platform is Platform.SWITCH:
-        entities = [ProAVSwitch(coordinator, d, device_info) for d in SWITCHES]
-        entities.append(DisplaySwitch(coordinator, DISPLAY, device_info))
-    elif platform is Platform.SELECT:
-        entities = [ProAVSelect(coordinator, d, device_info) for d in SELECTS]
-    elif platform is Platform.TEXT:
-        entities = [ProAVText(coordinator, d, device_info) for d in TEXTS]
-    elif platform is Platform.BUTTON:
-        entities = [ProAVButton(coordinator, RESTART, device_info)]
-    elif platform is Platform.UPDATE:
-        entities = [FirmwareUpdate(coordinator, firmware, device_info)]
-    return entities
+    Platform.BINARY_SENSOR: _device_entities(
+        lambda coordinator, info: [ProAVBinarySensor(coordinator, d, info) for d in BINARY_SENSORS]
+    ),
+    Platform.SWITCH: _device_entities(
+        lambda coordinator, info: [
+            *(ProAVSwitch(coordinator, d, info) for d in SWITCHES),
+            DisplaySwitch(coordinator, DISPLAY, info),
+        ]
+    ),
+    Platform.SELECT: _device_entities(
+        lambda coordinator, info: [ProAVSelect(coordinator, d, info) for d in SELECTS]
+    ),
+    Platform.TEXT: _device_entities(
+        lambda coordinator, info: [ProAVText(coordinator, d, info) for d in TEXTS]
+    ),
+    Platform.BUTTON: _device_entities(
+        lambda coordinator, info: [ProAVButton(coordinator, RESTART, info)]
+    ),
+    Platform.UPDATE: _firmware,
+}

@@ -1,17 +1,20 @@
 """Typed models of the presentation receiver REST API v1 (no Home Assistant imports).
 
 Every model is built with ``from_data`` from whatever the device sent: unknown fields are
-ignored, missing or mistyped ones fall back to a neutral value, and unknown enum values are kept
-as numbers so nothing the device sends can crash a caller.
+ignored, a field the device did not send (or sent mistyped) is None (unknown, never a default
+that claims a fact), objects may come nested or flat, numbered settings as numbers or names, and
+unknown enum values are kept as numbers, so nothing the device sends can crash a caller.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 import json
-import time
+import struct
 from typing import Any, Final
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 STATUSES: Final = ("offline", "standby", "connected", "sharing", "sleeping", "updating")
 # With several tokens in "status", the most telling one names the state.
@@ -44,6 +47,9 @@ WALLPAPERS: Final = {
     5: "custom_4",
 }
 WALLPAPER_UPLOAD_SLOTS: Final = (2, 3, 4, 5)
+# Wallpaper limits (4.10): PNG or JPEG, at most 3940x2500, width/height between 1.5 and 2.0.
+WALLPAPER_MAX: Final = (3940, 2500)
+WALLPAPER_RATIO: Final = (1.5, 2.0)
 WIFI_SECURITY: Final = {0: "none", 1: "wpa2_psk"}
 WIFI_BANDS: Final = {0: "2_4ghz", 1: "5ghz"}
 WIFI_NETWORKING_MODES: Final = {0: "nat", 1: "bridge"}
@@ -77,32 +83,48 @@ TIME_ZONES: Final = (
 )  # fmt: skip
 
 
+_TRUE: Final = frozenset({"true", "1", "on", "yes", "enable", "enabled"})
+_FALSE: Final = frozenset({"false", "0", "off", "no", "disable", "disabled"})
+
+
 def as_bool(value: Any) -> bool | None:
-    """Read a boolean the device may send as a JSON bool, "true"/"false" or 1/0."""
+    """Read a boolean sent as a JSON bool, "true"/"false", 1/0, "on"/"off" or "enabled"."""
     if isinstance(value, bool):
         return value
+    if value is None:
+        return None
     text = str(value).strip().lower()
-    if text in ("true", "1"):
+    if text in _TRUE:
         return True
-    if text in ("false", "0"):
+    if text in _FALSE:
         return False
     return None
 
 
 def as_int(value: Any) -> int | None:
     """Read an integer the device may send as a number or a decimal string."""
-    if isinstance(value, bool):
+    if isinstance(value, bool) or value is None:
         return None
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
     try:
         return int(str(value).strip())
     except ValueError:
         return None
 
 
-def int_or(value: Any, default: int) -> int:
-    """Read an integer, with a fallback for anything else."""
+def as_choice(value: Any, labels: Mapping[int, str]) -> int | None:
+    """Read a numbered setting sent as its number or as its name ("English", "Fixed", ...)."""
     number = as_int(value)
-    return default if number is None else number
+    if number is not None:
+        return number
+    wanted = _plain_name(as_str(value))
+    return next((key for key, label in labels.items() if _plain_name(label) == wanted), None)
+
+
+def _plain_name(text: str) -> str:
+    """Return a name without case, spaces, dashes or underscores ("No code" == "no_code")."""
+    return "".join(char for char in text.lower() if char.isalnum())
 
 
 def as_str(value: Any) -> str:
@@ -114,9 +136,19 @@ def as_str(value: Any) -> str:
     return ""
 
 
+def as_text(value: Any) -> str | None:
+    """Read a string; a missing or empty one is unknown (None)."""
+    return as_str(value) or None
+
+
 def as_mapping(value: Any) -> dict[str, Any]:
     """Read an object; anything else becomes an empty one."""
     return value if isinstance(value, dict) else {}
+
+
+def first(data: Mapping[str, Any], *keys: str) -> Any:
+    """Return the first of several spellings of a field that the device sent (else None)."""
+    return next((data[key] for key in keys if data.get(key) is not None), None)
 
 
 def decode_data(value: Any) -> Any:
@@ -133,26 +165,30 @@ def decode_data(value: Any) -> Any:
 class Envelope:
     """The frame around every answer."""
 
-    error_code: int
+    error_code: int | None
     error_message: str
     data: Any
-    success: bool
     model: str
     reboot_required: bool
 
     @classmethod
     def from_data(cls, raw: dict[str, Any]) -> Envelope:
         """Build from the decoded JSON body."""
-        code = int_or(raw.get("errorCode"), 1000)
-        success = as_bool(raw.get("isSuccess"))
         return cls(
-            error_code=code,
+            error_code=as_int(raw.get("errorCode")),
             error_message=as_str(raw.get("errorMsg")),
             data=decode_data(raw.get("data")),
-            success=code == 0 if success is None else success and code == 0,
             model=as_str(raw.get("model")),
             reboot_required=as_bool(raw.get("rebootRequired")) is True,
         )
+
+    @property
+    def success(self) -> bool:
+        """Return whether the call worked: the document says to check ``errorCode`` (0) alone.
+
+        ``isSuccess`` is not consulted; a firmware that sent it false with code 0 still worked.
+        """
+        return self.error_code == 0
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -160,8 +196,8 @@ class ApiKey:
     """An API key created for an account (1.2)."""
 
     token: str
-    expires: int  # Unix time; -1 = never
-    scope: str  # "full" or "view_only"
+    expires: int  # Unix time on the device's clock; -1 = never
+    scope: str | None = None  # "full" or "view_only" as the device said (informational)
 
     @classmethod
     def from_data(cls, raw: Any) -> ApiKey:
@@ -170,17 +206,25 @@ class ApiKey:
         return cls(
             token=as_str(data.get("token")),
             expires=int_or(data.get("expiredTime"), -1),
-            scope=as_str(data.get("scope")) or "full",
+            scope=as_text(data.get("scope")),
         )
 
-    def expires_within(self, seconds: float) -> bool:
-        """Return whether the key expires within the given time (never, if -1)."""
-        return self.expires != -1 and self.expires <= time.time() + seconds
+    def remaining(self, device_now: datetime | None) -> float | None:
+        """Return the seconds the key has left on the device's own clock (None: never/unknown)."""
+        if self.expires == -1 or device_now is None:
+            return None
+        return self.expires - device_now.timestamp()
+
+
+def int_or(value: Any, default: int) -> int:
+    """Read an integer, with a fallback for anything else."""
+    number = as_int(value)
+    return default if number is None else number
 
 
 @dataclass(frozen=True, kw_only=True)
 class Device:
-    """Device facts and status (2.1)."""
+    """Device facts and status (2.1); a field the device did not send is None."""
 
     serial_number: str
     model: str
@@ -188,64 +232,108 @@ class Device:
     name: str
     firmware: str
     uptime: int | None
-    states: tuple[str, ...]
+    states: tuple[str, ...] | None  # None: the device sent no status
 
     @classmethod
     def from_data(cls, raw: Any) -> Device:
         """Build from ``data``; status tokens are split, stripped and lower-cased."""
         data = as_mapping(raw)
-        tokens = (token.strip().lower() for token in as_str(data.get("status")).split(","))
+        states: tuple[str, ...] | None = None
+        status = first(data, "status", "state")
+        if isinstance(status, list):
+            status = ",".join(as_str(token) for token in status)
+        if status is not None:
+            tokens = (token.strip().lower() for token in as_str(status).split(","))
+            states = tuple(token for token in tokens if token)
         return cls(
-            serial_number=as_str(data.get("sn")),
+            serial_number=as_str(first(data, "sn", "serialNumber", "serial")),
             model=as_str(data.get("model")),
-            mac_address=as_str(data.get("ethMacAddress")).lower(),
+            mac_address=normalize_mac(first(data, "ethMacAddress", "macAddress", "mac")),
             name=as_str(data.get("name")),
-            firmware=as_str(data.get("fwVersion")),
+            firmware=as_str(first(data, "fwVersion", "firmware", "version")),
             uptime=as_int(data.get("uptime")),
-            states=tuple(token for token in tokens if token),
+            states=states,
         )
 
     @property
     def status(self) -> str | None:
         """Return the most telling known state (updating > sharing > ... > offline)."""
+        if self.states is None:
+            return None
         return next((state for state in STATUS_PRIORITY if state in self.states), None)
 
-    @property
-    def sharing(self) -> bool:
-        """Return whether somebody is presenting."""
-        return "sharing" in self.states
+    def has(self, state: str) -> bool | None:
+        """Return whether the status names a state (None while the device sends no status)."""
+        return None if self.states is None else state in self.states
 
     @property
-    def sender_connected(self) -> bool:
+    def updating(self) -> bool:
+        """Return whether the device is installing firmware."""
+        return self.has("updating") is True
+
+    @property
+    def sharing(self) -> bool | None:
+        """Return whether somebody is presenting."""
+        return self.has("sharing")
+
+    @property
+    def sender_connected(self) -> bool | None:
         """Return whether a sender is connected (presenting or not)."""
-        return "connected" in self.states or self.sharing
+        if self.states is None:
+            return None
+        return "connected" in self.states or "sharing" in self.states
+
+
+def normalize_mac(value: Any) -> str:
+    """Return a MAC address as lower-case colon-separated pairs ("" if it is not one)."""
+    digits = "".join(char for char in as_str(value).lower() if char in "0123456789abcdef")
+    if len(digits) != 12:
+        return ""
+    return ":".join(digits[index : index + 2] for index in range(0, 12, 2))
 
 
 @dataclass(frozen=True, kw_only=True)
 class Resolution:
-    """Output resolutions (3.2)."""
+    """Output resolutions (3.2): nested ``hdmi{resolution,cec}`` or flat fields.
 
-    hdmi: int
+    ``hdmi`` -1 is "not connected or undefined resolution" (the document): the display may be
+    running a mode the list lacks, so it says nothing for sure about the plug.
+    """
+
+    hdmi: int | None
     hdmi_cec: bool | None
-    vga: int
-    vga_enabled: bool
+    vga: int | None
+    vga_enabled: bool | None
 
     @classmethod
     def from_data(cls, raw: Any) -> Resolution:
-        """Build from ``data``."""
+        """Build from ``data`` (nested objects, or flat ``hdmi``/``vga`` numbers)."""
         data = as_mapping(raw)
-        hdmi, vga = as_mapping(data.get("hdmi")), as_mapping(data.get("vga"))
+        hdmi_raw, vga_raw = data.get("hdmi"), data.get("vga")
+        hdmi, vga = as_mapping(hdmi_raw), as_mapping(vga_raw)
         return cls(
-            hdmi=int_or(hdmi.get("resolution"), -1),
-            hdmi_cec=as_bool(hdmi.get("cec")),
-            vga=int_or(vga.get("resolution"), -1),
-            vga_enabled=as_bool(vga.get("enable")) is True,
+            hdmi=as_int(
+                first(hdmi, "resolution", "value")
+                if hdmi
+                else first(data, "hdmiResolution", "hdmi", "resolution")
+            ),
+            hdmi_cec=as_bool(first(hdmi, "cec") if hdmi else first(data, "cec", "hdmiCec")),
+            vga=as_int(
+                first(vga, "resolution", "value") if vga else first(data, "vgaResolution", "vga")
+            ),
+            vga_enabled=as_bool(
+                first(vga, "enable", "enabled")
+                if vga
+                else first(data, "enableVGA", "vgaEnable", "vgaEnabled")
+            ),
         )
 
     @property
-    def hdmi_connected(self) -> bool:
-        """Return whether a display is plugged into HDMI (-1 means not connected)."""
-        return self.hdmi != -1
+    def hdmi_connected(self) -> bool | None:
+        """Return True while HDMI reports a resolution; None when -1 or unknown (never "off")."""
+        if self.hdmi is None or self.hdmi < 0:
+            return None
+        return True
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -259,7 +347,21 @@ class LoginCode:
     def from_data(cls, raw: Any) -> LoginCode:
         """Build from ``data``."""
         data = as_mapping(raw)
-        return cls(type=as_int(data.get("type")), code=as_str(data.get("code")))
+        return cls(
+            type=as_choice(first(data, "type", "mode"), LOGIN_CODE_TYPES),
+            code=as_str(first(data, "code", "value")),
+        )
+
+    @property
+    def shown(self) -> str | None:
+        """Return the code for the on-screen code sensor: a rotating random code only.
+
+        A fixed code is a standing secret: it stays out of states (and so out of history); with
+        no code there is nothing to show (the device may still send the old one).
+        """
+        if self.type != LOGIN_CODE_RANDOM or not self.code:
+            return None
+        return self.code
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -278,23 +380,23 @@ class Firmware:
 
 @dataclass(frozen=True, kw_only=True)
 class Ethernet:
-    """Ethernet address settings (5.2) and MAC (5.1)."""
+    """Ethernet address settings (5.2): ``enableDHCP`` with ``setting{}`` nested or flat."""
 
     dhcp: bool | None
-    ip: str
-    mask: str
-    gateway: str
-    dns1: str
-    dns2: str
+    ip: str | None
+    mask: str | None
+    gateway: str | None
+    dns1: str | None
+    dns2: str | None
 
     @classmethod
     def from_data(cls, raw: Any) -> Ethernet:
         """Build from ``data``."""
         data = as_mapping(raw)
-        setting = as_mapping(data.get("setting"))
+        setting = as_mapping(data.get("setting")) or data
         return cls(
-            dhcp=as_bool(data.get("enableDHCP")),
-            **{key: as_str(setting.get(key)) for key in ("ip", "mask", "gateway", "dns1", "dns2")},
+            dhcp=as_bool(first(data, "enableDHCP", "dhcp")),
+            **{key: as_text(setting.get(key)) for key in ("ip", "mask", "gateway", "dns1", "dns2")},
         )
 
 
@@ -302,11 +404,11 @@ class Ethernet:
 class Wifi:
     """Built-in guest access point settings (5.5)."""
 
-    mode: str
-    ssid: str
+    mode: str | None
+    ssid: str | None
     hidden: bool | None
     security: int | None
-    password: str
+    password: str | None
     band: int | None
     networking_mode: int | None
     gatekeeper: int | None
@@ -316,14 +418,14 @@ class Wifi:
         """Build from ``data``."""
         data = as_mapping(raw)
         return cls(
-            mode=as_str(data.get("mode")).upper(),
-            ssid=as_str(data.get("ssid")),
+            mode=as_str(data.get("mode")).upper() or None,
+            ssid=as_text(data.get("ssid")),
             hidden=as_bool(data.get("hideSSID")),
-            security=as_int(data.get("security")),
-            password=as_str(data.get("password")),
-            band=as_int(data.get("band")),
-            networking_mode=as_int(data.get("networking_mode")),
-            gatekeeper=as_int(data.get("gatekeeper")),
+            security=as_choice(data.get("security"), WIFI_SECURITY),
+            password=as_text(data.get("password")),
+            band=as_choice(data.get("band"), WIFI_BANDS),
+            networking_mode=as_choice(data.get("networking_mode"), WIFI_NETWORKING_MODES),
+            gatekeeper=as_choice(data.get("gatekeeper"), WIFI_GATEKEEPER),
         )
 
     @property
@@ -343,7 +445,10 @@ class PowerMode:
     def from_data(cls, raw: Any) -> PowerMode:
         """Build from ``data``."""
         data = as_mapping(raw)
-        return cls(mode=as_int(data.get("mode")), timeout=as_int(data.get("timeout")))
+        return cls(
+            mode=as_choice(data.get("mode"), POWER_MODES),
+            timeout=as_int(data.get("timeout")),
+        )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -351,7 +456,7 @@ class Ntp:
     """Network time settings (7.1)."""
 
     auto: bool | None
-    server: str
+    server: str | None
     port: int | None
 
     @classmethod
@@ -360,18 +465,67 @@ class Ntp:
         data = as_mapping(raw)
         return cls(
             auto=as_bool(data.get("auto")),
-            server=as_str(data.get("ip")),
+            server=as_text(first(data, "ip", "server")),
             port=as_int(data.get("port")),
         )
 
 
-def parse_time(raw: Any) -> datetime | None:
-    """Parse the device's RFC 3339 time (7.5); None if it is not one."""
+# Formats the device's clock may come in besides RFC 3339 (the document's GET format is
+# garbled, its PUT format has no offset).
+_TIME_FORMATS: Final = ("%Y-%m-%d %H:%M:%S", "%Y/%m/%d %H:%M:%S", "%Y:%m:%d %H:%M:%S")
+
+
+def parse_time(raw: Any, zone: str | None = None) -> datetime | None:
+    """Parse the device's time (7.5); one without an offset is read in the device's own zone.
+
+    None if it is not a time, or if it has no offset and the zone is unknown.
+    """
     text = as_str(raw)
     if text.endswith(("Z", "z")):
         text = f"{text[:-1]}+00:00"
+    value: datetime | None
     try:
         value = datetime.fromisoformat(text)
     except ValueError:
+        value = None
+        for layout in _TIME_FORMATS:
+            try:
+                value = datetime.strptime(text.replace("::", ":").replace("T", " "), layout)
+                break
+            except ValueError:
+                continue
+    if value is None or value.tzinfo is not None:
+        return value
+    try:
+        return value.replace(tzinfo=ZoneInfo(zone)) if zone else None
+    except (ValueError, ZoneInfoNotFoundError):
         return None
-    return value if value.tzinfo is not None else None
+
+
+def image_info(content: bytes) -> tuple[str, int, int] | None:
+    """Return (content type, width, height) of a PNG or JPEG, by its bytes; None otherwise."""
+    if content.startswith(b"\x89PNG\r\n\x1a\n") and len(content) >= 24:
+        width, height = struct.unpack(">II", content[16:24])
+        return "image/png", int(width), int(height)
+    if not content.startswith(b"\xff\xd8"):
+        return None
+    index = 2
+    while index + 9 < len(content):
+        if content[index] != 0xFF:
+            return None
+        marker = content[index + 1]
+        length = int.from_bytes(content[index + 2 : index + 4], "big")
+        if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
+            height, width = struct.unpack(">HH", content[index + 5 : index + 9])
+            return "image/jpeg", int(width), int(height)
+        index += 2 + length
+    return None
+
+
+def wallpaper_problem(width: int, height: int) -> str | None:
+    """Return why the device would refuse an image as wallpaper ("too_big", "ratio"), or None."""
+    if width > WALLPAPER_MAX[0] or height > WALLPAPER_MAX[1]:
+        return "too_big"
+    if not WALLPAPER_RATIO[0] <= width / max(height, 1) <= WALLPAPER_RATIO[1]:
+        return "ratio"
+    return None
