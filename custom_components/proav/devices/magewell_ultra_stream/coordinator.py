@@ -18,6 +18,7 @@ from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr, issue_registry as ir
 from homeassistant.helpers.event import async_track_time_interval
 
+from custom_components.proav.compat import async_get_device
 from custom_components.proav.const import DOMAIN
 from custom_components.proav.coordinator import ProAVCoordinator
 from custom_components.proav.devices.base import ProAVConfigEntry, ScanInterval
@@ -84,7 +85,9 @@ class InfoCoordinator(UltraStreamCoordinator[Info]):
             if not self.last_update_success:
                 return
             registry = dr.async_get(self.hass)
-            device = registry.async_get_device(identifiers={(DOMAIN, self.data.serial)})
+            device = async_get_device(
+                self.hass, (DOMAIN, self.data.serial), self.config_entry.entry_id
+            )
             if device is not None and device.sw_version != self.data.firmware:
                 registry.async_update_device(device.id, sw_version=self.data.firmware)
 
