@@ -7,6 +7,7 @@ put it in the registry under a real device type key with ``stand_in_registry``.
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
@@ -23,6 +24,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.service_info.ssdp import SsdpServiceInfo
 import voluptuous as vol
 
+from custom_components.proav.compat import via_device
 from custom_components.proav.const import DOMAIN
 from custom_components.proav.coordinator import ProAVCoordinator
 from custom_components.proav.devices.base import (
@@ -47,6 +49,11 @@ from .emulators.base import Emulator
 
 USER, PASSWORD = "admin", "secret"
 POLL = ScanInterval(key="state_interval", default=30, minimum=5)
+
+
+def basic_auth(user: str, password: str) -> str:
+    """Return a Basic Authorization header (aiohttp's BasicAuth is deprecated in newer aiohttp)."""
+    return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
 
 
 @dataclass
@@ -75,9 +82,7 @@ class StandInEmulator(Emulator):
         router.add_post("/items/{key}", self._set)
 
     def _authorized(self, request: web.Request) -> bool:
-        return (
-            request.headers.get("Authorization") == aiohttp.BasicAuth(USER, self.password).encode()
-        )
+        return request.headers.get("Authorization") == basic_auth(USER, self.password)
 
     async def _info(self, request: web.Request) -> web.Response:
         if not self._authorized(request):
@@ -109,13 +114,15 @@ class StandInClient:
         """Keep where and how to connect."""
         self._session = session
         self._url = f"http://{data[CONF_HOST]}:{data[CONF_PORT]}"
-        self._auth = aiohttp.BasicAuth(data.get(CONF_USERNAME, ""), data.get(CONF_PASSWORD, ""))
+        self._headers = {
+            "Authorization": basic_auth(data.get(CONF_USERNAME, ""), data.get(CONF_PASSWORD, ""))
+        }
 
     async def request(self, method: str, path: str, body: Any = None) -> Any:
         """Send one request; map failures to the shared errors."""
         try:
             async with self._session.request(
-                method, self._url + path, json=body, auth=self._auth
+                method, self._url + path, json=body, headers=self._headers
             ) as response:
                 if response.status == 401:
                     raise InvalidAuth
@@ -197,7 +204,7 @@ class StandInRuntime(ProAVRuntime):
                     DeviceInfo(
                         identifiers={(DOMAIN, f"light-{item.key}")},
                         name=item.name,
-                        via_device=(DOMAIN, "SN-0001"),
+                        **via_device(self.hass, (DOMAIN, "SN-0001"), self.entry.entry_id),
                     ),
                     item,
                 )
