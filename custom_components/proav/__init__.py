@@ -50,7 +50,7 @@ async def _async_options_updated(hass: HomeAssistant, entry: ProAVConfigEntry) -
     """Apply changed options (scan intervals) by reloading the entry.
 
     Data changes (reauth, reconfigure) reload through their own flow; only options count here.
-    Only where the options flow does not reload the entry itself (Home Assistant before 2025.8).
+    Only where the options flow does not reload the entry itself (older Home Assistant, 2025.4).
     """
     if entry.options != entry.runtime_data.options:
         await hass.config_entries.async_reload(entry.entry_id)

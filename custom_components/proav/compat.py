@@ -18,14 +18,14 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.device_registry import DeviceInfo
 
-# A device belongs to one config entry (Home Assistant 2026.x).
+# A device belongs to one config entry (newer Home Assistant, e.g. 2026.10).
 SINGLE_ENTRY_DEVICES = hasattr(dr.DeviceRegistry, "async_get_device_by_identifier")
 
 if TYPE_CHECKING:
     OptionsFlowWithReload = config_entries.OptionsFlow
 else:
-    # Reloads the entry when the options change; before Home Assistant 2025.8 the integration
-    # does that with an update listener (see OPTIONS_FLOW_RELOADS).
+    # Reloads the entry when the options change; where Home Assistant lacks it (2025.4) the
+    # integration does that with an update listener (see OPTIONS_FLOW_RELOADS).
     OptionsFlowWithReload = getattr(
         config_entries, "OptionsFlowWithReload", config_entries.OptionsFlow
     )
