@@ -7,6 +7,7 @@ put it in the registry under a real device type key with ``stand_in_registry``.
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
@@ -23,6 +24,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.service_info.ssdp import SsdpServiceInfo
 import voluptuous as vol
 
+from custom_components.proav.compat import via_device
 from custom_components.proav.const import DOMAIN
 from custom_components.proav.coordinator import ProAVCoordinator
 from custom_components.proav.devices.base import (
@@ -51,6 +53,11 @@ from .emulators.base import Emulator
 
 USER, PASSWORD = "admin", "secret"
 POLL = ScanInterval(key="state_interval", default=30, minimum=5)
+
+
+def basic_auth(user: str, password: str) -> str:
+    """Return a Basic Authorization header (aiohttp's BasicAuth is deprecated in newer aiohttp)."""
+    return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
 
 
 @dataclass
@@ -95,7 +102,7 @@ class StandInEmulator(Emulator):
 
     async def _login(self, request: web.Request) -> web.Response:
         self.logins += 1
-        if request.headers.get("Authorization") != aiohttp.BasicAuth(USER, self.password).encode():
+        if request.headers.get("Authorization") != basic_auth(USER, self.password):
             return web.json_response({"error": "auth"}, status=401)
         session = f"session-{self.logins}"
         self.sessions.add(session)
@@ -151,7 +158,7 @@ class StandInClient(DeviceClient):
         super().__init__()
         self._session = session
         self._url = f"http://{data[CONF_HOST]}:{data[CONF_PORT]}"
-        self._auth = aiohttp.BasicAuth(data.get(CONF_USERNAME, ""), data.get(CONF_PASSWORD, ""))
+        self._auth = basic_auth(data.get(CONF_USERNAME, ""), data.get(CONF_PASSWORD, ""))
         self._session_id: str | None = None
 
     async def _login(self) -> None:
@@ -190,8 +197,7 @@ class StandInClient(DeviceClient):
                 method,
                 self._url + path,
                 json=body,
-                auth=self._auth if auth else None,
-                headers=headers,
+                headers=headers | ({"Authorization": self._auth} if auth else {}),
             ) as response:
                 raw = await response.read()
                 self.captures.record(f"{method} {path}", response.status, raw)
@@ -290,7 +296,7 @@ class StandInRuntime(ProAVRuntime):
                     DeviceInfo(
                         identifiers={(DOMAIN, f"light-{item.key}")},
                         name=item.name,
-                        via_device=(DOMAIN, "SN-0001"),
+                        **via_device(self.hass, (DOMAIN, "SN-0001"), self.entry.entry_id),
                     ),
                     item,
                 )

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import AsyncGenerator
 from unittest.mock import patch
 
-from bleak.backends.device import BLEDevice
 from bleak.backends.scanner import AdvertisementData
 from homeassistant.components.bluetooth import BluetoothServiceInfoBleak
 from homeassistant.config_entries import (
@@ -25,6 +24,7 @@ from custom_components.proav.const import CONF_DEVICE_TYPE, DOMAIN
 from custom_components.proav.devices.base import DeviceType
 from custom_components.proav.registry import DEVICE_TYPES
 
+from .compat import ble_device
 from .stand_in import PASSWORD, USER, StandInEmulator, stand_in_type
 
 KEYS = [
@@ -295,7 +295,7 @@ def _ble(name: str, address: str = "127.0.0.5") -> BluetoothServiceInfoBleak:
         service_data={},
         service_uuids=[],
         source="local",
-        device=BLEDevice(address, name, None, -60),
+        device=ble_device(address, name),
         advertisement=AdvertisementData(name, {}, {}, [], None, -60, ()),
         connectable=True,
         time=0,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator
+from typing import Any
 from unittest.mock import patch
 
 from freezegun.api import FrozenDateTimeFactory
@@ -10,7 +11,7 @@ from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import ATTR_ENTITY_ID, STATE_OFF, STATE_ON, STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
-from homeassistant.helpers import device_registry as dr, entity_registry as er
+from homeassistant.helpers import entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 from pytest_homeassistant_custom_component.components.diagnostics import (
@@ -22,6 +23,7 @@ from custom_components.proav.const import CONF_DEVICE_TYPE, DOMAIN
 from custom_components.proav.registry import DEVICE_TYPES
 
 from . import stand_in
+from .compat import get_device
 from .stand_in import PASSWORD, POLL_INTERVAL, USER, Light, StandInEmulator, StandInRuntime
 
 KEY = "exacqvision"
@@ -66,8 +68,8 @@ async def test_setup_creates_entities_and_unload_shuts_down(
     assert hass.states.get("switch.left_light").state == STATE_OFF
     assert hass.states.get("sensor.stand_in_lights_on").state == "0"
     assert hass.states.get("sensor.stand_in_lights_on").attributes["names"] == ["1", "2"]
-    hub = dr.async_get(hass).async_get_device(identifiers={(DOMAIN, "SN-0001")})
-    left = dr.async_get(hass).async_get_device(identifiers={(DOMAIN, "light-1")})
+    hub = get_device(hass, (DOMAIN, "SN-0001"))
+    left = get_device(hass, (DOMAIN, "light-1"))
     assert left is not None
     assert hub is not None
     assert left.via_device_id == hub.id
@@ -165,7 +167,7 @@ async def test_items_follow_the_device(
     assert hass.states.get("switch.center_light").state == STATE_ON
     assert hass.states.get("switch.left_light") is None
     assert er.async_get(hass).async_get("switch.left_light") is None
-    assert dr.async_get(hass).async_get_device(identifiers={(DOMAIN, "light-1")}) is None
+    assert get_device(hass, (DOMAIN, "light-1")) is None
     assert hass.states.get("sensor.stand_in_lights_on").state == "1"
 
 
@@ -202,13 +204,23 @@ async def test_diagnostics_redact_secrets(
     assert diagnostics["device"]["stand_in"]["1"] == {"name": "Left", "on": False}
 
 
+async def _set_options(
+    hass: HomeAssistant, entry: MockConfigEntry, options: dict[str, Any]
+) -> None:
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    await hass.config_entries.options.async_configure(result["flow_id"], options)
+    await hass.async_block_till_done()
+
+
 async def test_only_changed_options_reload(hass: HomeAssistant, entry: MockConfigEntry) -> None:
-    """Renaming an entry keeps it running; changed options reload it."""
+    """Renaming an entry keeps it running; changed options reload it, the same ones do not."""
     runtime = entry.runtime_data
     hass.config_entries.async_update_entry(entry, title="Renamed")
     await hass.async_block_till_done()
     assert entry.runtime_data is runtime
-    hass.config_entries.async_update_entry(entry, options={"state_interval": 10})
-    await hass.async_block_till_done()
+    await _set_options(hass, entry, {"state_interval": 10})
     assert entry.runtime_data is not runtime
     assert entry.state is ConfigEntryState.LOADED
+    runtime = entry.runtime_data
+    await _set_options(hass, entry, {"state_interval": 10})
+    assert entry.runtime_data is runtime

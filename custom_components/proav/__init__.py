@@ -7,6 +7,7 @@ from homeassistant.core import Event, HomeAssistant
 from homeassistant.helpers import config_validation as cv, device_registry as dr
 from homeassistant.helpers.typing import ConfigType
 
+from .compat import OPTIONS_FLOW_RELOADS
 from .const import CONF_DEVICE_TYPE, DOMAIN
 from .devices.base import ProAVConfigEntry
 from .registry import DEVICE_TYPES
@@ -38,7 +39,8 @@ async def async_setup_entry(hass: HomeAssistant, entry: ProAVConfigEntry) -> boo
     dr.async_get(hass).async_get_or_create(
         config_entry_id=entry.entry_id, **entry.runtime_data.device_info
     )
-    entry.async_on_unload(entry.add_update_listener(_async_options_updated))
+    if not OPTIONS_FLOW_RELOADS:
+        entry.async_on_unload(entry.add_update_listener(_async_options_updated))
     await hass.config_entries.async_forward_entry_setups(entry, device_type.platforms)
     return True
 
@@ -55,6 +57,7 @@ async def _async_options_updated(hass: HomeAssistant, entry: ProAVConfigEntry) -
     """Apply changed options (scan intervals) by reloading the entry.
 
     Data changes (reauth, reconfigure) reload through their own flow; only options count here.
+    Only where the options flow does not reload the entry itself (older Home Assistant, 2025.4).
     """
     if entry.options != entry.runtime_data.options:
         await hass.config_entries.async_reload(entry.entry_id)

@@ -13,7 +13,6 @@ from homeassistant.config_entries import (
     ConfigEntry,
     ConfigFlow,
     ConfigFlowResult,
-    OptionsFlow,
 )
 from homeassistant.const import CONF_HOST, CONF_PORT
 from homeassistant.core import callback
@@ -30,6 +29,7 @@ from homeassistant.helpers.service_info.ssdp import SsdpServiceInfo
 from homeassistant.helpers.typing import DiscoveryInfoType
 import voluptuous as vol
 
+from .compat import OptionsFlowWithReload
 from .const import CONF_DEVICE_TYPE, DOMAIN, LOGGER
 from .devices.base import DeviceFlow, DeviceIdentity, DeviceType, Discovered
 from .devices.errors import InvalidAuth, ProAVError
@@ -340,8 +340,8 @@ class ProAVConfigFlow(ConfigFlow, domain=DOMAIN):
         return await step()
 
 
-class ProAVOptionsFlow(OptionsFlow):
-    """Tune how often a polling device type reads each resource."""
+class ProAVOptionsFlow(OptionsFlowWithReload):
+    """Tune how often a polling device type reads each resource (changes reload the entry)."""
 
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Show the scan intervals."""

@@ -8,12 +8,13 @@ from typing import Any
 
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.helpers import device_registry as dr, entity_registry as er
+from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.entity import Entity, EntityDescription
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.update_coordinator import CoordinatorEntity, DataUpdateCoordinator
 
+from .compat import async_get_device, async_remove_device
 from .coordinator import translate_command_errors
 from .devices.base import ProAVConfigEntry
 from .devices.capabilities import Capabilities
@@ -223,14 +224,12 @@ class ItemEntities:
         """Remove one vanished item's entities and device."""
         hass = self._coordinator.hass
         self._remove_entities(self._entities.pop(key))
-        if self._device_identifier_fn is None:
+        if self._device_identifier_fn is None or self._coordinator.config_entry is None:
             return
-        device_registry = dr.async_get(hass)
-        device = device_registry.async_get_device(identifiers={self._device_identifier_fn(key)})
-        if device is not None and self._coordinator.config_entry is not None:
-            device_registry.async_update_device(
-                device.id, remove_config_entry_id=self._coordinator.config_entry.entry_id
-            )
+        entry_id = self._coordinator.config_entry.entry_id
+        device = async_get_device(hass, self._device_identifier_fn(key), entry_id)
+        if device is not None:
+            async_remove_device(hass, device.id, entry_id)
 
 
 type PlatformSetup = Callable[

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import device_registry as dr, entity_registry as er
+from homeassistant.helpers import entity_registry as er
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.proav.const import DOMAIN
+from tests.compat import get_device
 from tests.emulators.aten_vp2730 import SERIAL, AtenEmulator
 
 from .conftest import coordinator_of
@@ -88,7 +89,7 @@ async def test_setup_creates_the_mapping_table_entities(
     assert hdcp is not None
     assert hdcp.disabled_by is er.RegistryEntryDisabler.INTEGRATION
 
-    device = dr.async_get(hass).async_get_device(identifiers={(DOMAIN, SERIAL)})
+    device = get_device(hass, (DOMAIN, SERIAL))
     assert device is not None
     assert (device.manufacturer, device.model, device.sw_version) == (
         "ATEN",

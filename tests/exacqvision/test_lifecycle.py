@@ -14,6 +14,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.proav.const import DOMAIN
+from tests.compat import get_device
 from tests.emulators.exacqvision import ExacqVisionEmulator
 
 from .conftest import INVENTORY_POLL, SERIAL, poll, state
@@ -32,14 +33,13 @@ async def test_cameras_added_and_removed(
     added = emulator.add_camera(server, 7, ptz=True)
     del server.cameras["4590336"]  # Camera 2
     await poll(hass, freezer, INVENTORY_POLL)
-    devices = dr.async_get(hass)
     assert state(hass, "camera.camera_8") == "recording"
     assert state(hass, "select.camera_8_ptz_preset") == "unknown"
-    assert devices.async_get_device(identifiers={(DOMAIN, f"{SERIAL}_{added.id}")}) is not None
+    assert get_device(hass, (DOMAIN, f"{SERIAL}_{added.id}")) is not None
     assert hass.states.get("camera.camera_2") is None
     assert hass.states.get("binary_sensor.camera_2_recording") is None
     assert er.async_get(hass).async_get("event.camera_2_events") is None
-    assert devices.async_get_device(identifiers={(DOMAIN, f"{SERIAL}_4590336")}) is None
+    assert get_device(hass, (DOMAIN, f"{SERIAL}_4590336")) is None
     # a camera that loses its presets loses its preset select (and keeps its device)
     server.cameras[CAM1].presets = []
     await poll(hass, freezer, INVENTORY_POLL)
@@ -89,8 +89,8 @@ async def test_stale_camera_devices_removed_at_setup(
     )
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
-    assert devices.async_get_device(identifiers={(DOMAIN, f"{SERIAL}_999")}) is None
-    assert devices.async_get_device(identifiers={(DOMAIN, SERIAL)}) is not None
+    assert get_device(hass, (DOMAIN, f"{SERIAL}_999")) is None
+    assert get_device(hass, (DOMAIN, SERIAL)) is not None
 
 
 async def test_session_expiry_is_invisible(

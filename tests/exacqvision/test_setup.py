@@ -8,6 +8,7 @@ from homeassistant.helpers import device_registry as dr, entity_registry as er
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.proav.const import DOMAIN
+from tests.compat import get_device
 from tests.emulators.exacqvision import ExacqVisionEmulator
 
 from .conftest import SERIAL
@@ -21,7 +22,7 @@ async def test_setup_creates_hub_and_camera_devices(
     await hass.async_block_till_done()
     assert entry.state is ConfigEntryState.LOADED
     devices = dr.async_get(hass)
-    hub = devices.async_get_device(identifiers={(DOMAIN, SERIAL)})
+    hub = get_device(hass, (DOMAIN, SERIAL))
     assert hub is not None
     assert hub.name == "Server 1"
     assert hub.manufacturer == "Exacq Technologies"

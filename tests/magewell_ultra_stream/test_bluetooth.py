@@ -8,7 +8,6 @@ import struct
 import time
 from unittest.mock import patch
 
-from bleak.backends.device import BLEDevice
 from bleak.backends.scanner import AdvertisementData
 from homeassistant.components.bluetooth import (
     BluetoothServiceInfoBleak,
@@ -24,6 +23,7 @@ from custom_components.proav.const import DOMAIN
 from custom_components.proav.devices.errors import CannotConnect, InvalidAuth
 from custom_components.proav.devices.magewell_ultra_stream import ble, flow
 from custom_components.proav.devices.magewell_ultra_stream.models import DeviceStatus
+from tests.compat import ble_device
 from tests.emulators.magewell_ultra_stream import (
     PASSWORD,
     SERIAL,
@@ -57,7 +57,7 @@ def _service_info(
         rssi=-60,
         platform_data=(),
     )
-    device = BLEDevice(ADDRESS, name, {}, -60)
+    device = ble_device(ADDRESS, name, {})
     return BluetoothServiceInfoBleak(
         name=name,
         address=ADDRESS,

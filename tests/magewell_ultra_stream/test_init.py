@@ -16,6 +16,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
 from custom_components.proav.const import DOMAIN
+from tests.compat import get_device
 from tests.emulators.magewell_ultra_stream import SERIAL, UltraStreamEmulator
 
 PROBE = timedelta(seconds=1)
@@ -57,7 +58,7 @@ async def test_device_and_contract_entities(
     hass: HomeAssistant, device_registry: dr.DeviceRegistry, entity_registry: er.EntityRegistry
 ) -> None:
     """The box appears as a device with the contract's entities."""
-    device = device_registry.async_get_device(identifiers={(DOMAIN, SERIAL)})
+    device = get_device(hass, (DOMAIN, SERIAL))
     assert device is not None
     assert (device.manufacturer, device.model, device.sw_version) == (
         "MAGEWELL",
@@ -424,7 +425,7 @@ async def test_restart_and_firmware_update(
     state = hass.states.get("update.ultra_stream_firmware")
     assert state is not None
     assert state.attributes["installed_version"] == "1.2.123"
-    device = device_registry.async_get_device(identifiers={(DOMAIN, SERIAL)})
+    device = get_device(hass, (DOMAIN, SERIAL))
     assert device is not None
     assert device.sw_version == "1.2.123"
 

@@ -10,12 +10,13 @@ from homeassistant.components.camera import async_get_image
 from homeassistant.const import ATTR_ENTITY_ID, STATE_UNAVAILABLE
 from homeassistant.core import Event, EventStateChangedData, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
-from homeassistant.helpers import device_registry as dr, entity_registry as er
+from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.event import async_track_state_change_event
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.proav.const import DOMAIN
+from tests.compat import get_device
 from tests.emulators.poly_videoos import PolyVideoOSEmulator
 
 from .helpers import ROOM, SYSTEM, setup, state, tick
@@ -81,7 +82,7 @@ async def test_device_and_contract_entities(
     hass: HomeAssistant, emulator: PolyVideoOSEmulator
 ) -> None:
     """The device is registered with its identity; the contract's entities exist."""
-    device = dr.async_get(hass).async_get_device(identifiers={(DOMAIN, emulator.serial)})
+    device = get_device(hass, (DOMAIN, emulator.serial))
     assert device is not None
     assert (device.manufacturer, device.model, device.name) == ("Poly", "Studio X50", "Boardroom")
     assert device.sw_version == "4.6.2-410020"

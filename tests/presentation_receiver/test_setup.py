@@ -8,6 +8,7 @@ from homeassistant.helpers import device_registry as dr, entity_registry as er
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.proav.const import DOMAIN
+from tests.compat import get_device
 from tests.emulators.presentation_receiver import PresentationReceiverEmulator
 
 from .conftest import SERIAL
@@ -78,7 +79,7 @@ async def test_entities_and_device(
     entity_registry: er.EntityRegistry,
 ) -> None:
     """Every entity reads its first state from the emulator; the device comes from it too."""
-    device = device_registry.async_get_device(identifiers={(DOMAIN, SERIAL)})
+    device = get_device(hass, (DOMAIN, SERIAL))
     assert device is not None
     assert (device.name, device.model, device.sw_version, device.serial_number) == (
         "Room-101",

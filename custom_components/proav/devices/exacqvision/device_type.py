@@ -25,6 +25,7 @@ from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 import voluptuous as vol
 
+from custom_components.proav.compat import async_remove_device, via_device
 from custom_components.proav.const import DOMAIN
 from custom_components.proav.devices.base import (
     DeviceIdentity,
@@ -188,7 +189,7 @@ class ExacqRuntime(ProAVRuntime):
                 name=camera.name,
                 manufacturer=MANUFACTURER,
                 model="exacqVision camera",
-                via_device=hub,
+                **via_device(self.hass, hub, self.entry.entry_id),
             )
 
         if platform is Platform.SELECT:
@@ -236,7 +237,7 @@ def _remove_stale_devices(
         ours = {identifier for identifier in device.identifiers if identifier[0] == DOMAIN}
         if (DOMAIN, serial) in ours or ours & current:
             continue
-        registry.async_update_device(device.id, remove_config_entry_id=entry.entry_id)
+        async_remove_device(hass, device.id, entry.entry_id)
 
 
 async def _async_setup(hass: HomeAssistant, entry: ProAVConfigEntry) -> ExacqRuntime:

@@ -30,6 +30,7 @@ from homeassistant.helpers import device_registry as dr, issue_registry as ir
 from homeassistant.helpers.event import async_track_time_interval
 from homeassistant.helpers.update_coordinator import UpdateFailed
 
+from ...compat import async_get_device
 from ...const import DOMAIN, LOGGER
 from ...coordinator import ProAVCoordinator
 from ..base import ProAVConfigEntry, ScanInterval
@@ -204,7 +205,9 @@ class InfoCoordinator(UltraStreamCoordinator[Info]):
             if not self.last_update_success:
                 return
             registry = dr.async_get(self.hass)
-            device = registry.async_get_device(identifiers={(DOMAIN, self.data.serial)})
+            device = async_get_device(
+                self.hass, (DOMAIN, self.data.serial), self.config_entry.entry_id
+            )
             if device is not None and device.sw_version != self.data.firmware:
                 registry.async_update_device(device.id, sw_version=self.data.firmware)
 

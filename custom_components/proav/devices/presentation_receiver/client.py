@@ -291,7 +291,10 @@ class PresentationReceiverClient(DeviceClient):
         if basic:
             if not self._password:
                 raise InvalidAuth("A password is needed to create an API key")
-            return {"Authorization": aiohttp.BasicAuth(self.username, self._password).encode()}, {}
+            # As aiohttp.BasicAuth encoded it (deprecated in newer aiohttp; its replacement,
+            # encode_basic_auth, is newer than Home Assistant 2025.4's aiohttp).
+            credentials = f"{self.username}:{self._password}".encode("latin1")
+            return {"Authorization": f"Basic {base64.b64encode(credentials).decode('ascii')}"}, {}
         if self.api_key is None:
             raise InvalidAuth("No API key")
         token = self.api_key.token
