@@ -123,11 +123,11 @@ def _dhcp(hass: HomeAssistant, info: DhcpServiceInfo) -> Discovered | None:
         for entry in hass.config_entries.async_entries(DOMAIN)
         if entry.data.get(CONF_DEVICE_TYPE) == KEY and entry.unique_id
     ]
-    device = dr.async_get(hass).async_get_device(connections={(CONNECTION_NETWORK_MAC, mac)})
+    registry = dr.async_get(hass)
     for entry in entries:
-        if (device is not None and entry.entry_id in device.config_entries) or entry.data.get(
-            CONF_HOST
-        ) == info.ip:
+        devices = dr.async_entries_for_config_entry(registry, entry.entry_id)
+        known = any((CONNECTION_NETWORK_MAC, mac) in device.connections for device in devices)
+        if known or entry.data.get(CONF_HOST) == info.ip:
             return Discovered(serial=str(entry.unique_id), name=entry.title, host=info.ip)
     return Discovered(serial=mac, name=info.hostname or "Poly VideoOS", host=info.ip)
 

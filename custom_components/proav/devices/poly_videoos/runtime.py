@@ -26,6 +26,7 @@ from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 
 from ...binary_sensor import ProAVBinarySensor
 from ...button import ProAVButton
+from ...compat import async_get_device
 from ...const import DOMAIN
 from ...entity import Item, ItemEntities
 from ...select import ProAVSelect
@@ -283,7 +284,10 @@ class PolyRuntime(ProAVRuntime):
             return
         self._mac = mac
         registry = dr.async_get(self.hass)
-        device = registry.async_get_device(identifiers=self.device_info.get("identifiers"))
+        identifier = next(iter(self.device_info.get("identifiers") or ()), None)
+        device = (
+            async_get_device(self.hass, identifier, self.entry.entry_id) if identifier else None
+        )
         if device is not None:
             registry.async_update_device(
                 device.id, merge_connections={(dr.CONNECTION_NETWORK_MAC, dr.format_mac(mac))}
