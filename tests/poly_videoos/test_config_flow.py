@@ -10,6 +10,7 @@ from homeassistant.helpers.service_info.dhcp import DhcpServiceInfo
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.proav.const import DOMAIN
+from tests.compat import get_device
 from tests.emulators.poly_videoos import PolyVideoOSEmulator
 
 from .conftest import entry_data
@@ -186,7 +187,7 @@ async def test_dhcp_known_codec_gets_its_new_address(
 ) -> None:
     """A configured codec (known by the MAC its device list names) gets its new address."""
     await setup(hass, entry)
-    device = dr.async_get(hass).async_get_device(identifiers={(DOMAIN, emulator.serial)})
+    device = get_device(hass, (DOMAIN, emulator.serial))
     assert device is not None
     assert (dr.CONNECTION_NETWORK_MAC, "00:e0:db:53:42:9a") in device.connections
     result = await hass.config_entries.flow.async_init(
