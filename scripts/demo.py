@@ -62,6 +62,9 @@ EXPECTED_WARNINGS = (
     # library libturbojpeg (Debian's libturbojpeg0) for camera snapshots.
     "zlib_ng and isal are not available",
     "Error loading libturbojpeg",
+    # Newer Home Assistant probes the ffmpeg program (Debian's ffmpeg) at start; the demo does
+    # not need it.
+    "[haffmpeg.core] FFmpeg fails",
 )
 
 # The controls shown first for each device type: (platform, unique id suffix).
@@ -483,13 +486,14 @@ async def ensure_frontend() -> Path:
     print(f"Installing {requirement} into {target} (once)", flush=True)
     partial = target.with_name(f"{target.name}.partial")
     shutil.rmtree(partial, ignore_errors=True)
+    if importlib.util.find_spec("pip") is not None:
+        installer = [sys.executable, "-m", "pip", "install", "--disable-pip-version-check"]
+    else:  # a virtualenv made without pip (the Python 3.14 lane): uv from the main one
+        uv = shutil.which("uv") or str(REPO / ".venv" / "bin" / "uv")
+        installer = [uv, "pip", "install", "--python", sys.executable]
     process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "pip",
-        "install",
+        *installer,
         "--quiet",
-        "--disable-pip-version-check",
         "--no-deps",
         "--target",
         str(partial),
