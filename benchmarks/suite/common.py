@@ -305,10 +305,27 @@ async def add_through_flow(
         result = await flow.async_configure(result["flow_id"], {"next_step_id": option})
     result = await flow.async_configure(result["flow_id"], form)
     if result.get("step_id") == "pick_device":
-        result = await flow.async_configure(result["flow_id"], {"serial": pick})
+        result = await flow.async_configure(result["flow_id"], {"serial": _pick(result, pick)})
     if result["type"] is not FlowResultType.CREATE_ENTRY:
         raise RuntimeError(f"{key}: the flow ended with {result.get('errors') or result}")
     return result["result"]
+
+
+def _pick(result: Any, wanted: str | None) -> str | None:
+    """Return the offered choice that is the wanted serial (the flow may write it differently)."""
+
+    def plain(value: Any) -> str:
+        return re.sub(r"[^0-9A-Z]", "", str(value).upper())
+
+    offered: list[str] = []
+    with suppress(Exception):
+        for key, selector in result["data_schema"].schema.items():
+            if str(key) == "serial":
+                offered = [option["value"] for option in selector.config["options"]]
+    for value in offered:
+        if wanted is None or plain(value) == plain(wanted):
+            return value
+    return wanted
 
 
 async def wait_loaded(hass: Any, entry: Any, limit: float = 120) -> None:
