@@ -294,7 +294,7 @@ async def run(quick: bool) -> list[Row]:
     """Measure latency and politeness; return the rows."""
     out = Collected(SECTION)
     polite = Collected(POLITE)
-    rest_seconds = 20 if quick else 120
+    rest_seconds = 15 if quick else 120
     push_n, ultra_n, polled_n = (20, 5, 3) if quick else (100, 20, 10)
     keys = ("aten_vp2730", "magewell_ultra_stream", "presentation_receiver", "poly_videoos")
     devices: dict[str, Device] = {}
