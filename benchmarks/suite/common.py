@@ -12,6 +12,7 @@ import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
 from contextlib import ExitStack, asynccontextmanager, contextmanager, suppress
 from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
 import json
 import os
 import re
@@ -397,6 +398,83 @@ async def state_latency(
             return None
     finally:
         unsub()
+
+
+POLLING_MODULES = (
+    "homeassistant.helpers.update_coordinator",
+    "homeassistant.helpers.event",
+    "homeassistant.helpers.debounce",
+    "custom_components.proav",
+)
+
+
+def _is_polling_timer(handle: asyncio.TimerHandle) -> bool:
+    """Return whether a loop timer is a poll's (a coordinator, a tracked interval or delay)."""
+    callback = handle._callback  # what the harness time helper looks at too
+    while hasattr(callback, "func"):  # functools.partial
+        callback = callback.func
+    module = getattr(getattr(callback, "__func__", callback), "__module__", "") or ""
+    return module.startswith(POLLING_MODULES)
+
+
+def _refreshing() -> list[asyncio.Task[Any]]:
+    return [
+        task
+        for task in asyncio.all_tasks()
+        if not task.done() and task.get_name().endswith(" - refresh")
+    ]
+
+
+async def advance_polls(hass: Any, seconds: float, step: float = 1.0) -> float:
+    """Let ``seconds`` of polling time pass at once; return the real seconds it took.
+
+    Like the harness's ``async_fire_time_changed`` (the same patched time trackers, the timers'
+    own callbacks run), but only the polls' timers are fired (coordinators, tracked intervals
+    and delays, debouncers): firing every timer of the loop would also time out client requests
+    and push channels' pings. A timer set while simulated time runs is due when simulated time
+    has moved on by its delay (the loop's clock does not move with it, so each timer remembers
+    how far simulated time was ahead when it was first seen). Each step waits until the polls
+    it started are answered (other tasks they started: up to 0.5 s). The devices' own clocks (session expiry) keep real time.
+    """
+    from homeassistant.helpers import event
+
+    loop = hass.loop
+    started = time.perf_counter()
+    born: dict[int, tuple[asyncio.TimerHandle, float]] = {}
+    ahead = 0.0  # how far simulated time is ahead of the loop's clock
+    elapsed = 0.0
+    while elapsed < seconds:
+        elapsed = min(seconds, elapsed + step)
+        previous, ahead = ahead, elapsed - (time.perf_counter() - started)
+        scheduled = [h for h in list(loop._scheduled) if not h.cancelled()]  # type: ignore[attr-defined]
+        live = {id(h) for h in scheduled}
+        born = {key: value for key, value in born.items() if key in live}
+        before = asyncio.all_tasks()
+        for handle in scheduled:
+            if not _is_polling_timer(handle):
+                continue
+            _handle, offset = born.setdefault(id(handle), (handle, previous))
+            # Half a step of slack: a timer due within this step runs in it.
+            if loop.time() + ahead + step / 2 < handle.when() + offset:
+                continue
+            target = time.time() + ahead
+            with (
+                patch.object(
+                    event, "time_tracker_utcnow", return_value=datetime.fromtimestamp(target, UTC)
+                ),
+                patch.object(event, "time_tracker_timestamp", return_value=target),
+            ):
+                handle._run()
+                handle.cancel()
+        await asyncio.sleep(0)
+        if pending := _refreshing():
+            with suppress(TimeoutError):
+                await asyncio.wait_for(asyncio.gather(*pending, return_exceptions=True), 30)
+        # Other work the timers started (a probe): wait a little for it, not for long-lived tasks.
+        if started_now := [t for t in asyncio.all_tasks() - before if not t.done()]:
+            await asyncio.wait(started_now, timeout=0.5)
+        await hass.async_block_till_done()
+    return time.perf_counter() - started
 
 
 class LoopLag:
