@@ -152,7 +152,7 @@ async def _measure(
             unit = "server" if key == "exacqvision" else "device"
             per_device.append(f"{TITLES[key]} {(after - before) / count:.1f} MiB/{unit}")
         before = after
-    expected = sum(len(items) for items in forms.values())
+    expected = rooms * len(ROOM_TYPES) + servers
     entities = len(hass.states.async_all())
     what = f"Building, {described}, all through the config flow: time until every entry is loaded (per phase: time, longest loop block)"
     figure = (

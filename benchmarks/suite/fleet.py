@@ -29,16 +29,24 @@ async def run(rooms: int, servers: int, cameras: int) -> None:
         for key in ROOM_TYPES:
             kind = KINDS[key]
             for index in range(rooms):
-                emulator = await kind.make(index).start()
+                try:
+                    emulator = await kind.make(index).start()
+                except Exception as err:  # noqa: BLE001 - the building goes on without it
+                    print(f"fleet: {key} #{index} did not start: {err!r}", file=sys.stderr)
+                    continue
                 started.append(emulator)
                 forms.setdefault(key, []).append({"form": kind.form(emulator), "pick": None})
         if servers:
-            emulator = await _exacq(0, servers=servers, cameras=cameras).start()
-            started.append(emulator)
-            kind = KINDS["exacqvision"]
-            forms["exacqvision"] = [
-                {"form": kind.form(emulator), "pick": pick} for pick in kind.picks(emulator)
-            ]
+            try:
+                emulator = await _exacq(0, servers=servers, cameras=cameras).start()
+            except Exception as err:  # noqa: BLE001
+                print(f"fleet: exacqVision did not start: {err!r}", file=sys.stderr)
+            else:
+                started.append(emulator)
+                kind = KINDS["exacqvision"]
+                forms["exacqvision"] = [
+                    {"form": kind.form(emulator), "pick": pick} for pick in kind.picks(emulator)
+                ]
         print("FLEET " + json.dumps(forms), flush=True)
         loop = asyncio.get_running_loop()
         await loop.run_in_executor(None, sys.stdin.read)

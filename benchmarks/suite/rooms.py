@@ -68,6 +68,20 @@ class Device:
     setup: Window | None = None
 
 
+async def _try_start(key: str, index: int, probe: str | None) -> Device | None:
+    """Start a device; on failure say so and go on without it (its rows become n/a)."""
+    try:
+        return await _start(key, index, probe=probe)
+    except Exception as err:  # noqa: BLE001
+        print(f"rooms: the {key} emulator did not start: {err!r}", flush=True)
+        return None
+
+
+def _absent(key: str) -> Device:
+    """Return a stand-in for a device that could not be started (never set up)."""
+    return Device(key, None, Meter(key))
+
+
 async def _start(key: str, index: int, *, probe: str | None = None) -> Device:
     emulator = KINDS[key].make(index)
     meter = Meter(key, probe).attach(emulator)
@@ -300,20 +314,24 @@ async def run(quick: bool) -> list[Row]:
     keys = ("aten_vp2730", "magewell_ultra_stream", "presentation_receiver", "poly_videoos")
     devices: dict[str, Device] = {}
     extra: dict[str, Device] = {}
+    switch: str | None = None
     try:
-        for key in keys:
-            devices[key] = await _start(
-                key, 0, probe=PROBE_QUERY if key == "magewell_ultra_stream" else None
-            )
-        devices["exacqvision"] = await _start("exacqvision", 0)
-        aten3 = KINDS["aten_vp2730"].make(1)
-        switch = _eio3_switch(aten3)
-        if switch is not None:
-            setattr(aten3, switch, 3 if switch == "engineio_version" else True)
-            meter = Meter("aten_vp2730").attach(aten3)
-            await aten3.start()
-            extra["aten_eio3"] = Device("aten_vp2730", aten3, meter)
-        extra["ultra_ble"] = await _start("magewell_ultra_stream", 1, probe=PROBE_QUERY)
+        for key in (*keys, "exacqvision"):
+            probe = PROBE_QUERY if key == "magewell_ultra_stream" else None
+            if (device := await _try_start(key, 0, probe)) is not None:
+                devices[key] = device
+        try:
+            aten3 = KINDS["aten_vp2730"].make(1)
+            switch = _eio3_switch(aten3)
+            if switch is not None:
+                setattr(aten3, switch, 3 if switch == "engineio_version" else True)
+                meter = Meter("aten_vp2730").attach(aten3)
+                await aten3.start()
+                extra["aten_eio3"] = Device("aten_vp2730", aten3, meter)
+        except Exception as err:  # noqa: BLE001
+            print(f"rooms: the Engine.IO 3 ATEN did not start: {err!r}", flush=True)
+        if (device := await _try_start("magewell_ultra_stream", 1, PROBE_QUERY)) is not None:
+            extra["ultra_ble"] = device
         async with home_assistant() as hass:
             await _measure(
                 hass,
@@ -358,7 +376,7 @@ async def _measure(
             await _ultra_slow_probe(hass, ble)
         except Exception as err:  # noqa: BLE001
             print(f"rooms: Ultra Stream probe not slowed: {err}", flush=True)
-    for device in (devices["aten_vp2730"], extra.get("aten_eio3")):
+    for device in (devices.get("aten_vp2730"), extra.get("aten_eio3")):
         if device is not None and device.entry is not None:
             await _wait_push(device)
     await hass.async_block_till_done()
@@ -399,9 +417,10 @@ async def _measure(
         for (trial, _path), outcome in zip(trials, outcomes, strict=True)
         if not isinstance(outcome, BaseException) and trial.device is devices.get(trial.device.key)
     }
-    for key, device in devices.items():
-        if device.entry is None:
-            polite.na(f"{TITLES[key]}: politeness", "the device could not be added")
+    for key in KINDS:
+        device = devices.get(key)
+        if device is None or device.entry is None:
+            polite.na(f"{TITLES[key]}: politeness", "the device could not be started or added")
             continue
         _setup_row(polite, device)
         _politeness_row(
@@ -427,7 +446,7 @@ def _trials(
     hass: Any,
 ) -> list[tuple[Trial, str]]:
     trials: list[tuple[Trial, str]] = []
-    aten = devices["aten_vp2730"]
+    aten = devices.get("aten_vp2730") or _absent("aten_vp2730")
 
     def volume(device: Device) -> Callable[[int], Awaitable[None]]:
         return lambda n: device.emulator.set_audio("outputs", "ALL", volume=11 + (n * 37) % 80)
@@ -463,7 +482,7 @@ def _trials(
                 "push",
             )
         )
-    ultra = devices["magewell_ultra_stream"]
+    ultra = devices.get("magewell_ultra_stream") or _absent("magewell_ultra_stream")
     trials.append(
         (
             Trial(
@@ -503,7 +522,7 @@ def _trials(
                 "ble",
             )
         )
-    receiver = devices["presentation_receiver"]
+    receiver = devices.get("presentation_receiver") or _absent("presentation_receiver")
 
     def share(n: int) -> None:
         if n % 2 == 0:
@@ -511,7 +530,7 @@ def _trials(
         else:
             receiver.emulator.stop_sharing()
 
-    poly = devices["poly_videoos"]
+    poly = devices.get("poly_videoos") or _absent("poly_videoos")
 
     def call(n: int) -> None:
         if n % 2 == 0:
@@ -520,9 +539,12 @@ def _trials(
         else:
             poly.emulator.end_call()
 
-    exacq = devices["exacqvision"]
-    server = next(iter(exacq.emulator.servers.values()))
-    camera = next(iter(server.cameras))
+    exacq = devices.get("exacqvision") or _absent("exacqvision")
+    try:
+        server = next(iter(exacq.emulator.servers.values()))
+        camera = next(iter(server.cameras))
+    except (AttributeError, StopIteration):
+        server, camera = None, "none"
 
     def record(n: int) -> None:
         exacq.emulator.set_camera(server, camera, recording=n % 2 == 1)
