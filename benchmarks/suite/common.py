@@ -129,6 +129,7 @@ class Counts:
     push_requests: int = 0
     connections: int = 0
     logins: int = 0
+    refused_logins: int = 0
     logouts: int = 0
     probes: int = 0
 
@@ -142,6 +143,7 @@ class Window:
     push_requests: int
     connections: int
     logins: int
+    refused_logins: int
     probes: int
     max_in_flight: int
 
@@ -152,6 +154,9 @@ class Window:
 
 class Meter:
     """Counts what one emulated device receives (an aiohttp middleware on the emulator's app).
+
+    A login counts when the device accepts it (an HTTP status below 400); refused attempts are
+    counted apart.
 
     New TCP connections are counted as the distinct transports that carried a request (a
     connection that never sends a request is not seen).
@@ -184,18 +189,27 @@ class Meter:
             counts.push_requests += 1
             return await handler(request)
         counts.requests += 1
-        if _matches(LOGIN_PATTERNS.get(self.key, ()), request):
-            counts.logins += 1
+        login = _matches(LOGIN_PATTERNS.get(self.key, ()), request)
         if _matches(LOGOUT_PATTERNS.get(self.key, ()), request):
             counts.logouts += 1
         if self._probe is not None and self._probe.search(request.query_string):
             counts.probes += 1
         self.in_flight += 1
         self.max_in_flight = max(self.max_in_flight, self.in_flight)
+        status = 500
         try:
-            return await handler(request)
+            response = await handler(request)
+            status = response.status
+            return response
+        except web.HTTPException as err:
+            status = err.status
+            raise
         finally:
             self.in_flight -= 1
+            if login and status < 400:
+                counts.logins += 1
+            elif login:  # refused (HTTP status): an attempt, not a session
+                counts.refused_logins += 1
 
     def open_connections(self) -> int:
         """Return the connections that carried a request and are still open."""
@@ -215,6 +229,7 @@ class Meter:
             push_requests=now.push_requests - start.push_requests,
             connections=now.connections - start.connections,
             logins=now.logins - start.logins,
+            refused_logins=now.refused_logins - start.refused_logins,
             probes=now.probes - start.probes,
             max_in_flight=self.max_in_flight,
         )

@@ -53,6 +53,7 @@ POLITE = "Politeness"
 PUSH_TARGET = "median < 50 ms, p95 < 100 ms"
 ULTRA_TARGET = "median < 1.5 s at ≤ 1 probe/s"
 PROBE_QUERY = r"method=ping\b"
+EXPIRY_MINUTES = 5  # every polling tier of every type comes round at least once
 # Switches an ATEN emulator may offer for Socket.IO 2.x firmware (Engine.IO 3 framing).
 EIO3_SWITCHES = ("legacy_socketio", "engineio3", "eio3")
 
@@ -267,7 +268,24 @@ def _setup_row(out: Collected, device: Device) -> None:
         f"{window.requests} requests · {window.connections} connections · {window.logins} logins · "
         f"max {window.max_in_flight} in flight, in {window.seconds:.1f} s"
     )
+    if window.refused_logins:
+        figure += f" (+{window.refused_logins} refused login attempts)"
     out.add(what, figure, target, window.max_in_flight <= 1)
+
+
+def _expiry_row(out: Collected, device: Device, window: Window | None) -> None:
+    what = (
+        f"{TITLES[device.key]}, after the device expires every session "
+        f"({EXPIRY_MINUTES} simulated minutes): logins · requests"
+    )
+    target = "≤ 1 login (one per expiry)"
+    if window is None:
+        out.na(what, "not measured", target)
+        return
+    figure = f"{window.logins} logins · {window.requests} requests"
+    if window.refused_logins:
+        figure += f" (+{window.refused_logins} refused login attempts)"
+    out.add(what, figure, target, window.logins <= 1)
 
 
 def _politeness_row(
@@ -296,6 +314,8 @@ def _politeness_row(
         f"({window.logins} in {window.seconds:.0f} s) · max {window.max_in_flight} in flight · "
         f"{held} held"
     )
+    if window.refused_logins:
+        figure += f" (+{window.refused_logins} refused login attempts)"
     if window.push_requests:
         figure += f" (+{window.push_requests} push channel requests)"
     ok = window.max_in_flight <= 1 and window.logins == 0
@@ -412,6 +432,19 @@ async def _measure(
             "the emulator has no Engine.IO 3 switch",
             PUSH_TARGET,
         )
+    # 3. One session expiry on every device: logins until every polling tier came round.
+    marks = {key: device.meter.mark() for key, device in devices.items()}
+    expiry: dict[str, Window] = {}
+    try:
+        for device in devices.values():
+            device.emulator.expire_sessions()
+        await advance_polls(hass, EXPIRY_MINUTES * 60)
+        expiry = {
+            key: replace(devices[key].meter.since(mark), seconds=EXPIRY_MINUTES * 60)
+            for key, mark in marks.items()
+        }
+    except Exception as err:  # noqa: BLE001
+        print(f"rooms: the expiry phase failed: {err!r}", flush=True)
     activity = {
         trial.device.key: outcome.window
         for (trial, _path), outcome in zip(trials, outcomes, strict=True)
@@ -435,6 +468,7 @@ async def _measure(
             rest=True,
         )
         _politeness_row(polite, device, "during activity", activity.get(key), rest=False)
+        _expiry_row(polite, device, expiry.get(key))
 
 
 def _trials(
