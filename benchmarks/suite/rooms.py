@@ -6,13 +6,16 @@ is slowed to 60 s so that its Bluetooth advertisements alone carry the change. T
 on Home Assistant's event loop (in-process, 127.0.0.1, free ports); a meter in front of each counts
 what the device receives.
 
-1. At rest: nothing changes for a window (real time; all devices at once) and the meters count.
+1. At rest: nothing changes for a window in real time (all devices at once), then for simulated
+   minutes (``common.advance_polls``: Home Assistant's polling timers advanced in 1 s steps, the
+   way the harness's ``async_fire_time_changed`` does it) so that the slow polling tiers come
+   round too; the meters count.
 2. Activity: each device type's change is made again and again (all types at once, each on its
-   own device) and the time until Home Assistant's state shows it is measured; the meters count
-   over that window too.
+   own device) and the time until Home Assistant's state shows it is measured, in real time;
+   the meters count over that window too.
+3. Expiry: every device expires its sessions once; the logins it costs over 5 simulated minutes.
 
-Time is real: Home Assistant's time-change helpers fire every timer of the loop (client timeouts,
-Socket.IO pings) and would distort what is measured, and the windows are short enough.
+Latency is real time only: firing timers early would shorten exactly what is measured.
 
     .venv/bin/python -m benchmarks.suite.rooms [--quick]
 """
