@@ -146,6 +146,7 @@ class Window:
     refused_logins: int
     probes: int
     max_in_flight: int
+    held: int = 0
 
     def per_minute(self, value: int) -> float:
         """Return a count as a rate per minute over the window."""
@@ -170,10 +171,12 @@ class Meter:
         self.max_in_flight = 0
         self._probe = re.compile(probe) if probe else None
         self._transports: weakref.WeakSet[Any] = weakref.WeakSet()
+        self._emulator: Any = None
 
     def attach(self, emulator: Any) -> Meter:
         """Put the meter in front of the emulator's app (before the app starts)."""
         emulator.app.middlewares.insert(0, self._middleware)
+        self._emulator = emulator
         return self
 
     @web.middleware
@@ -232,11 +235,16 @@ class Meter:
             refused_logins=now.refused_logins - start.refused_logins,
             probes=now.probes - start.probes,
             max_in_flight=self.max_in_flight,
+            held=self.sessions_held,
         )
 
     @property
     def sessions_held(self) -> int:
-        """Return the sessions opened and not closed (logins minus logouts)."""
+        """Return the sessions the device holds (its own count, else logins minus logouts)."""
+        for name in ("sessions", "tokens"):
+            held = getattr(self._emulator, name, None)
+            if isinstance(held, (dict, set, list)):
+                return len(held)
         return self.counts.logins - self.counts.logouts
 
 

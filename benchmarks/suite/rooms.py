@@ -297,7 +297,7 @@ def _politeness_row(
     title = TITLES[device.key]
     what = (
         f"{title}, {phase}: requests/min · new TCP connections/min · logins/h · "
-        "max requests in flight · sessions held (logins - logouts since added)"
+        "max requests in flight · sessions the device holds at the end"
     )
     targets = ["≤ 1 request in flight", "no login after start (none expired)"]
     if device.key == "poly_videoos" and rest:
@@ -308,7 +308,7 @@ def _politeness_row(
     if window is None or not window.seconds:
         out.na(what, "not measured", target)
         return
-    held = device.meter.sessions_held
+    held = window.held
     per_min = window.per_minute(window.requests)
     conns = window.per_minute(window.connections)
     logins_h = window.logins * 3600 / window.seconds
