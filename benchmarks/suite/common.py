@@ -240,12 +240,18 @@ class Meter:
 
     @property
     def sessions_held(self) -> int:
-        """Return the sessions the device holds (its own count, else logins minus logouts)."""
+        """Return the sessions the device holds.
+
+        Logins minus logouts, or the device's own count when that is lower (it dropped expired
+        sessions); the device's count alone can be too high (an emulator that keeps a session
+        after its logout).
+        """
+        opened = self.counts.logins - self.counts.logouts
         for name in ("sessions", "tokens"):
             held = getattr(self._emulator, name, None)
             if isinstance(held, (dict, set, list)):
-                return len(held)
-        return self.counts.logins - self.counts.logouts
+                return min(opened, len(held))
+        return opened
 
 
 # --- Home Assistant -----------------------------------------------------------------------------

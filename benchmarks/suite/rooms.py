@@ -297,7 +297,7 @@ def _politeness_row(
     title = TITLES[device.key]
     what = (
         f"{title}, {phase}: requests/min · new TCP connections/min · logins/h · "
-        "max requests in flight · sessions the device holds at the end"
+        "max requests in flight · sessions held at the end"
     )
     targets = ["≤ 1 request in flight", "no login after start (none expired)"]
     if device.key == "poly_videoos" and rest:
