@@ -10,13 +10,15 @@ from homeassistant.helpers.typing import ConfigType
 from .compat import OPTIONS_FLOW_RELOADS
 from .const import CONF_DEVICE_TYPE, DOMAIN
 from .devices.base import ProAVConfigEntry
+from .intents import async_register_intents
 from .registry import DEVICE_TYPES
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
-    """Register every device type's actions and start its integration-wide work."""
+    """Register the voice intents, every device type's actions and integration-wide work."""
+    async_register_intents(hass)
     for device_type in DEVICE_TYPES.values():
         if device_type.async_register_services is not None:
             device_type.async_register_services(hass)
