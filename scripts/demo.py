@@ -446,6 +446,8 @@ def _prepare_config(config: Path, port: int, *, demo: bool) -> None:
         template = (REPO / "config" / "configuration.yaml").read_text()
         template = template.replace("server_port: 8123", f"server_port: {port}")
         target.write_text(template.replace("127.0.0.1:8123", f"127.0.0.1:{port}"))
+    # Pro AV's sentences for Assist, as a user installs them (kept up to date with the checkout).
+    shutil.copytree(REPO / "custom_sentences", config / "custom_sentences", dirs_exist_ok=True)
     storage = config / ".storage"
     storage.mkdir(exist_ok=True)
     if not (storage / "onboarding").exists():
