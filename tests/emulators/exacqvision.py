@@ -7,6 +7,23 @@ that fall back off 3 s after the last ``on``, event monitoring profiles whose li
 occurrences for 60 s, and a Servers Response of ``status.web`` listing only the items in an
 important state. Routes the integration does not use are mounted and answer 501.
 
+Field variants (switches of this emulator, set before or during a test):
+
+- ``unknown_answer``: how a route the web service does not have answers: ``"404"`` or
+  ``"redirect"`` (302 to the login page, as the vendor document says the web service does).
+- ``missing``: routes this web service lacks (e.g. ``{"softtriggers.web", "ptz.web"}``: a server
+  without soft triggers or PTZ; ``{"video.web/path"}``: no path-form snapshots;
+  ``{"video.web/query"}``: no ``format=`` snapshots; ``{"v1"}``: an old web service with no
+  ``/v1`` prefix).
+- ``session_id_keys``: which keys carry the session id in the login answer (``("sessionId",)``
+  as real servers send, ``("sessionID",)`` as the document shows).
+- ``user_ptz``: False for a user without PTZ permission (``user_permissions.ptz`` false, PTZ
+  routes answer 403).
+- ``fixed_presets``: how a fixed camera's preset list answers: ``"empty"`` or
+  ``"success_false"``.
+
+``open_sessions`` counts the sessions of ours the web service holds.
+
 Run it standalone for a demo::
 
     python -m tests.emulators.exacqvision --cameras 8 --servers 2 --port 8080
@@ -157,16 +174,22 @@ class ExacqVisionEmulator(Emulator):
         self.csrf = True
         self.csrf_strict = False  # refuse writes without Origin and the login's CSRF token
         self.csrf_tokens: set[str] = set()
-        self.emit_session_id_lowercase = False
         # How an expired session is answered: "401" (documented proposal), "redirect" (to the
         # login page), "html" (the login page itself) or "success_false" (HTTP 200).
         self.expired_answer = "401"
         self.mjpeg_enabled = True
         self.mjpeg_frames = 3
+        self.mjpeg_interval = 0.0  # seconds between frames (a live stream is slow and long)
         self.event_monitoring = True  # False: the user may not use event monitoring (400)
+        self.unknown_answer = "404"
+        self.missing: set[str] = set()
+        self.session_id_keys: tuple[str, ...] = ("sessionID",)
+        self.user_ptz = True
+        self.fixed_presets = "empty"
         self.clock_offset = 0.0
         self._epoch = time.clock_gettime(time.CLOCK_REALTIME) - self.now()
         super().__init__()
+        self.app.middlewares.append(self._variants)
         if tls:  # HTTPS with a self-signed certificate, as web services without ACME serve
             self.ssl_context = self_signed_context("exacqvision")
         for index in range(servers):
@@ -274,6 +297,36 @@ class ExacqVisionEmulator(Emulator):
                         "eventTargetValue": link.get("eventTargetValue", ""),
                     }
                 )
+
+    @property
+    def open_sessions(self) -> int:
+        """Return how many sessions are open (idle ones count until they time out)."""
+        return len(self.sessions)
+
+    def _unknown(self) -> web.Response:
+        """Answer a route this web service does not have."""
+        if self.unknown_answer == "redirect":
+            return web.Response(
+                status=302, headers={"Location": "/login.web"}, text="login.web",
+                content_type="text/html",
+            )  # fmt: skip
+        return web.Response(status=404, text="Not Found", content_type="text/plain")
+
+    @web.middleware
+    async def _variants(self, request: web.Request, handler: Any) -> web.StreamResponse:
+        """Answer routes this variant lacks as the web service answers unknown routes."""
+        path = request.path
+        if "v1" in self.missing and path.startswith("/v1/"):
+            return self._unknown()
+        route = path.removeprefix("/v1").lstrip("/")
+        if route.split("/")[0] in self.missing or route in self.missing:
+            return self._unknown()
+        if route.startswith("video.web/") and "video.web/path" in self.missing:
+            return self._unknown()
+        try:
+            return await handler(request)
+        except web.HTTPNotFound:
+            return self._unknown()
 
     def expire_sessions(self) -> None:
         """Invalidate every session and login token."""
@@ -413,9 +466,10 @@ class ExacqVisionEmulator(Emulator):
         session_id = str(uuid.uuid4())
         self.sessions[session_id] = Session(server=server.id, last_used=self.now())
         self.log("login", server=server.id, token=token is not None)
-        body: dict[str, Any] = {"success": True, "sessionID": session_id, **server.summary()}
-        if self.emit_session_id_lowercase:
-            body["sessionId"] = session_id
+        body: dict[str, Any] = {"success": True, **server.summary()}
+        body["user_permissions"] = {**body["user_permissions"], "ptz": self.user_ptz}
+        for key in self.session_id_keys:
+            body[key] = session_id
         if params.get("save") == "1":
             body["token"] = new_token = str(uuid.uuid4())
             body["canAutoLogin"] = True
@@ -491,9 +545,14 @@ class ExacqVisionEmulator(Emulator):
         if isinstance(auth := await self._authed(request), web.Response):
             return auth
         server, params = auth
+        if not self.user_ptz:
+            return self._json({"success": False}, 403)
         camera = server.cameras.get(params.get("camera", ""))
         if camera is None:
             return self._json({"success": False}, 404)
+        self.log("ptz_presets", camera=camera.id)
+        if not camera.presets and self.fixed_presets == "success_false":
+            return self._json({"success": False})
         return self._json({"Presets": camera.presets})
 
     async def _ptz_action(self, request: web.Request) -> web.Response:
@@ -501,6 +560,8 @@ class ExacqVisionEmulator(Emulator):
         if isinstance(auth := await self._authed(request), web.Response):
             return auth
         server, params = auth
+        if not self.user_ptz:
+            return self._json({"success": False}, 403)
         camera = server.cameras.get(params.get("camera", ""))
         if camera is None:
             return self._json({"success": False}, 404)
@@ -644,7 +705,11 @@ class ExacqVisionEmulator(Emulator):
             return self._invalid()
         server, _ = auth
         profiles = [
-            {"name": p["name"], "type": p["type"], "links": list(p["links"])}
+            {
+                "name": p["name"],
+                "type": p["type"],
+                "links": [{"guid": g, **link} for g, link in p["links"].items()],
+            }
             for p in server.profiles.values()
         ]
         return self._json({"profiles": profiles, "success": True})
@@ -731,6 +796,13 @@ class ExacqVisionEmulator(Emulator):
             if not self.mjpeg_enabled:
                 return self._invalid()
             return await self._mjpeg(request, camera, params)
+        if params.get("fmt") == "jpg":
+            if "video.web/fmt" in self.missing:
+                return self._invalid()
+            self.log("snapshot", camera=camera.id, w=params.get("w"), h=params.get("h"))
+            return web.Response(body=self._frame(camera, params), content_type="image/jpeg")
+        if "video.web/query" in self.missing:
+            return self._invalid()
         fmt = int(params.get("format", 6))
         if fmt not in camera.formats:
             return self._invalid()
@@ -772,6 +844,8 @@ class ExacqVisionEmulator(Emulator):
         await response.prepare(request)
         self.log("mjpeg", camera=camera.id)
         for shade in itertools.islice(itertools.cycle((60, 120, 180)), self.mjpeg_frames):
+            if self.mjpeg_interval:
+                await asyncio.sleep(self.mjpeg_interval)
             frame = jpeg(64, 48, shade)
             await response.write(
                 b"--frame\r\nContent-Type: image/jpeg\r\nContent-Length: "

@@ -8,7 +8,7 @@ inventory coordinator, whose updates add and remove items without a reload.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 import logging
 from typing import Any
@@ -26,15 +26,22 @@ from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.event import async_track_time_interval
 
-from custom_components.proav.binary_sensor import ProAVBinarySensor, ProAVBinarySensorDescription
-from custom_components.proav.button import ProAVButton, ProAVButtonDescription
-from custom_components.proav.const import DOMAIN
-from custom_components.proav.devices.errors import InvalidAuth, ProAVError
-from custom_components.proav.entity import Item, ProAVEntity, ProAVEntityDescription
-from custom_components.proav.select import ProAVSelect, ProAVSelectDescription
-from custom_components.proav.sensor import ProAVSensor, ProAVSensorDescription
-
-from .coordinator import StatusCoordinator, preset_options
+from ...binary_sensor import ProAVBinarySensor, ProAVBinarySensorDescription  # noqa: TID252
+from ...button import ProAVButton, ProAVButtonDescription  # noqa: TID252
+from ...const import DOMAIN  # noqa: TID252
+from ...entity import Item, ProAVEntity, ProAVEntityDescription  # noqa: TID252
+from ...select import ProAVSelect, ProAVSelectDescription  # noqa: TID252
+from ...sensor import ProAVSensor, ProAVSensorDescription  # noqa: TID252
+from ..errors import InvalidAuth, ProAVError  # noqa: TID252
+from .coordinator import (
+    CAP_EVENTS,
+    CAP_PTZ,
+    CAP_STATUS,
+    CAP_TRIGGERS,
+    LiveState,
+    StatusCoordinator,
+    preset_options,
+)
 from .models import HEALTH_EVENT_TYPES, STORAGE_EVENT_TYPES
 
 _LOGGER = logging.getLogger(__name__)
@@ -54,10 +61,19 @@ def camera_identifier(serial: str, camera_id: str) -> tuple[str, str]:
 
 
 def _online(coordinator: Status, camera_id: str) -> bool | None:
-    """Return whether a camera is connected (status item, or a "device disconnected" event)."""
-    if camera_id in coordinator.data.disconnected:
+    """Return whether the server gets the camera's video; None when the server did not say.
+
+    ``config.web``'s ``state`` (re-read every minute; real clients rely on it) and a status
+    item's ``connected``: offline when either says so, online when one says so.
+    """
+    camera = coordinator.inventory.data.cameras.get(camera_id)
+    said = (
+        camera.online if camera is not None else None,
+        coordinator.data.status.camera(camera_id).connected,
+    )
+    if False in said:
         return False
-    return coordinator.data.status.camera(camera_id).connected
+    return True if True in said else None
 
 
 def _health_alarms(coordinator: Status) -> list[str]:
@@ -73,9 +89,24 @@ def _current_preset(coordinator: Status, camera_id: str) -> str | None:
 
 
 async def _recall(coordinator: Status, camera_id: str, option: str) -> None:
-    """Recall a preset; only that camera's entities need writing."""
-    await coordinator.inventory.async_recall_preset(camera_id, option)
-    coordinator.touch(camera_id)
+    """Recall a preset; show it at once (only that camera's entities are written)."""
+
+    def update(data: LiveState, preset_id: str) -> LiveState:
+        coordinator.inventory.last_preset[camera_id] = preset_id
+        coordinator.touch(camera_id)
+        return data
+
+    await coordinator.async_apply(
+        coordinator.inventory.async_recall_preset(camera_id, option), update
+    )
+
+
+async def _set_trigger(coordinator: Status, trigger_id: str, on: bool) -> None:
+    """Set a soft trigger; show the state the server accepted at once."""
+    await coordinator.async_apply(
+        coordinator.client.set_soft_trigger(trigger_id, on),
+        lambda data, _: coordinator.with_trigger(data, trigger_id, on),
+    )
 
 
 class SelectiveUpdate(ProAVEntity[Status]):
@@ -105,6 +136,7 @@ RECORDING = ProAVBinarySensorDescription[Status](
     key="recording",
     translation_key="recording",
     device_class=BinarySensorDeviceClass.RUNNING,
+    capability=CAP_STATUS,
     is_on_fn=lambda c, camera: c.data.status.camera(camera).recording,
 )
 ONLINE = ProAVBinarySensorDescription[Status](
@@ -117,22 +149,26 @@ ONLINE = ProAVBinarySensorDescription[Status](
 TRIGGER_ACTIVE = ProAVBinarySensorDescription[Status](
     key="soft_trigger_active",
     translation_key="soft_trigger_active",
-    is_on_fn=lambda c, trigger: trigger in c.data.status.triggers_on,
+    capability=CAP_STATUS,
+    is_on_fn=lambda c, trigger: c.data.status.trigger_on(trigger),
 )
 STORAGE_ALARM = ProAVBinarySensorDescription[Status](
     key="storage_alarm",
     translation_key="storage_alarm",
     device_class=BinarySensorDeviceClass.PROBLEM,
+    capability=CAP_EVENTS,
     is_on_fn=lambda c, _: bool(c.data.alarms(STORAGE_EVENT_TYPES)),
 )
 SOFT_TRIGGER = ProAVButtonDescription[Status](
     key="soft_trigger",
     translation_key="soft_trigger",
-    press_fn=lambda c, trigger: c.async_set_trigger(trigger, True),
+    capability=CAP_TRIGGERS,
+    press_fn=lambda c, trigger: _set_trigger(c, trigger, True),
 )
 PTZ_PRESET = ProAVSelectDescription[Status](
     key="ptz_preset",
     translation_key="ptz_preset",
+    capability=CAP_PTZ,
     options_fn=lambda c, camera: [label for _, label in preset_options(c.inventory.data, camera)],
     current_fn=_current_preset,
     select_fn=lambda c, camera, option: _recall(c, camera, option),
@@ -142,6 +178,7 @@ HEALTH = ProAVSensorDescription[Status](
     translation_key="server_health",
     device_class=SensorDeviceClass.ENUM,
     options=HEALTH_OPTIONS,
+    capability=CAP_EVENTS,
     value_fn=lambda c, _: "alarm" if _health_alarms(c) else "ok",
     attributes_fn=lambda c, _: {"alarms": _health_alarms(c)},
 )
@@ -179,7 +216,9 @@ class ExacqEventDescription(EventEntityDescription, ProAVEntityDescription[Statu
 
 
 CAMERA = ExacqCameraDescription(key="camera", name=None)
-HOLD = HoldSwitchDescription(key="soft_trigger_hold", translation_key="soft_trigger_hold")
+HOLD = HoldSwitchDescription(
+    key="soft_trigger_hold", translation_key="soft_trigger_hold", capability=CAP_TRIGGERS
+)
 
 
 def _camera_event_matches(c: Status, camera: str, kind: str, source: str) -> bool:
@@ -196,12 +235,14 @@ CAMERA_EVENT = ExacqEventDescription(
     key="event",
     translation_key="camera_event",
     event_types=CAMERA_EVENT_TYPES,
+    capability=CAP_EVENTS,
     matches_fn=_camera_event_matches,
 )
 SERVER_EVENT = ExacqEventDescription(
     key="event",
     translation_key="server_event",
     event_types=SERVER_EVENT_TYPES,
+    capability=CAP_EVENTS,
     matches_fn=_server_event_matches,
 )
 
@@ -222,15 +263,16 @@ class ExacqCamera(SelectiveUpdate, Camera):
         camera = self.coordinator.inventory.data.cameras.get(self.item_key)
         return (
             super().available
+            and self.coordinator.inventory.last_update_success
             and camera is not None
-            and not camera.disabled
+            and camera.disabled is not True
             and _online(self.coordinator, self.item_key) is not False
         )
 
     @property
     def is_recording(self) -> bool:
-        """Return whether the server records this camera."""
-        return bool(self.coordinator.data.status.camera(self.item_key).recording)
+        """Return whether the server said it records this camera."""
+        return self.coordinator.data.status.camera(self.item_key).recording is True
 
     async def async_camera_image(
         self, width: int | None = None, height: int | None = None
@@ -244,7 +286,7 @@ class ExacqCamera(SelectiveUpdate, Camera):
         except InvalidAuth:
             self.coordinator.config_entry.async_start_reauth(self.hass)
         except ProAVError as err:
-            _LOGGER.debug("No snapshot of camera %s: %s", self.item_key, err)
+            _LOGGER.debug("No snapshot of camera %s: %s", self.item_key, type(err).__name__)
         return None
 
     async def handle_async_mjpeg_stream(self, request: web.Request) -> web.StreamResponse | None:
@@ -252,7 +294,7 @@ class ExacqCamera(SelectiveUpdate, Camera):
         try:
             response = await self.coordinator.client.open_mjpeg(self.item_key)
         except ProAVError as err:
-            _LOGGER.debug("No MJPEG stream of camera %s: %s", self.item_key, err)
+            _LOGGER.debug("No MJPEG stream of camera %s: %s", self.item_key, type(err).__name__)
             response = None
         if response is None:
             return await super().handle_async_mjpeg_stream(request)
@@ -274,6 +316,7 @@ class SoftTriggerHoldSwitch(SelectiveUpdate, SwitchEntity):
         """Start released."""
         super().__init__(coordinator, HOLD, device_info, item)
         self._cancel_resend: Callable[[], None] | None = None
+        self._resending = False
 
     @property
     def is_on(self) -> bool:
@@ -282,7 +325,7 @@ class SoftTriggerHoldSwitch(SelectiveUpdate, SwitchEntity):
 
     async def async_turn_on(self, **kwargs: Any) -> None:
         """Set the trigger on and keep re-sending it."""
-        await self.async_command(self.coordinator.async_set_trigger(self.item_key, True))
+        await self.async_command(_set_trigger(self.coordinator, self.item_key, True))
         if self._cancel_resend is None:
             self._cancel_resend = async_track_time_interval(
                 self.hass, self._async_resend, HOLD_RESEND, name="exacqvision soft trigger hold"
@@ -293,14 +336,21 @@ class SoftTriggerHoldSwitch(SelectiveUpdate, SwitchEntity):
         """Stop re-sending and release the trigger."""
         self._stop_resend()
         self.async_write_ha_state()
-        await self.async_command(self.coordinator.async_set_trigger(self.item_key, False))
+        await self.async_command(_set_trigger(self.coordinator, self.item_key, False))
 
     async def _async_resend(self, _now: datetime) -> None:
-        """Re-send "on" before the server's auto-release."""
+        """Re-send "on" before the server's auto-release (one at a time)."""
+        if self._resending:
+            return
+        self._resending = True
         try:
             await self.coordinator.client.set_soft_trigger(self.item_key, True)
         except ProAVError as err:
-            _LOGGER.debug("Could not re-send soft trigger %s: %s", self.item_key, err)
+            _LOGGER.warning(
+                "Could not hold soft trigger %s on: %s", self.item_key, type(err).__name__
+            )
+        finally:
+            self._resending = False
 
     @callback
     def _stop_resend(self) -> None:
@@ -318,7 +368,9 @@ class SoftTriggerHoldSwitch(SelectiveUpdate, SwitchEntity):
         try:
             await self.coordinator.client.set_soft_trigger(self.item_key, False)
         except ProAVError as err:
-            _LOGGER.debug("Could not release soft trigger %s: %s", self.item_key, err)
+            _LOGGER.debug(
+                "Could not release soft trigger %s: %s", self.item_key, type(err).__name__
+            )
 
 
 class ExacqEventEntity(SelectiveUpdate, EventEntity):
@@ -341,19 +393,24 @@ class ExacqEventEntity(SelectiveUpdate, EventEntity):
         super()._handle_coordinator_update()
 
 
+def _extra[D: ProAVEntityDescription[Any]](description: D, large: bool) -> D:
+    """Return a per-camera extra's description: disabled by default on a large server."""
+    return replace(description, entity_registry_enabled_default=False) if large else description
+
+
 def camera_entities(
-    platform: str, coordinator: Status, device_info: DeviceInfo, item: Item
+    platform: str, coordinator: Status, device_info: DeviceInfo, item: Item, *, large: bool = False
 ) -> Iterable[Entity]:
-    """Return one camera's entities of a platform."""
+    """Return one camera's entities of a platform (extras disabled by default when ``large``)."""
     if platform == "camera":
         return [ExacqCamera(coordinator, device_info, item)]
     if platform == "binary_sensor":
         return [
-            ExacqBinarySensor(coordinator, RECORDING, device_info, item),
-            ExacqBinarySensor(coordinator, ONLINE, device_info, item),
+            ExacqBinarySensor(coordinator, _extra(RECORDING, large), device_info, item),
+            ExacqBinarySensor(coordinator, _extra(ONLINE, large), device_info, item),
         ]
     if platform == "event":
-        return [ExacqEventEntity(coordinator, CAMERA_EVENT, device_info, item)]
+        return [ExacqEventEntity(coordinator, _extra(CAMERA_EVENT, large), device_info, item)]
     if platform == "select":
         return [ExacqSelect(coordinator, PTZ_PRESET, device_info, item)]
     return []

@@ -14,12 +14,12 @@ from homeassistant.helpers import config_validation as cv, entity_registry as er
 from homeassistant.helpers.event import async_call_later
 import voluptuous as vol
 
-from custom_components.proav.const import CONF_DEVICE_TYPE, DOMAIN
-from custom_components.proav.devices.errors import ProAVError
-from custom_components.proav.entity import async_run_command
+from ...const import CONF_DEVICE_TYPE, DOMAIN  # noqa: TID252
+from ...entity import async_run_command  # noqa: TID252
+from ..errors import ProAVError  # noqa: TID252
 
 if TYPE_CHECKING:
-    from .device_type import ExacqRuntime
+    from .runtime import ExacqRuntime
 
 _LOGGER = logging.getLogger(__name__)
 
