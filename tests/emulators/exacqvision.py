@@ -15,6 +15,7 @@ Field variants (switches of this emulator, set before or during a test):
   without soft triggers or PTZ; ``{"video.web/path"}``: no path-form snapshots;
   ``{"video.web/query"}``: no ``format=`` snapshots; ``{"v1"}``: an old web service with no
   ``/v1`` prefix).
+- ``broken``: routes that answer a body that does not parse (a route failing for a while).
 - ``session_id_keys``: which keys carry the session id in the login answer (``("sessionId",)``
   as real servers send, ``("sessionID",)`` as the document shows).
 - ``user_ptz``: False for a user without PTZ permission (``user_permissions.ptz`` false, PTZ
@@ -183,6 +184,7 @@ class ExacqVisionEmulator(Emulator):
         self.event_monitoring = True  # False: the user may not use event monitoring (400)
         self.unknown_answer = "404"
         self.missing: set[str] = set()
+        self.broken: set[str] = set()
         self.session_id_keys: tuple[str, ...] = ("sessionID",)
         self.user_ptz = True
         self.fixed_presets = "empty"
@@ -323,6 +325,8 @@ class ExacqVisionEmulator(Emulator):
             return self._unknown()
         if route.startswith("video.web/") and "video.web/path" in self.missing:
             return self._unknown()
+        if route.split("/")[0] in self.broken:
+            return web.Response(body=b"{broken", content_type="application/json")
         try:
             return await handler(request)
         except web.HTTPNotFound:
