@@ -183,6 +183,9 @@ class ExacqVisionEmulator(Emulator):
         self.mjpeg_interval = 0.0  # seconds between frames (a live stream is slow and long)
         self.event_monitoring = True  # False: the user may not use event monitoring (400)
         self.unknown_answer = "404"
+        self.exports: dict[str, dict[str, Any]] = {}  # export id -> camera, times, progress
+        self.export_steps = 2  # status reads until an export is complete
+        self.bookmarks: list[dict[str, Any]] = []
         self.missing: set[str] = set()
         self.broken: set[str] = set()
         self.session_id_keys: tuple[str, ...] = ("sessionID",)
@@ -364,6 +367,9 @@ class ExacqVisionEmulator(Emulator):
             ("POST", "/eventmonitor.web/{profile}", self._link_create),
             ("GET", "/eventmonitor.web/{profile}/triggered", self._triggered),
             ("GET", "/service.web/info", self._service_info),
+            ("GET", "/export.web", self._export),
+            ("GET", "/bookmarks.web", self._bookmarks),
+            ("POST", "/bookmarks.web", self._bookmark_create),
         ]
         unused = [
             "/server.web/users", "/server.web/plugins", "/server.web/serial", "/server.web/devices",
@@ -375,7 +381,7 @@ class ExacqVisionEmulator(Emulator):
             "/service.web/status", "/auth.web", "/auth.web/logout", "/push.web", "/push.web/key",
             "/search.web", "/search.web/status", "/search.web/metadata", "/search.web/image",
             "/search.web/frame", "/search.web/thumbnails", "/timestamp.web", "/playspeed.web",
-            "/step.web/{steps}", "/export.web", "/videopush.web", "/users.web", "/bookmarks.web",
+            "/step.web/{steps}", "/videopush.web", "/users.web",
             "/cases.web", "/serial.web", "/analytics.web/rules", "/audio.web",
             # the rest of the route table's families (service admin, push, video push, ...)
             "/service.web/{tail:.+}", "/push.web/{tail:.+}", "/videopush.web/{tail:.+}",
@@ -779,6 +785,65 @@ class ExacqVisionEmulator(Emulator):
             if t["profile"] == name and now - t["at"] <= duration
         ]
         return self._json({"success": True, "triggeredEvents": events})
+
+    # --- recordings --------------------------------------------------------------------------
+
+    async def _export(self, request: web.Request) -> web.StreamResponse:
+        """Export Video: create (camera, start, end, format), status, download, finish."""
+        if isinstance(auth := await self._authed(request), web.Response):
+            return auth
+        server, params = auth
+        export_id = params.get("export")
+        if export_id is None:
+            if (
+                not {"camera", "start", "end"} <= set(params)
+                or params["camera"] not in server.cameras
+            ):
+                return self._invalid()
+            export_id = str(uuid.uuid4())
+            self.exports[export_id] = {"camera": params["camera"], "start": params["start"],
+                                       "end": params["end"], "format": params.get("format"),
+                                       "reads": 0}  # fmt: skip
+            self.log("export", **{k: v for k, v in self.exports[export_id].items() if k != "reads"})
+            return self._json({"success": True, "export_id": export_id})
+        export = self.exports.get(export_id)
+        if export is None:
+            return self._invalid()
+        action = params.get("action")
+        if action == "finish":
+            self.exports.pop(export_id)
+            self.log("export_finish")
+            return self._json({"success": True})
+        if action == "download":
+            if export["reads"] < self.export_steps:
+                return self._invalid()
+            return web.Response(
+                body=b"\x00\x00\x00\x18ftypmp42" + export["camera"].encode(),
+                content_type="video/mp4",
+                headers={"Content-Disposition": 'attachment; filename="Export.mp4"'},
+            )
+        export["reads"] += 1
+        progress = min(100, 100 * export["reads"] // self.export_steps)
+        return self._json({"success": True, "progress": progress})
+
+    async def _bookmarks(self, request: web.Request) -> web.Response:
+        """List Bookmarks."""
+        if isinstance(auth := await self._authed(request), web.Response):
+            return auth
+        return self._json({"success": True, "bookmarks": self.bookmarks})
+
+    async def _bookmark_create(self, request: web.Request) -> web.Response:
+        """Create Bookmark (name, start, end, itemType, itemId)."""
+        if isinstance(auth := await self._authed(request), web.Response):
+            return auth
+        _, params = auth
+        keys = ("name", "start", "end", "itemType", "itemId")
+        if not all(params.get(key) for key in keys):
+            return self._invalid()
+        bookmark = {"guid": str(uuid.uuid4()), **{key: params[key] for key in keys}}
+        self.bookmarks.append(bookmark)
+        self.log("bookmark", camera=params["itemId"], title=params["name"])
+        return self._json({"success": True, "bookmark": bookmark})
 
     # --- video -------------------------------------------------------------------------------
 

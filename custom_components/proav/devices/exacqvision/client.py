@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, timezone
 import logging
 import time
 from typing import Any, Literal
@@ -91,6 +92,11 @@ class _Session:
     opened: float
 
 
+def _str_of(value: Any) -> str:
+    """Return an id as a string ("" for None)."""
+    return "" if value is None else str(value)
+
+
 class ExacqVisionClient(DeviceClient):
     """A connection to one exacqVision server through its web service."""
 
@@ -124,6 +130,7 @@ class ExacqVisionClient(DeviceClient):
         self.prefix = PREFIXES[0]
         self.login_result: LoginResult | None = None
         self.snapshot_form: str | None = None  # the form that worked on this server
+        self.utc_offset: timedelta | None = None  # the server's time zone (from config.web)
         # A session younger than this cannot have expired: an answer "not with this session"
         # is then about the route (missing or forbidden), and no new login is made.
         self.fresh_window = FRESH_SESSION
@@ -444,8 +451,20 @@ class ExacqVisionClient(DeviceClient):
         return SystemInfo.from_dict(await self._call_json("server.web/system"))
 
     async def cameras(self) -> list[Camera]:
-        """Return the server's cameras (with their ``state`` and ``disabled`` flags)."""
-        return parse_cameras(await self._call_json("config.web", [("output", "json")]))
+        """Return the server's cameras (with their ``state`` and ``disabled`` flags).
+
+        The answer also gives the server's time zone (hours from UTC), kept for recordings.
+        """
+        decoded = await self._call_json("config.web", [("output", "json")])
+        offset = decoded.get("timezone")
+        if isinstance(offset, int | float) and not isinstance(offset, bool) and abs(offset) <= 14:
+            self.utc_offset = timedelta(hours=offset)
+        return parse_cameras(decoded)
+
+    def server_time(self, when: datetime) -> str:
+        """Return a time as RFC 3339 in the server's time zone (as real clients send it)."""
+        zone = timezone(self.utc_offset) if self.utc_offset is not None else UTC
+        return when.astimezone(zone).isoformat(timespec="seconds")
 
     async def presets(self, camera_id: str) -> list[PtzPreset]:
         """Return a camera's mechanical PTZ presets (optional; none for a fixed camera)."""
@@ -564,6 +583,71 @@ class ExacqVisionClient(DeviceClient):
         await self._call(
             "POST", "ptz.web", [("camera", camera_id), ("direction", "stop")], read="none"
         )
+
+    # --- recordings --------------------------------------------------------------------------
+
+    async def export_clip(
+        self,
+        camera_id: str,
+        start: str,
+        end: str,
+        *,
+        interval: float = 1.0,
+        limit: float = 300.0,
+    ) -> bytes:
+        """Export a camera's recording between two RFC 3339 times as MP4; return the file.
+
+        As real clients do: create (``export_id``), read ``progress`` until 100, download, and
+        always finish (the server frees the export).
+        """
+        created = await self._call_json(
+            "export.web",
+            [("camera", camera_id), ("start", start), ("end", end), ("format", "mp4")],
+        )
+        export_id = _str_of(created.get("export_id") or created.get("exportId"))
+        if not export_id:
+            raise InvalidResponse("export.web: no export id")
+        try:
+            async with asyncio.timeout(limit):
+                while True:
+                    status = await self._call_json("export.web", [("export", export_id)])
+                    progress = status.get("progress")
+                    if isinstance(progress, int | float | str) and float(progress) >= 100:
+                        break
+                    await asyncio.sleep(interval)
+            body = await self._call(
+                "GET",
+                "export.web",
+                [("export", export_id), ("action", "download")],
+                read="bytes",
+            )
+        except TimeoutError as err:
+            raise CannotConnect("The export did not complete in time") from err
+        finally:
+            try:
+                await self._call(
+                    "GET", "export.web", [("export", export_id), ("action", "finish")], read="none"
+                )
+            except ProAVError as err:
+                _LOGGER.debug("Could not finish an export: %s", type(err).__name__)
+        return bytes(body)
+
+    async def create_bookmark(
+        self, camera_id: str, name: str, start: str, end: str, description: str = ""
+    ) -> None:
+        """Create a bookmark of a camera's recording between two RFC 3339 times."""
+        params = [
+            ("name", name),
+            ("start", start),
+            ("end", end),
+            ("itemType", "0"),  # camera
+            ("itemId", camera_id),
+        ]
+        if description:
+            params.append(("description", description))
+        decoded = await self._call("POST", "bookmarks.web", params)
+        if isinstance(decoded, Mapping) and decoded.get("success") is False:
+            raise DeviceError("bookmarks.web: refused")
 
     # --- video -------------------------------------------------------------------------------
 

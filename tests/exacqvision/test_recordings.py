@@ -1,0 +1,122 @@
+"""Recordings: export a clip as MP4 into the media folder, bookmark a recording."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.proav.const import DOMAIN
+from custom_components.proav.devices.exacqvision.client import ExacqVisionClient
+from tests.emulators.exacqvision import ExacqVisionEmulator
+
+CAM1 = "4590080"
+
+
+def _commands(emulator: ExacqVisionEmulator, name: str) -> list[dict[str, object]]:
+    return [command.params for command in emulator.commands if command.name == name]
+
+
+async def test_client_export_follows_progress_and_finishes(
+    client: ExacqVisionClient, emulator: ExacqVisionEmulator
+) -> None:
+    """Create, read progress until 100, download, then finish (the export is freed)."""
+    emulator.export_steps = 3
+    body = await client.export_clip(
+        CAM1, "2026-12-05T08:00:00-04:00", "2026-12-05T08:00:30-04:00", interval=0.01
+    )
+    assert body.startswith(b"\x00\x00\x00\x18ftyp")
+    assert _commands(emulator, "export") == [
+        {
+            "camera": CAM1,
+            "start": "2026-12-05T08:00:00-04:00",
+            "end": "2026-12-05T08:00:30-04:00",
+            "format": "mp4",
+        }
+    ]
+    assert emulator.command_names()[-1] == "export_finish"
+    assert emulator.exports == {}
+
+
+async def test_export_clip_action_saves_an_mp4(
+    hass: HomeAssistant, emulator: ExacqVisionEmulator, loaded: MockConfigEntry
+) -> None:
+    """The last N seconds of a camera land in media/exacqvision, times in the server's zone."""
+    emulator.export_steps = 1
+    response = await hass.services.async_call(
+        DOMAIN,
+        "exacqvision_export_clip",
+        {"entity_id": "camera.camera_1", "duration": 20, "filename": "../door bell"},
+        blocking=True,
+        return_response=True,
+    )
+    assert response is not None
+    path = Path(str(response["path"]))
+    assert path.name == "door_bell.mp4"  # no way out of the media folder
+    assert path.parent.name == "exacqvision"
+    assert path.read_bytes().startswith(b"\x00\x00\x00\x18ftyp")
+    assert (
+        response["media_content_id"]
+        == "media-source://media_source/local/exacqvision/door_bell.mp4"
+    )
+    (export,) = _commands(emulator, "export")
+    assert str(export["start"]).endswith("-04:00")  # config.web's time zone: -4 h
+    assert emulator.exports == {}
+
+
+async def test_export_clip_errors_are_translated(
+    hass: HomeAssistant, emulator: ExacqVisionEmulator, loaded: MockConfigEntry
+) -> None:
+    """A web service without exports says so; a backwards window is refused before asking."""
+    emulator.missing = {"export.web"}
+    with pytest.raises(HomeAssistantError) as err:
+        await hass.services.async_call(
+            DOMAIN,
+            "exacqvision_export_clip",
+            {"entity_id": "camera.camera_1"},
+            blocking=True,
+            return_response=True,
+        )
+    assert err.value.translation_key == "not_supported"
+    with pytest.raises(ServiceValidationError) as err:
+        await hass.services.async_call(
+            DOMAIN,
+            "exacqvision_export_clip",
+            {
+                "entity_id": "camera.camera_1",
+                "start": "2026-12-05 10:00:00",
+                "end": "2026-12-05 09:00:00",
+            },
+            blocking=True,
+            return_response=True,
+        )
+    assert err.value.translation_key == "exacqvision_bad_window"
+    with pytest.raises(ServiceValidationError) as err:
+        await hass.services.async_call(
+            DOMAIN,
+            "exacqvision_export_clip",
+            {"entity_id": "sensor.server_1_health"},
+            blocking=True,
+            return_response=True,
+        )
+    assert err.value.translation_key == "exacqvision_not_a_camera"
+
+
+async def test_bookmark_action(
+    hass: HomeAssistant, emulator: ExacqVisionEmulator, loaded: MockConfigEntry
+) -> None:
+    """A bookmark of a camera's recording, 30 s either side of now by default."""
+    await hass.services.async_call(
+        DOMAIN,
+        "exacqvision_bookmark",
+        {"entity_id": "camera.camera_1", "name": "Doorbell"},
+        blocking=True,
+    )
+    (bookmark,) = emulator.bookmarks
+    assert bookmark["name"] == "Doorbell"
+    assert (bookmark["itemType"], bookmark["itemId"]) == ("0", CAM1)
+    assert bookmark["start"] < bookmark["end"]
+    assert str(bookmark["start"]).endswith("-04:00")
