@@ -119,6 +119,9 @@ class EmuServer:
     triggered: list[dict[str, Any]] = field(default_factory=list)
     days_recorded_video: int = 30
     version: str = "24.09.1.0"
+    license_info: dict[str, Any] = field(
+        default_factory=lambda: {"expirationDate": "2027-06-30T00:00:00Z", "expired": False}
+    )
     model: str = "exacqVision Z-Series"
 
     def summary(self) -> dict[str, Any]:
@@ -133,7 +136,7 @@ class EmuServer:
             "login": False,
             "group": {},
             "name": self.name,
-            "licenseInfo": {},
+            "licenseInfo": self.license_info,
             "restricted": False,
             "admin_access_permissions": {},
             "id": self.id,

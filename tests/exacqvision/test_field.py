@@ -276,3 +276,29 @@ async def test_large_server_extras_disabled_by_default(
     camera = registry.async_get("camera.camera_1")
     assert camera is not None
     assert camera.disabled_by is None
+
+
+async def test_server_health_license_and_archive(
+    hass: HomeAssistant,
+    emulator: ExacqVisionEmulator,
+    loaded: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Licence expiry from the login answer; archive problems from the active events."""
+    assert state(hass, "sensor.server_1_license_expires") == "2027-06-30T00:00:00+00:00"
+    assert state(hass, "binary_sensor.server_1_license_expired") == "off"
+    assert state(hass, "binary_sensor.server_1_archive_alarm") == "off"
+    emulator.server.alarms[17] = ""  # archive target unreachable
+    await poll(hass, freezer)
+    assert state(hass, "binary_sensor.server_1_archive_alarm") == "on"
+
+
+async def test_no_license_info_no_license_entities(
+    hass: HomeAssistant, emulator: ExacqVisionEmulator
+) -> None:
+    """A server that does not report its licence gets no licence entities (not "valid")."""
+    emulator.server.license_info = {}
+    await _setup(hass, emulator)
+    assert hass.states.get("sensor.server_1_license_expires") is None
+    assert hass.states.get("binary_sensor.server_1_license_expired") is None
+    assert state(hass, "camera.camera_1") == "recording"

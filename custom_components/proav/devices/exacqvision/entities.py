@@ -42,7 +42,7 @@ from .coordinator import (
     StatusCoordinator,
     preset_options,
 )
-from .models import HEALTH_EVENT_TYPES, STORAGE_EVENT_TYPES
+from .models import ARCHIVE_EVENT_TYPES, HEALTH_EVENT_TYPES, STORAGE_EVENT_TYPES
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -159,6 +159,21 @@ STORAGE_ALARM = ProAVBinarySensorDescription[Status](
     capability=CAP_EVENTS,
     is_on_fn=lambda c, _: bool(c.data.alarms(STORAGE_EVENT_TYPES)),
 )
+ARCHIVE_ALARM = ProAVBinarySensorDescription[Status](
+    key="archive_alarm",
+    translation_key="archive_alarm",
+    device_class=BinarySensorDeviceClass.PROBLEM,
+    capability=CAP_EVENTS,
+    is_on_fn=lambda c, _: bool(c.data.alarms(ARCHIVE_EVENT_TYPES)),
+)
+LICENSE_EXPIRED = ProAVBinarySensorDescription[Status](
+    key="license_expired",
+    translation_key="license_expired",
+    device_class=BinarySensorDeviceClass.PROBLEM,
+    entity_category=EntityCategory.DIAGNOSTIC,
+    exists_fn=lambda c, _: c.inventory.data.server.license_expired is not None,
+    is_on_fn=lambda c, _: c.inventory.data.server.license_expired,
+)
 SOFT_TRIGGER = ProAVButtonDescription[Status](
     key="soft_trigger",
     translation_key="soft_trigger",
@@ -189,6 +204,14 @@ DAYS_RECORDED = ProAVSensorDescription[Status](
     device_class=SensorDeviceClass.DURATION,
     state_class=SensorStateClass.MEASUREMENT,
     value_fn=lambda c, _: c.inventory.data.server.days_recorded_video,
+)
+LICENSE_EXPIRES = ProAVSensorDescription[Status](
+    key="license_expires",
+    translation_key="license_expires",
+    device_class=SensorDeviceClass.TIMESTAMP,
+    entity_category=EntityCategory.DIAGNOSTIC,
+    exists_fn=lambda c, _: c.inventory.data.server.license_expires is not None,
+    value_fn=lambda c, _: c.inventory.data.server.license_expires,
 )
 CAMERAS_OFFLINE = ProAVSensorDescription[Status](
     key="cameras_offline",
@@ -436,10 +459,13 @@ def server_entities(
     if platform == "sensor":
         return [
             ProAVSensor(coordinator, description, device_info)
-            for description in (HEALTH, DAYS_RECORDED, CAMERAS_OFFLINE)
+            for description in (HEALTH, DAYS_RECORDED, CAMERAS_OFFLINE, LICENSE_EXPIRES)
         ]
     if platform == "binary_sensor":
-        return [ProAVBinarySensor(coordinator, STORAGE_ALARM, device_info)]
+        return [
+            ProAVBinarySensor(coordinator, description, device_info)
+            for description in (STORAGE_ALARM, ARCHIVE_ALARM, LICENSE_EXPIRED)
+        ]
     if platform == "event":
         return [ExacqEventEntity(coordinator, SERVER_EVENT, device_info)]
     return []

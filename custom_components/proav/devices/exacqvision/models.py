@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from enum import IntEnum
 import re
 from typing import Any
@@ -90,6 +91,13 @@ STORAGE_EVENT_TYPES = frozenset(
         ActiveEventType.ARCHIVE_TASK,
     }
 )
+ARCHIVE_EVENT_TYPES = frozenset(
+    {
+        ActiveEventType.ARCHIVED_CONTENT_OLD,
+        ActiveEventType.ARCHIVE_CONNECTION,
+        ActiveEventType.ARCHIVE_TASK,
+    }
+)
 
 
 class EventSourceType(IntEnum):
@@ -165,6 +173,20 @@ def _list(value: Any) -> list[Mapping[str, Any]]:
     return [item for item in value if isinstance(item, Mapping)] if isinstance(value, list) else []
 
 
+def _license_date(raw: Any) -> datetime | None:
+    """Return the licence's expiry (``licenseInfo.expirationDate``) as an aware time, if any."""
+    if not isinstance(raw, Mapping):
+        return None
+    value = _get(raw, "expirationDate", "expiration", "expires")
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
 def normalize_serial(serial: str) -> str:
     """Return a serial as upper-case hex without separators ("18-62-..." -> "186266...")."""
     return re.sub(r"[^0-9A-Za-z]", "", serial).upper()
@@ -182,6 +204,8 @@ class Server:
     version: str = ""
     model: str = ""
     days_recorded_video: int | None = None
+    license_expires: datetime | None = None
+    license_expired: bool | None = None
 
     @classmethod
     def from_dict(cls, raw: Mapping[str, Any]) -> Server:
@@ -195,6 +219,10 @@ class Server:
             version=_str(raw.get("version")),
             model=_str(raw.get("model")),
             days_recorded_video=_int(raw.get("daysRecordedVideo")),
+            license_expires=_license_date(raw.get("licenseInfo")),
+            license_expired=_bool(_get(raw.get("licenseInfo") or {}, "expired", "isExpired"))
+            if isinstance(raw.get("licenseInfo"), Mapping)
+            else None,
         )
 
     @property
