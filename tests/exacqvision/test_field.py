@@ -302,3 +302,41 @@ async def test_no_license_info_no_license_entities(
     assert hass.states.get("sensor.server_1_license_expires") is None
     assert hass.states.get("binary_sensor.server_1_license_expired") is None
     assert state(hass, "camera.camera_1") == "recording"
+
+
+async def test_rtsp_template_makes_cameras_streamable(
+    hass: HomeAssistant, emulator: ExacqVisionEmulator
+) -> None:
+    """With an RTSP template the camera offers STREAM; its address holds the quoted login."""
+    from homeassistant.components.camera import CameraEntityFeature
+    import voluptuous as vol
+
+    from custom_components.proav.devices.exacqvision.device_type import DEVICE_TYPE
+
+    emulator.users["admin"] = "p@ss/word"
+    await _setup(
+        hass,
+        emulator,
+        password="p@ss/word",
+        rtsp_url="rtsp://{username}:{password}@{host}:554/{camera}",
+    )
+    camera = hass.states.get("camera.camera_1")
+    assert camera is not None
+    assert camera.attributes["supported_features"] == CameraEntityFeature.STREAM
+    entity = hass.data["camera"].get_entity("camera.camera_1")
+    assert await entity.stream_source() == f"rtsp://admin:p%40ss%2Fword@{emulator.host}:554/{CAM1}"
+    schema = DEVICE_TYPE.schema({})
+    form = {"host": emulator.host, "username": "admin", "password": "x"}
+    assert schema({**form, "rtsp_url": "rtsps://{host}/{camera}"})["rtsp_url"]
+    with pytest.raises(vol.Invalid):
+        schema({**form, "rtsp_url": "http://not-rtsp/"})
+
+
+async def test_without_rtsp_template_no_stream(
+    hass: HomeAssistant, emulator: ExacqVisionEmulator, loaded: MockConfigEntry
+) -> None:
+    """Without a template the camera streams MJPEG / snapshots only (no STREAM feature)."""
+    camera = hass.states.get("camera.camera_1")
+    assert camera is not None
+    assert camera.attributes["supported_features"] == 0
+    assert await hass.data["camera"].get_entity("camera.camera_1").stream_source() is None

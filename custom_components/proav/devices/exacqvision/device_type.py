@@ -27,6 +27,7 @@ from .models import Server, normalize_serial
 from .runtime import (
     CONF_EVENT_MONITORING,
     CONF_LARGE_SERVER,
+    CONF_RTSP_URL,
     CONF_SERVER_ID,
     DEFAULT_LARGE_SERVER,
     ExacqRuntime,
@@ -51,6 +52,9 @@ def _schema(defaults: Mapping[str, Any]) -> vol.Schema:
             vol.Required(
                 CONF_LARGE_SERVER, default=defaults.get(CONF_LARGE_SERVER, DEFAULT_LARGE_SERVER)
             ): vol.All(vol.Coerce(int), vol.Range(min=1, max=10000)),
+            vol.Optional(
+                CONF_RTSP_URL, description={"suggested_value": defaults.get(CONF_RTSP_URL)}
+            ): vol.All(str, vol.Match(r"^rtsps?://[^\s]+$")),
         },
     )
 

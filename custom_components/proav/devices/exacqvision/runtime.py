@@ -33,6 +33,7 @@ from .entities import camera_entities, camera_identifier, server_entities, trigg
 CONF_SERVER_ID = "server_id"
 CONF_EVENT_MONITORING = "event_monitoring"
 CONF_LARGE_SERVER = "large_server_cameras"
+CONF_RTSP_URL = "rtsp_url"
 DEFAULT_LARGE_SERVER = 64
 MANUFACTURER = "Exacq Technologies"
 
