@@ -875,6 +875,9 @@ class ExacqVisionEmulator(Emulator):
             return web.Response(body=self._frame(camera, params), content_type="image/jpeg")
         if "video.web/query" in self.missing:
             return self._invalid()
+        if "time" in params:  # Retrieve Single Recorded Frame
+            self.log("recorded_frame", camera=camera.id, time=params["time"])
+            return web.Response(body=self._frame(camera, params), content_type="image/jpeg")
         fmt = int(params.get("format", 6))
         if fmt not in camera.formats:
             return self._invalid()

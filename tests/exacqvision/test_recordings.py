@@ -120,3 +120,23 @@ async def test_bookmark_action(
     assert (bookmark["itemType"], bookmark["itemId"]) == ("0", CAM1)
     assert bookmark["start"] < bookmark["end"]
     assert str(bookmark["start"]).endswith("-04:00")
+
+
+async def test_export_frame_at_an_event_time(
+    hass: HomeAssistant, emulator: ExacqVisionEmulator, loaded: MockConfigEntry
+) -> None:
+    """The recorded frame at a moment is saved as a JPEG, the time in the server's zone."""
+    response = await hass.services.async_call(
+        DOMAIN,
+        "exacqvision_export_frame",
+        {"entity_id": "camera.camera_1", "time": "2026-12-05T12:00:00+00:00", "width": 320},
+        blocking=True,
+        return_response=True,
+    )
+    assert response is not None
+    path = Path(str(response["path"]))
+    assert path.suffix == ".jpg"
+    assert path.read_bytes().startswith(b"\xff\xd8")
+    assert _commands(emulator, "recorded_frame") == [
+        {"camera": CAM1, "time": "2026-12-05T08:00:00-04:00"}
+    ]

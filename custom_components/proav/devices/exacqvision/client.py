@@ -632,6 +632,18 @@ class ExacqVisionClient(DeviceClient):
                 _LOGGER.debug("Could not finish an export: %s", type(err).__name__)
         return bytes(body)
 
+    async def recorded_frame(
+        self, camera: Camera, at: str, width: int | None = None, height: int | None = None
+    ) -> bytes:
+        """Return the recorded JPEG frame closest to an RFC 3339 time (Retrieve Single Frame)."""
+        fmt = camera.jpeg_format
+        params = [("camera", camera.id), ("time", at), ("format", str(6 if fmt is None else fmt))]
+        params += [(key, str(v)) for key, v in (("w", width), ("h", height)) if v is not None]
+        body = await self._call("GET", "video.web", params, read="bytes")
+        if not body.startswith(_JPEG_MAGIC):
+            raise InvalidResponse("The web service sent a frame that is not a JPEG")
+        return bytes(body)
+
     async def create_bookmark(
         self, camera_id: str, name: str, start: str, end: str, description: str = ""
     ) -> None:

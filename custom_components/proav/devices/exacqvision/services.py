@@ -35,6 +35,8 @@ _LOGGER = logging.getLogger(__name__)
 SERVICE_PTZ_MOVE = "exacqvision_ptz_move"
 SERVICE_EXPORT_CLIP = "exacqvision_export_clip"
 SERVICE_BOOKMARK = "exacqvision_bookmark"
+SERVICE_EXPORT_FRAME = "exacqvision_export_frame"
+ATTR_TIME, ATTR_WIDTH = "time", "width"
 ATTR_START, ATTR_END, ATTR_FILENAME = "start", "end", "filename"
 ATTR_NAME, ATTR_DESCRIPTION, ATTR_BEFORE, ATTR_AFTER = "name", "description", "before", "after"
 MAX_CLIP = timedelta(hours=1)
@@ -79,6 +81,16 @@ EXPORT_CLIP_SCHEMA = vol.Schema(
         vol.Optional(ATTR_END): cv.datetime,
         vol.Optional(ATTR_DURATION, default=30): vol.All(
             vol.Coerce(int), vol.Range(min=1, max=int(MAX_CLIP.total_seconds()))
+        ),
+        vol.Optional(ATTR_FILENAME): cv.string,
+    }
+)
+EXPORT_FRAME_SCHEMA = vol.Schema(
+    {
+        vol.Required(ATTR_ENTITY_ID): cv.entity_id,
+        vol.Optional(ATTR_TIME): cv.datetime,
+        vol.Optional(ATTR_WIDTH, default=640): vol.All(
+            vol.Coerce(int), vol.Range(min=80, max=3840)
         ),
         vol.Optional(ATTR_FILENAME): cv.string,
     }
@@ -161,11 +173,48 @@ def _window(data: dict[str, Any], before: timedelta, after: timedelta) -> tuple[
     return start, end
 
 
-def _file_name(requested: str | None, camera: str, start: datetime) -> str:
-    """Return a safe MP4 file name (no folders) for an exported clip."""
+def _file_name(requested: str | None, camera: str, start: datetime, suffix: str = ".mp4") -> str:
+    """Return a safe file name (no folders) for an exported clip or frame."""
     base = Path(requested).name if requested else f"{camera}_{start:%Y%m%d_%H%M%S}"
-    base = re.sub(r"[^A-Za-z0-9._-]+", "_", base).strip("._") or "clip"
-    return base if base.lower().endswith(".mp4") else f"{base}.mp4"
+    base = re.sub(r"[^A-Za-z0-9._-]+", "_", base).strip("._") or "export"
+    return base if base.lower().endswith(suffix) else f"{base}{suffix}"
+
+
+async def _async_save(hass: HomeAssistant, name: str, body: bytes) -> dict[str, str]:
+    """Write an export under media/exacqvision; return its path and media id."""
+    media = Path(hass.config.media_dirs.get("local") or hass.config.path("media"))
+    path = media / MEDIA_FOLDER / name
+
+    def _write() -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(body)
+
+    await hass.async_add_executor_job(_write)
+    return {
+        "path": str(path),
+        "media_content_id": f"media-source://media_source/local/{MEDIA_FOLDER}/{name}",
+    }
+
+
+async def _async_export_frame(call: ServiceCall) -> ServiceResponse:
+    """Save the recorded frame at a time (an event's moment) as a JPEG under media."""
+    hass = call.hass
+    runtime, camera_id = _camera(hass, call.data[ATTR_ENTITY_ID])
+    at = call.data.get(ATTR_TIME) or dt_util.now()
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=dt_util.get_default_time_zone())
+    client = runtime.client
+    camera = runtime.inventory.data.cameras[camera_id]
+    result: list[bytes] = []
+
+    async def _async_frame() -> None:
+        result.append(
+            await client.recorded_frame(camera, client.server_time(at), call.data[ATTR_WIDTH])
+        )
+
+    await async_run_command(runtime.status, _async_frame())
+    name = _file_name(call.data.get(ATTR_FILENAME), camera.name, at, ".jpg")
+    return {**await _async_save(hass, name, result[0]), "time": at.isoformat()}
 
 
 async def _async_export_clip(call: ServiceCall) -> ServiceResponse:
@@ -194,21 +243,9 @@ async def _async_export_clip(call: ServiceCall) -> ServiceResponse:
         )
 
     await async_run_command(runtime.status, _async_export())
-    media = Path(hass.config.media_dirs.get("local") or hass.config.path("media"))
     name = _file_name(call.data.get(ATTR_FILENAME), camera.name, start)
-    path = media / MEDIA_FOLDER / name
-
-    def _write() -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(result[0])
-
-    await hass.async_add_executor_job(_write)
-    return {
-        "path": str(path),
-        "media_content_id": f"media-source://media_source/local/{MEDIA_FOLDER}/{name}",
-        "start": start.isoformat(),
-        "end": end.isoformat(),
-    }
+    saved = await _async_save(hass, name, result[0])
+    return {**saved, "start": start.isoformat(), "end": end.isoformat()}
 
 
 async def _async_bookmark(call: ServiceCall) -> None:
@@ -271,6 +308,13 @@ def async_register_services(hass: HomeAssistant) -> None:
         SERVICE_EXPORT_CLIP,
         _async_export_clip,
         schema=EXPORT_CLIP_SCHEMA,
+        supports_response=SupportsResponse.OPTIONAL,
+    )
+    hass.services.async_register(
+        DOMAIN,
+        SERVICE_EXPORT_FRAME,
+        _async_export_frame,
+        schema=EXPORT_FRAME_SCHEMA,
         supports_response=SupportsResponse.OPTIONAL,
     )
     hass.services.async_register(DOMAIN, SERVICE_BOOKMARK, _async_bookmark, schema=BOOKMARK_SCHEMA)
