@@ -35,7 +35,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 import io
 import itertools
@@ -189,6 +189,7 @@ class ExacqVisionEmulator(Emulator):
         self.exports: dict[str, dict[str, Any]] = {}  # export id -> camera, times, progress
         self.export_steps = 2  # status reads until an export is complete
         self.bookmarks: list[dict[str, Any]] = []
+        self.searches: set[str] = set()  # open search ids (ended by logout.web)
         self.missing: set[str] = set()
         self.broken: set[str] = set()
         self.session_id_keys: tuple[str, ...] = ("sessionID",)
@@ -371,6 +372,7 @@ class ExacqVisionEmulator(Emulator):
             ("GET", "/eventmonitor.web/{profile}/triggered", self._triggered),
             ("GET", "/service.web/info", self._service_info),
             ("GET", "/export.web", self._export),
+            ("GET", "/search.web", self._search),
             ("GET", "/bookmarks.web", self._bookmarks),
             ("POST", "/bookmarks.web", self._bookmark_create),
         ]
@@ -382,7 +384,7 @@ class ExacqVisionEmulator(Emulator):
             "/security.web/action", "/security.web/login", "/security.web/verify",
             "/security.web/logout", "/service.web/login", "/service.web/logout",
             "/service.web/status", "/auth.web", "/auth.web/logout", "/push.web", "/push.web/key",
-            "/search.web", "/search.web/status", "/search.web/metadata", "/search.web/image",
+            "/search.web/status", "/search.web/metadata", "/search.web/image",
             "/search.web/frame", "/search.web/thumbnails", "/timestamp.web", "/playspeed.web",
             "/step.web/{steps}", "/videopush.web", "/users.web",
             "/cases.web", "/serial.web", "/analytics.web/rules", "/audio.web",
@@ -498,6 +500,9 @@ class ExacqVisionEmulator(Emulator):
         params = await self._params(request)
         if self.sessions.pop(params.get("s", ""), None) is not None:
             self.log("logout")
+        elif params.get("s", "") in self.searches:
+            self.searches.discard(params["s"])
+            self.log("search_logout")
         return web.Response(
             status=302,
             text="login.web",
@@ -828,6 +833,35 @@ class ExacqVisionEmulator(Emulator):
         export["reads"] += 1
         progress = min(100, 100 * export["reads"] // self.export_steps)
         return self._json({"success": True, "progress": progress})
+
+    async def _search(self, request: web.Request) -> web.Response:
+        """Create a Search: the recorded clips of a camera (10 min every 3 h) in the window."""
+        if isinstance(auth := await self._authed(request), web.Response):
+            return auth
+        server, params = auth
+        camera = params.get("camera")
+        try:
+            start = datetime.fromisoformat(params["start"]).astimezone(UTC)
+            end = datetime.fromisoformat(params["end"]).astimezone(UTC)
+        except (KeyError, ValueError):
+            return self._invalid()
+        if camera not in server.cameras:
+            return self._invalid()
+        clips = []
+        at = start.replace(hour=start.hour - start.hour % 3, minute=0, second=0, microsecond=0)
+        while at < end:
+            clip_end = at + timedelta(minutes=10)
+            if clip_end > start:
+                clips.append({"startTime": f"{max(at, start):%Y-%m-%dT%H:%M:%SZ}",
+                              "endTime": f"{min(clip_end, end):%Y-%m-%dT%H:%M:%SZ}"})  # fmt: skip
+            at += timedelta(hours=3)
+        search_id = f"0x{uuid.uuid4().hex[:8]}"
+        self.searches.add(search_id)
+        self.log("search", camera=camera, start=params["start"], end=params["end"])
+        return self._json(
+            {"success": True, "search_id": search_id,
+             "videoInfo": [{"camera": camera, "clips": clips}]}
+        )  # fmt: skip
 
     async def _bookmarks(self, request: web.Request) -> web.Response:
         """List Bookmarks."""

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from homeassistant.components import media_source
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.proav.const import DOMAIN
 from custom_components.proav.devices.exacqvision.client import ExacqVisionClient
@@ -140,3 +143,49 @@ async def test_export_frame_at_an_event_time(
     assert _commands(emulator, "recorded_frame") == [
         {"camera": CAM1, "time": "2026-12-05T08:00:00-04:00"}
     ]
+
+
+async def test_media_source_browses_and_plays_recordings(
+    hass: HomeAssistant,
+    emulator: ExacqVisionEmulator,
+    loaded: MockConfigEntry,
+    hass_client: ClientSessionGenerator,
+) -> None:
+    """Server → camera → day → clips (a search, logged out); a clip plays as exported MP4."""
+    emulator.export_steps = 1
+    assert await async_setup_component(hass, "media_source", {})
+    await hass.async_block_till_done()
+    root = await media_source.async_browse_media(hass, f"media-source://{DOMAIN}")
+    assert [child.title for child in root.children] == ["Server 1"]
+    server = await media_source.async_browse_media(hass, root.children[0].media_content_id)
+    assert [child.title for child in server.children] == [
+        "Camera 1",
+        "Camera 2",
+        "Camera 3",
+        "Camera 4",
+    ]
+    camera = await media_source.async_browse_media(hass, server.children[0].media_content_id)
+    assert len(camera.children) == 7
+    yesterday = camera.children[1]
+    day = await media_source.async_browse_media(hass, yesterday.media_content_id)
+    assert [child.title for child in day.children][:2] == [
+        "02:00:00 - 02:10:00",  # 06:00 UTC, shown in the server's zone (-4 h)
+        "05:00:00 - 05:10:00",
+    ]
+    (search,) = _commands(emulator, "search")
+    assert str(search["start"]).endswith("T00:00:00-04:00")  # the server's own day
+    assert emulator.searches == set()  # the search was ended
+    clip = day.children[0]
+    assert clip.can_play
+    played = await media_source.async_resolve_media(hass, clip.media_content_id, None)
+    assert played.mime_type == "video/mp4"
+    client = await hass_client()
+    response = await client.get(played.url)
+    assert response.status == 200
+    assert (await response.read()).startswith(b"\x00\x00\x00\x18ftyp")
+    (export,) = _commands(emulator, "export")
+    assert export["camera"] == CAM1
+    assert str(export["start"]) == str(search["start"]).replace("T00:", "T02:")  # the clip's start
+    assert emulator.exports == {}
+    with pytest.raises(media_source.Unresolvable):
+        await media_source.async_resolve_media(hass, f"media-source://{DOMAIN}/nope/1/2/3", None)

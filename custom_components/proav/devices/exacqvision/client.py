@@ -41,6 +41,7 @@ from ..session import DeviceClient  # noqa: TID252
 from .models import (
     ActiveEvent,
     Camera,
+    Clip,
     LoginResult,
     PtzPreset,
     ServerList,
@@ -50,6 +51,7 @@ from .models import (
     TriggeredEvent,
     parse_active_events,
     parse_cameras,
+    parse_clips,
     parse_presets,
     parse_profile_names,
     parse_triggered,
@@ -585,6 +587,20 @@ class ExacqVisionClient(DeviceClient):
         )
 
     # --- recordings --------------------------------------------------------------------------
+
+    async def search_clips(self, camera_id: str, start: str, end: str) -> list[Clip]:
+        """Return a camera's recorded clips between two RFC 3339 times (a search).
+
+        The search is ended afterwards (logout of its id), as the vendor document asks.
+        """
+        decoded = await self._call_json(
+            "search.web",
+            [("camera", camera_id), ("start", start), ("end", end), ("output", "json")],
+        )
+        search_id = _str_of(decoded.get("search_id") or decoded.get("searchId"))
+        if search_id:
+            await self._logout_quietly(search_id)
+        return parse_clips(decoded)
 
     async def export_clip(
         self,

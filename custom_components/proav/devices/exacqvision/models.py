@@ -585,3 +585,33 @@ def parse_triggers(raw: Mapping[str, Any]) -> list[SoftTrigger]:
     """Parse a List Soft Triggers response (key ``Triggers``)."""
     triggers = [SoftTrigger.from_dict(item) for item in _list(_get(raw, "Triggers", "triggers"))]
     return [trigger for trigger in triggers if trigger.id]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Clip:
+    """A stretch of recorded video (a search's ``videoInfo[].clips[]`` item)."""
+
+    start: datetime
+    end: datetime
+
+
+def _time(value: Any) -> datetime | None:
+    """Return an RFC 3339 time (``Z`` or an offset) as an aware datetime."""
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def parse_clips(raw: Mapping[str, Any]) -> list[Clip]:
+    """Parse the clips of a search (every camera's ``clips``), oldest first."""
+    clips = []
+    for info in _list(_get(raw, "videoInfo", "video_info")):
+        for item in _list(info.get("clips")):
+            start, end = _time(item.get("startTime")), _time(item.get("endTime"))
+            if start is not None and end is not None and end > start:
+                clips.append(Clip(start=start, end=end))
+    return sorted(clips, key=lambda clip: clip.start)
