@@ -330,6 +330,8 @@ async def test_rtsp_template_makes_cameras_streamable(
     assert schema({**form, "rtsp_url": "rtsps://{host}/{camera}"})["rtsp_url"]
     with pytest.raises(vol.Invalid):
         schema({**form, "rtsp_url": "http://not-rtsp/"})
+    with pytest.raises(vol.Invalid):  # a password typed into the template would be stored
+        schema({**form, "rtsp_url": "rtsp://admin:secret@{host}/{camera}"})
 
 
 async def test_without_rtsp_template_no_stream(
@@ -340,3 +342,27 @@ async def test_without_rtsp_template_no_stream(
     assert camera is not None
     assert camera.attributes["supported_features"] == 0
     assert await hass.data["camera"].get_entity("camera.camera_1").stream_source() is None
+
+
+async def test_ptz_stop_failure_raises_a_repair_issue(
+    hass: HomeAssistant,
+    emulator: ExacqVisionEmulator,
+    loaded: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A camera that may keep moving is said where the user looks; a later stop clears it."""
+    from datetime import timedelta
+
+    issue_id = f"{loaded.entry_id}_ptz_stop_{CAM1}"
+    move = {"entity_id": "camera.camera_1", "pan": "left", "duration": 1}
+    await hass.services.async_call(DOMAIN, "exacqvision_ptz_move", move, blocking=True)
+    emulator.faults.status = 503  # the web service stops answering before the stop
+    await poll(hass, freezer, timedelta(seconds=1.5))
+    issue = ir.async_get(hass).async_get_issue(DOMAIN, issue_id)
+    assert issue is not None
+    assert issue.translation_placeholders == {"camera": "Camera 1"}
+    emulator.faults.status = None
+    await hass.services.async_call(DOMAIN, "exacqvision_ptz_move", move, blocking=True)
+    await poll(hass, freezer, timedelta(seconds=1.5))
+    assert emulator.server.cameras[CAM1].moves[-1] == {"direction": "stop"}
+    assert ir.async_get(hass).async_get_issue(DOMAIN, issue_id) is None

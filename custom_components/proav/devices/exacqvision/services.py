@@ -18,7 +18,11 @@ from homeassistant.core import (
     callback,
 )
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
-from homeassistant.helpers import config_validation as cv, entity_registry as er
+from homeassistant.helpers import (
+    config_validation as cv,
+    entity_registry as er,
+    issue_registry as ir,
+)
 from homeassistant.helpers.event import async_call_later
 from homeassistant.util import dt as dt_util
 import voluptuous as vol
@@ -292,7 +296,25 @@ async def _async_ptz_move(call: ServiceCall) -> None:
         try:
             await client.ptz_stop(camera_id)
         except ProAVError as err:
-            _LOGGER.warning("Could not stop PTZ camera %s: %s", camera_id, err)
+            # The camera may keep moving: say so where the user looks, not only in the log.
+            _LOGGER.warning("Could not stop PTZ camera %s: %s", camera_id, type(err).__name__)
+            ir.async_create_issue(
+                call.hass,
+                DOMAIN,
+                f"{runtime.entry.entry_id}_ptz_stop_{camera_id}",
+                is_fixable=False,
+                severity=ir.IssueSeverity.WARNING,
+                translation_key="exacqvision_ptz_not_stopped",
+                translation_placeholders={
+                    "camera": runtime.inventory.data.cameras[camera_id].name
+                    if camera_id in runtime.inventory.data.cameras
+                    else camera_id
+                },
+            )
+        else:
+            ir.async_delete_issue(
+                call.hass, DOMAIN, f"{runtime.entry.entry_id}_ptz_stop_{camera_id}"
+            )
 
     runtime.ptz_stops[camera_id] = async_call_later(
         call.hass, call.data[ATTR_DURATION], _async_stop
