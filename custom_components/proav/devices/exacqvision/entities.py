@@ -7,7 +7,7 @@ inventory coordinator, whose updates add and remove items without a reload.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 import logging
@@ -43,7 +43,13 @@ from .coordinator import (
     StatusCoordinator,
     preset_options,
 )
-from .models import ARCHIVE_EVENT_TYPES, HEALTH_EVENT_TYPES, STORAGE_EVENT_TYPES
+from .models import (
+    ARCHIVE_EVENT_TYPES,
+    HEALTH_EVENT_TYPES,
+    STORAGE_EVENT_TYPES,
+    Camera as ExacqCameraModel,
+    SoftTrigger,
+)
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -75,6 +81,46 @@ def _online(coordinator: Status, camera_id: str) -> bool | None:
     if False in said:
         return False
     return True if True in said else None
+
+
+def _camera(coordinator: Status, key: str) -> ExacqCameraModel | None:
+    """Return a camera's model (None once the server no longer lists it)."""
+    return coordinator.inventory.data.cameras.get(key)
+
+
+def _trigger(coordinator: Status, key: str) -> SoftTrigger | None:
+    """Return a soft trigger's model (None once the server no longer lists it)."""
+    return coordinator.inventory.data.triggers.get(key)
+
+
+# Description functions receive the item's model (``item_fn``); the shared description types
+# name the item ``str``, hence ``Any`` here.
+def _recording(coordinator: Status, camera: Any) -> bool | None:
+    return coordinator.data.status.camera(camera.id).recording
+
+
+def _camera_online(coordinator: Status, camera: Any) -> bool | None:
+    return _online(coordinator, camera.id)
+
+
+def _trigger_on(coordinator: Status, trigger: Any) -> bool | None:
+    return coordinator.data.status.trigger_on(trigger.id)
+
+
+def _press(coordinator: Status, trigger: Any) -> Awaitable[None]:
+    return _set_trigger(coordinator, trigger.id, True)
+
+
+def _preset_labels(coordinator: Status, camera: Any) -> list[str]:
+    return [label for _, label in preset_options(coordinator.inventory.data, camera.id)]
+
+
+def _preset_now(coordinator: Status, camera: Any) -> str | None:
+    return _current_preset(coordinator, camera.id)
+
+
+def _preset_choose(coordinator: Status, camera: Any, option: str) -> Awaitable[None]:
+    return _recall(coordinator, camera.id, option)
 
 
 def _health_alarms(coordinator: Status) -> list[str]:
@@ -138,20 +184,23 @@ RECORDING = ProAVBinarySensorDescription[Status](
     translation_key="recording",
     device_class=BinarySensorDeviceClass.RUNNING,
     capability=CAP_STATUS,
-    is_on_fn=lambda c, camera: c.data.status.camera(camera).recording,
+    item_fn=_camera,
+    is_on_fn=_recording,
 )
 ONLINE = ProAVBinarySensorDescription[Status](
     key="camera_online",
     translation_key="camera_online",
     device_class=BinarySensorDeviceClass.CONNECTIVITY,
     entity_category=EntityCategory.DIAGNOSTIC,
-    is_on_fn=_online,
+    item_fn=_camera,
+    is_on_fn=_camera_online,
 )
 TRIGGER_ACTIVE = ProAVBinarySensorDescription[Status](
     key="soft_trigger_active",
     translation_key="soft_trigger_active",
     capability=CAP_STATUS,
-    is_on_fn=lambda c, trigger: c.data.status.trigger_on(trigger),
+    item_fn=_trigger,
+    is_on_fn=_trigger_on,
 )
 STORAGE_ALARM = ProAVBinarySensorDescription[Status](
     key="storage_alarm",
@@ -179,15 +228,17 @@ SOFT_TRIGGER = ProAVButtonDescription[Status](
     key="soft_trigger",
     translation_key="soft_trigger",
     capability=CAP_TRIGGERS,
-    press_fn=lambda c, trigger: _set_trigger(c, trigger, True),
+    item_fn=_trigger,
+    press_fn=_press,
 )
 PTZ_PRESET = ProAVSelectDescription[Status](
     key="ptz_preset",
     translation_key="ptz_preset",
     capability=CAP_PTZ,
-    options_fn=lambda c, camera: [label for _, label in preset_options(c.inventory.data, camera)],
-    current_fn=_current_preset,
-    select_fn=lambda c, camera, option: _recall(c, camera, option),
+    item_fn=_camera,
+    options_fn=_preset_labels,
+    current_fn=_preset_now,
+    select_fn=_preset_choose,
 )
 HEALTH = ProAVSensorDescription[Status](
     key="server_health",
