@@ -16,6 +16,7 @@ Field variants (switches of this emulator, set before or during a test):
   ``{"video.web/query"}``: no ``format=`` snapshots; ``{"v1"}``: an old web service with no
   ``/v1`` prefix).
 - ``broken``: routes that answer a body that does not parse (a route failing for a while).
+- ``login_refusal``: how wrong credentials are answered (``"401"``, ``"success_false"``).
 - ``session_id_keys``: which keys carry the session id in the login answer (``("sessionId",)``
   as real servers send, ``("sessionID",)`` as the document shows).
 - ``user_ptz``: False for a user without PTZ permission (``user_permissions.ptz`` false, PTZ
@@ -186,6 +187,8 @@ class ExacqVisionEmulator(Emulator):
         self.mjpeg_interval = 0.0  # seconds between frames (a live stream is slow and long)
         self.event_monitoring = True  # False: the user may not use event monitoring (400)
         self.unknown_answer = "404"
+        # How a refused login answers: "401", "success_false" (HTTP 200) or "400".
+        self.login_refusal = "401"
         self.exports: dict[str, dict[str, Any]] = {}  # export id -> camera, times, progress
         self.export_steps = 2  # status reads until an export is complete
         self.bookmarks: list[dict[str, Any]] = []
@@ -477,6 +480,11 @@ class ExacqVisionEmulator(Emulator):
         else:
             valid = self.users.get(params.get("u", "")) == params.get("p")
         if server is None or not valid:
+            self.log("login_refused")
+            if self.login_refusal == "success_false":
+                return self._json({"success": False})
+            if self.login_refusal == "400":
+                return self._invalid()
             return self._json({"success": False}, 401)
         session_id = str(uuid.uuid4())
         self.sessions[session_id] = Session(server=server.id, last_used=self.now())

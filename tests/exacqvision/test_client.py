@@ -353,3 +353,68 @@ async def test_ptz_commands(client: ExacqVisionClient, emulator: ExacqVisionEmul
     ]
     with pytest.raises(ValueError, match="direction"):
         await client.ptz_move(CAM1, "x")
+
+
+@pytest.mark.parametrize("refusal", ["401", "success_false"])
+async def test_refused_login_is_a_wrong_password(
+    emulator: ExacqVisionEmulator, session: aiohttp.ClientSession, refusal: str
+) -> None:
+    """However ``login.web`` refuses the credentials, it is InvalidAuth (the only one)."""
+    emulator.login_refusal = refusal
+    client = ExacqVisionClient(
+        session, emulator.host, port=emulator.port, username=USER, password="wrong"
+    )
+    with pytest.raises(InvalidAuth):
+        await client.login()
+
+
+async def test_malformed_login_request_is_not_a_wrong_password(
+    emulator: ExacqVisionEmulator, session: aiohttp.ClientSession
+) -> None:
+    """A 400 on login (the request, not the password) is a device error; login stays possible."""
+    emulator.login_refusal = "400"
+    client = ExacqVisionClient(
+        session, emulator.host, port=emulator.port, username=USER, password="wrong"
+    )
+    with pytest.raises(DeviceError) as err:
+        await client.login()
+    assert not isinstance(err.value, InvalidAuth)
+    client._password = PASSWORD
+    assert (await client.login()).session_id in emulator.sessions
+
+
+async def test_forbidden_snapshot_is_not_retried_in_other_forms(
+    client: ExacqVisionClient, emulator: ExacqVisionEmulator
+) -> None:
+    """A user who may not see a camera: NotPermitted at once, no other URL forms tried."""
+    camera = (await client.cameras())[0]
+    before = len(emulator.requests)
+    emulator.faults.status = 403
+    with pytest.raises(NotPermitted):
+        await client.snapshot(camera)
+    assert len(emulator.requests) - before == 1
+
+
+async def test_mjpeg_after_an_expired_session(
+    client: ExacqVisionClient, emulator: ExacqVisionEmulator
+) -> None:
+    """An expired session before a stream: one new login, then the stream."""
+    client.fresh_window = 0
+    await client.login()
+    emulator.expire_sessions()
+    response = await client.open_mjpeg(CAM1)
+    assert response is not None
+    response.release()
+    assert _logins(emulator) == 2
+
+
+async def test_bookmark_with_description_and_refusal(
+    client: ExacqVisionClient, emulator: ExacqVisionEmulator
+) -> None:
+    """A bookmark carries its description; a refused one raises a device error."""
+    await client.create_bookmark(
+        CAM1, "Door", "2026-12-05T08:00:00-04:00", "2026-12-05T08:01:00-04:00", "ring"
+    )
+    assert emulator.commands[-1].name == "bookmark"
+    with pytest.raises(DeviceError):
+        await client.create_bookmark(CAM1, "", "2026-12-05T08:00:00-04:00", "x")

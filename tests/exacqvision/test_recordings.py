@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from homeassistant.components import media_source
+from homeassistant.components.media_player.errors import BrowseError
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.setup import async_setup_component
@@ -189,3 +190,11 @@ async def test_media_source_browses_and_plays_recordings(
     assert emulator.exports == {}
     with pytest.raises(media_source.Unresolvable):
         await media_source.async_resolve_media(hass, f"media-source://{DOMAIN}/nope/1/2/3", None)
+    for wrong in ("nope", f"{loaded.entry_id}/999", f"{loaded.entry_id}/{CAM1}/not-a-day"):
+        with pytest.raises(BrowseError):
+            await media_source.async_browse_media(hass, f"media-source://{DOMAIN}/{wrong}")
+    emulator.missing = {"search.web"}
+    with pytest.raises(BrowseError):
+        await media_source.async_browse_media(hass, yesterday.media_content_id)
+    gone = played.url.replace(loaded.entry_id, "nope")
+    assert (await client.get(gone)).status in (401, 404)  # unknown server, or signature broken

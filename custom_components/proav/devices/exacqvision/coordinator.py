@@ -281,6 +281,13 @@ class StatusCoordinator(ProAVCoordinator[LiveState]):
             return
         client, wanted = self.client, event_links()
         kinds = frozenset(link["eventSourceType"] for link in wanted)
+        if (
+            client.login_result is not None
+            and client.login_result.permissions.event_monitor is False
+        ):
+            client.capabilities.mark(
+                CAP_EVENT_MONITORING, Support.NOT_PERMITTED, "user_permissions"
+            )
         profiles = await read_optional(client, CAP_EVENT_MONITORING, client.event_profiles)
         if profiles is None:
             _LOGGER.info("Event monitoring is not available on this server; using active events")
