@@ -24,7 +24,7 @@ from homeassistant.components.media_source.models import (
 )
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers.http import HomeAssistantView
+from homeassistant.helpers.http import KEY_HASS, HomeAssistantView
 
 from ...const import CONF_DEVICE_TYPE, DOMAIN  # noqa: TID252
 from ..errors import ProAVError  # noqa: TID252
@@ -169,7 +169,7 @@ class ExacqClipView(HomeAssistantView):
         self, request: web.Request, entry_id: str, camera_id: str, start: str, end: str
     ) -> web.Response:
         """Export the clip and answer it."""
-        hass: HomeAssistant = request.app["hass"]
+        hass = request.app[KEY_HASS]
         runtime = _runtimes(hass).get(entry_id)
         if runtime is None or camera_id not in runtime.inventory.data.cameras:
             return web.Response(status=HTTPStatus.NOT_FOUND)
