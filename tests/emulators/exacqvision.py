@@ -843,33 +843,40 @@ class ExacqVisionEmulator(Emulator):
         return self._json({"success": True, "progress": progress})
 
     async def _search(self, request: web.Request) -> web.Response:
-        """Create a Search: the recorded clips of a camera (10 min every 3 h) in the window."""
+        """Create a Search: each camera's clips in the window.
+
+        Every 3 h a 10-minute clip; a short window ("now") is covered while the camera records.
+        """
         if isinstance(auth := await self._authed(request), web.Response):
             return auth
         server, params = auth
-        camera = params.get("camera")
+        cameras = params.getall("camera", [])
         try:
             start = datetime.fromisoformat(params["start"]).astimezone(UTC)
             end = datetime.fromisoformat(params["end"]).astimezone(UTC)
         except (KeyError, ValueError):
             return self._invalid()
-        if camera not in server.cameras:
+        if not cameras or any(camera not in server.cameras for camera in cameras):
             return self._invalid()
-        clips = []
-        at = start.replace(hour=start.hour - start.hour % 3, minute=0, second=0, microsecond=0)
-        while at < end:
-            clip_end = at + timedelta(minutes=10)
-            if clip_end > start:
-                clips.append({"startTime": f"{max(at, start):%Y-%m-%dT%H:%M:%SZ}",
-                              "endTime": f"{min(clip_end, end):%Y-%m-%dT%H:%M:%SZ}"})  # fmt: skip
-            at += timedelta(hours=3)
+        video_info = []
+        for camera in cameras:
+            clips = []
+            at = start.replace(hour=start.hour - start.hour % 3, minute=0, second=0, microsecond=0)
+            while at < end:
+                clip_end = at + timedelta(minutes=10)
+                if clip_end > start:
+                    clips.append((max(at, start), min(clip_end, end)))
+                at += timedelta(hours=3)
+            if server.cameras[camera].recording and end - start <= timedelta(minutes=10):
+                clips = [(start, end)]  # a short window "now": the camera records
+            video_info.append({"camera": camera, "clips": [
+                {"startTime": f"{a:%Y-%m-%dT%H:%M:%SZ}", "endTime": f"{b:%Y-%m-%dT%H:%M:%SZ}"}
+                for a, b in clips
+            ]})  # fmt: skip
         search_id = f"0x{uuid.uuid4().hex[:8]}"
         self.searches.add(search_id)
-        self.log("search", camera=camera, start=params["start"], end=params["end"])
-        return self._json(
-            {"success": True, "search_id": search_id,
-             "videoInfo": [{"camera": camera, "clips": clips}]}
-        )  # fmt: skip
+        self.log("search", camera=",".join(cameras), start=params["start"], end=params["end"])
+        return self._json({"success": True, "search_id": search_id, "videoInfo": video_info})
 
     async def _bookmarks(self, request: web.Request) -> web.Response:
         """List Bookmarks."""

@@ -167,13 +167,32 @@ async def test_old_web_service_without_prefix(
 async def test_without_status_route_nothing_is_invented(
     hass: HomeAssistant, emulator: ExacqVisionEmulator
 ) -> None:
-    """No status route: no recording sensors (never a default "recording"), cameras fine."""
-    emulator.missing = {"status.web"}
+    """No status and no search route: no recording sensors (never a default "recording")."""
+    emulator.missing = {"status.web", "search.web"}
     entry = await _setup(hass, emulator)
     assert entry.state is ConfigEntryState.LOADED
     assert hass.states.get("binary_sensor.camera_1_recording") is None
     assert state(hass, "camera.camera_1") == "idle"  # not "recording": the server did not say
     assert state(hass, "binary_sensor.camera_1_online") == "on"  # config.web's state
+
+
+async def test_recording_from_a_search_without_status_route(
+    hass: HomeAssistant, emulator: ExacqVisionEmulator, freezer: FrozenDateTimeFactory
+) -> None:
+    """No status route: one search of the last minutes for all cameras says who records."""
+    emulator.missing = {"status.web"}
+    emulator.set_camera(emulator.server, "4590336", recording=False)
+    await _setup(hass, emulator)
+    assert state(hass, "binary_sensor.camera_1_recording") == "on"
+    assert state(hass, "binary_sensor.camera_2_recording") == "off"
+    (search,) = [c.params for c in emulator.commands if c.name == "search"]
+    assert str(search["camera"]).count(",") == 3  # one search, four cameras
+    assert emulator.searches == set()
+    emulator.set_camera(emulator.server, CAM1, recording=False)
+    for _ in range(6):
+        await poll(hass, freezer)
+    assert state(hass, "binary_sensor.camera_1_recording") == "off"
+    assert len([c for c in emulator.commands if c.name == "search"]) == 2
 
 
 async def test_failing_events_never_blank_the_cameras(

@@ -54,6 +54,7 @@ from .models import (
     parse_clips,
     parse_presets,
     parse_profile_names,
+    parse_recording,
     parse_triggered,
     parse_triggers,
 )
@@ -601,6 +602,27 @@ class ExacqVisionClient(DeviceClient):
         if search_id:
             await self._logout_quietly(search_id)
         return parse_clips(decoded)
+
+    async def recording(
+        self, camera_ids: Sequence[str], since: datetime, until: datetime
+    ) -> dict[str, bool]:
+        """Return which cameras recorded between two times: one search for many cameras.
+
+        A camera with video in the window records now; the search is ended afterwards.
+        """
+        decoded = await self._call_json(
+            "search.web",
+            [
+                *(("camera", camera) for camera in camera_ids),
+                ("start", self.server_time(since)),
+                ("end", self.server_time(until)),
+                ("output", "json"),
+            ],
+        )
+        search_id = _str_of(decoded.get("search_id") or decoded.get("searchId"))
+        if search_id:
+            await self._logout_quietly(search_id)
+        return parse_recording(decoded, since + (until - since) / 2)
 
     async def export_clip(
         self,

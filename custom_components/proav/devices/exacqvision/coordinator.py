@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from functools import cached_property
 import logging
 import time
@@ -39,6 +40,7 @@ from .models import (
     ActiveEvent,
     ActiveEventType,
     Camera,
+    CameraStatus,
     Permissions,
     PtzPreset,
     Server,
@@ -60,6 +62,12 @@ CAP_PTZ = "ptz"
 CAP_STATUS = "status"
 CAP_EVENTS = "events"
 CAP_EVENT_MONITORING = "event_monitoring"
+CAP_RECORDING_SEARCH = "recording_search"
+
+# Without a status route, recording comes from a search of the last minutes (a verified route),
+# one search for up to STATUS_CHUNK cameras every few polls.
+RECORDING_WINDOW = timedelta(minutes=2)
+RECORDING_SEARCH_EVERY = 6
 
 # Our event monitoring profile on the server (opt-in): one per entry (several Home Assistant
 # instances may watch one server).
@@ -264,6 +272,8 @@ class StatusCoordinator(ProAVCoordinator[LiveState]):
         self._events = EventTracker()
         self._profile_name = f"{EVENT_PROFILE_PREFIX}{entry.entry_id[-8:]}"
         self._next_item = 0  # where the next status read starts in the item list
+        self._next_search = 0  # where the next recording search starts in the camera list
+        self._polls = 0
         # Items whose state changed in the last update; None: all. With hundreds of cameras,
         # writing only the entities of changed items keeps a poll cheap.
         self.changed: set[str] | None = None
@@ -351,6 +361,9 @@ class StatusCoordinator(ProAVCoordinator[LiveState]):
             read = await read_optional(client, CAP_STATUS, lambda: client.status(cameras, triggers))
             if read is not None:
                 status = status.merged(read)
+        if client.capabilities.lacks(CAP_STATUS):
+            status = await self._search_recording(status)
+        self._polls += 1
         active = await read_optional(client, CAP_EVENTS, client.active_events)
         if active is None:
             active = self.data.active if self.data is not None else ()
@@ -364,6 +377,29 @@ class StatusCoordinator(ProAVCoordinator[LiveState]):
         """Return which optional live resources answer (a change rewrites every entity)."""
         capabilities = self.client.capabilities
         return tuple(capabilities.available(name) for name in (CAP_STATUS, CAP_EVENTS))
+
+    async def _search_recording(self, status: ServerStatus) -> ServerStatus:
+        """Learn which cameras record from a search of the last minutes (no status route)."""
+        cameras = list(self.inventory.data.cameras)
+        if not cameras or self._polls % RECORDING_SEARCH_EVERY:
+            return status
+        start = self._next_search % len(cameras)
+        chunk = (cameras + cameras)[start : start + min(STATUS_CHUNK, len(cameras))]
+        self._next_search = start + len(chunk)
+        until = datetime.now(UTC)
+        client = self.client
+        found = await read_optional(
+            client,
+            CAP_RECORDING_SEARCH,
+            lambda: client.recording(chunk, until - RECORDING_WINDOW, until),
+        )
+        if found is None:
+            return status
+        return status.merged(
+            ServerStatus(
+                cameras={key: CameraStatus(id=key, recording=on) for key, on in found.items()}
+            )
+        )
 
     async def _new_events(self, active: tuple[ActiveEvent, ...]) -> tuple[ExacqEvent, ...]:
         """Return what happened since the last read (nothing on the first read)."""

@@ -37,6 +37,7 @@ from ..errors import InvalidAuth, ProAVError  # noqa: TID252
 from .coordinator import (
     CAP_EVENTS,
     CAP_PTZ,
+    CAP_RECORDING_SEARCH,
     CAP_STATUS,
     CAP_TRIGGERS,
     LiveState,
@@ -95,6 +96,13 @@ def _trigger(coordinator: Status, key: str) -> SoftTrigger | None:
 
 # Description functions receive the item's model (``item_fn``); the shared description types
 # name the item ``str``, hence ``Any`` here.
+def _recording_source(coordinator: Status, what: str) -> bool:
+    """Return whether a source of the recording state (status, else a search) exists/answers."""
+    capabilities = coordinator.client.capabilities
+    check = capabilities.exists if what == "exists" else capabilities.available
+    return check(CAP_STATUS) or check(CAP_RECORDING_SEARCH)
+
+
 def _recording(coordinator: Status, camera: Any) -> bool | None:
     return coordinator.data.status.camera(camera.id).recording
 
@@ -183,8 +191,9 @@ RECORDING = ProAVBinarySensorDescription[Status](
     key="recording",
     translation_key="recording",
     device_class=BinarySensorDeviceClass.RUNNING,
-    capability=CAP_STATUS,
     item_fn=_camera,
+    exists_fn=lambda c, _: _recording_source(c, "exists"),
+    available_fn=lambda c, _: _recording_source(c, "available"),
     is_on_fn=_recording,
 )
 ONLINE = ProAVBinarySensorDescription[Status](

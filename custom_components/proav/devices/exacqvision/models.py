@@ -615,3 +615,15 @@ def parse_clips(raw: Mapping[str, Any]) -> list[Clip]:
             if start is not None and end is not None and end > start:
                 clips.append(Clip(start=start, end=end))
     return sorted(clips, key=lambda clip: clip.start)
+
+
+def parse_recording(raw: Mapping[str, Any], window_start: datetime) -> dict[str, bool]:
+    """Return, per camera a search answered for, whether it has video since ``window_start``."""
+    recording: dict[str, bool] = {}
+    for info in _list(_get(raw, "videoInfo", "video_info")):
+        camera = _str(_get(info, "camera", "id", "cameraId"))
+        if not camera:
+            continue
+        ends = [_time(item.get("endTime")) for item in _list(info.get("clips"))]
+        recording[camera] = any(end is not None and end > window_start for end in ends)
+    return recording
