@@ -867,8 +867,8 @@ class ExacqVisionEmulator(Emulator):
                 if clip_end > start:
                     clips.append((max(at, start), min(clip_end, end)))
                 at += timedelta(hours=3)
-            if server.cameras[camera].recording and end - start <= timedelta(minutes=10):
-                clips = [(start, end)]  # a short window "now": the camera records
+            if end - start <= timedelta(minutes=10):  # a short window "now"
+                clips = [(start, end)] if server.cameras[camera].recording else []
             video_info.append({"camera": camera, "clips": [
                 {"startTime": f"{a:%Y-%m-%dT%H:%M:%SZ}", "endTime": f"{b:%Y-%m-%dT%H:%M:%SZ}"}
                 for a, b in clips

@@ -418,3 +418,20 @@ async def test_bookmark_with_description_and_refusal(
     assert emulator.commands[-1].name == "bookmark"
     with pytest.raises(DeviceError):
         await client.create_bookmark(CAM1, "", "2026-12-05T08:00:00-04:00", "x")
+
+
+async def test_write_refused_with_success_false_is_not_sent_again(
+    client: ExacqVisionClient, emulator: ExacqVisionEmulator
+) -> None:
+    """A write answered ``success: false`` may have run: a device error, no re-login, no resend."""
+    client.fresh_window = 0
+    await client.login()
+    emulator.expired_answer = "success_false"
+    emulator.expire_sessions()
+    requests = len(emulator.requests)
+    with pytest.raises(DeviceError) as err:
+        await client.set_soft_trigger("4653312", True)
+    assert not isinstance(err.value, InvalidAuth | NotSupported)
+    assert len(emulator.requests) - requests == 1
+    assert len(await client.cameras()) == 4  # a read logs in again
+    assert _logins(emulator) == 2

@@ -83,7 +83,7 @@ SCRUBBED = "<session>"
 FRESH_SESSION = 2.0  # seconds
 
 type Params = Sequence[tuple[str, str]]
-type Signal = Literal["forbidden", "missing"]
+type Signal = Literal["forbidden", "missing", "refused"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,8 +246,8 @@ class ExacqVisionClient(DeviceClient):
         """Return how an answer says "not with this session" (None: it does not).
 
         401/403 (but not the plain ``Invalid Request`` refusal) read as "forbidden"; a redirect
-        to the login page, an HTML page and ``"success": false`` as "missing". Either may also
-        mean the session expired, which only a fresh session can tell apart.
+        to the login page and an HTML page as "missing"; ``"success": false`` as "refused". Each
+        may also mean the session expired, which only a fresh session can tell apart.
         """
         if response.status == 401 or (response.status == 403 and INVALID_REQUEST not in body):
             return "forbidden"
@@ -263,7 +263,7 @@ class ExacqVisionClient(DeviceClient):
             except orjson.JSONDecodeError:
                 return None
             if isinstance(decoded, Mapping) and decoded.get("success") is False:
-                return "missing"
+                return "refused"
         return None
 
     def _check_status(self, response: aiohttp.ClientResponse, body: bytes, path: str) -> None:
@@ -313,6 +313,9 @@ class ExacqVisionClient(DeviceClient):
                     method, path_now, data=with_session, resource=resource or path
                 )
             if (signal := self._signal(response, body)) is not None:
+                if signal == "refused" and method != "GET":
+                    # A write the server answered and refused: not sent again after a login.
+                    raise DeviceError(f"{path}: refused by the server")
                 if fresh or attempt == 2:
                     # A session that has just been opened is valid: the answer is the route's.
                     if signal == "forbidden":
