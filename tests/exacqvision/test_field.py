@@ -243,6 +243,9 @@ async def test_diagnostics_hold_capabilities_and_raw_answers_without_secrets(
     assert "18-62-66-32-4E-AF" not in text
     assert not any(session in text for session in emulator.sessions)
     assert "?" not in "".join(device["raw"])  # never a query string (it holds the session)
+    assert device["web_service"]["prefix"] == "/v1"
+    assert device["web_service"]["utc_offset_hours"] == -4
+    assert device["web_service"]["permissions"]["ptz"] is True
 
 
 async def test_event_monitoring_is_opt_in_and_repaired(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import asdict
 from functools import partial
 from typing import Any
 
@@ -150,6 +151,23 @@ class ExacqRuntime(ProAVRuntime):
         # camera id -> cancel the timer that stops a timed PTZ move
         self.ptz_stops: dict[str, Callable[[], None]] = {}
         entry.async_on_unload(inventory.async_add_listener(status.async_inventory_updated))
+
+    def diagnostics(self) -> dict[str, Any]:
+        """Add what the client found out about this web service (for field reports)."""
+        client = self.client
+        login = client.login_result
+        return {
+            **super().diagnostics(),
+            "web_service": {
+                "prefix": client.prefix,
+                "snapshot_form": client.snapshot_form,
+                "utc_offset_hours": client.utc_offset.total_seconds() / 3600
+                if client.utc_offset is not None
+                else None,
+                "permissions": asdict(login.permissions) if login is not None else None,
+                "event_profile": self.status.event_profile is not None,
+            },
+        }
 
     async def async_shutdown(self) -> None:
         """Cancel PTZ stops and delete our event profile (the base then signs out)."""
