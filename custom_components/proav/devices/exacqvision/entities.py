@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 import logging
+import re
 from typing import Any
 from urllib.parse import quote
 
@@ -331,6 +332,16 @@ SERVER_EVENT = ExacqEventDescription(
 )
 
 
+# An RTSP address template: any user and password only as placeholders (no secret stored in it).
+RTSP_TEMPLATE = re.compile(r"^rtsps?://(\{username\}(:\{password\})?@)?[^\s@]+$")
+
+
+def rtsp_template(data: Mapping[str, Any]) -> str | None:
+    """Return the entry's RTSP address template where it is a valid one."""
+    template = data.get("rtsp_url")
+    return template if isinstance(template, str) and RTSP_TEMPLATE.match(template) else None
+
+
 def rtsp_source(template: str, data: Mapping[str, Any], camera_id: str) -> str | None:
     """Return a camera's RTSP address from the user's template (None: the template is wrong).
 
@@ -363,7 +374,7 @@ class ExacqCamera(SelectiveUpdate, Camera):
         """Set up the entity and the camera machinery."""
         super().__init__(coordinator, CAMERA, device_info, item)
         Camera.__init__(self)
-        self._rtsp: str | None = coordinator.config_entry.data.get("rtsp_url") or None
+        self._rtsp = rtsp_template(coordinator.config_entry.data)
         if self._rtsp:
             self._attr_supported_features = CameraEntityFeature.STREAM
 

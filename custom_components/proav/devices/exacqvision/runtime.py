@@ -11,7 +11,7 @@ import aiohttp
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryNotReady
-from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers import device_registry as dr, issue_registry as ir
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
@@ -29,7 +29,13 @@ from .coordinator import (
     StatusCoordinator,
     read_optional,
 )
-from .entities import camera_entities, camera_identifier, server_entities, trigger_entities
+from .entities import (
+    camera_entities,
+    camera_identifier,
+    rtsp_template,
+    server_entities,
+    trigger_entities,
+)
 
 CONF_SERVER_ID = "server_id"
 CONF_EVENT_MONITORING = "event_monitoring"
@@ -218,6 +224,24 @@ async def _async_follow_server_id(
 
 
 @callback
+def _report_rtsp_template(hass: HomeAssistant, entry: ProAVConfigEntry) -> None:
+    """Raise a repair issue for an RTSP template that cannot be used (streams stay MJPEG)."""
+    issue_id = f"{entry.entry_id}_rtsp_template"
+    if entry.data.get(CONF_RTSP_URL) and rtsp_template(entry.data) is None:
+        ir.async_create_issue(
+            hass,
+            DOMAIN,
+            issue_id,
+            is_fixable=False,
+            severity=ir.IssueSeverity.WARNING,
+            translation_key="exacqvision_rtsp_template",
+            translation_placeholders={"name": entry.title},
+        )
+    else:
+        ir.async_delete_issue(hass, DOMAIN, issue_id)
+
+
+@callback
 def _report_event_monitoring(
     hass: HomeAssistant, entry: ProAVConfigEntry, status: StatusCoordinator
 ) -> None:
@@ -261,6 +285,7 @@ async def async_setup_runtime(
             session.detach()
         raise
     _report_event_monitoring(hass, entry, status)
+    _report_rtsp_template(hass, entry)
     _remove_stale_devices(hass, entry, inventory.data)
     return ExacqRuntime(
         hass,
