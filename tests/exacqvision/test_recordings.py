@@ -14,6 +14,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.proav.const import DOMAIN
+from custom_components.proav.devices.errors import CannotConnect
 from custom_components.proav.devices.exacqvision.client import ExacqVisionClient
 from tests.emulators.exacqvision import ExacqVisionEmulator
 
@@ -198,3 +199,16 @@ async def test_media_source_browses_and_plays_recordings(
         await media_source.async_browse_media(hass, yesterday.media_content_id)
     gone = played.url.replace(loaded.entry_id, "nope")
     assert (await client.get(gone)).status in (401, 404)  # unknown server, or signature broken
+
+
+async def test_client_export_that_never_completes_is_finished(
+    client: ExacqVisionClient, emulator: ExacqVisionEmulator
+) -> None:
+    """An export stuck below 100 % ends with an error, and the export is still freed."""
+    emulator.export_steps = 10_000
+    with pytest.raises(CannotConnect):
+        await client.export_clip(
+            CAM1, "2026-12-05T08:00:00-04:00", "2026-12-05T08:00:30-04:00", interval=0.01, limit=0.2
+        )
+    assert emulator.command_names()[-1] == "export_finish"
+    assert emulator.exports == {}
