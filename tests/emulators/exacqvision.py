@@ -168,6 +168,7 @@ class ExacqVisionEmulator(Emulator):
         username: str = "admin",
         password: str = "admin256",  # noqa: S107 - the emulated device's demo account
         tls: bool = False,
+        strict: bool = False,
     ) -> None:
         """Create the servers with their cameras (the first ``ptz_cameras`` have presets)."""
         self.users = {username: password}
@@ -200,6 +201,9 @@ class ExacqVisionEmulator(Emulator):
         self.fixed_presets = "empty"
         self.clock_offset = 0.0
         self._epoch = time.clock_gettime(time.CLOCK_REALTIME) - self.now()
+        self.camera_formats = True  # False: config.web lists no ``formats`` per camera
+        if strict:
+            self.strict_real()
         super().__init__()
         self.app.middlewares.append(self._variants)
         if tls:  # HTTPS with a self-signed certificate, as web services without ACME serve
@@ -309,6 +313,20 @@ class ExacqVisionEmulator(Emulator):
                         "eventTargetValue": link.get("eventTargetValue", ""),
                     }
                 )
+
+    def strict_real(self) -> None:
+        """Answer as real web services are seen to: the field behaviours the review lists.
+
+        Unknown routes redirect to the login page, expired sessions too, the login names the
+        session ``sessionId``, cameras list no ``formats``, a fixed camera's presets answer
+        ``success: false``, and there are no path-form snapshots.
+        """
+        self.unknown_answer = "redirect"
+        self.expired_answer = "redirect"
+        self.session_id_keys = ("sessionId",)
+        self.camera_formats = False
+        self.fixed_presets = "success_false"
+        self.missing = {*self.missing, "video.web/path"}
 
     @property
     def open_sessions(self) -> int:
@@ -558,8 +576,9 @@ class ExacqVisionEmulator(Emulator):
         if params.get("output") != "json":
             return self._invalid()
         cameras = [
-            {"id": c.id, "name": c.name, "formats": c.formats, "state": 0 if c.connected else 1,
-             "disabled": int(c.disabled)}
+            {"id": c.id, "name": c.name, "state": 0 if c.connected else 1,
+             "disabled": int(c.disabled),
+             **({"formats": c.formats} if self.camera_formats else {})}
             for c in server.cameras.values()
         ]  # fmt: skip
         return self._json(

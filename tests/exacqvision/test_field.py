@@ -399,3 +399,27 @@ async def test_unusable_rtsp_template_raises_a_repair_issue(
     assert camera.attributes["supported_features"] == 0
     issue = ir.async_get(hass).async_get_issue(DOMAIN, f"{entry.entry_id}_rtsp_template")
     assert issue is not None
+
+
+async def test_strict_real_web_service(
+    hass: HomeAssistant, socket_enabled: None, freezer: FrozenDateTimeFactory
+) -> None:
+    """Every real-server behaviour at once: it sets up, shows pictures and keeps working."""
+    async with ExacqVisionEmulator(strict=True) as emulator:
+        entry = await _setup(hass, emulator)
+        assert entry.state is ConfigEntryState.LOADED
+        assert state(hass, "camera.camera_1") == "recording"
+        image = await async_get_image(hass, "camera.camera_2")
+        assert image.content_type == "image/jpeg"
+        preset = hass.states.get("select.camera_1_ptz_preset")
+        assert preset is not None  # the PTZ camera; the fixed ones answered success: false
+        assert hass.states.get("select.camera_2_ptz_preset") is None
+        assert emulator.command_names().count("login") == 1
+        emulator.expire_sessions()
+        await poll(hass, freezer, INVENTORY_POLL)
+        assert state(hass, "binary_sensor.camera_1_recording") == "on"
+        assert emulator.command_names().count("login") == 2
+        assert emulator.open_sessions == 1
+        assert _reauth_flows(hass) == []
+        assert await hass.config_entries.async_unload(entry.entry_id)
+        assert emulator.open_sessions == 0
