@@ -17,6 +17,7 @@ never appear in error texts, logs or raw captures.
 from __future__ import annotations
 
 import asyncio
+from collections import deque
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
@@ -128,7 +129,8 @@ class ExacqVisionClient(DeviceClient):
         self.server_id = server_id
         self._timeout = request_timeout
         self._current: _Session | None = None
-        self._ended: set[str] = set()  # ids of sessions we ended (scrubbed from texts too)
+        # The last ids of sessions (and searches) we ended: still scrubbed from texts.
+        self._ended: deque[str] = deque(maxlen=32)
         self._csrf: tuple[str, str] | None = None
         self.prefix = PREFIXES[0]
         self.login_result: LoginResult | None = None
@@ -430,7 +432,7 @@ class ExacqVisionClient(DeviceClient):
 
     async def _logout_quietly(self, session_id: str) -> None:
         """End a session, ignoring a web service that is gone."""
-        self._ended.add(session_id)
+        self._ended.append(session_id)
         try:
             await self._exchange("POST", "logout.web", data=[("s", session_id)])
         except ProAVError as err:
