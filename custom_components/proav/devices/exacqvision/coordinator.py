@@ -16,7 +16,6 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from functools import cached_property
 import logging
 import time
 from typing import override
@@ -119,15 +118,6 @@ class LiveState:
     events: tuple[ExacqEvent, ...] = ()
     # Which optional live resources answered (status, events): a change must reach entities.
     answering: tuple[bool, ...] = ()
-
-    @cached_property
-    def disconnected(self) -> frozenset[str]:
-        """Return the sources with an active "device disconnected" event (computed once)."""
-        return frozenset(
-            event.source_id
-            for event in self.active
-            if event.type is ActiveEventType.DEVICE_DISCONNECTED
-        )
 
     def alarms(self, kinds: frozenset[ActiveEventType]) -> list[ActiveEvent]:
         """Return the active events of some types."""
