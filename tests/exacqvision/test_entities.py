@@ -194,6 +194,7 @@ async def test_motion_and_video_loss_events(
     event = hass.states.get("event.camera_2_events")
     assert event is not None
     assert event.attributes["event_type"] == "motion"
+    assert event.attributes["time"].startswith("20")  # when the server says it happened
     fired = event.state
     await poll(hass, freezer)  # the same occurrence is still in the window: not again
     assert state(hass, "event.camera_2_events") == fired

@@ -514,9 +514,10 @@ class ExacqEventEntity(SelectiveUpdate, EventEntity):
             if self.entity_description.matches_fn(
                 self.coordinator, self.item_key, event.kind, event.source_id
             ):
-                self._trigger_event(
-                    event.kind, {"source": event.source_id, "message": event.message}
-                )
+                attributes = {"source": event.source_id, "message": event.message}
+                if event.time:  # for proav.exacqvision_export_frame: the picture of that moment
+                    attributes["time"] = event.time
+                self._trigger_event(event.kind, attributes)
         super()._handle_coordinator_update()
 
 
