@@ -18,6 +18,7 @@ HA_SIDE = {
     "device_type.py",
     "runtime.py",
     "flow.py",
+    "media_source.py",
     "services.py",
 }
 # The shared library modules (no Home Assistant) a device library may import.

@@ -7,6 +7,25 @@ that fall back off 3 s after the last ``on``, event monitoring profiles whose li
 occurrences for 60 s, and a Servers Response of ``status.web`` listing only the items in an
 important state. Routes the integration does not use are mounted and answer 501.
 
+Field variants (switches of this emulator, set before or during a test):
+
+- ``unknown_answer``: how a route the web service does not have answers: ``"404"`` or
+  ``"redirect"`` (302 to the login page, as the vendor document says the web service does).
+- ``missing``: routes this web service lacks (e.g. ``{"softtriggers.web", "ptz.web"}``: a server
+  without soft triggers or PTZ; ``{"video.web/path"}``: no path-form snapshots;
+  ``{"video.web/query"}``: no ``format=`` snapshots; ``{"v1"}``: an old web service with no
+  ``/v1`` prefix).
+- ``broken``: routes that answer a body that does not parse (a route failing for a while).
+- ``login_refusal``: how wrong credentials are answered (``"401"``, ``"success_false"``).
+- ``session_id_keys``: which keys carry the session id in the login answer (``("sessionId",)``
+  as real servers send, ``("sessionID",)`` as the document shows).
+- ``user_ptz``: False for a user without PTZ permission (``user_permissions.ptz`` false, PTZ
+  routes answer 403).
+- ``fixed_presets``: how a fixed camera's preset list answers: ``"empty"`` or
+  ``"success_false"``.
+
+``open_sessions`` counts the sessions of ours the web service holds.
+
 Run it standalone for a demo::
 
     python -m tests.emulators.exacqvision --cameras 8 --servers 2 --port 8080
@@ -17,7 +36,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 import io
 import itertools
@@ -101,6 +120,9 @@ class EmuServer:
     triggered: list[dict[str, Any]] = field(default_factory=list)
     days_recorded_video: int = 30
     version: str = "24.09.1.0"
+    license_info: dict[str, Any] = field(
+        default_factory=lambda: {"expirationDate": "2027-06-30T00:00:00Z", "expired": False}
+    )
     model: str = "exacqVision Z-Series"
 
     def summary(self) -> dict[str, Any]:
@@ -115,7 +137,7 @@ class EmuServer:
             "login": False,
             "group": {},
             "name": self.name,
-            "licenseInfo": {},
+            "licenseInfo": self.license_info,
             "restricted": False,
             "admin_access_permissions": {},
             "id": self.id,
@@ -146,6 +168,7 @@ class ExacqVisionEmulator(Emulator):
         username: str = "admin",
         password: str = "admin256",  # noqa: S107 - the emulated device's demo account
         tls: bool = False,
+        strict: bool = False,
     ) -> None:
         """Create the servers with their cameras (the first ``ptz_cameras`` have presets)."""
         self.users = {username: password}
@@ -157,16 +180,32 @@ class ExacqVisionEmulator(Emulator):
         self.csrf = True
         self.csrf_strict = False  # refuse writes without Origin and the login's CSRF token
         self.csrf_tokens: set[str] = set()
-        self.emit_session_id_lowercase = False
         # How an expired session is answered: "401" (documented proposal), "redirect" (to the
         # login page), "html" (the login page itself) or "success_false" (HTTP 200).
         self.expired_answer = "401"
         self.mjpeg_enabled = True
         self.mjpeg_frames = 3
+        self.mjpeg_interval = 0.0  # seconds between frames (a live stream is slow and long)
         self.event_monitoring = True  # False: the user may not use event monitoring (400)
+        self.unknown_answer = "404"
+        # How a refused login answers: "401", "success_false" (HTTP 200) or "400".
+        self.login_refusal = "401"
+        self.exports: dict[str, dict[str, Any]] = {}  # export id -> camera, times, progress
+        self.export_steps = 2  # status reads until an export is complete
+        self.bookmarks: list[dict[str, Any]] = []
+        self.searches: set[str] = set()  # open search ids (ended by logout.web)
+        self.missing: set[str] = set()
+        self.broken: set[str] = set()
+        self.session_id_keys: tuple[str, ...] = ("sessionID",)
+        self.user_ptz = True
+        self.fixed_presets = "empty"
         self.clock_offset = 0.0
         self._epoch = time.clock_gettime(time.CLOCK_REALTIME) - self.now()
+        self.camera_formats = True  # False: config.web lists no ``formats`` per camera
+        if strict:
+            self.strict_real()
         super().__init__()
+        self.app.middlewares.append(self._variants)
         if tls:  # HTTPS with a self-signed certificate, as web services without ACME serve
             self.ssl_context = self_signed_context("exacqvision")
         for index in range(servers):
@@ -275,6 +314,52 @@ class ExacqVisionEmulator(Emulator):
                     }
                 )
 
+    def strict_real(self) -> None:
+        """Answer as real web services are seen to: the field behaviours the review lists.
+
+        Unknown routes redirect to the login page, expired sessions too, the login names the
+        session ``sessionId``, cameras list no ``formats``, a fixed camera's presets answer
+        ``success: false``, and there are no path-form snapshots.
+        """
+        self.unknown_answer = "redirect"
+        self.expired_answer = "redirect"
+        self.session_id_keys = ("sessionId",)
+        self.camera_formats = False
+        self.fixed_presets = "success_false"
+        self.missing = {*self.missing, "video.web/path"}
+
+    @property
+    def open_sessions(self) -> int:
+        """Return how many sessions are open (idle ones count until they time out)."""
+        return len(self.sessions)
+
+    def _unknown(self) -> web.Response:
+        """Answer a route this web service does not have."""
+        if self.unknown_answer == "redirect":
+            return web.Response(
+                status=302, headers={"Location": "/login.web"}, text="login.web",
+                content_type="text/html",
+            )  # fmt: skip
+        return web.Response(status=404, text="Not Found", content_type="text/plain")
+
+    @web.middleware
+    async def _variants(self, request: web.Request, handler: Any) -> web.StreamResponse:
+        """Answer routes this variant lacks as the web service answers unknown routes."""
+        path = request.path
+        if "v1" in self.missing and path.startswith("/v1/"):
+            return self._unknown()
+        route = path.removeprefix("/v1").lstrip("/")
+        if route.split("/")[0] in self.missing or route in self.missing:
+            return self._unknown()
+        if route.startswith("video.web/") and "video.web/path" in self.missing:
+            return self._unknown()
+        if route.split("/")[0] in self.broken:
+            return web.Response(body=b"{broken", content_type="application/json")
+        try:
+            return await handler(request)
+        except web.HTTPNotFound:
+            return self._unknown()
+
     def expire_sessions(self) -> None:
         """Invalidate every session and login token."""
         self.sessions.clear()
@@ -307,6 +392,10 @@ class ExacqVisionEmulator(Emulator):
             ("POST", "/eventmonitor.web/{profile}", self._link_create),
             ("GET", "/eventmonitor.web/{profile}/triggered", self._triggered),
             ("GET", "/service.web/info", self._service_info),
+            ("GET", "/export.web", self._export),
+            ("GET", "/search.web", self._search),
+            ("GET", "/bookmarks.web", self._bookmarks),
+            ("POST", "/bookmarks.web", self._bookmark_create),
         ]
         unused = [
             "/server.web/users", "/server.web/plugins", "/server.web/serial", "/server.web/devices",
@@ -316,9 +405,9 @@ class ExacqVisionEmulator(Emulator):
             "/security.web/action", "/security.web/login", "/security.web/verify",
             "/security.web/logout", "/service.web/login", "/service.web/logout",
             "/service.web/status", "/auth.web", "/auth.web/logout", "/push.web", "/push.web/key",
-            "/search.web", "/search.web/status", "/search.web/metadata", "/search.web/image",
+            "/search.web/status", "/search.web/metadata", "/search.web/image",
             "/search.web/frame", "/search.web/thumbnails", "/timestamp.web", "/playspeed.web",
-            "/step.web/{steps}", "/export.web", "/videopush.web", "/users.web", "/bookmarks.web",
+            "/step.web/{steps}", "/videopush.web", "/users.web",
             "/cases.web", "/serial.web", "/analytics.web/rules", "/audio.web",
             # the rest of the route table's families (service admin, push, video push, ...)
             "/service.web/{tail:.+}", "/push.web/{tail:.+}", "/videopush.web/{tail:.+}",
@@ -409,13 +498,19 @@ class ExacqVisionEmulator(Emulator):
         else:
             valid = self.users.get(params.get("u", "")) == params.get("p")
         if server is None or not valid:
+            self.log("login_refused")
+            if self.login_refusal == "success_false":
+                return self._json({"success": False})
+            if self.login_refusal == "400":
+                return self._invalid()
             return self._json({"success": False}, 401)
         session_id = str(uuid.uuid4())
         self.sessions[session_id] = Session(server=server.id, last_used=self.now())
         self.log("login", server=server.id, token=token is not None)
-        body: dict[str, Any] = {"success": True, "sessionID": session_id, **server.summary()}
-        if self.emit_session_id_lowercase:
-            body["sessionId"] = session_id
+        body: dict[str, Any] = {"success": True, **server.summary()}
+        body["user_permissions"] = {**body["user_permissions"], "ptz": self.user_ptz}
+        for key in self.session_id_keys:
+            body[key] = session_id
         if params.get("save") == "1":
             body["token"] = new_token = str(uuid.uuid4())
             body["canAutoLogin"] = True
@@ -431,6 +526,9 @@ class ExacqVisionEmulator(Emulator):
         params = await self._params(request)
         if self.sessions.pop(params.get("s", ""), None) is not None:
             self.log("logout")
+        elif params.get("s", "") in self.searches:
+            self.searches.discard(params["s"])
+            self.log("search_logout")
         return web.Response(
             status=302,
             text="login.web",
@@ -478,8 +576,9 @@ class ExacqVisionEmulator(Emulator):
         if params.get("output") != "json":
             return self._invalid()
         cameras = [
-            {"id": c.id, "name": c.name, "formats": c.formats, "state": 0 if c.connected else 1,
-             "disabled": int(c.disabled)}
+            {"id": c.id, "name": c.name, "state": 0 if c.connected else 1,
+             "disabled": int(c.disabled),
+             **({"formats": c.formats} if self.camera_formats else {})}
             for c in server.cameras.values()
         ]  # fmt: skip
         return self._json(
@@ -491,9 +590,14 @@ class ExacqVisionEmulator(Emulator):
         if isinstance(auth := await self._authed(request), web.Response):
             return auth
         server, params = auth
+        if not self.user_ptz:
+            return self._json({"success": False}, 403)
         camera = server.cameras.get(params.get("camera", ""))
         if camera is None:
             return self._json({"success": False}, 404)
+        self.log("ptz_presets", camera=camera.id)
+        if not camera.presets and self.fixed_presets == "success_false":
+            return self._json({"success": False})
         return self._json({"Presets": camera.presets})
 
     async def _ptz_action(self, request: web.Request) -> web.Response:
@@ -501,6 +605,8 @@ class ExacqVisionEmulator(Emulator):
         if isinstance(auth := await self._authed(request), web.Response):
             return auth
         server, params = auth
+        if not self.user_ptz:
+            return self._json({"success": False}, 403)
         camera = server.cameras.get(params.get("camera", ""))
         if camera is None:
             return self._json({"success": False}, 404)
@@ -644,7 +750,11 @@ class ExacqVisionEmulator(Emulator):
             return self._invalid()
         server, _ = auth
         profiles = [
-            {"name": p["name"], "type": p["type"], "links": list(p["links"])}
+            {
+                "name": p["name"],
+                "type": p["type"],
+                "links": [{"guid": g, **link} for g, link in p["links"].items()],
+            }
             for p in server.profiles.values()
         ]
         return self._json({"profiles": profiles, "success": True})
@@ -711,6 +821,101 @@ class ExacqVisionEmulator(Emulator):
         ]
         return self._json({"success": True, "triggeredEvents": events})
 
+    # --- recordings --------------------------------------------------------------------------
+
+    async def _export(self, request: web.Request) -> web.StreamResponse:
+        """Export Video: create (camera, start, end, format), status, download, finish."""
+        if isinstance(auth := await self._authed(request), web.Response):
+            return auth
+        server, params = auth
+        export_id = params.get("export")
+        if export_id is None:
+            if (
+                not {"camera", "start", "end"} <= set(params)
+                or params["camera"] not in server.cameras
+            ):
+                return self._invalid()
+            export_id = str(uuid.uuid4())
+            self.exports[export_id] = {"camera": params["camera"], "start": params["start"],
+                                       "end": params["end"], "format": params.get("format"),
+                                       "reads": 0}  # fmt: skip
+            self.log("export", **{k: v for k, v in self.exports[export_id].items() if k != "reads"})
+            return self._json({"success": True, "export_id": export_id})
+        export = self.exports.get(export_id)
+        if export is None:
+            return self._invalid()
+        action = params.get("action")
+        if action == "finish":
+            self.exports.pop(export_id)
+            self.log("export_finish")
+            return self._json({"success": True})
+        if action == "download":
+            if export["reads"] < self.export_steps:
+                return self._invalid()
+            return web.Response(
+                body=b"\x00\x00\x00\x18ftypmp42" + export["camera"].encode(),
+                content_type="video/mp4",
+                headers={"Content-Disposition": 'attachment; filename="Export.mp4"'},
+            )
+        export["reads"] += 1
+        progress = min(100, 100 * export["reads"] // self.export_steps)
+        return self._json({"success": True, "progress": progress})
+
+    async def _search(self, request: web.Request) -> web.Response:
+        """Create a Search: each camera's clips in the window.
+
+        Every 3 h a 10-minute clip; a short window ("now") is covered while the camera records.
+        """
+        if isinstance(auth := await self._authed(request), web.Response):
+            return auth
+        server, params = auth
+        cameras = params.getall("camera", [])
+        try:
+            start = datetime.fromisoformat(params["start"]).astimezone(UTC)
+            end = datetime.fromisoformat(params["end"]).astimezone(UTC)
+        except (KeyError, ValueError):
+            return self._invalid()
+        if not cameras or any(camera not in server.cameras for camera in cameras):
+            return self._invalid()
+        video_info = []
+        for camera in cameras:
+            clips = []
+            at = start.replace(hour=start.hour - start.hour % 3, minute=0, second=0, microsecond=0)
+            while at < end:
+                clip_end = at + timedelta(minutes=10)
+                if clip_end > start:
+                    clips.append((max(at, start), min(clip_end, end)))
+                at += timedelta(hours=3)
+            if end - start <= timedelta(minutes=10):  # a short window "now"
+                clips = [(start, end)] if server.cameras[camera].recording else []
+            video_info.append({"camera": camera, "clips": [
+                {"startTime": f"{a:%Y-%m-%dT%H:%M:%SZ}", "endTime": f"{b:%Y-%m-%dT%H:%M:%SZ}"}
+                for a, b in clips
+            ]})  # fmt: skip
+        search_id = f"0x{uuid.uuid4().hex[:8]}"
+        self.searches.add(search_id)
+        self.log("search", camera=",".join(cameras), start=params["start"], end=params["end"])
+        return self._json({"success": True, "search_id": search_id, "videoInfo": video_info})
+
+    async def _bookmarks(self, request: web.Request) -> web.Response:
+        """List Bookmarks."""
+        if isinstance(auth := await self._authed(request), web.Response):
+            return auth
+        return self._json({"success": True, "bookmarks": self.bookmarks})
+
+    async def _bookmark_create(self, request: web.Request) -> web.Response:
+        """Create Bookmark (name, start, end, itemType, itemId)."""
+        if isinstance(auth := await self._authed(request), web.Response):
+            return auth
+        _, params = auth
+        keys = ("name", "start", "end", "itemType", "itemId")
+        if not all(params.get(key) for key in keys):
+            return self._invalid()
+        bookmark = {"guid": str(uuid.uuid4()), **{key: params[key] for key in keys}}
+        self.bookmarks.append(bookmark)
+        self.log("bookmark", camera=params["itemId"], title=params["name"])
+        return self._json({"success": True, "bookmark": bookmark})
+
     # --- video -------------------------------------------------------------------------------
 
     def _frame(self, camera: EmuCamera, params: MultiDict[str]) -> bytes:
@@ -731,6 +936,16 @@ class ExacqVisionEmulator(Emulator):
             if not self.mjpeg_enabled:
                 return self._invalid()
             return await self._mjpeg(request, camera, params)
+        if params.get("fmt") == "jpg":
+            if "video.web/fmt" in self.missing:
+                return self._invalid()
+            self.log("snapshot", camera=camera.id, w=params.get("w"), h=params.get("h"))
+            return web.Response(body=self._frame(camera, params), content_type="image/jpeg")
+        if "video.web/query" in self.missing:
+            return self._invalid()
+        if "time" in params:  # Retrieve Single Recorded Frame
+            self.log("recorded_frame", camera=camera.id, time=params["time"])
+            return web.Response(body=self._frame(camera, params), content_type="image/jpeg")
         fmt = int(params.get("format", 6))
         if fmt not in camera.formats:
             return self._invalid()
@@ -772,6 +987,8 @@ class ExacqVisionEmulator(Emulator):
         await response.prepare(request)
         self.log("mjpeg", camera=camera.id)
         for shade in itertools.islice(itertools.cycle((60, 120, 180)), self.mjpeg_frames):
+            if self.mjpeg_interval:
+                await asyncio.sleep(self.mjpeg_interval)
             frame = jpeg(64, 48, shade)
             await response.write(
                 b"--frame\r\nContent-Type: image/jpeg\r\nContent-Length: "

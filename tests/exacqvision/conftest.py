@@ -49,6 +49,8 @@ def entry_data(emulator: ExacqVisionEmulator, server_id: str = "0") -> dict[str,
         "username": USER,
         "password": PASSWORD,
         "server_id": server_id,
+        "event_monitoring": False,
+        "large_server_cameras": 64,
     }
 
 
@@ -86,3 +88,20 @@ def state(hass: HomeAssistant, entity_id: str) -> str:
     current = hass.states.get(entity_id)
     assert current is not None, entity_id
     return current.state
+
+
+@pytest.fixture
+async def monitored(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, emulator: ExacqVisionEmulator
+) -> MockConfigEntry:
+    """Return an entry with event monitoring chosen (it writes a profile), set up."""
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        unique_id=SERIAL,
+        title="Server 1",
+        data={**entry_data(emulator), "event_monitoring": True},
+    )
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    return entry

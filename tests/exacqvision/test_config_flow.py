@@ -7,6 +7,7 @@ from typing import Any
 from homeassistant.config_entries import SOURCE_USER
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
+import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.proav.const import DOMAIN
@@ -168,3 +169,30 @@ async def test_https_with_self_signed_certificate(
         entry = result["result"]
         assert hass.states.get("camera.camera_1") is not None
         assert await hass.config_entries.async_unload(entry.entry_id)
+
+
+@pytest.mark.parametrize("unknown", ["404", "redirect"])
+async def test_web_service_without_server_list(
+    hass: HomeAssistant, emulator: ExacqVisionEmulator, unknown: str
+) -> None:
+    """No ``servers.web``: the login alone names the server (id, name, serial)."""
+    emulator.unknown_answer = unknown
+    emulator.missing = {"servers.web"}
+    emulator.session_id_keys = ("sessionId",)
+    flow_id = await _start(hass)
+    result = await hass.config_entries.flow.async_configure(flow_id, _form(emulator))
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["title"] == "Server 1"
+    assert result["result"].unique_id == SERIAL
+    assert result["data"]["server_id"] == "0"
+    assert emulator.open_sessions == 1  # the probe's own session was logged out
+
+
+async def test_not_an_exacqvision_web_service(
+    hass: HomeAssistant, emulator: ExacqVisionEmulator
+) -> None:
+    """A web server without any exacqVision route shows cannot_connect, not invalid_auth."""
+    emulator.missing = {"servers.web", "login.web"}
+    flow_id = await _start(hass)
+    result = await hass.config_entries.flow.async_configure(flow_id, _form(emulator))
+    assert result["errors"] == {"base": "cannot_connect"}

@@ -15,7 +15,7 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from tests.emulators.exacqvision import ExacqVisionEmulator
 
-from .conftest import poll, state
+from .conftest import INVENTORY_POLL, poll, state
 
 CAM1, CAM2 = "4590080", "4590336"
 TRIGGER1 = "4653312"
@@ -71,6 +71,8 @@ async def test_live_state_follows_the_server(
     emulator.set_camera(server, CAM2, recording=True, connected=True)
     server.alarms.clear()
     await poll(hass, freezer)
+    assert state(hass, "binary_sensor.camera_2_recording") == STATE_ON
+    await poll(hass, freezer, INVENTORY_POLL)  # config.web's state: connected again
     assert state(hass, "camera.camera_2") == "recording"
     assert state(hass, "sensor.server_1_health") == "ok"
 
@@ -126,9 +128,10 @@ async def test_hold_released_on_unload(
     assert await hass.config_entries.async_unload(loaded.entry_id)
     await hass.async_block_till_done()
     assert _commands(emulator, "soft_trigger")[-1] == {"tid": "4653313", "state": "off"}
-    # our event monitoring profile is gone from the server, then the session ends
-    assert emulator.command_names()[-2:] == ["profile_delete", "logout"]
+    # event monitoring was not chosen: nothing was written into the server; the session ends
+    assert emulator.command_names()[-2:] == ["soft_trigger", "logout"]
     assert emulator.server.profiles == {}
+    assert emulator.open_sessions == 0
     count = len(emulator.commands)
     await poll(hass, freezer, timedelta(seconds=5))
     assert len(emulator.commands) == count
@@ -179,18 +182,19 @@ async def test_mjpeg_stream(
 async def test_motion_and_video_loss_events(
     hass: HomeAssistant,
     emulator: ExacqVisionEmulator,
-    loaded: MockConfigEntry,
+    monitored: MockConfigEntry,
     freezer: FrozenDateTimeFactory,
 ) -> None:
     """Event monitoring occurrences fire the camera's event entity (once each)."""
     assert _commands(emulator, "profile_create") == [
-        {"profile": f"HomeAssistant-{loaded.entry_id[-8:]}"}
+        {"profile": f"HomeAssistant-{monitored.entry_id[-8:]}"}
     ]
     emulator.set_camera(emulator.server, CAM2, motion=True)
     await poll(hass, freezer)
     event = hass.states.get("event.camera_2_events")
     assert event is not None
     assert event.attributes["event_type"] == "motion"
+    assert event.attributes["time"].startswith("20")  # when the server says it happened
     fired = event.state
     await poll(hass, freezer)  # the same occurrence is still in the window: not again
     assert state(hass, "event.camera_2_events") == fired
@@ -238,7 +242,7 @@ async def test_events_without_event_monitoring(
 async def test_alarm_inputs(
     hass: HomeAssistant,
     emulator: ExacqVisionEmulator,
-    loaded: MockConfigEntry,
+    monitored: MockConfigEntry,
     freezer: FrozenDateTimeFactory,
 ) -> None:
     """A camera's alarm input fires its camera's entity; other inputs fire the server's."""

@@ -27,8 +27,8 @@ def test_triggered_links_are_reported_once() -> None:
     assert tracker.triggered(parse_triggered(_links(old))) == ()
     new = [("g-motion", "12:00:04", 5, "1"), ("g-motion", "12:00:04", 5, "2")]
     assert tracker.triggered(parse_triggered(_links(old, *new))) == (
-        ExacqEvent(kind="motion", source_id="1"),
-        ExacqEvent(kind="motion", source_id="2"),
+        ExacqEvent(kind="motion", source_id="1", time="12:00:04"),
+        ExacqEvent(kind="motion", source_id="2", time="12:00:04"),
     )
     assert tracker.triggered(parse_triggered(_links(old, *new))) == ()
     # a source type without an event kind (and junk) is ignored

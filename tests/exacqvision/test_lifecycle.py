@@ -33,6 +33,7 @@ async def test_cameras_added_and_removed(
     added = emulator.add_camera(server, 7, ptz=True)
     del server.cameras["4590336"]  # Camera 2
     await poll(hass, freezer, INVENTORY_POLL)
+    await poll(hass, freezer)  # its status is asked for from the next poll on
     assert state(hass, "camera.camera_8") == "recording"
     assert state(hass, "select.camera_8_ptz_preset") == "unknown"
     assert get_device(hass, (DOMAIN, f"{SERIAL}_{added.id}")) is not None

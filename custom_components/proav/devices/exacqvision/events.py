@@ -43,6 +43,7 @@ class ExacqEvent:
     kind: str
     source_id: str
     message: str = ""
+    time: str = ""  # when the server says it happened (RFC 3339), "" when it did not say
 
 
 def event_links() -> list[dict[str, str]]:
@@ -70,7 +71,10 @@ class EventTracker:
             return ()  # these happened before anyone was watching
         return tuple(
             ExacqEvent(
-                kind=EVENT_KINDS[link.source_type], source_id=link.source_id, message=link.message
+                kind=EVENT_KINDS[link.source_type],
+                source_id=link.source_id,
+                message=link.message,
+                time=link.time,
             )
             for link in new
             if link.source_type in EVENT_KINDS
@@ -78,11 +82,12 @@ class EventTracker:
 
     def active(self, active: Iterable[ActiveEvent]) -> tuple[ExacqEvent, ...]:
         """Return the active events that were not active at the last read."""
-        now_active = {(e.type, e.source_id) for e in active if e.type in ACTIVE_KINDS}
+        starts = {(e.type, e.source_id): e.start for e in active if e.type in ACTIVE_KINDS}
+        now_active = set(starts)
         before, self._active_before = self._active_before, now_active
         if before is None:
             return ()
         return tuple(
-            ExacqEvent(kind=ACTIVE_KINDS[kind], source_id=source)
+            ExacqEvent(kind=ACTIVE_KINDS[kind], source_id=source, time=starts[(kind, source)])
             for kind, source in sorted(now_active - before)
         )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from enum import IntEnum
 import re
 from typing import Any
@@ -90,6 +91,13 @@ STORAGE_EVENT_TYPES = frozenset(
         ActiveEventType.ARCHIVE_TASK,
     }
 )
+ARCHIVE_EVENT_TYPES = frozenset(
+    {
+        ActiveEventType.ARCHIVED_CONTENT_OLD,
+        ActiveEventType.ARCHIVE_CONNECTION,
+        ActiveEventType.ARCHIVE_TASK,
+    }
+)
 
 
 class EventSourceType(IntEnum):
@@ -165,6 +173,20 @@ def _list(value: Any) -> list[Mapping[str, Any]]:
     return [item for item in value if isinstance(item, Mapping)] if isinstance(value, list) else []
 
 
+def _license_date(raw: Any) -> datetime | None:
+    """Return the licence's expiry (``licenseInfo.expirationDate``) as an aware time, if any."""
+    if not isinstance(raw, Mapping):
+        return None
+    value = _get(raw, "expirationDate", "expiration", "expires")
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
 def normalize_serial(serial: str) -> str:
     """Return a serial as upper-case hex without separators ("18-62-..." -> "186266...")."""
     return re.sub(r"[^0-9A-Za-z]", "", serial).upper()
@@ -182,6 +204,8 @@ class Server:
     version: str = ""
     model: str = ""
     days_recorded_video: int | None = None
+    license_expires: datetime | None = None
+    license_expired: bool | None = None
 
     @classmethod
     def from_dict(cls, raw: Mapping[str, Any]) -> Server:
@@ -195,6 +219,10 @@ class Server:
             version=_str(raw.get("version")),
             model=_str(raw.get("model")),
             days_recorded_video=_int(raw.get("daysRecordedVideo")),
+            license_expires=_license_date(raw.get("licenseInfo")),
+            license_expired=_bool(_get(raw.get("licenseInfo") or {}, "expired", "isExpired"))
+            if isinstance(raw.get("licenseInfo"), Mapping)
+            else None,
         )
 
     @property
@@ -220,21 +248,42 @@ class ServerList:
 
 
 @dataclass(frozen=True, kw_only=True)
+class Permissions:
+    """What the user may do (the login's ``user_permissions``); None where it did not say."""
+
+    ptz: bool | None = None
+    live: bool | None = None
+    event_monitor: bool | None = None
+    export_video: bool | None = None
+
+    @classmethod
+    def from_dict(cls, raw: Any) -> Permissions:
+        """Parse ``user_permissions`` (anything else: nothing known)."""
+        if not isinstance(raw, Mapping):
+            return cls()
+        return cls(
+            ptz=_bool(raw.get("ptz")),
+            live=_bool(raw.get("live")),
+            event_monitor=_bool(_get(raw, "event_monitor", "eventMonitor")),
+            export_video=_bool(_get(raw, "export_video", "exportVideo")),
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
 class LoginResult:
-    """A server login: the session id, the server, and a single-use token when asked for."""
+    """A server login: the session id, the server and the user's permissions."""
 
     session_id: str
     server: Server
-    token: str | None = None
+    permissions: Permissions = field(default_factory=Permissions)
 
     @classmethod
     def from_dict(cls, raw: Mapping[str, Any]) -> LoginResult:
         """Parse a Login response (``sessionID`` as documented, ``sessionId`` as seen in use)."""
-        token = raw.get("token")
         return cls(
-            session_id=_str(_get(raw, "sessionID", "sessionId", "session_id")),
+            session_id=_str(_get(raw, "sessionId", "sessionID", "session_id")),
             server=Server.from_dict(raw),
-            token=str(token) if token else None,
+            permissions=Permissions.from_dict(raw.get("user_permissions")),
         )
 
 
@@ -270,7 +319,7 @@ class Camera:
     name: str
     formats: tuple[int, ...] = ()
     state: int | None = None
-    disabled: bool = False
+    disabled: bool | None = None
 
     @classmethod
     def from_dict(cls, raw: Mapping[str, Any]) -> Camera:
@@ -283,8 +332,16 @@ class Camera:
             if isinstance(formats, list)
             else (),
             state=_int(raw.get("state")),
-            disabled=bool(_bool(raw.get("disabled"))),
+            disabled=_bool(raw.get("disabled")),
         )
+
+    @property
+    def online(self) -> bool | None:
+        """Return whether the server gets video from the camera (``state`` 0); None: unknown.
+
+        A real 23.09 client reads ``state`` other than 0 as video loss / offline.
+        """
+        return None if self.state is None else self.state == 0
 
     @property
     def jpeg_format(self) -> int | None:
@@ -348,49 +405,75 @@ class CameraStatus:
             connected=_bool(raw.get("connected")),
         )
 
+    def merged(self, newer: CameraStatus) -> CameraStatus:
+        """Return this status with every field the newer answer stated."""
+        return CameraStatus(
+            id=self.id,
+            motion=self.motion if newer.motion is None else newer.motion,
+            loss=self.loss if newer.loss is None else newer.loss,
+            recording=self.recording if newer.recording is None else newer.recording,
+            connected=self.connected if newer.connected is None else newer.connected,
+        )
 
-# What a camera that the Servers Response does not list is doing: nothing worth reporting.
-NORMAL_CAMERA_STATUS = CameraStatus(id="", motion=False, loss=False, recording=True, connected=True)
+
+UNKNOWN_CAMERA_STATUS = CameraStatus(id="")
 
 
 @dataclass(frozen=True, kw_only=True)
 class ServerStatus:
-    """Get Status (Servers Response): the items of one server that are in an important state.
+    """Get Status: the cameras and soft triggers the server reported on.
 
-    Items not listed are in their normal state (no motion, no loss, recording, connected; trigger
-    off), so one request covers every camera and trigger of the server however many there are.
+    Only what the server said is known: a camera it did not report on has every field None
+    (never "recording" or "connected" by default).
     """
 
     cameras: dict[str, CameraStatus] = field(default_factory=dict)
-    triggers_on: frozenset[str] = frozenset()
+    triggers: dict[str, bool | None] = field(default_factory=dict)
 
     @classmethod
     def from_dict(cls, raw: Mapping[str, Any], server_id: str) -> ServerStatus:
-        """Parse a Servers Response, keeping the items of one server."""
-        cameras: dict[str, CameraStatus] = {}
-        triggers: set[str] = set()
+        """Parse an Items Response (``camera``/``trigger`` lists), or a Servers Response."""
+        camera_items = _list(raw.get("camera"))
+        trigger_items = _list(raw.get("trigger"))
         for server in _list(raw.get("servers")):
             if _str(server.get("id")) not in (server_id, ""):
                 continue
             raw_items = server.get("items")
-            item_lists = (
-                (_list(raw_items.get("camera")), _list(raw_items.get("trigger")))
-                if isinstance(raw_items, Mapping)
-                else _split_items(_list(raw_items))
-            )
-            for item in item_lists[0]:
-                status = CameraStatus.from_dict(item)
-                cameras[status.id] = status
-            triggers.update(
-                _str(_get(item, "id", "Id"))
-                for item in item_lists[1]
-                if _bool(_get(item, "state", "on"))
-            )
-        return cls(cameras=cameras, triggers_on=frozenset(triggers))
+            if isinstance(raw_items, Mapping):
+                camera_items += _list(raw_items.get("camera"))
+                trigger_items += _list(raw_items.get("trigger"))
+            else:
+                cams, trigs = _split_items(_list(raw_items))
+                camera_items += cams
+                trigger_items += trigs
+        cameras = {
+            status.id: status
+            for status in (CameraStatus.from_dict(item) for item in camera_items)
+            if status.id
+        }
+        triggers = {
+            _str(_get(item, "id", "Id")): _bool(_get(item, "state", "on"))
+            for item in trigger_items
+            if _str(_get(item, "id", "Id"))
+        }
+        return cls(cameras=cameras, triggers=triggers)
+
+    def merged(self, newer: ServerStatus) -> ServerStatus:
+        """Return this status with the newer answer's items merged in, field by field."""
+        cameras = dict(self.cameras)
+        for key, status in newer.cameras.items():
+            cameras[key] = cameras[key].merged(status) if key in cameras else status
+        triggers = dict(self.triggers)
+        triggers.update((k, v) for k, v in newer.triggers.items() if v is not None)
+        return ServerStatus(cameras=cameras, triggers=triggers)
 
     def camera(self, camera_id: str) -> CameraStatus:
-        """Return a camera's status (its normal state when the server did not list it)."""
-        return self.cameras.get(camera_id, NORMAL_CAMERA_STATUS)
+        """Return a camera's status (every field None when the server did not report it)."""
+        return self.cameras.get(camera_id, UNKNOWN_CAMERA_STATUS)
+
+    def trigger_on(self, trigger_id: str) -> bool | None:
+        """Return whether a soft trigger is on (None: the server did not say)."""
+        return self.triggers.get(trigger_id)
 
 
 def _is_trigger(item: Mapping[str, Any]) -> bool:
@@ -469,9 +552,21 @@ def parse_triggered(raw: Mapping[str, Any]) -> tuple[TriggeredEvent, ...]:
     return tuple(TriggeredEvent.from_dict(item) for item in _list(raw.get("triggeredEvents")))
 
 
-def parse_profile_names(raw: Mapping[str, Any]) -> set[str]:
-    """Parse the profile names of a List Event Monitoring Profiles response."""
-    return {_str(_get(item, "name", "Name")) for item in _list(raw.get("profiles"))}
+def parse_profile_names(raw: Mapping[str, Any]) -> dict[str, frozenset[str]]:
+    """Parse a List Event Monitoring Profiles response: name -> its links' source types.
+
+    Links may be listed as objects (with ``eventSourceType``) or as bare GUIDs (no type known).
+    """
+    profiles: dict[str, frozenset[str]] = {}
+    for item in _list(raw.get("profiles")):
+        links = item.get("links")
+        kinds = {
+            _str(link.get("eventSourceType"))
+            for link in (links if isinstance(links, list) else [])
+            if isinstance(link, Mapping) and link.get("eventSourceType") is not None
+        }
+        profiles[_str(_get(item, "name", "Name"))] = frozenset(kinds)
+    return profiles
 
 
 def parse_cameras(raw: Mapping[str, Any]) -> list[Camera]:
@@ -490,3 +585,45 @@ def parse_triggers(raw: Mapping[str, Any]) -> list[SoftTrigger]:
     """Parse a List Soft Triggers response (key ``Triggers``)."""
     triggers = [SoftTrigger.from_dict(item) for item in _list(_get(raw, "Triggers", "triggers"))]
     return [trigger for trigger in triggers if trigger.id]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Clip:
+    """A stretch of recorded video (a search's ``videoInfo[].clips[]`` item)."""
+
+    start: datetime
+    end: datetime
+
+
+def _time(value: Any) -> datetime | None:
+    """Return an RFC 3339 time (``Z`` or an offset) as an aware datetime."""
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def parse_clips(raw: Mapping[str, Any]) -> list[Clip]:
+    """Parse the clips of a search (every camera's ``clips``), oldest first."""
+    clips = []
+    for info in _list(_get(raw, "videoInfo", "video_info")):
+        for item in _list(info.get("clips")):
+            start, end = _time(item.get("startTime")), _time(item.get("endTime"))
+            if start is not None and end is not None and end > start:
+                clips.append(Clip(start=start, end=end))
+    return sorted(clips, key=lambda clip: clip.start)
+
+
+def parse_recording(raw: Mapping[str, Any], window_start: datetime) -> dict[str, bool]:
+    """Return, per camera a search answered for, whether it has video since ``window_start``."""
+    recording: dict[str, bool] = {}
+    for info in _list(_get(raw, "videoInfo", "video_info")):
+        camera = _str(_get(info, "camera", "id", "cameraId"))
+        if not camera:
+            continue
+        ends = [_time(item.get("endTime")) for item in _list(info.get("clips"))]
+        recording[camera] = any(end is not None and end > window_start for end in ends)
+    return recording
