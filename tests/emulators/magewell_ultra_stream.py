@@ -230,6 +230,8 @@ class UltraStreamEmulator(Emulator):
         self.settings = copy.deepcopy(SETTINGS)
         self.settings["name"] = f"Ultra Stream {serial}"
         self.users = {USER: md5(password)}
+        self.admins = {USER}  # the rest are general users (add-user makes only those)
+        self.session_users: dict[str, str] = {}  # sid -> the account that signed in
         self.sessions: dict[str, float] = {}  # sid -> last use
         self.session_timeout = 1800.0
         self.login_failure_code = 36
@@ -468,6 +470,12 @@ class UltraStreamEmulator(Emulator):
             1 for last in self.sessions.values() if self.now() - last <= self.session_timeout
         )
 
+    def add_user(self, name: str, password: str, *, admin: bool = False) -> None:
+        """Add an account (``admin``: an administrator, like the box's own Admin)."""
+        self.users[name] = md5(password)
+        if admin:
+            self.admins.add(name)
+
     def take_session(self) -> None:
         """Another client logs in with the same account and the box ends our sessions."""
         self.sessions.clear()
@@ -499,6 +507,12 @@ class UltraStreamEmulator(Emulator):
             return web.Response(status=404, text="<html>Not Found</html>", content_type="text/html")
         if method in self.next_result:
             return web.json_response({"result": self.next_result.pop(method)})
+        if method == "get-users":  # administrators only (vendor doc)
+            sid = request.cookies.get(self.cookie_name, "")
+            if self.session_users.get(sid) not in self.admins:
+                return web.json_response({"result": -26})
+            users = [{"id": name, "type": 1 if name in self.admins else 2} for name in self.users]
+            return web.json_response({"result": 0, "users": users})
         if method in FLAG_METHODS:
             return web.json_response({"result": self._set_flag(method, params)})
         if method == "del-media-files":
@@ -517,6 +531,7 @@ class UltraStreamEmulator(Emulator):
             return web.json_response({"result": self.login_failure_code})
         sid = uuid.uuid4().hex
         self.sessions[sid] = self.now()
+        self.session_users[sid] = params["id"]
         if self.max_sessions is not None:
             while len(self.sessions) > self.max_sessions:
                 del self.sessions[next(iter(self.sessions))]

@@ -32,6 +32,8 @@ from tests.emulators.magewell_ultra_stream import (
     UltraStreamEmulator,
 )
 
+from .conftest import keep_admin
+
 ADDRESS = "70:B3:D5:75:D5:FE"
 NO_IP = "0.0.0.0"  # noqa: S104 - "no address" in an advertisement
 
@@ -176,6 +178,7 @@ async def test_advertised_address_prefills_the_form(
         flows[0]["flow_id"],
         {CONF_HOST: "127.0.0.1", CONF_PORT: box.port, CONF_USERNAME: USER, CONF_PASSWORD: PASSWORD},
     )
+    result = await keep_admin(hass, result)
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["data"][CONF_HOST] == "127.0.0.1"
     await hass.config_entries.async_unload(result["result"].entry_id)
@@ -220,6 +223,7 @@ async def test_provisioning_over_bluetooth(
         flow_id,
         {CONF_HOST: "127.0.0.1", CONF_PORT: box.port, CONF_USERNAME: USER, CONF_PASSWORD: PASSWORD},
     )
+    result = await keep_admin(hass, result)
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["result"].unique_id == SERIAL
     await hass.config_entries.async_unload(result["result"].entry_id)

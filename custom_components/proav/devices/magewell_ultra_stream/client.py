@@ -51,7 +51,9 @@ from .models import (
     Result,
     Settings,
     Status,
+    User,
     result_text,
+    users_from_json,
 )
 
 DEFAULT_PORT = 80
@@ -279,6 +281,10 @@ class UltraStreamClient(DeviceClient):
     async def get_settings(self) -> Settings:
         """Read the configuration."""
         return Settings.from_json(await self.call("get-settings"))
+
+    async def get_users(self) -> tuple[User, ...]:
+        """Read the box's accounts (needs an administrator; optional: ``NotPermitted`` else)."""
+        return users_from_json(await self.call("get-users"))
 
     async def get_media_files(self, disk_type: int, start: int = 0, count: int = 20) -> MediaFiles:
         """Read a page of recordings on the USB drive (0) or SD card (1)."""
