@@ -876,6 +876,9 @@ class FakeGattBox:
         self.writes: list[tuple[int, bytes]] = []
         self.reads: list[int] = []  # buffers read, in order (Buffer-1: the keep-alive)
         self.order = "<"  # the byte order of replies (">": opcodes as ASCII tags on the wire)
+        # The byte order the box understands in requests: it ignores a write in the other one
+        # ("": it answers none).
+        self.write_order = "<"
         self.fail_reads = False  # the link drops: reads raise BleakError
         self._replies: dict[int, bytes] = {}
         self._auth_index = 0
@@ -887,15 +890,16 @@ class FakeGattBox:
         buffer = BLE_BUFFERS.index(char)
         data = bytes(data)
         self.writes.append((buffer, data))
-        (opcode,) = struct.unpack_from("<H", data)
+        if not self.write_order:
+            return
+        (opcode,) = struct.unpack_from(f"{self.write_order}H", data)
         if opcode in (0x5333, 0x5335):
             self._join = None  # a new request: buffer 4 answers it, not an old Wi-Fi join
         if buffer == 0 and opcode == 0x5335:
-            self._replies[4] = struct.pack(
-                f"{self.order}HIH", 0x5336, self.status, data[2] | data[3] << 8
-            )
+            (index,) = struct.unpack_from(f"{self.write_order}H", data, 2)
+            self._replies[4] = struct.pack(f"{self.order}HIH", 0x5336, self.status, index)
         elif buffer == 4 and opcode == 0x5333:
-            (self._auth_index,) = struct.unpack_from("<H", data, 2)
+            (self._auth_index,) = struct.unpack_from(f"{self.write_order}H", data, 2)
         elif buffer == 0 and opcode == 0x5333:
             self.authenticated = data[2:18] == self.digest
             result = 0 if self.authenticated else -1
@@ -910,7 +914,7 @@ class FakeGattBox:
 
     def _start_join(self) -> None:
         """All Wi-Fi buffers written: answer the index, then join (or fail)."""
-        index = struct.unpack_from("<H", self._wifi[0], 4)[0]
+        index = struct.unpack_from(f"{self.write_order}H", self._wifi[0], 4)[0]
         ssid = (self._wifi[1] + self._wifi[2]).rstrip(b"\0").decode()
         password = (self._wifi[3] + self._wifi[4][2:]).rstrip(b"\0").decode()
         self._replies[0] = struct.pack(f"{self.order}HH", 0x5332, index)

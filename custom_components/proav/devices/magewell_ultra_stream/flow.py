@@ -165,6 +165,7 @@ class UltraStreamFlow(DeviceFlow):
 
     _boxes: dict[str, DiscoveredBox]
     _ble_password: str | None = None  # None: the box has no pairing password
+    _ble_write_order: str | None = None  # the byte order the box answered in (None: unknown)
 
     async def async_begin(self) -> ConfigFlowResult | None:
         """Start with a step of the Ultra Stream's own, where one fits, before the form.
@@ -269,17 +270,23 @@ class UltraStreamFlow(DeviceFlow):
         )
 
     async def _async_ble[T](self, operation: Callable[[UltraStreamProvisioner], Awaitable[T]]) -> T:
-        """Connect to the box seen over Bluetooth, run a provisioning operation, disconnect."""
+        """Connect to the box seen over Bluetooth, run a provisioning operation, disconnect.
+
+        The byte order the box answered in is kept for this flow's next connections.
+        """
         info: bluetooth.BluetoothServiceInfoBleak = self.host.init_data
         device = bluetooth.async_ble_device_from_address(self.hass, info.address, connectable=True)
         if device is None:
             raise CannotConnect("no connectable Bluetooth adapter sees the box")
         provisioner = UltraStreamProvisioner(
-            await async_connect(device, info.name), poll_seconds=BLE_POLL_SECONDS
+            await async_connect(device, info.name),
+            poll_seconds=BLE_POLL_SECONDS,
+            write_order=self._ble_write_order,
         )
         try:
             return await operation(provisioner)
         finally:
+            self._ble_write_order = provisioner.write_order
             await provisioner.async_disconnect()
 
     async def async_step_magewell_ultra_stream_ble_auth(
