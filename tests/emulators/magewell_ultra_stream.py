@@ -265,6 +265,9 @@ class UltraStreamEmulator(Emulator):
         )
         self.sd: dict[str, Any] = _disk("/usr/share/web-data/media/disk1", 31895175168, 24997614388)
         self.media: dict[int, list[dict[str, Any]]] = {0: [], 1: []}
+        self.media_page_cap: int | None = None  # a listing sends at most this many files
+        self.media_ignores_start = False  # a listing always starts at the first file
+        self.media_listings = 0  # get-media-files calls answered
         self.busy_until: dict[int, float] = {}  # transitional flag -> end time
         self.firmware_offer = ""
         self.booted = self.now()
@@ -446,6 +449,23 @@ class UltraStreamEmulator(Emulator):
             "frame-rate": frame_rate if width else 0.0,
         }
         self.audio = audio
+
+    def add_recording(self, disk: int, name: str, created: str) -> None:
+        """Put a finished recording on the USB drive (0) or SD card (1)."""
+        self.media[disk].append(
+            {
+                "name": name,
+                "thumbnail-name": f"{name}_1569393321",
+                "status": 1,
+                "create-time": created,
+                "size-bytes": 4025670,
+                "duration": 14480,
+                "width": 1920,
+                "height": 1080,
+                "interval": 166667,
+                "codec": 0,
+            }
+        )
 
     def remove_usb(self) -> None:
         """Pull the USB drive out."""
@@ -740,6 +760,11 @@ class UltraStreamEmulator(Emulator):
         if disk not in self.media:
             return -10
         start, count = int(params.get("start", "0")), int(params.get("count", "10"))
+        self.media_listings += 1
+        if self.media_page_cap is not None:
+            count = min(count, self.media_page_cap)
+        if self.media_ignores_start:
+            start = 0
         return {
             "result": 0,
             "path": f"/media/disk{disk}/{self.settings['rec-control']['root-folder']}",
