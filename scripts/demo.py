@@ -263,6 +263,8 @@ class Provisioner:
             result = await self._post_json(path, form["data"])
             if result.get("step_id") == "pick_device":
                 result = await self._post_json(path, {"serial": form["pick"]})
+            if result.get("type") == "menu":  # advice to accept (Ultra Stream: a dedicated user)
+                result = await self._post_json(path, {"next_step_id": result["menu_options"][0]})
             if result.get("type") != "create_entry":
                 raise RuntimeError(f"{key}: the flow did not create an entry: {result}")
             added[key] = result["result"]["entry_id"]

@@ -206,10 +206,27 @@ class ProAVConfigFlow(ConfigFlow, domain=DOMAIN):
             return {"base": "no_serial"}, []
         return {}, found
 
+    @property
+    def confirming(self) -> tuple[DeviceIdentity, Mapping[str, Any]] | None:
+        """Return the device a type's confirm step is about, and the form's values."""
+        if self._found and self._found[0].confirm_step:
+            return self._found[0], self._input
+        return None
+
+    async def async_create_device_entry(self) -> ConfigFlowResult:
+        """Create the entry a device type's confirm step held back (the user accepted)."""
+        assert self.confirming is not None
+        identity, user_input = self.confirming
+        return await self._async_finish(identity, user_input, confirmed=True)
+
     async def _async_finish(
-        self, identity: DeviceIdentity, user_input: Mapping[str, Any]
+        self, identity: DeviceIdentity, user_input: Mapping[str, Any], *, confirmed: bool = False
     ) -> ConfigFlowResult:
-        """Create the entry, or update the one being reauthenticated or reconfigured."""
+        """Create the entry, or update the one being reauthenticated or reconfigured.
+
+        A new entry waits for the device type's confirm step when the connection test asks
+        for one (``DeviceIdentity.confirm_step``).
+        """
         assert self._device_type is not None
         data = {key: value for key, value in user_input.items() if key not in identity.drop} | dict(
             identity.data
@@ -226,6 +243,12 @@ class ProAVConfigFlow(ConfigFlow, domain=DOMAIN):
         self._abort_if_unique_id_configured(
             updates={key: data[key] for key in (CONF_HOST, CONF_PORT) if key in data}
         )
+        if identity.confirm_step is not None and not confirmed:
+            self._input, self._found = dict(user_input), [identity]
+            step: Callable[[], Awaitable[ConfigFlowResult]] = getattr(
+                self, f"async_step_{identity.confirm_step}"
+            )
+            return await step()
         return self.async_create_entry(
             title=identity.title, data={CONF_DEVICE_TYPE: self._device_type.key, **data}
         )

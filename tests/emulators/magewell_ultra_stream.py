@@ -230,6 +230,8 @@ class UltraStreamEmulator(Emulator):
         self.settings = copy.deepcopy(SETTINGS)
         self.settings["name"] = f"Ultra Stream {serial}"
         self.users = {USER: md5(password)}
+        self.admins = {USER}  # the rest are general users (add-user makes only those)
+        self.session_users: dict[str, str] = {}  # sid -> the account that signed in
         self.sessions: dict[str, float] = {}  # sid -> last use
         self.session_timeout = 1800.0
         self.login_failure_code = 36
@@ -263,6 +265,9 @@ class UltraStreamEmulator(Emulator):
         )
         self.sd: dict[str, Any] = _disk("/usr/share/web-data/media/disk1", 31895175168, 24997614388)
         self.media: dict[int, list[dict[str, Any]]] = {0: [], 1: []}
+        self.media_page_cap: int | None = None  # a listing sends at most this many files
+        self.media_ignores_start = False  # a listing always starts at the first file
+        self.media_listings = 0  # get-media-files calls answered
         self.busy_until: dict[int, float] = {}  # transitional flag -> end time
         self.firmware_offer = ""
         self.booted = self.now()
@@ -445,6 +450,23 @@ class UltraStreamEmulator(Emulator):
         }
         self.audio = audio
 
+    def add_recording(self, disk: int, name: str, created: str) -> None:
+        """Put a finished recording on the USB drive (0) or SD card (1)."""
+        self.media[disk].append(
+            {
+                "name": name,
+                "thumbnail-name": f"{name}_1569393321",
+                "status": 1,
+                "create-time": created,
+                "size-bytes": 4025670,
+                "duration": 14480,
+                "width": 1920,
+                "height": 1080,
+                "interval": 166667,
+                "codec": 0,
+            }
+        )
+
     def remove_usb(self) -> None:
         """Pull the USB drive out."""
         self.usb = {**self.usb, "disk-status": 0, "total-size": 0, "free-size": 0, "usage": 0}
@@ -467,6 +489,12 @@ class UltraStreamEmulator(Emulator):
         return sum(
             1 for last in self.sessions.values() if self.now() - last <= self.session_timeout
         )
+
+    def add_user(self, name: str, password: str, *, admin: bool = False) -> None:
+        """Add an account (``admin``: an administrator, like the box's own Admin)."""
+        self.users[name] = md5(password)
+        if admin:
+            self.admins.add(name)
 
     def take_session(self) -> None:
         """Another client logs in with the same account and the box ends our sessions."""
@@ -499,6 +527,12 @@ class UltraStreamEmulator(Emulator):
             return web.Response(status=404, text="<html>Not Found</html>", content_type="text/html")
         if method in self.next_result:
             return web.json_response({"result": self.next_result.pop(method)})
+        if method == "get-users":  # administrators only (vendor doc)
+            sid = request.cookies.get(self.cookie_name, "")
+            if self.session_users.get(sid) not in self.admins:
+                return web.json_response({"result": -26})
+            users = [{"id": name, "type": 1 if name in self.admins else 2} for name in self.users]
+            return web.json_response({"result": 0, "users": users})
         if method in FLAG_METHODS:
             return web.json_response({"result": self._set_flag(method, params)})
         if method == "del-media-files":
@@ -517,6 +551,7 @@ class UltraStreamEmulator(Emulator):
             return web.json_response({"result": self.login_failure_code})
         sid = uuid.uuid4().hex
         self.sessions[sid] = self.now()
+        self.session_users[sid] = params["id"]
         if self.max_sessions is not None:
             while len(self.sessions) > self.max_sessions:
                 del self.sessions[next(iter(self.sessions))]
@@ -725,6 +760,11 @@ class UltraStreamEmulator(Emulator):
         if disk not in self.media:
             return -10
         start, count = int(params.get("start", "0")), int(params.get("count", "10"))
+        self.media_listings += 1
+        if self.media_page_cap is not None:
+            count = min(count, self.media_page_cap)
+        if self.media_ignores_start:
+            start = 0
         return {
             "result": 0,
             "path": f"/media/disk{disk}/{self.settings['rec-control']['root-folder']}",
@@ -861,6 +901,9 @@ class FakeGattBox:
         self.writes: list[tuple[int, bytes]] = []
         self.reads: list[int] = []  # buffers read, in order (Buffer-1: the keep-alive)
         self.order = "<"  # the byte order of replies (">": opcodes as ASCII tags on the wire)
+        # The byte order the box understands in requests: it ignores a write in the other one
+        # ("": it answers none).
+        self.write_order = "<"
         self.fail_reads = False  # the link drops: reads raise BleakError
         self._replies: dict[int, bytes] = {}
         self._auth_index = 0
@@ -872,15 +915,16 @@ class FakeGattBox:
         buffer = BLE_BUFFERS.index(char)
         data = bytes(data)
         self.writes.append((buffer, data))
-        (opcode,) = struct.unpack_from("<H", data)
+        if not self.write_order:
+            return
+        (opcode,) = struct.unpack_from(f"{self.write_order}H", data)
         if opcode in (0x5333, 0x5335):
             self._join = None  # a new request: buffer 4 answers it, not an old Wi-Fi join
         if buffer == 0 and opcode == 0x5335:
-            self._replies[4] = struct.pack(
-                f"{self.order}HIH", 0x5336, self.status, data[2] | data[3] << 8
-            )
+            (index,) = struct.unpack_from(f"{self.write_order}H", data, 2)
+            self._replies[4] = struct.pack(f"{self.order}HIH", 0x5336, self.status, index)
         elif buffer == 4 and opcode == 0x5333:
-            (self._auth_index,) = struct.unpack_from("<H", data, 2)
+            (self._auth_index,) = struct.unpack_from(f"{self.write_order}H", data, 2)
         elif buffer == 0 and opcode == 0x5333:
             self.authenticated = data[2:18] == self.digest
             result = 0 if self.authenticated else -1
@@ -895,7 +939,7 @@ class FakeGattBox:
 
     def _start_join(self) -> None:
         """All Wi-Fi buffers written: answer the index, then join (or fail)."""
-        index = struct.unpack_from("<H", self._wifi[0], 4)[0]
+        index = struct.unpack_from(f"{self.write_order}H", self._wifi[0], 4)[0]
         ssid = (self._wifi[1] + self._wifi[2]).rstrip(b"\0").decode()
         password = (self._wifi[3] + self._wifi[4][2:]).rstrip(b"\0").decode()
         self._replies[0] = struct.pack(f"{self.order}HH", 0x5332, index)

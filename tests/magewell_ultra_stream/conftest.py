@@ -5,12 +5,17 @@ from __future__ import annotations
 from collections.abc import AsyncGenerator
 
 from freezegun.api import FrozenDateTimeFactory
+from homeassistant.config_entries import ConfigFlowResult
 from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_PORT, CONF_USERNAME
 from homeassistant.core import HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.proav.const import CONF_DEVICE_TYPE, DOMAIN
+from custom_components.proav.devices.magewell_ultra_stream.flow import (
+    STEP_DEFAULT_ADMIN,
+    STEP_KEEP_USER,
+)
 from tests.emulators.magewell_ultra_stream import PASSWORD, SERIAL, USER, UltraStreamEmulator
 
 KEY = "magewell_ultra_stream"
@@ -54,3 +59,11 @@ async def loaded(
     yield entry
     await hass.config_entries.async_unload(entry.entry_id)
     await hass.async_block_till_done()
+
+
+async def keep_admin(hass: HomeAssistant, result: ConfigFlowResult) -> ConfigFlowResult:
+    """Go on with the box's default Admin past the advice to use a dedicated user."""
+    assert result["step_id"] == STEP_DEFAULT_ADMIN
+    return await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"next_step_id": STEP_KEEP_USER}
+    )

@@ -32,6 +32,8 @@ from tests.emulators.magewell_ultra_stream import (
     UltraStreamEmulator,
 )
 
+from .conftest import keep_admin
+
 ADDRESS = "70:B3:D5:75:D5:FE"
 NO_IP = "0.0.0.0"  # noqa: S104 - "no address" in an advertisement
 
@@ -176,6 +178,7 @@ async def test_advertised_address_prefills_the_form(
         flows[0]["flow_id"],
         {CONF_HOST: "127.0.0.1", CONF_PORT: box.port, CONF_USERNAME: USER, CONF_PASSWORD: PASSWORD},
     )
+    result = await keep_admin(hass, result)
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["data"][CONF_HOST] == "127.0.0.1"
     await hass.config_entries.async_unload(result["result"].entry_id)
@@ -220,6 +223,7 @@ async def test_provisioning_over_bluetooth(
         flow_id,
         {CONF_HOST: "127.0.0.1", CONF_PORT: box.port, CONF_USERNAME: USER, CONF_PASSWORD: PASSWORD},
     )
+    result = await keep_admin(hass, result)
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["result"].unique_id == SERIAL
     await hass.config_entries.async_unload(result["result"].entry_id)
@@ -378,3 +382,79 @@ async def test_box_without_pairing_password_goes_straight_to_wifi(
     assert result["step_id"] == "magewell_ultra_stream"
     assert not [data for buffer, data in peer.writes if data[:2] == b"\x33\x53"]  # no auth sent
     hass.config_entries.flow.async_abort(started["flow_id"])
+
+
+def _opcodes(peer: FakeGattBox, order: str) -> list[int]:
+    """Return the opcodes of the requests written to buffer 0, read in one byte order."""
+    return [struct.unpack_from(f"{order}H", data)[0] for buffer, data in peer.writes if buffer == 0]
+
+
+async def test_provisioner_retries_a_write_in_the_other_byte_order() -> None:
+    """A box that ignores the first order gets the request again in the other, once.
+
+    The order that worked is kept: the next requests go out in it straight away.
+    """
+    peer = FakeGattBox(status=0x10040)
+    peer.write_order = ">"
+    peer.networks["Studio"] = ("wifi-secret", "10.0.0.9")
+    box = ble.UltraStreamProvisioner(peer, poll_seconds=0)
+    assert DeviceStatus.SOFT_AP in await box.async_status()
+    assert box.write_order == ">"
+    assert _opcodes(peer, ">") == [0x3553, ble.OP_STATUS]  # ignored, then answered
+    peer.writes.clear()
+    await box.async_authenticate(PASSWORD)
+    result = await box.async_configure_wifi("Studio", "wifi-secret")
+    assert result.ip == "10.0.0.9"
+    assert _opcodes(peer, ">") == [ble.OP_AUTH, ble.OP_WIFI]  # no more retries
+
+
+async def test_provisioner_box_answering_neither_order_is_an_error() -> None:
+    """A box that answers neither order: two attempts, then an error; nothing learned."""
+    peer = FakeGattBox()
+    peer.write_order = ""  # answers no request
+    box = ble.UltraStreamProvisioner(peer, poll_seconds=0)
+    with pytest.raises(ble.NoReply):
+        await box.async_status()
+    assert len(peer.writes) == 2
+    assert box.write_order is None
+
+
+async def test_provisioner_wrong_password_still_teaches_the_order() -> None:
+    """A refusal is an answer: the order is kept even though the password was wrong."""
+    peer = FakeGattBox()
+    peer.write_order = ">"
+    box = ble.UltraStreamProvisioner(peer, poll_seconds=0)
+    with pytest.raises(InvalidAuth):
+        await box.async_authenticate("wrong")
+    assert box.write_order == ">"
+
+
+@pytest.mark.usefixtures("enable_bluetooth")
+async def test_provisioning_flow_remembers_the_byte_order(
+    hass: HomeAssistant, box: UltraStreamEmulator, gatt: FakeGattBox
+) -> None:
+    """A box that wants the other byte order is provisioned.
+
+    The flow's later connections (the Wi-Fi step after the password step) use the order
+    found, without a retry.
+    """
+    gatt.write_order = ">"
+    await _inject(hass, _service_info())
+    (started,) = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    flow_id = started["flow_id"]
+    result = await hass.config_entries.flow.async_configure(flow_id, {CONF_PASSWORD: PASSWORD})
+    assert result["step_id"] == flow.STEP_WIFI
+    assert _opcodes(gatt, ">") == [0x3353, ble.OP_AUTH]  # one retry in the other order
+    gatt.writes.clear()
+    result = await hass.config_entries.flow.async_configure(
+        flow_id,
+        {
+            flow.CONF_SSID: "Studio",
+            flow.CONF_SECURITY: "wpa2_psk",
+            flow.CONF_WIFI_PASSWORD: "wifi-secret",
+        },
+    )
+    assert result["step_id"] == "magewell_ultra_stream"
+    assert result["data_schema"]({CONF_PASSWORD: PASSWORD})[CONF_HOST] == "127.0.0.1"
+    assert _opcodes(gatt, ">") == [ble.OP_AUTH, ble.OP_WIFI]  # straight in the order found
+    hass.config_entries.flow.async_abort(flow_id)

@@ -329,3 +329,33 @@ async def test_concurrent_requests_share_one_login(
     box.expire_sessions()
     await asyncio.gather(client.get_status(), client.get_settings(), client.get_info())
     assert box.command_names().count("login") == 2
+
+
+def _fill(box: UltraStreamEmulator, count: int) -> None:
+    for number in range(count):
+        box.add_recording(
+            0, f"VID_{number}.mp4", f"2026-01-01 00:{number // 60:02}:{number % 60:02}"
+        )
+
+
+@pytest.mark.parametrize("cap", [None, 40])
+async def test_all_recordings_are_listed_page_by_page(
+    session: aiohttp.ClientSession, box: UltraStreamEmulator, cap: int | None
+) -> None:
+    """250 recordings come back whole, also from a box that sends fewer than asked per page."""
+    _fill(box, 250)
+    box.media_page_cap = cap
+    files = await _client(session, box).get_all_media_files(0)
+    assert [file.name for file in files.files] == [f"VID_{n}.mp4" for n in range(250)]
+    assert files.path == "/media/disk0/REC_Folder"
+
+
+async def test_recordings_listing_stops_when_the_box_ignores_start(
+    session: aiohttp.ClientSession, box: UltraStreamEmulator
+) -> None:
+    """A firmware that always sends the first page: one page, no endless loop."""
+    _fill(box, 150)
+    box.media_ignores_start = True
+    files = await _client(session, box).get_all_media_files(0)
+    assert len(files.files) == 100
+    assert box.media_listings == 2

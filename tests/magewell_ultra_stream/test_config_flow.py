@@ -18,7 +18,7 @@ from custom_components.proav.devices.magewell_ultra_stream import flow
 from tests.emulators.base import free_port
 from tests.emulators.magewell_ultra_stream import PASSWORD, SERIAL, USER, UltraStreamEmulator
 
-from .conftest import KEY, entry_data
+from .conftest import KEY, entry_data, keep_admin
 
 
 def _form(box: UltraStreamEmulator, password: str = PASSWORD) -> dict[str, object]:
@@ -61,6 +61,7 @@ async def test_manual_entry(hass: HomeAssistant, box: UltraStreamEmulator) -> No
     result = await hass.config_entries.flow.async_configure(flow_id, _form(box, "wrong"))
     assert result["errors"] == {"base": "invalid_auth"}
     result = await hass.config_entries.flow.async_configure(flow_id, _form(box))
+    result = await keep_admin(hass, result)
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["title"] == f"Ultra Stream {SERIAL}"
     assert result["result"].unique_id == SERIAL
@@ -90,6 +91,7 @@ async def test_search_lists_the_boxes_found(hass: HomeAssistant, box: UltraStrea
     assert result["step_id"] == KEY
     assert result["data_schema"]({CONF_PASSWORD: PASSWORD})[CONF_HOST] == "127.0.0.1"
     result = await hass.config_entries.flow.async_configure(flow_id, _form(box))
+    result = await keep_admin(hass, result)
     assert result["type"] is FlowResultType.CREATE_ENTRY
     await hass.config_entries.async_unload(result["result"].entry_id)
 
@@ -161,6 +163,7 @@ async def test_ssdp_discovery(hass: HomeAssistant, box: UltraStreamEmulator) -> 
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {CONF_USERNAME: USER, CONF_PASSWORD: PASSWORD}
     )
+    result = await keep_admin(hass, result)
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["data"][CONF_PORT] == box.port
     await hass.config_entries.async_unload(result["result"].entry_id)

@@ -705,3 +705,36 @@ async def test_clear_live_error(
         "button", "press", {"entity_id": "button.ultra_stream_clear_live_error"}, blocking=True
     )
     assert _state(hass, "sensor.ultra_stream_live_status_studio_rtmp") == "idle"
+
+
+async def test_recordings_beyond_the_first_hundred(
+    hass: HomeAssistant, entry: MockConfigEntry, box: UltraStreamEmulator
+) -> None:
+    """The newest recording is found, browsed and deleted among 150 (the box lists in pages)."""
+    from homeassistant.components import media_source
+    from homeassistant.setup import async_setup_component
+
+    for number in range(150):  # the newest is the 131st file the box lists
+        created = "2026-02-01 10:00:00" if number == 130 else f"2026-01-01 00:00:{number % 60:02}"
+        box.add_recording(0, f"VID_{number}.mp4", created)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert _state(hass, "sensor.ultra_stream_last_recording") == "VID_130.mp4"
+
+    assert await async_setup_component(hass, "media_source", {})
+    await hass.async_block_till_done()
+    root = await media_source.async_browse_media(hass, f"media-source://{DOMAIN}")
+    box_folder = await media_source.async_browse_media(hass, root.children[0].media_content_id)
+    usb = await media_source.async_browse_media(hass, box_folder.children[0].media_content_id)
+    assert len(usb.children) == 150
+    assert usb.children[0].title.startswith("VID_130.mp4")  # newest first
+
+    await hass.services.async_call(
+        DOMAIN,
+        "ultra_stream_delete_recordings",
+        {"config_entry_id": entry.entry_id, "medium": "usb", "files": ["VID_140.mp4"]},
+        blocking=True,
+        return_response=True,
+    )
+    assert "VID_140.mp4" not in {item["name"] for item in box.media[0]}
+    await hass.config_entries.async_unload(entry.entry_id)

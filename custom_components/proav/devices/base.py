@@ -58,6 +58,11 @@ class DeviceIdentity:
     data: Mapping[str, Any] = field(default_factory=dict)
     # Form fields not to store (e.g. a password only used once to create a key).
     drop: frozenset[str] = frozenset()
+    # A step of the device type's own flow to show before a NEW entry is made (e.g. advice the
+    # user may accept); that step ends with ``ProAVConfigFlow.async_create_device_entry()``.
+    confirm_step: str | None = None
+    # What the confirm step shows (its description placeholders).
+    placeholders: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, kw_only=True)

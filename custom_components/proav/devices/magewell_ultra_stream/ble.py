@@ -7,7 +7,9 @@ little-endian (BLE's order), IP addresses in network order, and both company id 
 accepted.
 
 Provisioning (custom service e20a39f4-...): five 20-byte "buffer" characteristics carry opcodes
-with a random 2-byte index the box echoes. Password check: MD5 digest (raw 16 bytes). Wi-Fi:
+with a random 2-byte index the box echoes. The byte order of the opcodes is undocumented: a
+request the box does not answer is sent once more in the other order, and the order that worked
+is kept for that box (``write_order``). Password check: MD5 digest (raw 16 bytes). Wi-Fi:
 security, IP mode, SSID (up to 36 bytes) and password (up to 34 bytes) over four buffers; the box
 answers "running" until it joined (or failed) and then reports its Wi-Fi address.
 """
@@ -15,11 +17,12 @@ answers "running" until it joined (or failed) and then reports its Wi-Fi address
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from enum import IntEnum
 import hashlib
 import ipaddress
+import logging
 import random
 import struct
 from typing import Any, Protocol
@@ -61,6 +64,11 @@ WIFI_FAILURES = {
     -20: "the network name or password is empty",
 }
 JOIN_SECONDS = 45.0
+# Byte orders of requests: the one tried first (BLE's little-endian), then the other (the
+# opcodes read as ASCII tags, "S5" = 0x5335, which hints at big-endian on the wire).
+WRITE_ORDERS = ("<", ">")
+
+_LOGGER = logging.getLogger(__name__)
 
 
 class WifiSecurity(IntEnum):
@@ -74,6 +82,10 @@ class WifiSecurity(IntEnum):
 
 class WifiJoinFailed(DeviceError):
     """The box could not join the Wi-Fi network."""
+
+
+class NoReply(DeviceError):
+    """The box did not answer a request (nothing new in the reply buffer, or another index)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -177,11 +189,17 @@ class UltraStreamProvisioner:
         *,
         poll_seconds: float = 1.0,
         index_fn: Callable[[], int] = lambda: random.randrange(0x10000),
+        write_order: str | None = None,
     ) -> None:
-        """Use a connected client; ``poll_seconds`` paces the Wi-Fi join polling."""
+        """Use a connected client; ``poll_seconds`` paces the Wi-Fi join polling.
+
+        ``write_order``: the byte order this box answered before (None: not known yet, try
+        both); after each answered request it holds the order that worked.
+        """
         self._client = client
         self._poll = poll_seconds
         self._index_fn = index_fn
+        self.write_order = write_order
 
     async def _write(self, buffer: int, data: bytes) -> None:
         try:
@@ -207,7 +225,28 @@ class UltraStreamProvisioner:
             for order in ("<", ">"):
                 if struct.unpack_from(f"{order}H", data)[0] == opcode:
                     return data, order
-        raise DeviceError(f"unexpected Bluetooth reply {data.hex()}")
+        raise NoReply(f"unexpected Bluetooth reply {data.hex()}")
+
+    async def _exchange[T](self, request: Callable[[str], Awaitable[T]]) -> T:
+        """Send a request in the byte order the box understands; return what it answered.
+
+        With the order not known yet, a request the box does not answer (``NoReply``) is sent
+        once more in the other order. An answer, even a refusal (a wrong password, a failed
+        join code), proves the order: it is kept in ``write_order`` for the next requests.
+        """
+        orders = (self.write_order,) if self.write_order else WRITE_ORDERS
+        for order in orders[:-1]:
+            try:
+                return await self._answered(request, order)
+            except NoReply:
+                _LOGGER.debug("No Bluetooth answer in byte order %s; trying the other", order)
+        return await self._answered(request, orders[-1])
+
+    async def _answered[T](self, request: Callable[[str], Awaitable[T]], order: str) -> T:
+        """Run a request in one byte order; keep the order when the box answered."""
+        result = await request(order)
+        self.write_order = order
+        return result
 
     async def _keep_alive(self) -> None:
         """Read Buffer-1, as the vendor document requires, so the box keeps the link."""
@@ -215,25 +254,34 @@ class UltraStreamProvisioner:
 
     def _check_index(self, data: bytes, order: str, offset: int, index: int) -> None:
         if struct.unpack_from(f"{order}H", data, offset)[0] != index:
-            raise DeviceError("the Bluetooth reply belongs to another request")
+            raise NoReply("the Bluetooth reply belongs to another request")
 
     async def async_status(self) -> DeviceStatus:
         """Read the status mask."""
-        index = self._index_fn()
-        await self._write(0, struct.pack("<HH", OP_STATUS, index))
-        data, order = await self._read(4, OP_STATUS_REPLY, 8)
-        self._check_index(data, order, 6, index)
-        return decode_status(struct.unpack_from(f"{order}I", data, 2)[0])
+
+        async def _request(write: str) -> DeviceStatus:
+            index = self._index_fn()
+            await self._write(0, struct.pack(f"{write}HH", OP_STATUS, index))
+            data, order = await self._read(4, OP_STATUS_REPLY, 8)
+            self._check_index(data, order, 6, index)
+            return decode_status(struct.unpack_from(f"{order}I", data, 2)[0])
+
+        return await self._exchange(_request)
 
     async def async_authenticate(self, password: str) -> None:
         """Prove the device password (InvalidAuth when wrong)."""
-        index = self._index_fn()
         digest = hashlib.md5(password.encode(), usedforsecurity=False).digest()
-        await self._write(4, struct.pack("<HH", OP_AUTH, index))
-        await self._write(0, struct.pack("<H", OP_AUTH) + digest)
-        data, order = await self._read(4, OP_AUTH_REPLY, 8)
-        self._check_index(data, order, 6, index)
-        result = struct.unpack_from(f"{order}i", data, 2)[0]
+
+        async def _request(write: str) -> int:
+            index = self._index_fn()
+            await self._write(4, struct.pack(f"{write}HH", OP_AUTH, index))
+            await self._write(0, struct.pack(f"{write}H", OP_AUTH) + digest)
+            data, order = await self._read(4, OP_AUTH_REPLY, 8)
+            self._check_index(data, order, 6, index)
+            result: int = struct.unpack_from(f"{order}i", data, 2)[0]
+            return result
+
+        result = await self._exchange(_request)
         if result == RESULT_PASSWD:
             raise InvalidAuth("the device password is wrong")
         if result != RESULT_OK:
@@ -251,14 +299,18 @@ class UltraStreamProvisioner:
         name, secret = ssid.encode(), password.encode()
         if not name or len(name) > 36 or len(secret) > 34:
             raise WifiJoinFailed("the network name or password is too long (or empty)")
-        index = self._index_fn()
-        await self._write(0, struct.pack("<HHHH", OP_WIFI, security, index, 0))
-        await self._write(1, name[:18].ljust(18, b"\0"))
-        await self._write(2, name[18:36].ljust(18, b"\0"))
-        await self._write(3, secret[:18].ljust(18, b"\0"))
-        await self._write(4, struct.pack("<H", OP_WIFI) + secret[18:34].ljust(16, b"\0"))
-        accepted, order = await self._read(0, OP_WIFI_REPLY, 4)
-        self._check_index(accepted, order, 2, index)
+
+        async def _request(write: str) -> None:
+            index = self._index_fn()
+            await self._write(0, struct.pack(f"{write}HHHH", OP_WIFI, security, index, 0))
+            await self._write(1, name[:18].ljust(18, b"\0"))
+            await self._write(2, name[18:36].ljust(18, b"\0"))
+            await self._write(3, secret[:18].ljust(18, b"\0"))
+            await self._write(4, struct.pack(f"{write}H", OP_WIFI) + secret[18:34].ljust(16, b"\0"))
+            accepted, order = await self._read(0, OP_WIFI_REPLY, 4)
+            self._check_index(accepted, order, 2, index)
+
+        await self._exchange(_request)  # the box took the credentials: now it joins
         try:
             async with asyncio.timeout(join_seconds):
                 while True:

@@ -51,13 +51,19 @@ from .models import (
     Result,
     Settings,
     Status,
+    User,
     result_text,
+    users_from_json,
 )
 
 DEFAULT_PORT = 80
 DEFAULT_USERNAME = "Admin"
 DOWNLOAD_PORT = 8080  # recordings and thumbnails: http://ip:8080/download/<path>/<name>
 REQUEST_TIMEOUT = 10.0
+# Recordings are listed in pages (``start``/``count``); the document gives no total and no
+# largest page, so pages are read until one comes back empty, up to this many files.
+MEDIA_PAGE = 100
+MEDIA_LIMIT = 5000
 # After another client took the session: no login for this long, doubling up to the maximum.
 CONFLICT_BACKOFF = 30.0
 CONFLICT_BACKOFF_MAX = 600.0
@@ -280,12 +286,35 @@ class UltraStreamClient(DeviceClient):
         """Read the configuration."""
         return Settings.from_json(await self.call("get-settings"))
 
+    async def get_users(self) -> tuple[User, ...]:
+        """Read the box's accounts (needs an administrator; optional: ``NotPermitted`` else)."""
+        return users_from_json(await self.call("get-users"))
+
     async def get_media_files(self, disk_type: int, start: int = 0, count: int = 20) -> MediaFiles:
         """Read a page of recordings on the USB drive (0) or SD card (1)."""
         answer = await self.call(
             "get-media-files", {"disk-type": disk_type, "start": start, "count": count}
         )
         return MediaFiles.from_json(answer)
+
+    async def get_all_media_files(
+        self, disk_type: int, page: int = MEDIA_PAGE, limit: int = MEDIA_LIMIT
+    ) -> MediaFiles:
+        """Read every recording on the USB drive (0) or SD card (1), page by page.
+
+        Each page starts where the files read so far end (a box may send fewer than asked),
+        until a page comes back empty, repeats the one before (a firmware that ignores
+        ``start``) or ``limit`` files were read.
+        """
+        first = await self.get_media_files(disk_type, 0, page)
+        files, previous = list(first.files), first.files
+        while previous and len(files) < limit:
+            more = await self.get_media_files(disk_type, len(files), page)
+            if not more.files or more.files == previous:
+                break
+            files.extend(more.files)
+            previous = more.files
+        return MediaFiles(path=first.path, thumbnail=first.thumbnail, files=tuple(files[:limit]))
 
     async def delete_media_files(self, disk_type: int, names: list[str]) -> None:
         """Delete recordings from the USB drive (0) or SD card (1)."""

@@ -240,7 +240,6 @@ class SettingsCoordinator(UltraStreamCoordinator[Settings]):
 # The media listing is optional (a capability): get-media-files came with firmware 1.3.
 MEDIA_FILES = "get-media-files"
 RECORDINGS_INTERVAL = timedelta(minutes=10)
-RECORDINGS_PAGE = 100
 
 
 class RecordingsCoordinator(UltraStreamCoordinator[Recording | None]):
@@ -266,7 +265,7 @@ class RecordingsCoordinator(UltraStreamCoordinator[Recording | None]):
             if storage.present is False:
                 continue
             files = await self.client.capabilities.async_read(
-                MEDIA_FILES, partial(self.client.get_media_files, disk, 0, RECORDINGS_PAGE)
+                MEDIA_FILES, partial(self.client.get_all_media_files, disk)
             )
             if files is not None:
                 listings[medium] = files

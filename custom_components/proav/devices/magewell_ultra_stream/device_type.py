@@ -12,7 +12,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from homeassistant.components.bluetooth import BluetoothServiceInfoBleak
-from homeassistant.const import Platform
+from homeassistant.const import CONF_USERNAME, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.service_info.ssdp import (
     ATTR_UPNP_FRIENDLY_NAME,
@@ -27,10 +27,10 @@ from ...const import LOGGER
 from ...forms import connection_schema
 from ..base import CLOSE_TIMEOUT, DeviceIdentity, DeviceType, Discovered
 from ..errors import NotSupported, ProAVError
-from .client import DEFAULT_PORT, DEFAULT_USERNAME
+from .client import DEFAULT_PORT, DEFAULT_USERNAME, UltraStreamClient
 from .coordinator import SCAN_INTERVALS
 from .flow import UltraStreamFlow, async_start_background_scan
-from .models import is_ultra_stream
+from .models import User, is_ultra_stream, shared_account
 from .runtime import advertisement_of, async_setup, client_for, session
 from .services import async_register_services
 
@@ -68,12 +68,37 @@ async def _async_probe(hass: HomeAssistant, data: Mapping[str, Any]) -> list[Dev
             )
             raise NotSupported("not an Ultra Stream")
         settings = await client.get_settings()
+        users = await _async_users(client)
     finally:
         with contextlib.suppress(ProAVError, TimeoutError):
             async with asyncio.timeout(CLOSE_TIMEOUT):
                 await client.async_close()
         http.detach()
-    return [DeviceIdentity(serial=info.serial, title=settings.name or info.model)]
+    title = settings.name or info.model
+    username = str(data.get(CONF_USERNAME) or DEFAULT_USERNAME)
+    if (reason := shared_account(username, users)) is None:
+        return [DeviceIdentity(serial=info.serial, title=title)]
+    # Advise a dedicated user before the entry is made (the user may go on anyway).
+    return [
+        DeviceIdentity(
+            serial=info.serial,
+            title=title,
+            confirm_step=f"{KEY}_{reason}",
+            placeholders={"username": username},
+        )
+    ]
+
+
+async def _async_users(client: UltraStreamClient) -> tuple[User, ...] | None:
+    """Read the box's accounts; None when it does not say (optional: never fails setup).
+
+    ``get-users`` needs an administrator: a general user (the advice followed) is refused.
+    """
+    try:
+        return await client.get_users()
+    except ProAVError as err:
+        LOGGER.debug("The box did not list its users: %s", type(err).__name__)
+        return None
 
 
 def _bluetooth(info: BluetoothServiceInfoBleak) -> Discovered | None:

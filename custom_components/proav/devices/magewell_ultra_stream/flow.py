@@ -25,7 +25,7 @@ from homeassistant.config_entries import (
     SOURCE_INTEGRATION_DISCOVERY,
     ConfigFlowResult,
 )
-from homeassistant.const import CONF_HOST, CONF_PASSWORD
+from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_PORT
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import discovery_flow
 from homeassistant.helpers.event import async_track_time_interval
@@ -40,7 +40,7 @@ from ..base import DeviceFlow, Discovered
 from ..errors import CannotConnect, InvalidAuth, ProAVError
 from .ble import UltraStreamProvisioner, WifiJoinFailed, WifiResult, WifiSecurity, async_connect
 from .discovery import GROUP, PORT, SCAN_SECONDS, DiscoveredBox, async_scan
-from .models import DeviceStatus
+from .models import DeviceStatus, SharedAccount
 from .runtime import advertisement_of
 
 KEY = "magewell_ultra_stream"
@@ -49,6 +49,12 @@ STEP_SEARCH = f"{KEY}_search"
 STEP_MANUAL = f"{KEY}_manual"
 STEP_BLE_AUTH = f"{KEY}_ble_auth"
 STEP_WIFI = f"{KEY}_wifi"
+# The advice to give Home Assistant its own user (by why the account looks shared), and its
+# two answers: go on with this account, or back to the form for another one.
+STEP_DEFAULT_ADMIN = f"{KEY}_{SharedAccount.DEFAULT_ADMIN}"
+STEP_ONLY_ADMIN = f"{KEY}_{SharedAccount.ONLY_ADMIN}"
+STEP_KEEP_USER = f"{KEY}_keep_user"
+STEP_OTHER_USER = f"{KEY}_other_user"
 CONF_SSID = "ssid"
 CONF_WIFI_PASSWORD = "wifi_password"  # noqa: S105 - a form field name
 CONF_SECURITY = "security"
@@ -159,6 +165,7 @@ class UltraStreamFlow(DeviceFlow):
 
     _boxes: dict[str, DiscoveredBox]
     _ble_password: str | None = None  # None: the box has no pairing password
+    _ble_write_order: str | None = None  # the byte order the box answered in (None: unknown)
 
     async def async_begin(self) -> ConfigFlowResult | None:
         """Start with a step of the Ultra Stream's own, where one fits, before the form.
@@ -220,18 +227,66 @@ class UltraStreamFlow(DeviceFlow):
             ),
         )
 
+    async def async_step_magewell_ultra_stream_default_admin(
+        self, user_input: Mapping[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Advise a dedicated user: the account is the box's default Admin."""
+        return self._async_advise_user(STEP_DEFAULT_ADMIN)
+
+    async def async_step_magewell_ultra_stream_only_admin(
+        self, user_input: Mapping[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Advise a dedicated user: the account is the box's only administrator."""
+        return self._async_advise_user(STEP_ONLY_ADMIN)
+
+    def _async_advise_user(self, step_id: str) -> ConfigFlowResult:
+        """Explain why Home Assistant should have its own user; the user may go on anyway.
+
+        The box allows few sessions, and clients signed in with one account (the web page,
+        Companion, Home Assistant) sign each other out.
+        """
+        confirming = self.host.confirming
+        placeholders = dict(confirming[0].placeholders) if confirming is not None else {}
+        return self.host.async_show_menu(
+            step_id=step_id,
+            menu_options=[STEP_KEEP_USER, STEP_OTHER_USER],
+            description_placeholders=placeholders,
+        )
+
+    async def async_step_magewell_ultra_stream_keep_user(
+        self, user_input: Mapping[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Go on with the account entered: create the entry."""
+        return await self.host.async_create_device_entry()
+
+    async def async_step_magewell_ultra_stream_other_user(
+        self, user_input: Mapping[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Back to the form, its address kept, for another user name and password."""
+        confirming = self.host.confirming
+        entered = confirming[1] if confirming is not None else {}
+        return await self.host.async_device_form(
+            KEY, {key: entered[key] for key in (CONF_HOST, CONF_PORT) if key in entered}
+        )
+
     async def _async_ble[T](self, operation: Callable[[UltraStreamProvisioner], Awaitable[T]]) -> T:
-        """Connect to the box seen over Bluetooth, run a provisioning operation, disconnect."""
+        """Connect to the box seen over Bluetooth, run a provisioning operation, disconnect.
+
+        The byte order the box answered in is kept for this flow's next connections.
+        """
         info: bluetooth.BluetoothServiceInfoBleak = self.host.init_data
         device = bluetooth.async_ble_device_from_address(self.hass, info.address, connectable=True)
         if device is None:
             raise CannotConnect("no connectable Bluetooth adapter sees the box")
         provisioner = UltraStreamProvisioner(
-            await async_connect(device, info.name), poll_seconds=BLE_POLL_SECONDS
+            await async_connect(device, info.name),
+            poll_seconds=BLE_POLL_SECONDS,
+            write_order=self._ble_write_order,
         )
         try:
             return await operation(provisioner)
         finally:
+            self._ble_write_order = provisioner.write_order
             await provisioner.async_disconnect()
 
     async def async_step_magewell_ultra_stream_ble_auth(

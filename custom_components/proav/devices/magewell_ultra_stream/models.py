@@ -807,6 +807,49 @@ class Settings:
         )
 
 
+DEFAULT_ADMIN = "Admin"  # the account every box ships with
+
+
+@dataclass(frozen=True, kw_only=True)
+class User:
+    """An account of the box (``get-users``: type 1 administrator, 2 general user)."""
+
+    name: str
+    admin: bool | None  # None: a type this client does not know
+
+    @classmethod
+    def from_json(cls, data: Json) -> User:
+        """Parse one ``users`` entry."""
+        kind = _opt_int(data, "type")
+        return cls(name=_str(data, "id"), admin=None if kind not in (1, 2) else kind == 1)
+
+
+def users_from_json(data: Json) -> tuple[User, ...]:
+    """Parse a get-users answer (entries without a name are skipped)."""
+    return tuple(user for item in _objs(data, "users") if (user := User.from_json(item)).name)
+
+
+class SharedAccount(StrEnum):
+    """Why an account is a poor choice for Home Assistant (others sign in with it too)."""
+
+    DEFAULT_ADMIN = "default_admin"  # the box's own Admin: the web page and Companion use it
+    ONLY_ADMIN = "only_admin"  # the one administrator: whoever manages the box signs in so
+
+
+def shared_account(username: str, users: tuple[User, ...] | None) -> SharedAccount | None:
+    """Return why ``username`` is likely shared with other clients (None: it looks dedicated).
+
+    ``users``: the box's accounts (None: it did not say). The vendor document offers no list
+    of the sessions open elsewhere, so the check rests on the account's kind alone.
+    """
+    if username.casefold() == DEFAULT_ADMIN.casefold():
+        return SharedAccount.DEFAULT_ADMIN
+    admins = [user.name for user in users or () if user.admin]
+    if admins == [username]:
+        return SharedAccount.ONLY_ADMIN
+    return None
+
+
 @dataclass(frozen=True, kw_only=True)
 class MediaFile:
     """A recorded file on a storage device."""

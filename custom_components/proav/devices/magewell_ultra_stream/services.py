@@ -192,7 +192,7 @@ async def _async_list(status: StatusCoordinator, disk: int) -> MediaFiles:
     result: list[MediaFiles] = []
 
     async def read() -> None:
-        result.append(await status.client.get_media_files(disk, 0, PAGE))
+        result.append(await status.client.get_all_media_files(disk))
 
     await async_run_command(status, read())
     return result[0]
@@ -271,7 +271,6 @@ def async_register_services(hass: HomeAssistant) -> None:
 # -- recordings as a media source ---------------------------------------------------------
 
 MEDIA = {"usb": (0, "USB drive"), "sd": (1, "SD card")}
-PAGE = 100  # recordings listed per medium
 
 
 async def async_get_media_source(hass: HomeAssistant) -> MediaSource:
@@ -307,7 +306,7 @@ class UltraStreamMediaSource(MediaSource):
         if medium not in MEDIA:
             raise Unresolvable(f"Unknown medium {medium}")
         try:
-            return await runtime.status.client.get_media_files(MEDIA[medium][0], 0, PAGE)
+            return await runtime.status.client.get_all_media_files(MEDIA[medium][0])
         except ProAVError as err:
             raise Unresolvable(
                 f"The box did not list its recordings ({type(err).__name__})"
