@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from homeassistant.const import EVENT_HOMEASSISTANT_STOP
 from homeassistant.core import Event, HomeAssistant
 from homeassistant.helpers import config_validation as cv, device_registry as dr
 from homeassistant.helpers.typing import ConfigType
 
 from .compat import OPTIONS_FLOW_RELOADS
-from .const import CONF_DEVICE_TYPE, DOMAIN
+from .const import CONF_DEVICE_TYPE, DOMAIN, LOGGER
 from .devices.base import ProAVConfigEntry
+from .devices.errors import ProAVError
 from .intents import async_register_intents
 from .registry import DEVICE_TYPES
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
+REMOVE_TIMEOUT = 15.0
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
@@ -53,6 +57,19 @@ async def async_unload_entry(hass: HomeAssistant, entry: ProAVConfigEntry) -> bo
     if unloaded := await hass.config_entries.async_unload_platforms(entry, device_type.platforms):
         await entry.runtime_data.async_stop()
     return unloaded
+
+
+async def async_remove_entry(hass: HomeAssistant, entry: ProAVConfigEntry) -> None:
+    """Undo what the deleted entry left on its device (its device type knows what)."""
+    device_type = DEVICE_TYPES.get(entry.data.get(CONF_DEVICE_TYPE, ""))
+    if device_type is None or device_type.async_remove_entry is None:
+        return
+    try:
+        async with asyncio.timeout(REMOVE_TIMEOUT):
+            await device_type.async_remove_entry(hass, entry)
+    except (TimeoutError, ProAVError) as err:
+        # The device may be gone for good; deleting the entry must not fail for it.
+        LOGGER.warning("Could not clean up %s on its device: %s", entry.title, type(err).__name__)
 
 
 async def _async_options_updated(hass: HomeAssistant, entry: ProAVConfigEntry) -> None:

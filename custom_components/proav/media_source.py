@@ -7,7 +7,9 @@ source lists their entries side by side and hands every item to its entry's devi
 
 from __future__ import annotations
 
-from homeassistant.components.media_player import BrowseError, MediaClass
+from homeassistant.components.media_player.browse_media import BrowseMedia
+from homeassistant.components.media_player.const import MediaClass
+from homeassistant.components.media_player.errors import BrowseError
 from homeassistant.components.media_source import (
     BrowseMediaSource,
     MediaSource,
@@ -18,9 +20,7 @@ from homeassistant.components.media_source import (
 from homeassistant.core import HomeAssistant
 
 from .const import CONF_DEVICE_TYPE, DOMAIN
-from .devices.exacqvision.media_source import (
-    async_get_media_source as async_get_exacqvision_source,
-)
+from .devices.exacqvision.media_source import async_get_media_source as async_get_exacqvision_source
 from .devices.magewell_ultra_stream.services import (
     async_get_media_source as async_get_ultra_stream_source,
 )
@@ -67,7 +67,7 @@ class ProAVMediaSource(MediaSource):
             if (source := self._source(item.identifier)) is None:
                 raise BrowseError("Unknown Pro AV device")
             return await source.async_browse_media(item)
-        children: list[BrowseMediaSource] = []
+        children: list[BrowseMedia] = []
         for source in self.sources.values():
             children.extend((await source.async_browse_media(item)).children or [])
         return BrowseMediaSource(

@@ -14,10 +14,11 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.proav.const import DOMAIN
+from custom_components.proav.devices.exacqvision.coordinator import event_profile_name
 from tests.compat import get_device
 from tests.emulators.exacqvision import ExacqVisionEmulator
 
-from .conftest import INVENTORY_POLL, SERIAL, poll, state
+from .conftest import INVENTORY_POLL, SERIAL, entry_data, poll, state
 
 CAM1 = "4590080"
 
@@ -286,3 +287,45 @@ async def test_several_servers_share_one_web_service(
         assert state(hass, "binary_sensor.camera_1_recording_2") == "off"
         for entry in entries:
             assert await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_deleting_an_unloaded_entry_removes_its_event_profile(
+    hass: HomeAssistant, emulator: ExacqVisionEmulator
+) -> None:
+    """A profile left on the server (Home Assistant stopped before unloading) goes with the entry."""
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        unique_id=SERIAL,
+        title="Server 1",
+        data={**entry_data(emulator), "event_monitoring": True},
+    )
+    entry.add_to_hass(hass)
+    name = event_profile_name(entry.entry_id)
+    emulator.server.profiles[name] = {"name": name, "type": 1, "links": {}}
+    emulator.server.profiles["Customer profile"] = {
+        "name": "Customer profile",
+        "type": 1,
+        "links": {},
+    }
+
+    await hass.config_entries.async_remove(entry.entry_id)
+
+    assert list(emulator.server.profiles) == ["Customer profile"]
+    assert emulator.open_sessions == 0
+
+
+async def test_deleting_an_entry_of_a_server_that_is_gone(
+    hass: HomeAssistant, emulator: ExacqVisionEmulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A server that no longer answers does not stop its entry from being deleted."""
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        unique_id=SERIAL,
+        title="Server 1",
+        data={**entry_data(emulator), "event_monitoring": True},
+    )
+    entry.add_to_hass(hass)
+    await emulator.set_down(True)
+    await hass.config_entries.async_remove(entry.entry_id)
+    assert hass.config_entries.async_get_entry(entry.entry_id) is None
+    assert "Could not clean up Server 1 on its device: CannotConnect" in caplog.text

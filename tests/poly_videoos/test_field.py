@@ -338,6 +338,22 @@ async def test_no_session_left_after_home_assistant_stops(
     assert hass_storage[f"proav.poly_videoos.{entry.entry_id}"]["data"] == {}
 
 
+async def test_deleting_the_entry_deletes_its_stored_session(
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+    emulator: PolyVideoOSEmulator,
+    entry: MockConfigEntry,
+) -> None:
+    """The file that remembers our session for a clean restart goes with the entry."""
+    await setup(hass, entry)
+    await hass.async_block_till_done()
+    assert f"proav.poly_videoos.{entry.entry_id}" in hass_storage
+    await hass.config_entries.async_remove(entry.entry_id)
+    await hass.async_block_till_done()
+    assert f"proav.poly_videoos.{entry.entry_id}" not in hass_storage
+    assert not emulator.sessions
+
+
 async def test_session_left_behind_is_deleted_at_start(
     hass: HomeAssistant,
     hass_storage: dict[str, Any],

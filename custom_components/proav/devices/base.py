@@ -117,6 +117,9 @@ class DeviceType:
     # Start integration-wide work once, from the integration's async_setup (e.g. a periodic
     # discovery scan that offers new devices); it must stop itself when Home Assistant stops.
     async_start: Callable[[HomeAssistant], None] | None = None
+    # Undo what an entry left on the device or in Home Assistant's storage when the user
+    # deletes it (loaded or not): e.g. configuration written into the device, a stored session.
+    async_remove_entry: Callable[[HomeAssistant, ProAVConfigEntry], Awaitable[None]] | None = None
     # The type's own config flow steps (e.g. a network search, provisioning), composed into the
     # shared flow: it builds one per flow and forwards the steps the class defines.
     flow: type[DeviceFlow] | None = None

@@ -71,6 +71,13 @@ RECORDING_SEARCH_EVERY = 6
 # Our event monitoring profile on the server (opt-in): one per entry (several Home Assistant
 # instances may watch one server).
 EVENT_PROFILE_PREFIX = "HomeAssistant-"
+
+
+def event_profile_name(entry_id: str) -> str:
+    """Return the name of the event monitoring profile an entry keeps on its server."""
+    return f"{EVENT_PROFILE_PREFIX}{entry_id[-8:]}"
+
+
 PRESET_CONCURRENCY = 8
 # Cameras whose preset read tells whether the web service has the PTZ route at all.
 PTZ_PROBE_CAMERAS = 3
@@ -260,7 +267,7 @@ class StatusCoordinator(ProAVCoordinator[LiveState]):
         self.event_monitoring = event_monitoring
         self.event_profile: str | None = None
         self._events = EventTracker()
-        self._profile_name = f"{EVENT_PROFILE_PREFIX}{entry.entry_id[-8:]}"
+        self._profile_name = event_profile_name(entry.entry_id)
         self._next_item = 0  # where the next status read starts in the item list
         self._next_search = 0  # where the next recording search starts in the camera list
         self._polls = 0

@@ -20,9 +20,9 @@ import voluptuous as vol
 
 from ...forms import connection_schema  # noqa: TID252
 from ..base import DeviceIdentity, DeviceType, ProAVConfigEntry  # noqa: TID252
-from ..errors import CannotConnect, InvalidAuth, ProAVError  # noqa: TID252
+from ..errors import CannotConnect, DeviceError, InvalidAuth, ProAVError  # noqa: TID252
 from .client import DEFAULT_PORT, ExacqVisionClient
-from .coordinator import INVENTORY_INTERVAL, STATUS_INTERVAL
+from .coordinator import INVENTORY_INTERVAL, STATUS_INTERVAL, event_profile_name
 from .models import Server, normalize_serial
 from .runtime import (
     CONF_EVENT_MONITORING,
@@ -129,11 +129,27 @@ async def _async_setup(hass: HomeAssistant, entry: ProAVConfigEntry) -> ExacqRun
     return await async_setup_runtime(hass, entry, session, _client(session, entry.data))
 
 
+async def _async_remove_entry(hass: HomeAssistant, entry: ProAVConfigEntry) -> None:
+    """Delete our event monitoring profile from the server (unload does, but not when unloaded)."""
+    if not entry.data.get(CONF_EVENT_MONITORING):
+        return
+    session = _session(hass, entry.data)
+    client = _client(session, entry.data)
+    try:
+        await client.delete_event_profile(event_profile_name(entry.entry_id))
+    except DeviceError:
+        pass  # not there (any more): nothing to undo
+    finally:
+        await client.async_close()
+        session.detach()
+
+
 DEVICE_TYPE = DeviceType(
     key="exacqvision",
     platforms=PLATFORMS,
     schema=_schema,
     async_probe=_async_probe,
+    async_remove_entry=_async_remove_entry,
     async_setup=_async_setup,
     scan_intervals=(STATUS_INTERVAL, INVENTORY_INTERVAL),
     async_register_services=async_register_services,

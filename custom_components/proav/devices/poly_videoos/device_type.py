@@ -173,11 +173,17 @@ async def _async_setup(hass: HomeAssistant, entry: ProAVConfigEntry) -> PolyRunt
     )
 
 
+async def _async_remove_entry(hass: HomeAssistant, entry: ProAVConfigEntry) -> None:
+    """Forget the session id kept for signing out after a crash."""
+    await session_store(hass, entry).async_remove()
+
+
 DEVICE_TYPE = DeviceType(
     key=KEY,
     platforms=PLATFORMS,
     schema=_schema,
     async_probe=_async_probe,
+    async_remove_entry=_async_remove_entry,
     async_setup=_async_setup,
     scan_intervals=(CALLS_INTERVAL, ROOM_INTERVAL, SYSTEM_INTERVAL),
     dhcp=_dhcp,
