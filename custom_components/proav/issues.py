@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+from typing import Final
+
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import issue_registry as ir
 
 from .const import DOMAIN
 from .devices.base import ProAVConfigEntry
+
+# The data of a fixable issue: which entry's runtime offers which fix (see repairs.py).
+ATTR_ENTRY_ID: Final = "entry_id"
+ATTR_FIX: Final = "fix"
+
+
+def fix_data(entry: ProAVConfigEntry, fix: str) -> dict[str, str | int | float | None]:
+    """Return the data of an issue whose fix the entry's runtime offers (``repair_fix``)."""
+    return {ATTR_ENTRY_ID: entry.entry_id, ATTR_FIX: fix}
 
 
 def _issue_id(entry: ProAVConfigEntry, feature: str) -> str:

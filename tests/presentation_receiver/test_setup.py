@@ -97,6 +97,7 @@ async def test_entities_and_device(
         "sensor.room_101_last_boot",
         "sensor.room_101_device_time",
         "sensor.room_101_clock_drift",
+        "image.room_101_guest_wi_fi_qr_code",  # its state is a time (test_guest_wifi_qr.py)
     }
     # Keys that never expire (-1) have no expiry sensor.
     assert hass.states.get("sensor.room_101_api_key_expires") is None

@@ -179,6 +179,14 @@ class ProAVRuntime:
         if (add := self.platform_entities.get(platform)) is not None:
             add(self, async_add_entities)
 
+    def repair_fix(self, fix: str) -> Callable[[], Awaitable[None]] | None:
+        """Return what applies a repair issue's fix (the issue data's ``fix``), if this offers it.
+
+        A fixable repair issue carries ``{"entry_id": ..., "fix": name}`` (``issues.fix_data``);
+        its "Fix" dialog asks the user to confirm, then awaits what this returns.
+        """
+        return None
+
     async def async_stop(self) -> None:
         """Stop everything once: on unload, and when Home Assistant stops (whichever is first)."""
         if self._stopped:

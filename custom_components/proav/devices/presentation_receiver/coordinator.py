@@ -21,6 +21,7 @@ from homeassistant.util import dt as dt_util, slugify
 
 from ...const import DOMAIN  # noqa: TID252
 from ...coordinator import ProAVCoordinator, translate_command_errors  # noqa: TID252
+from ...issues import fix_data  # noqa: TID252
 from ..base import ProAVConfigEntry, ScanInterval  # noqa: TID252
 from ..errors import CannotConnect  # noqa: TID252
 from .client import FilePart, HttpsRequired, PresentationReceiverClient
@@ -58,6 +59,9 @@ VGA_DEFAULT: Final = 2  # 1920x1080, the most VGA allows
 BACKUP_FOLDER: Final = "proav_backups"
 # Warn this long before the API key expires (when Home Assistant cannot renew it itself).
 KEY_WARNING: Final = timedelta(days=7)
+
+# The repair fix a receiver offers (ReceiverRuntime.repair_fix): restart now.
+FIX_RESTART: Final = "restart"
 
 # Optional resources (capability names), read through client.capabilities.
 LOGIN: Final = "login"
@@ -185,13 +189,21 @@ class ReceiverCoordinator(ProAVCoordinator[ReceiverData]):
             "receiver_key_expiring",
             {"name": entry.title, "date": expires.isoformat(timespec="minutes") if expires else ""},
         )
+        # Fixable ("Restart now"); not raised again while the restart it asked for is under way.
         _async_issue(
             self.hass,
             f"{entry.entry_id}_receiver_reboot_required",
-            data.reboot_required,
+            data.reboot_required and not self.restarting,
             "receiver_reboot_required",
             {"name": entry.title},
+            fix_data(entry, FIX_RESTART),
         )
+
+    @property
+    def restarting(self) -> bool:
+        """Return whether the device is expected to be away now (restarting or updating)."""
+        now = dt_util.utcnow()
+        return self._grace is not None and self._grace[0] <= now < self._grace[1]
 
     def start_grace(self, grace: timedelta, after: timedelta = timedelta(0)) -> None:
         """Expect the device to be away for ``grace``, starting ``after`` from now.
@@ -496,14 +508,19 @@ def _async_issue(
     active: bool,
     translation_key: str,
     placeholders: dict[str, str],
+    fix: dict[str, str | int | float | None] | None = None,
 ) -> None:
-    """Create (or keep) a repair issue while ``active``; delete it otherwise."""
+    """Create (or keep) a repair issue while ``active``; delete it otherwise.
+
+    ``fix``: the data of a fixable issue (``issues.fix_data``).
+    """
     if active:
         ir.async_create_issue(
             hass,
             DOMAIN,
             issue_id,
-            is_fixable=False,
+            data=fix,
+            is_fixable=fix is not None,
             severity=ir.IssueSeverity.WARNING,
             translation_key=translation_key,
             translation_placeholders=placeholders,

@@ -45,6 +45,7 @@ PLATFORMS: Final = frozenset(
     {
         Platform.BINARY_SENSOR,
         Platform.BUTTON,
+        Platform.IMAGE,
         Platform.SELECT,
         Platform.SENSOR,
         Platform.SWITCH,

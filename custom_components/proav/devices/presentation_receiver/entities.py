@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
+import io
 import re
 from typing import Any
 
 from homeassistant.components.binary_sensor import BinarySensorDeviceClass
 from homeassistant.components.button import ButtonDeviceClass
+from homeassistant.components.image import ImageEntity, ImageEntityDescription
 from homeassistant.components.sensor import SensorDeviceClass
 from homeassistant.components.text import TextMode
 from homeassistant.components.update import (
@@ -18,10 +20,13 @@ from homeassistant.components.update import (
     UpdateEntityFeature,
 )
 from homeassistant.const import STATE_OFF, STATE_ON, EntityCategory, Platform, UnitOfTime
+from homeassistant.core import callback
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.restore_state import RestoreEntity
+from homeassistant.util import dt as dt_util
+import segno
 
 from ...binary_sensor import ProAVBinarySensor, ProAVBinarySensorDescription  # noqa: TID252
 from ...button import ProAVButton, ProAVButtonDescription  # noqa: TID252
@@ -554,6 +559,73 @@ class FirmwareUpdate(ProAVEntity[C], UpdateEntity):
         await self._firmware.async_refresh()
 
 
+@dataclass(frozen=True, kw_only=True)
+class QrCodeDescription(ImageEntityDescription, ProAVEntityDescription[C]):
+    """A QR code drawn from the device's state."""
+
+
+def _guest_wifi_joinable(coordinator: C, _item: str) -> bool:
+    """Return whether guests can join the access point now (on, name and password known)."""
+    wifi = coordinator.data.wifi
+    return wifi is not None and wifi.mode == WIFI_MODE_AP and wifi.join_text is not None
+
+
+GUEST_WIFI_QR_CODE = QrCodeDescription(
+    key="guest_wifi_qr_code",
+    translation_key="guest_wifi_qr_code",
+    capability=WIFI,
+    available_fn=_guest_wifi_joinable,
+)
+
+
+class GuestWifiQrCode(ProAVEntity[C], ImageEntity):
+    """The guest Wi-Fi's join QR code (name and password), for the room display.
+
+    The state is only the time the code last changed (a new password, a new name); the code
+    itself is served through the image proxy, never recorded.
+    """
+
+    entity_description: QrCodeDescription
+    _attr_content_type = "image/png"
+
+    def __init__(self, coordinator: C, device_info: DeviceInfo) -> None:
+        """Draw the code of the current guest Wi-Fi; created disabled while it is off or unknown."""
+        ProAVEntity.__init__(self, coordinator, GUEST_WIFI_QR_CODE, device_info)
+        ImageEntity.__init__(self, coordinator.hass)
+        self._attr_entity_registry_enabled_default = _guest_wifi_joinable(coordinator, "")
+        self._text = self._join_text()
+        self._png: tuple[str, bytes] | None = None  # the last drawn code: (text, PNG)
+        self._attr_image_last_updated = dt_util.utcnow() if self._text else None
+
+    def _join_text(self) -> str | None:
+        wifi = self.coordinator.data.wifi
+        return wifi.join_text if wifi is not None else None
+
+    @callback
+    def _handle_coordinator_update(self) -> None:
+        """Show a new code when the name or password changed (not when they are unknown)."""
+        if (text := self._join_text()) is not None and text != self._text:
+            self._text = text
+            self._attr_image_last_updated = dt_util.utcnow()
+        super()._handle_coordinator_update()
+
+    async def async_image(self) -> bytes | None:
+        """Return the join code as PNG (drawn once per name and password)."""
+        text = self._text
+        if text is None or not self.available:
+            return None
+        if self._png is None or self._png[0] != text:
+            self._png = (text, await self.hass.async_add_executor_job(qr_code_png, text))
+        return self._png[1]
+
+
+def qr_code_png(text: str) -> bytes:
+    """Draw a QR code as PNG: large modules and the standard quiet zone, for a wall display."""
+    out = io.BytesIO()
+    segno.make(text, error="m", micro=False).save(out, kind="png", scale=10, border=4)
+    return out.getvalue()
+
+
 def _device_entities(
     build: Callable[[C, DeviceInfo], Iterable[Entity]],
 ) -> Callable[[Any, AddConfigEntryEntitiesCallback], None]:
@@ -597,4 +669,7 @@ PLATFORM_ENTITIES: Mapping[Platform, Callable[[Any, AddConfigEntryEntitiesCallba
         lambda coordinator, info: [ProAVButton(coordinator, RESTART, info)]
     ),
     Platform.UPDATE: _firmware,
+    Platform.IMAGE: _device_entities(
+        lambda coordinator, info: [GuestWifiQrCode(coordinator, info)]
+    ),
 }

@@ -433,6 +433,35 @@ class Wifi:
         """Return whether the API can change these settings (not while a station)."""
         return self.mode in (WIFI_MODE_AP, WIFI_MODE_OFF)
 
+    @property
+    def join_text(self) -> str | None:
+        """Return the text of a Wi-Fi join QR code (None: the name or password is unknown)."""
+        if not self.ssid:
+            return None
+        secured = self.security != 0
+        if secured and not self.password:
+            return None
+        return wifi_qr_text(self.ssid, self.password if secured else None, self.hidden is True)
+
+
+def wifi_qr_text(ssid: str, password: str | None, hidden: bool = False) -> str:
+    r"""Return the text a Wi-Fi join QR code encodes (WPA with a password, else an open network).
+
+    The de-facto standard format (``WIFI:T:WPA;S:<ssid>;P:<password>;;``) reserves
+    ``\ ; , : "``: they are escaped with a backslash.
+    """
+    fields = [f"T:{'WPA' if password else 'nopass'}", f"S:{_qr_escape(ssid)}"]
+    if password:
+        fields.append(f"P:{_qr_escape(password)}")
+    if hidden:
+        fields.append("H:true")
+    return "WIFI:" + "".join(f"{field};" for field in fields) + ";"
+
+
+def _qr_escape(text: str) -> str:
+    """Escape the characters the Wi-Fi QR format reserves."""
+    return "".join(f"\\{char}" if char in '\\;,:"' else char for char in text)
+
 
 @dataclass(frozen=True, kw_only=True)
 class PowerMode:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 import time
 from typing import Final
 
@@ -14,7 +14,7 @@ from homeassistant.helpers.device_registry import CONNECTION_NETWORK_MAC, Device
 from ...const import DOMAIN  # noqa: TID252
 from ..base import ProAVConfigEntry, ProAVRuntime  # noqa: TID252
 from .client import PresentationReceiverClient
-from .coordinator import FirmwareCoordinator, ReceiverCoordinator
+from .coordinator import FIX_RESTART, FirmwareCoordinator, ReceiverCoordinator
 from .entities import PLATFORM_ENTITIES
 from .models import ApiKey
 
@@ -44,6 +44,10 @@ class ReceiverRuntime(ProAVRuntime):
         self.coordinator = coordinator
         self.firmware = firmware
         self.receiver: PresentationReceiverClient = coordinator.client
+
+    def repair_fix(self, fix: str) -> Callable[[], Awaitable[None]] | None:
+        """Offer "Restart now" for the reboot-required issue."""
+        return self.coordinator.async_reboot if fix == FIX_RESTART else None
 
     async def async_shutdown(self) -> None:
         """Withdraw this entry's repair issues (they are raised again by the next setup)."""

@@ -20,7 +20,7 @@ import voluptuous as vol
 from ...const import CONF_DEVICE_TYPE, DOMAIN  # noqa: TID252
 from .client import FilePart
 from .coordinator import BACKUP_FOLDER, ReceiverCoordinator
-from .models import WALLPAPER_UPLOAD_SLOTS, image_info, wallpaper_problem
+from .models import WALLPAPER_UPLOAD_SLOTS, image_info, wallpaper_problem, wifi_qr_text
 from .runtime import ReceiverRuntime
 
 KEY: Final = "presentation_receiver"
@@ -231,17 +231,13 @@ async def _async_set_guest_wifi_password(hass: HomeAssistant, call: ServiceCall)
     await coordinator.async_set_wifi(password=password)
     wifi = coordinator.data.wifi
     ssid = (wifi.ssid if wifi else None) or ""
-    security = "WPA" if wifi is None or wifi.security != 0 else "nopass"
+    secured = wifi is None or wifi.security != 0
+    hidden = wifi is not None and wifi.hidden is True
     return {
         "ssid": ssid,
         "password": password,
-        "qr_text": f"WIFI:T:{security};S:{_qr_escape(ssid)};P:{_qr_escape(password)};;",
+        "qr_text": wifi_qr_text(ssid, password if secured else None, hidden),
     }
-
-
-def _qr_escape(text: str) -> str:
-    """Escape the characters the Wi-Fi QR format reserves."""
-    return "".join(f"\\{char}" if char in '\\;,:"' else char for char in text)
 
 
 async def _async_backup(hass: HomeAssistant, call: ServiceCall) -> ServiceResponse:
