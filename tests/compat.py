@@ -29,3 +29,18 @@ def ble_device(address: str, name: str | None, details: Any = None) -> BLEDevice
     if "rssi" in inspect.signature(BLEDevice).parameters:
         return BLEDevice(address, name, details, -60)  # type: ignore[call-arg,unused-ignore]
     return BLEDevice(address, name, details)
+
+
+def serialize_form(schema: Any) -> list[dict[str, Any]]:
+    """Serialize a form's schema as Home Assistant sends it to the frontend (any version)."""
+    from homeassistant.helpers import config_validation as cv
+
+    try:  # newer Home Assistant serializes forms with probatio
+        from probatio import (
+            to_field_list as convert,  # type: ignore[import-not-found,unused-ignore]
+        )
+    except ImportError:
+        from voluptuous_serialize import convert
+
+    fields: list[dict[str, Any]] = convert(schema, custom_serializer=cv.custom_serializer)
+    return fields

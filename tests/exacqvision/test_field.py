@@ -331,10 +331,9 @@ async def test_rtsp_template_makes_cameras_streamable(
 ) -> None:
     """With an RTSP template the camera offers STREAM; its address holds the quoted login."""
     from homeassistant.components.camera import CameraEntityFeature
-    from homeassistant.helpers import config_validation as cv
-    import voluptuous_serialize
 
     from custom_components.proav.devices.exacqvision.device_type import DEVICE_TYPE
+    from tests.compat import serialize_form
 
     emulator.users["admin"] = "p@ss/word"
     await _setup(
@@ -349,7 +348,7 @@ async def test_rtsp_template_makes_cameras_streamable(
     entity = hass.data["camera"].get_entity("camera.camera_1")
     assert await entity.stream_source() == f"rtsp://admin:p%40ss%2Fword@{emulator.host}:554/{CAM1}"
     # The form serialises for the frontend (validators that do not would break the flow).
-    voluptuous_serialize.convert(DEVICE_TYPE.schema({}), custom_serializer=cv.custom_serializer)
+    serialize_form(DEVICE_TYPE.schema({}))
 
 
 async def test_without_rtsp_template_no_stream(

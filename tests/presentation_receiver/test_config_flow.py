@@ -267,18 +267,10 @@ async def test_https_with_self_signed_certificate(
 @pytest.mark.parametrize("defaults", [{}, {CONF_PORT: 8443}], ids=["new", "reconfigure"])
 def test_form_serializes_for_the_frontend(defaults: dict[str, Any]) -> None:
     """The form (port left to follow HTTPS) serializes as the frontend receives it."""
-    from homeassistant.helpers import config_validation as cv
-
-    try:  # what Home Assistant serializes forms with (newer versions: probatio)
-        from probatio import (
-            to_field_list as convert,  # type: ignore[import-not-found,unused-ignore]
-        )
-    except ImportError:
-        from voluptuous_serialize import convert
-
     from custom_components.proav.devices.presentation_receiver.device_type import _schema
+    from tests.compat import serialize_form
 
-    fields = convert(_schema(defaults), custom_serializer=cv.custom_serializer)
+    fields = serialize_form(_schema(defaults))
     json.dumps(fields)
     port = next(field for field in fields if field["name"] == CONF_PORT)
     assert port["optional"] is True
