@@ -30,7 +30,7 @@ from ..errors import NotSupported, ProAVError
 from .client import DEFAULT_PORT, DEFAULT_USERNAME
 from .coordinator import SCAN_INTERVALS
 from .flow import UltraStreamFlow, async_start_background_scan
-from .models import is_ultra_stream
+from .models import device_name, is_ultra_stream
 from .runtime import advertisement_of, async_setup, client_for, session
 from .services import async_register_services
 
@@ -73,7 +73,7 @@ async def _async_probe(hass: HomeAssistant, data: Mapping[str, Any]) -> list[Dev
             async with asyncio.timeout(CLOSE_TIMEOUT):
                 await client.async_close()
         http.detach()
-    return [DeviceIdentity(serial=info.serial, title=settings.name or info.model)]
+    return [DeviceIdentity(serial=info.serial, title=device_name(settings.name, info))]
 
 
 def _bluetooth(info: BluetoothServiceInfoBleak) -> Discovered | None:

@@ -70,6 +70,7 @@ from .entities import (
     UltraStreamEvent,
     UltraStreamFirmware,
 )
+from .models import device_name
 
 
 def session(hass: HomeAssistant, *, auto_cleanup: bool) -> aiohttp.ClientSession:
@@ -237,7 +238,7 @@ class UltraStreamRuntime(ProAVRuntime):
             connections=connections,
             manufacturer=info.manufacturer,
             model=info.model,
-            name=entry.title,
+            name=device_name(status.settings.data.name if status.settings.data else None, info),
             serial_number=info.serial,
             sw_version=info.firmware,
             hw_version=info.hardware or None,
