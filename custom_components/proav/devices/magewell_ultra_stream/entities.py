@@ -174,6 +174,7 @@ def _runway_sensors(disk: str) -> tuple[ProAVSensorDescription[StatusCoordinator
         ProAVSensorDescription[StatusCoordinator](
             key=f"{disk}_time_left",
             translation_key=f"{disk}_time_left",
+            suggested_display_precision=1,
             device_class=SensorDeviceClass.DURATION,
             native_unit_of_measurement=UnitOfTime.SECONDS,
             suggested_unit_of_measurement=UnitOfTime.HOURS,
@@ -183,6 +184,7 @@ def _runway_sensors(disk: str) -> tuple[ProAVSensorDescription[StatusCoordinator
         ProAVSensorDescription[StatusCoordinator](
             key=f"{disk}_usage",
             translation_key=f"{disk}_usage",
+            suggested_display_precision=0,
             state_class=SensorStateClass.MEASUREMENT,
             native_unit_of_measurement=PERCENTAGE,
             value_fn=lambda coordinator, _: _storage(coordinator, disk).usage,
@@ -191,6 +193,7 @@ def _runway_sensors(disk: str) -> tuple[ProAVSensorDescription[StatusCoordinator
         ProAVSensorDescription[StatusCoordinator](
             key=f"{disk}_file_count",
             translation_key=f"{disk}_file_count",
+            suggested_display_precision=0,
             state_class=SensorStateClass.MEASUREMENT,
             entity_category=EntityCategory.DIAGNOSTIC,
             value_fn=lambda coordinator, _: _storage(coordinator, disk).file_count,
@@ -203,6 +206,7 @@ STATUS_SENSORS = (
     ProAVSensorDescription[StatusCoordinator](
         key="recording_duration",
         translation_key="recording_duration",
+        suggested_display_precision=0,
         device_class=SensorDeviceClass.DURATION,
         state_class=SensorStateClass.MEASUREMENT,
         native_unit_of_measurement=UnitOfTime.SECONDS,
@@ -215,6 +219,7 @@ STATUS_SENSORS = (
     ProAVSensorDescription[StatusCoordinator](
         key="streaming_bitrate",
         translation_key="streaming_bitrate",
+        suggested_display_precision=2,
         device_class=SensorDeviceClass.DATA_RATE,
         state_class=SensorStateClass.MEASUREMENT,
         native_unit_of_measurement=UnitOfDataRate.BYTES_PER_SECOND,
@@ -226,6 +231,7 @@ STATUS_SENSORS = (
     ProAVSensorDescription[StatusCoordinator](
         key="streaming_duration",
         translation_key="streaming_duration",
+        suggested_display_precision=0,
         device_class=SensorDeviceClass.DURATION,
         state_class=SensorStateClass.MEASUREMENT,
         native_unit_of_measurement=UnitOfTime.SECONDS,
@@ -236,6 +242,7 @@ STATUS_SENSORS = (
     ProAVSensorDescription[StatusCoordinator](
         key="recording_bitrate",
         translation_key="recording_bitrate",
+        suggested_display_precision=2,
         device_class=SensorDeviceClass.DATA_RATE,
         state_class=SensorStateClass.MEASUREMENT,
         native_unit_of_measurement=UnitOfDataRate.BYTES_PER_SECOND,
@@ -252,6 +259,7 @@ STATUS_SENSORS = (
     ProAVSensorDescription[StatusCoordinator](
         key="input_frame_rate",
         translation_key="input_frame_rate",
+        suggested_display_precision=2,
         state_class=SensorStateClass.MEASUREMENT,
         native_unit_of_measurement="fps",
         value_fn=lambda coordinator, _: (
@@ -261,6 +269,7 @@ STATUS_SENSORS = (
     ProAVSensorDescription[StatusCoordinator](
         key="usb_free",
         translation_key="usb_free",
+        suggested_display_precision=1,
         device_class=SensorDeviceClass.DATA_SIZE,
         native_unit_of_measurement=UnitOfInformation.BYTES,
         suggested_unit_of_measurement=UnitOfInformation.GIGABYTES,
@@ -270,6 +279,7 @@ STATUS_SENSORS = (
     ProAVSensorDescription[StatusCoordinator](
         key="sd_free",
         translation_key="sd_free",
+        suggested_display_precision=1,
         device_class=SensorDeviceClass.DATA_SIZE,
         native_unit_of_measurement=UnitOfInformation.BYTES,
         suggested_unit_of_measurement=UnitOfInformation.GIGABYTES,
@@ -280,6 +290,7 @@ STATUS_SENSORS = (
     ProAVSensorDescription[StatusCoordinator](
         key="cpu_usage",
         translation_key="cpu_usage",
+        suggested_display_precision=0,
         entity_category=EntityCategory.DIAGNOSTIC,
         state_class=SensorStateClass.MEASUREMENT,
         native_unit_of_measurement=PERCENTAGE,
@@ -344,6 +355,7 @@ LIVE_STATE = ProAVSensorDescription[StatusCoordinator](
 LIVE_BITRATE = ProAVSensorDescription[StatusCoordinator](
     key="live_bitrate",
     translation_key="live_bitrate",
+    suggested_display_precision=2,
     device_class=SensorDeviceClass.DATA_RATE,
     state_class=SensorStateClass.MEASUREMENT,
     native_unit_of_measurement=UnitOfDataRate.BYTES_PER_SECOND,

@@ -383,6 +383,7 @@ CALL_SENSORS: tuple[ProAVSensorDescription[CallCoordinator], ...] = (
     ProAVSensorDescription(
         key="call_quality",
         translation_key="call_quality",
+        suggested_display_precision=0,
         native_unit_of_measurement=PERCENTAGE,
         state_class=SensorStateClass.MEASUREMENT,
         value_fn=lambda c, _: c.data.quality,
@@ -408,6 +409,7 @@ CALL_SENSORS: tuple[ProAVSensorDescription[CallCoordinator], ...] = (
     ProAVSensorDescription(
         key="microphones",
         translation_key="microphones",
+        suggested_display_precision=0,
         entity_category=EntityCategory.DIAGNOSTIC,
         state_class=SensorStateClass.MEASUREMENT,
         value_fn=lambda c, _: c.data.audio.mics_connected,
