@@ -217,6 +217,15 @@ async def test_states_that_read_right(hass: HomeAssistant) -> None:
     assert sip.attributes["device_class"] == "connectivity"
     assert sip.attributes["friendly_name"] == "Boardroom SIP registration"
     assert hass.states.get("sensor.boardroom_sip_registration") is None
+    registry = er.async_get(hass)
+    for entity_id, decimals in (
+        (QUALITY, 0),
+        (PACKET_LOSS, 1),
+        ("sensor.boardroom_microphones_connected", 0),
+    ):
+        entity = registry.async_get(entity_id)
+        assert entity is not None
+        assert entity.options["sensor"]["suggested_display_precision"] == decimals, entity_id
 
 
 @pytest.mark.usefixtures("loaded")
