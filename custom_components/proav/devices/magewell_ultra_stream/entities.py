@@ -22,11 +22,13 @@ from homeassistant.const import (
     UnitOfTime,
 )
 from homeassistant.core import callback
+from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from ...binary_sensor import ProAVBinarySensorDescription
 from ...button import ProAVButtonDescription
+from ...const import DOMAIN
 from ...entity import async_run_command
 from ...number import ProAVNumberDescription
 from ...select import ProAVSelectDescription
@@ -156,6 +158,20 @@ STATUS_BINARY_SENSORS = (
         )
     ),
 )
+
+
+async def _async_clear_live_error(coordinator: StatusCoordinator) -> None:
+    """Reset a live error to idle; say why when there is nothing to clear now."""
+    data = coordinator.data
+    if not {data.live.slot(0), data.live.slot(1)} & {LiveState.AUTH_ERROR, LiveState.ERROR}:
+        raise HomeAssistantError(
+            translation_domain=DOMAIN, translation_key="ultra_stream_no_live_error"
+        )
+    if data.streaming:
+        raise HomeAssistantError(
+            translation_domain=DOMAIN, translation_key="ultra_stream_clear_while_streaming"
+        )
+    await coordinator.async_apply(coordinator.client.clear_live())
 
 
 def _storage(coordinator: StatusCoordinator, disk: str) -> Storage:
@@ -386,12 +402,7 @@ BUTTONS = (
         key="clear_live_error",
         translation_key="clear_live_error",
         entity_category=EntityCategory.DIAGNOSTIC,
-        available_fn=lambda coordinator, _: not coordinator.data.streaming
-        and bool(
-            {coordinator.data.live.slot(0), coordinator.data.live.slot(1)}
-            & {LiveState.AUTH_ERROR, LiveState.ERROR}
-        ),
-        press_fn=lambda coordinator, _: coordinator.async_apply(coordinator.client.clear_live()),
+        press_fn=lambda coordinator, _: _async_clear_live_error(coordinator),
     ),
 )
 
