@@ -88,3 +88,24 @@ async def test_named_box_is_named_by_its_name(
     assert recording.attributes["friendly_name"] == "Studio Recording"
     assert await hass.config_entries.async_unload(entry.entry_id)
     await hass.async_block_till_done()
+
+
+@pytest.mark.usefixtures("loaded")
+async def test_renamed_box_renames_its_device(
+    hass: HomeAssistant, box: UltraStreamEmulator
+) -> None:
+    """Naming the box from Home Assistant names its device; entity ids stay as they were."""
+    await hass.services.async_call(
+        "text",
+        "set_value",
+        {"entity_id": "text.ultra_stream_device_name", "value": "Studio"},
+        blocking=True,
+    )
+    await hass.async_block_till_done()
+    assert box.settings["name"] == "Studio"
+    device = get_device(hass, (DOMAIN, SERIAL))
+    assert device is not None
+    assert device.name == "Studio"
+    recording = hass.states.get("switch.ultra_stream_recording")
+    assert recording is not None
+    assert recording.attributes["friendly_name"] == "Studio Recording"
