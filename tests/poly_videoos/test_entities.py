@@ -483,3 +483,27 @@ async def test_room_calendar(hass: HomeAssistant, emulator: PolyVideoOSEmulator)
     events = result[CALENDAR]["events"]
     assert [event["summary"] for event in events] == ["Weekly sync"]
     assert "GET /rest/calendar/meetings" in " ".join(emulator.requests)
+
+
+async def test_old_sip_registration_sensor_is_removed(
+    freezer: FrozenDateTimeFactory,
+    hass: HomeAssistant,
+    emulator: PolyVideoOSEmulator,
+    entry: MockConfigEntry,
+) -> None:
+    """The SIP registration sensor of earlier versions gives way to the binary sensor."""
+    entry.add_to_hass(hass)
+    registry = er.async_get(hass)
+    old = registry.async_get_or_create(
+        "sensor",
+        DOMAIN,
+        f"{emulator.serial}_sip_registration",
+        config_entry=entry,
+        suggested_object_id="boardroom_sip_registration",
+    )
+    assert old.entity_id == "sensor.boardroom_sip_registration"
+    await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert registry.async_get(old.entity_id) is None
+    assert hass.states.get(old.entity_id) is None
+    assert state(hass, "binary_sensor.boardroom_sip_registration") == "on"
