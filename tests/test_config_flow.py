@@ -34,6 +34,14 @@ KEYS = [
     "exacqvision",
     "poly_videoos",
 ]
+# What the integration page calls each kind of device (in entry titles).
+KINDS = {
+    "aten_vp2730": "ATEN VP2730",
+    "magewell_ultra_stream": "Magewell Ultra Stream",
+    "presentation_receiver": "Presentation receiver",
+    "exacqvision": "exacqVision",
+    "poly_videoos": "Poly VideoOS",
+}
 
 
 @pytest.fixture
@@ -96,7 +104,7 @@ async def test_each_type_form_creates_an_entry(
     assert result["step_id"] == key
     result = await hass.config_entries.flow.async_configure(result["flow_id"], _form(device))
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert result["title"] == "Stand-in"
+    assert result["title"] == f"Stand-in ({KINDS[key]})"  # the integration page says the kind
     assert result["result"].unique_id == "SN-0001"
     assert result["data"] == {CONF_DEVICE_TYPE: key, **_form(device), "index": 0}
 
@@ -183,7 +191,7 @@ async def test_several_devices_behind_one_address(
     assert [option["value"] for option in options] == ["SN-0002", "SN-0003"]
     result = await hass.config_entries.flow.async_configure(flow_id, {"serial": "SN-0003"})
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert result["title"] == "Server C"
+    assert result["title"] == "Server C (exacqVision)"
     assert result["data"]["index"] == 2
 
 

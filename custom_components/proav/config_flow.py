@@ -26,6 +26,7 @@ from homeassistant.helpers.selector import (
 )
 from homeassistant.helpers.service_info.dhcp import DhcpServiceInfo
 from homeassistant.helpers.service_info.ssdp import SsdpServiceInfo
+from homeassistant.helpers.translation import async_get_translations
 from homeassistant.helpers.typing import DiscoveryInfoType
 import voluptuous as vol
 
@@ -250,8 +251,24 @@ class ProAVConfigFlow(ConfigFlow, domain=DOMAIN):
             )
             return await step()
         return self.async_create_entry(
-            title=identity.title, data={CONF_DEVICE_TYPE: self._device_type.key, **data}
+            title=await self._async_entry_title(identity.title),
+            data={CONF_DEVICE_TYPE: self._device_type.key, **data},
         )
+
+    async def _async_entry_title(self, name: str) -> str:
+        """Return an entry's title: the device's name and its kind ("Boardroom (Poly VideoOS)")."""
+        assert self._device_type is not None
+        key = self._device_type.key
+        translations = await async_get_translations(
+            self.hass, self.hass.config.language, "common", [DOMAIN]
+        )
+        kind = translations.get(f"component.{DOMAIN}.common.device_type_{key}") or key
+        if kind.casefold() in name.casefold():
+            return name
+        words, kind_words = name.casefold().split(), kind.casefold().split()
+        if words and kind_words[-len(words) :] == words:  # a bare model: "VP2730", "Ultra Stream"
+            return kind
+        return f"{name} ({kind})"
 
     async def async_step_reauth(self, entry_data: Mapping[str, Any]) -> ConfigFlowResult:
         """Start reauthentication: the device rejected the stored credentials."""

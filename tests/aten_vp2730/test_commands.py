@@ -105,7 +105,7 @@ CASES = [
     ),
     Case(
         "switch.turn_on",
-        "switch.vp2730_stm1_mute",
+        "switch.vp2730_stream_audio_mute",
         {},
         "patch audio/inputs",
         lambda e: _port(e, "inputs", "STM1")["mute"]["value"],
@@ -114,7 +114,7 @@ CASES = [
     ),
     Case(
         "switch.turn_on",
-        "switch.vp2730_all_mute",
+        "switch.vp2730_master_mute",
         {},
         "patch audio/outputs",
         lambda e: _port(e, "outputs", "ALL")["mute"]["value"],
@@ -123,7 +123,7 @@ CASES = [
     ),
     Case(
         "number.set_value",
-        "number.vp2730_stm1_volume",
+        "number.vp2730_stream_audio_volume",
         {"value": 55},
         "patch audio/inputs",
         lambda e: _port(e, "inputs", "STM1")["volume"],
@@ -132,7 +132,7 @@ CASES = [
     ),
     Case(
         "number.set_value",
-        "number.vp2730_all_volume",
+        "number.vp2730_master_volume",
         {"value": 12},
         "patch audio/outputs",
         lambda e: _port(e, "outputs", "ALL")["volume"],

@@ -29,14 +29,14 @@ async def test_setup_creates_the_contract_entities(
     for output, source in (("display_a", "Source 1"), ("display_b", "Source 2")):
         assert hass.states.get(f"switch.vp2730_{output}_go_live").state == "off"
         assert hass.states.get(f"select.vp2730_{output}_source").state == source
-    # Output C cannot go live (golive status 0): its switch exists but is unavailable.
-    assert hass.states.get("switch.vp2730_display_c_go_live").state == "unavailable"
+    # Output C cannot go live (golive status 0): no switch that could never work.
+    assert hass.states.get("switch.vp2730_display_c_go_live") is None
 
-    assert hass.states.get("switch.vp2730_stm1_mute").state == "off"
-    assert hass.states.get("switch.vp2730_all_mute").state == "off"
-    assert hass.states.get("number.vp2730_stm1_volume").state == "100"
+    assert hass.states.get("switch.vp2730_stream_audio_mute").state == "off"
+    assert hass.states.get("switch.vp2730_master_mute").state == "off"
+    assert hass.states.get("number.vp2730_stream_audio_volume").state == "100"
     assert hass.states.get("number.vp2730_audio_in_1_volume").state == "80"
-    assert hass.states.get("number.vp2730_all_volume").state == "100"
+    assert hass.states.get("number.vp2730_master_volume").state == "100"
 
     profile = hass.states.get("select.vp2730_profile")
     assert profile.state == "Profile 0"
@@ -62,13 +62,13 @@ async def test_setup_creates_the_mapping_table_entities(
     assert fit.state == "scale"
     assert fit.attributes["options"] == ["scale", "fit_resolution", "cut_resolution"]
     assert hass.states.get("select.vp2730_display_a_auto_switch_on_unplug").state == "off"
-    assert hass.states.get("binary_sensor.vp2730_display_a_display_connected").state == "on"
+    assert hass.states.get("binary_sensor.vp2730_display_a_connected").state == "on"
     assert hass.states.get("binary_sensor.vp2730_source_1_signal").state == "on"
     assert hass.states.get("binary_sensor.vp2730_source_7_signal").state == "off"
-    assert hass.states.get("binary_sensor.vp2730_stm1_connected").state == "on"
+    assert hass.states.get("binary_sensor.vp2730_stream_audio_connected").state == "on"
     assert hass.states.get("sensor.vp2730_system_status").state == "normal"
     assert hass.states.get("sensor.vp2730_display_a_live_status").state == "stopped"
-    assert hass.states.get("sensor.vp2730_display_c_live_status").state == "unsupported"
+    assert hass.states.get("sensor.vp2730_display_c_live_status") is None
     assert hass.states.get("sensor.vp2730_last_boot") is not None
     assert hass.states.get("select.vp2730_osd_language").state == "en_US"
     assert hass.states.get("select.vp2730_edid_mode").state == "aten"
@@ -80,7 +80,7 @@ async def test_setup_creates_the_mapping_table_entities(
 
     entity_registry = er.async_get(hass)
     # A gain-less port has no gain entity; the room code is a secret: disabled by default.
-    assert entity_registry.async_get("number.vp2730_stm1_gain") is None
+    assert entity_registry.async_get("number.vp2730_stream_audio_gain") is None
     room_code = entity_registry.async_get("sensor.vp2730_room_code")
     assert room_code is not None
     assert room_code.disabled_by is er.RegistryEntryDisabler.INTEGRATION

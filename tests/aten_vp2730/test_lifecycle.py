@@ -38,11 +38,11 @@ async def test_expired_token_is_renewed_without_the_user(
     await hass.services.async_call(
         "number",
         "set_value",
-        {"entity_id": "number.vp2730_all_volume", "value": 30},
+        {"entity_id": "number.vp2730_master_volume", "value": 30},
         blocking=True,
     )
     assert emulator.logins == logins + 1
-    assert hass.states.get("number.vp2730_all_volume").state == "30"
+    assert hass.states.get("number.vp2730_master_volume").state == "30"
     assert not hass.config_entries.flow.async_progress_by_handler(DOMAIN)
 
 

@@ -59,7 +59,7 @@ async def test_device_changes_arrive_by_push_without_polling(
         hass, "media_player.vp2730", attribute_is("is_volume_muted", True)
     )
     assert player.attributes["volume_level"] == 0.35
-    assert hass.states.get("number.vp2730_all_volume").state == "35"
+    assert hass.states.get("number.vp2730_master_volume").state == "35"
 
     await emulator.set_input_signal("6", connected=True)
     await wait_for_state(hass, "binary_sensor.vp2730_source_7_signal", state_is("on"))
@@ -218,7 +218,7 @@ async def test_partial_events_update_only_their_fields(
     emulator.remember_state()
     reads = len([r for r in emulator.requests if r.startswith("GET")])
     await emulator.set_audio("outputs", "ALL", volume=80)
-    await wait_for_state(hass, "number.vp2730_all_volume", state_is("80"))
+    await wait_for_state(hass, "number.vp2730_master_volume", state_is("80"))
     assert emulator.emitted[-1][1] == {"outputs": [{"id": "ALL", "volume": 80}]}
     await emulator.set_audio("outputs", "ALL", mute=True)
     player = await wait_for_state(
@@ -226,7 +226,7 @@ async def test_partial_events_update_only_their_fields(
     )
     assert emulator.emitted[-1][1] == {"outputs": [{"id": "ALL", "mute": {"value": 2}}]}
     assert player.attributes["volume_level"] == 0.8
-    assert hass.states.get("number.vp2730_all_volume").state == "80"
+    assert hass.states.get("number.vp2730_master_volume").state == "80"
     await emulator.set_route("1", "4")
     await wait_for_state(hass, "select.vp2730_display_b_source", state_is("Source 5"))
     assert hass.states.get("select.vp2730_display_a_source").state == "Source 1"

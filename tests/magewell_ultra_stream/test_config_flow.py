@@ -63,7 +63,7 @@ async def test_manual_entry(hass: HomeAssistant, box: UltraStreamEmulator) -> No
     result = await hass.config_entries.flow.async_configure(flow_id, _form(box))
     result = await keep_admin(hass, result)
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert result["title"] == f"Ultra Stream {SERIAL}"
+    assert result["title"] == "Magewell Ultra Stream"  # the factory name has the serial
     assert result["result"].unique_id == SERIAL
     assert result["data"] == entry_data(box)
     await hass.config_entries.async_unload(result["result"].entry_id)
@@ -246,3 +246,18 @@ async def test_reconfigure_moves_to_a_new_address(
     assert entry.data[CONF_HOST] == box.host
     await hass.async_block_till_done()
     await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_named_box_entry_title(hass: HomeAssistant, box: UltraStreamEmulator) -> None:
+    """A box with a name of its own gives the entry its name and kind, without the serial."""
+    box.settings["name"] = "Studio"
+    flow_id = await _choose_type(hass)
+    await hass.config_entries.flow.async_configure(flow_id, {"next_step_id": flow.STEP_MANUAL})
+    result = await hass.config_entries.flow.async_configure(flow_id, _form(box))
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["title"] == "Studio (Magewell Ultra Stream)"
+    await hass.async_block_till_done()
+    recording = hass.states.get("switch.studio_recording")
+    assert recording is not None
+    assert recording.attributes["friendly_name"] == "Studio Recording"
+    await hass.config_entries.async_unload(result["result"].entry_id)

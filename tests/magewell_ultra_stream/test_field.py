@@ -694,12 +694,22 @@ async def test_clear_live_error(
     hass: HomeAssistant, box: UltraStreamEmulator, freezer: FrozenDateTimeFactory
 ) -> None:
     """A refused stream key leaves an error; the button resets it once streaming stopped."""
-    assert _state(hass, "button.ultra_stream_clear_live_error") == STATE_UNAVAILABLE
+    clear = "button.ultra_stream_clear_live_error"
+    assert _state(hass, clear) != STATE_UNAVAILABLE  # there, but nothing to clear yet
+    with pytest.raises(HomeAssistantError) as err:
+        await hass.services.async_call("button", "press", {"entity_id": clear}, blocking=True)
+    assert err.value.translation_key == "ultra_stream_no_live_error"
     box.live_auth_error = True
-    for service in ("turn_on", "turn_off"):
-        await hass.services.async_call(
-            "switch", service, {"entity_id": "switch.ultra_stream_streaming"}, blocking=True
-        )
+    await hass.services.async_call(
+        "switch", "turn_on", {"entity_id": "switch.ultra_stream_streaming"}, blocking=True
+    )
+    assert _state(hass, "sensor.ultra_stream_live_status_studio_rtmp") == "auth_error"
+    with pytest.raises(HomeAssistantError) as err:  # still streaming: stop first
+        await hass.services.async_call("button", "press", {"entity_id": clear}, blocking=True)
+    assert err.value.translation_key == "ultra_stream_clear_while_streaming"
+    await hass.services.async_call(
+        "switch", "turn_off", {"entity_id": "switch.ultra_stream_streaming"}, blocking=True
+    )
     assert _state(hass, "sensor.ultra_stream_live_status_studio_rtmp") == "auth_error"
     await hass.services.async_call(
         "button", "press", {"entity_id": "button.ultra_stream_clear_live_error"}, blocking=True

@@ -42,7 +42,7 @@ async def test_user_flow_creates_entry(hass: HomeAssistant, emulator: PolyVideoO
     flow_id = await _open_form(hass)
     result = await hass.config_entries.flow.async_configure(flow_id, _form(emulator))
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert result["title"] == "Boardroom"
+    assert result["title"] == "Boardroom (Poly VideoOS)"
     assert result["result"].unique_id == emulator.serial
     assert result["data"] == entry_data(emulator)
     assert emulator.logouts >= 1

@@ -89,7 +89,7 @@ async def test_device_and_contract_entities(
     assert device.serial_number == emulator.serial
     for entity_id in (MAIN, MIC_MUTE, VIDEO_MUTE, IN_CALL, SHARING, PRESET):
         assert state(hass, entity_id) != STATE_UNAVAILABLE
-    assert state(hass, HANG_UP) == STATE_UNAVAILABLE  # nothing to hang up
+    assert state(hass, HANG_UP) != STATE_UNAVAILABLE  # the codec answers: usable
     registry = er.async_get(hass)
     contract = {
         MIC_MUTE: "microphone_mute",
@@ -170,7 +170,7 @@ async def test_call_lifecycle(
     assert state(hass, QUALITY) == "unknown"
     assert state(hass, PACKET_LOSS) == "unknown"
     assert state(hass, MAIN) == "idle"
-    assert state(hass, HANG_UP) == STATE_UNAVAILABLE
+    assert state(hass, HANG_UP) != STATE_UNAVAILABLE
     assert [name for name, _ in call_events] == ["incoming_call", "call_started", "call_ended"]
     assert call_events[1][1]["far_end"] == "Lisbon office"
 
@@ -192,6 +192,40 @@ async def test_hang_up_button(
     assert state(hass, IN_CALL) == "off"
     assert state(hass, INCOMING) == "off"
     assert [name for name, _ in call_events] == ["call_ended"]
+
+
+@pytest.mark.usefixtures("loaded")
+async def test_hang_up_with_no_call(hass: HomeAssistant, emulator: PolyVideoOSEmulator) -> None:
+    """With no call the button is there (not unavailable); pressing it says there is no call."""
+    assert state(hass, HANG_UP) == "unknown"
+    with pytest.raises(HomeAssistantError) as err:
+        await _call(hass, "button", "press", HANG_UP)
+    assert err.value.translation_key == "poly_no_call_to_end"
+    assert str(err.value) == "There is no call to hang up"
+    assert "hang_up" not in emulator.command_names()
+
+
+@pytest.mark.usefixtures("loaded")
+async def test_states_that_read_right(hass: HomeAssistant) -> None:
+    """In call is no "running"; SIP registration is connectivity; names read as words."""
+    in_call = hass.states.get(IN_CALL)
+    assert in_call is not None
+    assert "device_class" not in in_call.attributes
+    assert in_call.attributes["friendly_name"] == "Boardroom In call"
+    sip = hass.states.get("binary_sensor.boardroom_sip_registration")
+    assert sip is not None
+    assert sip.attributes["device_class"] == "connectivity"
+    assert sip.attributes["friendly_name"] == "Boardroom SIP registration"
+    assert hass.states.get("sensor.boardroom_sip_registration") is None
+    registry = er.async_get(hass)
+    for entity_id, decimals in (
+        (QUALITY, 0),
+        (PACKET_LOSS, 1),
+        ("sensor.boardroom_microphones_connected", 0),
+    ):
+        entity = registry.async_get(entity_id)
+        assert entity is not None
+        assert entity.options["sensor"]["suggested_display_precision"] == decimals, entity_id
 
 
 @pytest.mark.usefixtures("loaded")
@@ -317,7 +351,7 @@ async def test_status_area_sensor(
     )
     assert new is not None
     assert registry.async_get(new).original_name == "system.status.newthing status"
-    assert state(hass, "sensor.boardroom_sip_registration") == "on"
+    assert state(hass, "binary_sensor.boardroom_sip_registration") == "on"
     assert state(hass, "sensor.boardroom_calendar_status") == "online"
 
 
@@ -326,7 +360,11 @@ async def test_diagnostic_sensors(hass: HomeAssistant) -> None:
     """Microphones, selected camera, content status and the next meeting."""
     assert state(hass, "sensor.boardroom_microphones_connected") == "1"
     assert state(hass, "sensor.boardroom_selected_camera") == "EagleEye Cube USB"
-    assert state(hass, "sensor.boardroom_content_status") == "content_idle"
+    content = hass.states.get("sensor.boardroom_content_status")
+    assert content is not None
+    assert content.state == "idle"
+    assert content.attributes["device_class"] == "enum"
+    assert content.attributes["options"] == ["idle", "sending", "receiving", "other"]
     meeting = hass.states.get("sensor.boardroom_next_meeting")
     assert meeting is not None
     assert meeting.attributes["subject"] == "Weekly sync"
@@ -383,7 +421,11 @@ async def test_join_meeting_button(
 ) -> None:
     """The button is there for a dialable meeting about to start, and dials it at once."""
     join = "button.boardroom_join_meeting"
-    assert state(hass, join) == STATE_UNAVAILABLE  # the next meeting is an hour away
+    assert state(hass, join) != STATE_UNAVAILABLE  # the codec answers: the button is there
+    with pytest.raises(HomeAssistantError) as err:  # but the next meeting is an hour away
+        await _call(hass, "button", "press", join)
+    assert err.value.translation_key == "poly_no_meeting"
+    assert "join_meeting" not in emulator.command_names()
     emulator.add_meeting("m2", "Stand-up", start=int(time.time()) + 600, duration=900)
     await tick(hass, freezer, SYSTEM)
     assert state(hass, join) != STATE_UNAVAILABLE
@@ -441,3 +483,27 @@ async def test_room_calendar(hass: HomeAssistant, emulator: PolyVideoOSEmulator)
     events = result[CALENDAR]["events"]
     assert [event["summary"] for event in events] == ["Weekly sync"]
     assert "GET /rest/calendar/meetings" in " ".join(emulator.requests)
+
+
+async def test_old_sip_registration_sensor_is_removed(
+    freezer: FrozenDateTimeFactory,
+    hass: HomeAssistant,
+    emulator: PolyVideoOSEmulator,
+    entry: MockConfigEntry,
+) -> None:
+    """The SIP registration sensor of earlier versions gives way to the binary sensor."""
+    entry.add_to_hass(hass)
+    registry = er.async_get(hass)
+    old = registry.async_get_or_create(
+        "sensor",
+        DOMAIN,
+        f"{emulator.serial}_sip_registration",
+        config_entry=entry,
+        suggested_object_id="boardroom_sip_registration",
+    )
+    assert old.entity_id == "sensor.boardroom_sip_registration"
+    await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert registry.async_get(old.entity_id) is None
+    assert hass.states.get(old.entity_id) is None
+    assert state(hass, "binary_sensor.boardroom_sip_registration") == "on"

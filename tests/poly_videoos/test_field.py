@@ -36,7 +36,7 @@ IN_CALL = "binary_sensor.boardroom_in_call"
 SHARING = "binary_sensor.boardroom_content_sharing"
 PRESET = "select.boardroom_camera_preset"
 CALENDAR = "calendar.boardroom_room_calendar"
-SIP = "sensor.boardroom_sip_registration"
+SIP = "binary_sensor.boardroom_sip_registration"
 SLEEPING = "binary_sensor.boardroom_sleeping"
 PROVIDER = "sensor.boardroom_provider_mode"
 PROVIDER_SELECT = "select.boardroom_provider_app"
@@ -260,11 +260,11 @@ async def test_real_shapes(
     emulator.real_shapes = True
     await setup(hass, entry)
     assert state(hass, SHARING) == "off"
-    assert state(hass, SIP) == "up"
+    assert state(hass, SIP) == "on"
     emulator.start_content()
     await tick(hass, freezer)
     assert state(hass, SHARING) == "on"
-    assert state(hass, "sensor.boardroom_content_status") == "content_sending"
+    assert state(hass, "sensor.boardroom_content_status") == "sending"
 
 
 async def test_session_already_active_backs_off(
@@ -493,7 +493,9 @@ async def test_reject_incoming_call(
     """A ringing call is rejected with the button; other calls stay."""
     await setup(hass, entry)
     reject = "button.boardroom_reject_incoming_call"
-    assert state(hass, reject) == STATE_UNAVAILABLE
+    with pytest.raises(HomeAssistantError) as err:  # nothing rings: a word, not unavailable
+        await _call(hass, "button", "press", reject)
+    assert err.value.translation_key == "poly_no_call"
     await hass.services.async_call(
         "proav",
         "poly_videoos_dial",
@@ -507,7 +509,7 @@ async def test_reject_incoming_call(
     assert emulator.command_names()[-1] == "hang_up_connection"
     assert emulator.commands[-1].params["id"] == call.conf_id
     assert len(emulator.state.calls) == 1
-    assert state(hass, reject) == STATE_UNAVAILABLE
+    assert state(hass, reject) != STATE_UNAVAILABLE
     assert state(hass, IN_CALL) == "on"
 
 

@@ -65,7 +65,7 @@ async def test_existing_key(hass: HomeAssistant, emulator: Emu) -> None:
     """An existing key is checked and stored; the device keeps its key."""
     result = await _finish(hass, emulator, api_key=TOKEN)
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert result["title"] == "Room-101"
+    assert result["title"] == "Room-101 (Presentation receiver)"
     assert result["result"].unique_id == SERIAL
     assert result["data"][CONF_DEVICE_TYPE] == "presentation_receiver"
     assert result["data"][CONF_API_KEY] == TOKEN

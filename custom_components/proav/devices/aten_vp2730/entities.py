@@ -19,7 +19,7 @@ from homeassistant.components.media_player import (
 )
 from homeassistant.components.media_player.const import MediaPlayerEntityFeature, MediaPlayerState
 from homeassistant.components.number import NumberMode
-from homeassistant.components.sensor import SensorDeviceClass
+from homeassistant.components.sensor import SensorDeviceClass, SensorStateClass
 from homeassistant.components.text import TextMode
 from homeassistant.const import EntityCategory, Platform
 from homeassistant.core import callback
@@ -330,7 +330,9 @@ GO_LIVE = ProAVSwitchDescription[C](
     item_fn=_output,
     is_on_fn=_item(lambda c, out: c.data.golive.get(out.id) == LIVE_PLAYING),
     set_fn=_item(lambda c, out, on: _write(c, c.client.async_set_live(out.id, on), GOLIVE)),
-    available_fn=_item(lambda c, out: c.data.golive.get(out.id) not in (None, LIVE_UNSUPPORTED)),
+    # An output without go-live (status 0) never gets the switch; unknown yet: it waits.
+    exists_fn=_item(lambda c, out: c.data.golive.get(out.id) not in (None, LIVE_UNSUPPORTED)),
+    available_fn=_item(lambda c, out: c.data.golive.get(out.id) is not None),
 )
 OUTPUT_SWITCHES = (
     GO_LIVE,
@@ -376,6 +378,7 @@ GO_LIVE_STATUS = ProAVSensorDescription[C](
     capability=GOLIVE,
     item_fn=_output,
     value_fn=_item(lambda c, out: LIVE_STATUSES.get(c.data.golive.get(out.id, -1) or 0)),
+    exists_fn=_item(lambda c, out: c.data.golive.get(out.id) not in (None, LIVE_UNSUPPORTED)),
     available_fn=_item(lambda c, out: c.data.golive.get(out.id) is not None),
 )
 INPUT_HDCP = ProAVSensorDescription[C](
@@ -712,6 +715,8 @@ DEVICE_SENSORS = (
     ProAVSensorDescription[C](
         key="participants",
         translation_key="participants",
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=0,
         capability=PARTICIPANTS,
         value_fn=lambda c, _: len(c.data.participants),
         attributes_fn=lambda c, _: {
@@ -1212,6 +1217,6 @@ def audio_ports(coordinator: C) -> dict[str, str]:
     """Return the audio ports as items (``inputs:id`` / ``outputs:id`` -> name)."""
     data = coordinator.data
     return {
-        **{f"inputs:{key}": port.name for key, port in data.audio_inputs.items()},
-        **{f"outputs:{key}": port.name for key, port in data.audio_outputs.items()},
+        **{f"inputs:{key}": port.label for key, port in data.audio_inputs.items()},
+        **{f"outputs:{key}": port.label for key, port in data.audio_outputs.items()},
     }

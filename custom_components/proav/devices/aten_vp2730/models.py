@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 import copy
 from dataclasses import dataclass, field, replace
+import re
 from typing import Any
 
 from ..errors import InvalidResponse  # noqa: TID252 - the shared errors, the one import allowed
@@ -229,6 +230,31 @@ class Participant:
         )
 
 
+# Audio port ids of the VP2730 (``ALL``, ``STM1``, ``AIN1``) and the words for them.
+_PORT_ID = re.compile(r"([A-Z]+?)(\d*)")
+_PORT_WORDS = {
+    "ALL": "Master",
+    "STM": "Stream audio",
+    "AIN": "Audio in",
+    "AOUT": "Audio out",
+    "MIC": "Microphone",
+    "LINE": "Line",
+    "HDMI": "HDMI audio",
+}
+
+
+def audio_port_words(port_id: str) -> str | None:
+    """Return the words for an audio port id (None for an id of unknown shape)."""
+    match = _PORT_ID.fullmatch(port_id.strip().upper())
+    if match is None or (words := _PORT_WORDS.get(match.group(1))) is None:
+        return None
+    number = match.group(2)
+    # One stream input: "Stream audio"; numbered physical ports keep their number.
+    if not number or (match.group(1) == "STM" and number == "1"):
+        return words
+    return f"{words} {number}"
+
+
 @dataclass(frozen=True, kw_only=True)
 class AudioPort:
     """An audio input or output port (None: the device did not report it)."""
@@ -256,6 +282,17 @@ class AudioPort:
             gain=_opt_int(body.get("gain")),
             mute=Choice.parse(body.get("mute")),
         )
+
+    @property
+    def label(self) -> str:
+        """Return what a person calls the port: "Master" for ``ALL``, "Audio in 1" for ``AIN1``.
+
+        The device names its ports by their ids; a name the user gave a port is kept.
+        """
+        words = audio_port_words(self.id)
+        if words is None or self.name.casefold() not in (self.id.casefold(), words.casefold()):
+            return self.name
+        return words
 
     @property
     def connected(self) -> bool | None:

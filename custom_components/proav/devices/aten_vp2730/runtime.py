@@ -130,7 +130,7 @@ async def async_setup(
             identifiers={(DOMAIN, identifier)},
             manufacturer="ATEN",
             model=info.model_name,
-            name=info.device_name or entry.title,
+            name=info.device_name or info.model_name or "VP2730",
             sw_version=f"{info.fw_version} ({info.build_version})"
             if info.build_version
             else info.fw_version,

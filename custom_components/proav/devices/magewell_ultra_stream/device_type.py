@@ -30,7 +30,7 @@ from ..errors import NotSupported, ProAVError
 from .client import DEFAULT_PORT, DEFAULT_USERNAME, UltraStreamClient
 from .coordinator import SCAN_INTERVALS
 from .flow import UltraStreamFlow, async_start_background_scan
-from .models import User, is_ultra_stream, shared_account
+from .models import User, device_name, is_ultra_stream, shared_account
 from .runtime import advertisement_of, async_setup, client_for, session
 from .services import async_register_services
 
@@ -74,7 +74,7 @@ async def _async_probe(hass: HomeAssistant, data: Mapping[str, Any]) -> list[Dev
             async with asyncio.timeout(CLOSE_TIMEOUT):
                 await client.async_close()
         http.detach()
-    title = settings.name or info.model
+    title = device_name(settings.name, info)
     username = str(data.get(CONF_USERNAME) or DEFAULT_USERNAME)
     if (reason := shared_account(username, users)) is None:
         return [DeviceIdentity(serial=info.serial, title=title)]

@@ -22,11 +22,13 @@ from homeassistant.const import (
     UnitOfTime,
 )
 from homeassistant.core import callback
+from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from ...binary_sensor import ProAVBinarySensorDescription
 from ...button import ProAVButtonDescription
+from ...const import DOMAIN
 from ...entity import async_run_command
 from ...number import ProAVNumberDescription
 from ...select import ProAVSelectDescription
@@ -158,6 +160,20 @@ STATUS_BINARY_SENSORS = (
 )
 
 
+async def _async_clear_live_error(coordinator: StatusCoordinator) -> None:
+    """Reset a live error to idle; say why when there is nothing to clear now."""
+    data = coordinator.data
+    if not {data.live.slot(0), data.live.slot(1)} & {LiveState.AUTH_ERROR, LiveState.ERROR}:
+        raise HomeAssistantError(
+            translation_domain=DOMAIN, translation_key="ultra_stream_no_live_error"
+        )
+    if data.streaming:
+        raise HomeAssistantError(
+            translation_domain=DOMAIN, translation_key="ultra_stream_clear_while_streaming"
+        )
+    await coordinator.async_apply(coordinator.client.clear_live())
+
+
 def _storage(coordinator: StatusCoordinator, disk: str) -> Storage:
     storage: Storage = getattr(coordinator.data, disk)
     return storage
@@ -174,6 +190,7 @@ def _runway_sensors(disk: str) -> tuple[ProAVSensorDescription[StatusCoordinator
         ProAVSensorDescription[StatusCoordinator](
             key=f"{disk}_time_left",
             translation_key=f"{disk}_time_left",
+            suggested_display_precision=1,
             device_class=SensorDeviceClass.DURATION,
             native_unit_of_measurement=UnitOfTime.SECONDS,
             suggested_unit_of_measurement=UnitOfTime.HOURS,
@@ -183,6 +200,7 @@ def _runway_sensors(disk: str) -> tuple[ProAVSensorDescription[StatusCoordinator
         ProAVSensorDescription[StatusCoordinator](
             key=f"{disk}_usage",
             translation_key=f"{disk}_usage",
+            suggested_display_precision=0,
             state_class=SensorStateClass.MEASUREMENT,
             native_unit_of_measurement=PERCENTAGE,
             value_fn=lambda coordinator, _: _storage(coordinator, disk).usage,
@@ -191,6 +209,7 @@ def _runway_sensors(disk: str) -> tuple[ProAVSensorDescription[StatusCoordinator
         ProAVSensorDescription[StatusCoordinator](
             key=f"{disk}_file_count",
             translation_key=f"{disk}_file_count",
+            suggested_display_precision=0,
             state_class=SensorStateClass.MEASUREMENT,
             entity_category=EntityCategory.DIAGNOSTIC,
             value_fn=lambda coordinator, _: _storage(coordinator, disk).file_count,
@@ -203,6 +222,7 @@ STATUS_SENSORS = (
     ProAVSensorDescription[StatusCoordinator](
         key="recording_duration",
         translation_key="recording_duration",
+        suggested_display_precision=0,
         device_class=SensorDeviceClass.DURATION,
         state_class=SensorStateClass.MEASUREMENT,
         native_unit_of_measurement=UnitOfTime.SECONDS,
@@ -215,6 +235,7 @@ STATUS_SENSORS = (
     ProAVSensorDescription[StatusCoordinator](
         key="streaming_bitrate",
         translation_key="streaming_bitrate",
+        suggested_display_precision=2,
         device_class=SensorDeviceClass.DATA_RATE,
         state_class=SensorStateClass.MEASUREMENT,
         native_unit_of_measurement=UnitOfDataRate.BYTES_PER_SECOND,
@@ -226,6 +247,7 @@ STATUS_SENSORS = (
     ProAVSensorDescription[StatusCoordinator](
         key="streaming_duration",
         translation_key="streaming_duration",
+        suggested_display_precision=0,
         device_class=SensorDeviceClass.DURATION,
         state_class=SensorStateClass.MEASUREMENT,
         native_unit_of_measurement=UnitOfTime.SECONDS,
@@ -236,6 +258,7 @@ STATUS_SENSORS = (
     ProAVSensorDescription[StatusCoordinator](
         key="recording_bitrate",
         translation_key="recording_bitrate",
+        suggested_display_precision=2,
         device_class=SensorDeviceClass.DATA_RATE,
         state_class=SensorStateClass.MEASUREMENT,
         native_unit_of_measurement=UnitOfDataRate.BYTES_PER_SECOND,
@@ -252,6 +275,7 @@ STATUS_SENSORS = (
     ProAVSensorDescription[StatusCoordinator](
         key="input_frame_rate",
         translation_key="input_frame_rate",
+        suggested_display_precision=2,
         state_class=SensorStateClass.MEASUREMENT,
         native_unit_of_measurement="fps",
         value_fn=lambda coordinator, _: (
@@ -261,6 +285,7 @@ STATUS_SENSORS = (
     ProAVSensorDescription[StatusCoordinator](
         key="usb_free",
         translation_key="usb_free",
+        suggested_display_precision=1,
         device_class=SensorDeviceClass.DATA_SIZE,
         native_unit_of_measurement=UnitOfInformation.BYTES,
         suggested_unit_of_measurement=UnitOfInformation.GIGABYTES,
@@ -270,6 +295,7 @@ STATUS_SENSORS = (
     ProAVSensorDescription[StatusCoordinator](
         key="sd_free",
         translation_key="sd_free",
+        suggested_display_precision=1,
         device_class=SensorDeviceClass.DATA_SIZE,
         native_unit_of_measurement=UnitOfInformation.BYTES,
         suggested_unit_of_measurement=UnitOfInformation.GIGABYTES,
@@ -280,6 +306,7 @@ STATUS_SENSORS = (
     ProAVSensorDescription[StatusCoordinator](
         key="cpu_usage",
         translation_key="cpu_usage",
+        suggested_display_precision=0,
         entity_category=EntityCategory.DIAGNOSTIC,
         state_class=SensorStateClass.MEASUREMENT,
         native_unit_of_measurement=PERCENTAGE,
@@ -344,6 +371,7 @@ LIVE_STATE = ProAVSensorDescription[StatusCoordinator](
 LIVE_BITRATE = ProAVSensorDescription[StatusCoordinator](
     key="live_bitrate",
     translation_key="live_bitrate",
+    suggested_display_precision=2,
     device_class=SensorDeviceClass.DATA_RATE,
     state_class=SensorStateClass.MEASUREMENT,
     native_unit_of_measurement=UnitOfDataRate.BYTES_PER_SECOND,
@@ -374,12 +402,7 @@ BUTTONS = (
         key="clear_live_error",
         translation_key="clear_live_error",
         entity_category=EntityCategory.DIAGNOSTIC,
-        available_fn=lambda coordinator, _: not coordinator.data.streaming
-        and bool(
-            {coordinator.data.live.slot(0), coordinator.data.live.slot(1)}
-            & {LiveState.AUTH_ERROR, LiveState.ERROR}
-        ),
-        press_fn=lambda coordinator, _: coordinator.async_apply(coordinator.client.clear_live()),
+        press_fn=lambda coordinator, _: _async_clear_live_error(coordinator),
     ),
 )
 

@@ -360,6 +360,18 @@ class Volume:
         return params
 
 
+def device_name(box_name: str | None, info: Info) -> str:
+    """Return the name a person would say: the box's own name, else the product.
+
+    A box comes named "Ultra Stream <serial>"; a name with the serial in it is no name of its
+    own, so the product ("Ultra Stream") names it instead.
+    """
+    name = (box_name or "").strip()
+    if name and not (info.serial and info.serial in name):
+        return name
+    return info.product_name or "Ultra Stream"
+
+
 @dataclass(frozen=True, kw_only=True)
 class Info:
     """Static facts (get-info): identity, firmware and the allowed values of settings."""

@@ -20,13 +20,14 @@ from homeassistant.components.bluetooth import (
 )
 from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_PORT, CONF_USERNAME, Platform
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
-from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers import device_registry as dr, issue_registry as ir
 from homeassistant.helpers.aiohttp_client import async_create_clientsession
 from homeassistant.helpers.device_registry import CONNECTION_NETWORK_MAC, DeviceInfo
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from ...binary_sensor import ProAVBinarySensor
 from ...button import ProAVButton
+from ...compat import async_get_device
 from ...const import DOMAIN
 from ...entity import ItemEntities
 from ...number import ProAVNumber
@@ -70,6 +71,7 @@ from .entities import (
     UltraStreamEvent,
     UltraStreamFirmware,
 )
+from .models import device_name
 
 
 def session(hass: HomeAssistant, *, auto_cleanup: bool) -> aiohttp.ClientSession:
@@ -237,7 +239,7 @@ class UltraStreamRuntime(ProAVRuntime):
             connections=connections,
             manufacturer=info.manufacturer,
             model=info.model,
-            name=entry.title,
+            name=device_name(status.settings.data.name if status.settings.data else None, info),
             serial_number=info.serial,
             sw_version=info.firmware,
             hw_version=info.hardware or None,
@@ -256,6 +258,20 @@ class UltraStreamRuntime(ProAVRuntime):
         self._stops: list[CALLBACK_TYPE] = []
         self._advertised_mask: int | None = None
         self._timers: dict[str, CALLBACK_TYPE] = {}
+        self._name = device_info.get("name")
+
+    @callback
+    def _async_name_changed(self) -> None:
+        """Follow the box's new name in its device's name (a name set in Home Assistant stays)."""
+        settings = self.status.settings.data
+        name = device_name(settings.name if settings else None, self.status.info.data)
+        if name == self._name:
+            return
+        self._name = name
+        serial = self.status.info.data.serial
+        device = async_get_device(self.hass, (DOMAIN, serial), self.entry.entry_id)
+        if device is not None:
+            dr.async_get(self.hass).async_update_device(device.id, name=name)
 
     @callback
     def async_start(self) -> None:
@@ -268,6 +284,7 @@ class UltraStreamRuntime(ProAVRuntime):
         self._stops.append(
             self.status.settings.async_add_listener(self.status.async_update_listeners)
         )
+        self._stops.append(self.status.settings.async_add_listener(self._async_name_changed))
         # The serial (local name) comes only in scan responses, which passive scanners and
         # proxies never see: match the box's Bluetooth address as well.
         matchers = [BluetoothCallbackMatcher(local_name=info.serial, connectable=False)]

@@ -102,7 +102,7 @@ def _device_info(entry: ProAVConfigEntry, info: SystemInfo, mac: str | None) -> 
         identifiers={(DOMAIN, entry.unique_id or info.serial)},
         manufacturer="Poly",
         model=info.model or "VideoOS",
-        name=info.name or entry.title,
+        name=info.name or info.model or "Poly VideoOS",
         serial_number=info.serial or None,
         sw_version=info.software_version or None,
         hw_version=info.hardware_version or None,

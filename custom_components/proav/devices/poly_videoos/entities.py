@@ -94,6 +94,8 @@ CALENDAR_STATES = [
     "err_unknown",
     "unknown",
 ]
+# What GET /rest/cameras/contentstatus says (``CONTENT_IDLE``; the others seen in the field).
+CONTENT_STATES = ["idle", "sending", "receiving", "other"]
 # Areas GET /rest/system/status reports that have a translated name; others show their own.
 STATUS_AREAS = frozenset(
     {
@@ -145,6 +147,14 @@ def _call_state(data: CallData) -> str:
         return "ringing"
     state = connection.state.lower()
     return state if state in CALL_STATES else "other"
+
+
+def content_state(raw: str | None) -> str | None:
+    """Return the content status as one of ``CONTENT_STATES`` (None while unknown)."""
+    if raw is None or raw == "UNKNOWN":
+        return None
+    state = raw.removeprefix("CONTENT_").lower()
+    return state if state in CONTENT_STATES else "other"
 
 
 def _stream_attributes(data: CallData) -> dict[str, Any] | None:
@@ -222,7 +232,6 @@ CALL_BINARY_SENSORS: tuple[ProAVBinarySensorDescription[CallCoordinator], ...] =
     ProAVBinarySensorDescription(
         key="in_call",
         translation_key="in_call",
-        device_class=BinarySensorDeviceClass.RUNNING,
         is_on_fn=lambda c, _: c.data.in_call,
     ),
     ProAVBinarySensorDescription(
@@ -353,6 +362,14 @@ SYSTEM_BINARY_SENSORS: tuple[ProAVBinarySensorDescription[SystemCoordinator], ..
         exists_fn=lambda c, _: c.data.info.lan is not None,
         is_on_fn=lambda c, _: c.data.info.lan.up if c.data.info.lan else None,
     ),
+    ProAVBinarySensorDescription(
+        key="sip_registration",
+        translation_key="sip_registration",
+        device_class=BinarySensorDeviceClass.CONNECTIVITY,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        capability=SIP,
+        is_on_fn=lambda c, _: c.data.sip.registered if c.data.sip else None,
+    ),
 )
 CALL_SENSORS: tuple[ProAVSensorDescription[CallCoordinator], ...] = (
     ProAVSensorDescription(
@@ -366,6 +383,7 @@ CALL_SENSORS: tuple[ProAVSensorDescription[CallCoordinator], ...] = (
     ProAVSensorDescription(
         key="call_quality",
         translation_key="call_quality",
+        suggested_display_precision=0,
         native_unit_of_measurement=PERCENTAGE,
         state_class=SensorStateClass.MEASUREMENT,
         value_fn=lambda c, _: c.data.quality,
@@ -382,13 +400,16 @@ CALL_SENSORS: tuple[ProAVSensorDescription[CallCoordinator], ...] = (
     ProAVSensorDescription(
         key="content_status",
         translation_key="content_status",
+        device_class=SensorDeviceClass.ENUM,
+        options=CONTENT_STATES,
         entity_category=EntityCategory.DIAGNOSTIC,
         capability=CONTENT,
-        value_fn=lambda c, _: c.data.content.lower() if c.data.content else None,
+        value_fn=lambda c, _: content_state(c.data.content),
     ),
     ProAVSensorDescription(
         key="microphones",
         translation_key="microphones",
+        suggested_display_precision=0,
         entity_category=EntityCategory.DIAGNOSTIC,
         state_class=SensorStateClass.MEASUREMENT,
         value_fn=lambda c, _: c.data.audio.mics_connected,
@@ -472,13 +493,6 @@ SYSTEM_SENSORS: tuple[ProAVSensorDescription[SystemCoordinator], ...] = (
         exists_fn=lambda c, _: c.data.booted is not None,
         value_fn=lambda c, _: c.data.booted,
     ),
-    ProAVSensorDescription(
-        key="sip_registration",
-        translation_key="sip_registration",
-        entity_category=EntityCategory.DIAGNOSTIC,
-        capability=SIP,
-        value_fn=lambda c, _: c.data.sip.state.lower() if c.data.sip else None,
-    ),
 )
 
 
@@ -514,21 +528,18 @@ CALL_BUTTONS: tuple[ProAVButtonDescription[CallCoordinator], ...] = (
     ProAVButtonDescription(
         key="hang_up",
         translation_key="hang_up",
-        available_fn=lambda c, _: bool(c.data.conferences),
-        press_fn=lambda c, _: c.async_hang_up(),
+        press_fn=lambda c, _: _async_hang_up(c),
     ),
     ProAVButtonDescription(
         key="join_meeting",
         translation_key="join_meeting",
         capability=MEETINGS,
-        available_fn=lambda c, _: c.system.data is not None and joinable(c.system.data) is not None,
         press_fn=lambda c, _: _async_join(c),
     ),
     ProAVButtonDescription(
         key="reject_call",
         translation_key="reject_call",
-        available_fn=lambda c, _: c.data.ringing,
-        press_fn=lambda c, _: c.async_reject(),
+        press_fn=lambda c, _: c.async_reject(),  # raises poly_no_call when none rings
     ),
     ProAVButtonDescription(
         key="restart",
@@ -552,6 +563,13 @@ def joinable(data: SystemData) -> Meeting | None:
     if meeting is not None and meeting.can_dial and meeting.start - JOIN_EARLY <= now:
         return meeting
     return None
+
+
+async def _async_hang_up(calls: CallCoordinator) -> None:
+    """End every call; with no call there is nothing to end (a translated error, not unavailable)."""
+    if not calls.data.conferences:
+        raise HomeAssistantError(translation_domain=DOMAIN, translation_key="poly_no_call_to_end")
+    await calls.async_hang_up()
 
 
 async def _async_join(calls: CallCoordinator) -> None:

@@ -17,7 +17,7 @@ from typing import Any
 from homeassistant.components.diagnostics import REDACTED
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.helpers import device_registry as dr, issue_registry as ir
+from homeassistant.helpers import device_registry as dr, entity_registry as er, issue_registry as ir
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
@@ -258,6 +258,11 @@ class PolyRuntime(ProAVRuntime):
         self._provider = self._current_provider()
         # The hardware address the device registry knows (set at setup where the codec said).
         self._mac: str | None = self.room.data.codec_mac if self.room.data else None
+        # SIP registration was a sensor; it is a connectivity binary sensor now.
+        registry = er.async_get(hass)
+        old = registry.async_get_entity_id("sensor", DOMAIN, f"{entry.unique_id}_sip_registration")
+        if old is not None:
+            registry.async_remove(old)
         entry.async_on_unload(self.room.async_add_listener(self._room_changed))
         entry.async_on_unload(self.system.async_add_listener(self._system_changed))
         self._system_changed()

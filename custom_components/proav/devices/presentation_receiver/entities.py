@@ -196,6 +196,7 @@ SENSORS: tuple[ProAVSensorDescription[C], ...] = (
     ProAVSensorDescription[C](
         key="clock_drift",
         translation_key="clock_drift",
+        suggested_display_precision=0,
         device_class=SensorDeviceClass.DURATION,
         native_unit_of_measurement=UnitOfTime.SECONDS,
         entity_category=DIAGNOSTIC,

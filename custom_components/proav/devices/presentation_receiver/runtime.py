@@ -110,7 +110,7 @@ def _device_info(entry: ProAVConfigEntry, coordinator: ReceiverCoordinator) -> D
     return DeviceInfo(
         identifiers={(DOMAIN, entry.unique_id)},
         connections={(CONNECTION_NETWORK_MAC, mac) for mac in macs},
-        name=device.name or entry.title,
+        name=device.name or device.model or coordinator.client.model or "Presentation receiver",
         model=device.model or coordinator.client.model or None,
         sw_version=device.firmware or None,
         serial_number=device.serial_number or None,
