@@ -43,7 +43,7 @@ async def test_single_server(hass: HomeAssistant, emulator: ExacqVisionEmulator)
     flow_id = await _start(hass)
     result = await hass.config_entries.flow.async_configure(flow_id, _form(emulator))
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert result["title"] == "Server 1"
+    assert result["title"] == "Server 1 (exacqVision)"
     assert result["result"].unique_id == SERIAL
     assert result["data"] == entry_data(emulator)
     # the probe signed out again before the entry's own login
@@ -64,7 +64,7 @@ async def test_several_servers_pick_one(hass: HomeAssistant, socket_enabled: Non
         assert [o["label"] for o in options] == ["Server 2", "Server 3"]
         result = await hass.config_entries.flow.async_configure(flow_id, {"serial": "186266324EB1"})
         assert result["type"] is FlowResultType.CREATE_ENTRY
-        assert result["title"] == "Server 3"
+        assert result["title"] == "Server 3 (exacqVision)"
         assert result["data"]["server_id"] == "2"
 
 
@@ -182,7 +182,7 @@ async def test_web_service_without_server_list(
     flow_id = await _start(hass)
     result = await hass.config_entries.flow.async_configure(flow_id, _form(emulator))
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert result["title"] == "Server 1"
+    assert result["title"] == "Server 1 (exacqVision)"
     assert result["result"].unique_id == SERIAL
     assert result["data"]["server_id"] == "0"
     assert emulator.open_sessions == 1  # the probe's own session was logged out

@@ -274,3 +274,20 @@ async def test_snapshot_stream_without_mjpeg(
     assert b"image/jpeg" in first
     response.close()
     assert _commands(emulator, "snapshot")
+
+
+async def test_cameras_named_by_the_server_and_unique(
+    hass: HomeAssistant, emulator: ExacqVisionEmulator, entry: MockConfigEntry
+) -> None:
+    """Cameras carry the server's names; two of the same name stay apart; recording reads so."""
+    first, second = list(emulator.server.cameras.values())[:2]
+    first.name = second.name = "Entrance"
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+
+    assert hass.states.get("camera.entrance") is not None
+    assert hass.states.get("camera.entrance_2") is not None
+    recording = hass.states.get("binary_sensor.entrance_recording")
+    assert recording is not None
+    assert recording.attributes.get("device_class") is None  # not "Running / Not running"
+    assert recording.attributes["friendly_name"] == "Entrance Recording"

@@ -191,7 +191,6 @@ class ExacqSelect(SelectiveUpdate, ProAVSelect[Status]):
 RECORDING = ProAVBinarySensorDescription[Status](
     key="recording",
     translation_key="recording",
-    device_class=BinarySensorDeviceClass.RUNNING,
     item_fn=_camera,
     exists_fn=lambda c, _: _recording_source(c, "exists"),
     available_fn=lambda c, _: _recording_source(c, "available"),
@@ -265,6 +264,7 @@ DAYS_RECORDED = ProAVSensorDescription[Status](
     native_unit_of_measurement=UnitOfTime.DAYS,
     device_class=SensorDeviceClass.DURATION,
     state_class=SensorStateClass.MEASUREMENT,
+    suggested_display_precision=0,
     value_fn=lambda c, _: c.inventory.data.server.days_recorded_video,
 )
 LICENSE_EXPIRES = ProAVSensorDescription[Status](
@@ -279,6 +279,7 @@ CAMERAS_OFFLINE = ProAVSensorDescription[Status](
     key="cameras_offline",
     translation_key="cameras_offline",
     state_class=SensorStateClass.MEASUREMENT,
+    suggested_display_precision=0,
     value_fn=lambda c, _: sum(_online(c, cam) is False for cam in c.inventory.data.cameras),
 )
 

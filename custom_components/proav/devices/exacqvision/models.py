@@ -627,3 +627,18 @@ def parse_recording(raw: Mapping[str, Any], window_start: datetime) -> dict[str,
         ends = [_time(item.get("endTime")) for item in _list(info.get("clips"))]
         recording[camera] = any(end is not None and end > window_start for end in ends)
     return recording
+
+
+def unique_names(names: Mapping[str, str]) -> dict[str, str]:
+    """Return the names as the server gives them, numbered where several are the same.
+
+    "Entrance", "Entrance" becomes "Entrance", "Entrance 2" (in the order of the ids), so every
+    camera of a server has a name of its own for dashboards and voice.
+    """
+    seen: dict[str, int] = {}
+    result: dict[str, str] = {}
+    for key in sorted(names, key=lambda key: (len(key), key)):
+        name = names[key].strip() or key
+        seen[name.casefold()] = count = seen.get(name.casefold(), 0) + 1
+        result[key] = name if count == 1 else f"{name} {count}"
+    return result

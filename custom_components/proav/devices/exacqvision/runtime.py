@@ -37,6 +37,7 @@ from .entities import (
     server_entities,
     trigger_entities,
 )
+from .models import unique_names
 
 CONF_SERVER_ID = "server_id"
 CONF_EVENT_MONITORING = "event_monitoring"
@@ -52,7 +53,7 @@ def _hub_device_info(entry: ProAVConfigEntry, inventory: Inventory, url: str) ->
     system_name = inventory.system.system_name if inventory.system is not None else ""
     return DeviceInfo(
         identifiers={(DOMAIN, str(entry.unique_id))},
-        name=server.name or entry.title,
+        name=server.name or "exacqVision server",
         manufacturer=MANUFACTURER,
         model=server.model if server.model not in ("", "unknown") else (system_name or None),
         sw_version=server.version or None,
@@ -69,11 +70,13 @@ def _add_cameras(
     status, inventory = runtime.status, runtime.inventory
     large = len(inventory.data.cameras) > runtime.large_server
 
+    def names() -> dict[str, str]:
+        return unique_names({c.id: c.name for c in inventory.data.cameras.values()})
+
     def camera_device(key: str) -> DeviceInfo:
-        camera = inventory.data.cameras[key]
         return DeviceInfo(
             identifiers={camera_identifier(serial, key)},
-            name=camera.name,
+            name=names()[key],
             manufacturer=MANUFACTURER,
             model="exacqVision camera",
             **via_device(runtime.hass, (DOMAIN, serial), runtime.entry.entry_id),
@@ -86,14 +89,14 @@ def _add_cameras(
         # Only cameras with presets have a select; losing presets must not drop the camera.
         ItemEntities(
             inventory,
-            lambda: {k: inventory.data.cameras[k].name for k in inventory.data.presets},
+            lambda: {k: name for k, name in names().items() if k in inventory.data.presets},
             build,
             add,
         )
         return
     ItemEntities(
         inventory,
-        lambda: {c.id: c.name for c in inventory.data.cameras.values()},
+        names,
         build,
         add,
         device_identifier_fn=partial(camera_identifier, serial),
