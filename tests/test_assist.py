@@ -185,3 +185,34 @@ async def test_phrases_reach_the_devices(
     kind, speech = await room.ask("turn on display A go live")
     assert kind == "action_done", speech
     assert "golive start" in switch.command_names()
+
+
+async def test_assist_leaves_unexposed_devices_alone(
+    hass: HomeAssistant,
+    hass_client: ClientSessionGenerator,
+    tmp_path: Path,
+    socket_enabled: None,
+) -> None:
+    """A device the user did not expose to Assist is neither changed nor read by voice."""
+    hass.config.config_dir = str(tmp_path)
+    shutil.copytree(SENTENCES, tmp_path / "custom_sentences")
+    for component in ("homeassistant", "http", "conversation", "intent"):
+        assert await async_setup_component(hass, component, {})
+    async with UltraStreamEmulator() as box:
+        entry = MockConfigEntry(
+            domain=DOMAIN, unique_id="ultra", title="Studio", data=ultra_stream_data(box)
+        )
+        entry.add_to_hass(hass)
+        assert await hass.config_entries.async_setup(entry.entry_id)
+        await hass.async_block_till_done()
+        room = Room(hass, await hass_client())
+        room.entries["ultra"] = entry
+        async_expose_entity(
+            hass, "conversation", room.entity("ultra", "switch", "recording"), False
+        )
+
+        kind, speech = await room.ask("start recording in the studio")
+        assert kind == "error"
+        assert speech == "There is no recording in studio that I may use."
+        assert "start-rec" not in box.command_names()
+        await hass.config_entries.async_unload(entry.entry_id)

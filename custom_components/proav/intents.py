@@ -42,6 +42,7 @@ INTENT_VOLUME = "ProAVGetVolume"
 INTENT_SET_VOLUME = "ProAVSetVolume"
 INTENT_LOGIN_CODE = "ProAVLoginCode"
 INTENT_PRESS_TRIGGER = "ProAVPressTrigger"
+INTENT_GO_LIVE = "ProAVGoLive"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -73,6 +74,7 @@ LOGIN_CODE = Feature(
 SOFT_TRIGGER = Feature(
     device_types=("exacqvision",), domain="button", translation_key="soft_trigger"
 )
+GO_LIVE = Feature(device_types=("aten_vp2730",), domain="switch", translation_key="go_live")
 
 
 @callback
@@ -88,8 +90,22 @@ def async_register_intents(hass: HomeAssistant) -> None:
         _SetVolumeHandler(),
         _LoginCodeHandler(),
         _PressTriggerHandler(),
+        _GoLiveHandler(),
     ):
         intent.async_register(hass, handler)
+
+
+class _NotDone(Exception):
+    """Why an intent cannot be done: said to the user as the answer (not an error to log)."""
+
+    def __init__(
+        self,
+        message: str,
+        code: intent.IntentResponseErrorCode = intent.IntentResponseErrorCode.NO_VALID_TARGETS,
+    ) -> None:
+        """Keep the answer and its kind."""
+        super().__init__(message)
+        self.code = code
 
 
 def _normalize(text: str) -> str:
@@ -141,9 +157,9 @@ def _one(hass: HomeAssistant, feature: Feature, room: str | None, what: str) -> 
     found = _find(hass, feature, room)
     if not found:
         where = f" in {room}" if room else ""
-        raise intent.IntentHandleError(f"There is no {what}{where} that I may use.")
+        raise _NotDone(f"There is no {what}{where} that I may use.")
     if len(found) > 1 and feature.domain != "media_player":
-        raise intent.IntentHandleError(f"There is more than one {what}. Say which room.")
+        raise _NotDone(f"There is more than one {what}. Say which room.")
     return found[0]
 
 
@@ -170,7 +186,9 @@ async def _call(
             context=intent_obj.context,
         )
     except HomeAssistantError as err:
-        raise intent.IntentHandleError(str(err) or "The device refused.") from err
+        raise _NotDone(
+            str(err) or "The device refused.", intent.IntentResponseErrorCode.FAILED_TO_HANDLE
+        ) from err
     response.async_set_results(
         success_results=[
             intent.IntentResponseTarget(
@@ -192,6 +210,19 @@ class _Handler(intent.IntentHandler):
         """Name the intent."""
         self.intent_type = intent_type
 
+    async def async_handle(self, intent_obj: intent.Intent) -> intent.IntentResponse:
+        """Do the intent; what cannot be done is the answer, not an error."""
+        try:
+            return await self._async_handle(intent_obj)
+        except _NotDone as err:
+            response = intent_obj.create_response()
+            response.async_set_error(err.code, str(err))
+            return response
+
+    async def _async_handle(self, intent_obj: intent.Intent) -> intent.IntentResponse:
+        """Do the intent (override)."""
+        raise NotImplementedError
+
 
 class _SwitchHandler(_Handler):
     """Turn a room's switch on or off ("start recording", "mute the boardroom microphone")."""
@@ -204,7 +235,7 @@ class _SwitchHandler(_Handler):
         self.feature = feature
         self.what = what
 
-    async def async_handle(self, intent_obj: intent.Intent) -> intent.IntentResponse:
+    async def _async_handle(self, intent_obj: intent.Intent) -> intent.IntentResponse:
         """Switch the feature."""
         state = _one(intent_obj.hass, self.feature, _room(intent_obj), self.what)
         on = intent_obj.slots["state"]["value"] == STATE_ON
@@ -220,7 +251,7 @@ class _HangUpHandler(_Handler):
         """Name the intent."""
         super().__init__(INTENT_HANG_UP)
 
-    async def async_handle(self, intent_obj: intent.Intent) -> intent.IntentResponse:
+    async def _async_handle(self, intent_obj: intent.Intent) -> intent.IntentResponse:
         """Press the room's hang-up button."""
         state = _one(intent_obj.hass, HANG_UP, _room(intent_obj), "call to hang up")
         response = await _call(intent_obj, "button", "press", state)
@@ -235,7 +266,7 @@ class _InCallHandler(_Handler):
         """Name the intent."""
         super().__init__(INTENT_IN_CALL)
 
-    async def async_handle(self, intent_obj: intent.Intent) -> intent.IntentResponse:
+    async def _async_handle(self, intent_obj: intent.Intent) -> intent.IntentResponse:
         """Read the room's in-call sensor."""
         room = _room(intent_obj)
         state = _one(intent_obj.hass, IN_CALL, room, "room system")
@@ -257,7 +288,7 @@ class _VolumeHandler(_Handler):
         """Name the intent."""
         super().__init__(INTENT_VOLUME)
 
-    async def async_handle(self, intent_obj: intent.Intent) -> intent.IntentResponse:
+    async def _async_handle(self, intent_obj: intent.Intent) -> intent.IntentResponse:
         """Read the room's media player."""
         room = _room(intent_obj)
         state = _one(intent_obj.hass, VOLUME, room, "room with a volume")
@@ -288,7 +319,7 @@ class _SetVolumeHandler(_Handler):
         """Name the intent."""
         super().__init__(INTENT_SET_VOLUME)
 
-    async def async_handle(self, intent_obj: intent.Intent) -> intent.IntentResponse:
+    async def _async_handle(self, intent_obj: intent.Intent) -> intent.IntentResponse:
         """Set the room's media player volume."""
         room = _room(intent_obj)
         state = _one(intent_obj.hass, VOLUME, room, "room with a volume")
@@ -303,7 +334,9 @@ class _SetVolumeHandler(_Handler):
                 context=intent_obj.context,
             )
         except HomeAssistantError as err:
-            raise intent.IntentHandleError(str(err) or "The device refused.") from err
+            raise _NotDone(
+                str(err) or "The device refused.", intent.IntentResponseErrorCode.FAILED_TO_HANDLE
+            ) from err
         response.async_set_speech(f"The volume of {room} is now {level}%.")
         return response
 
@@ -315,7 +348,7 @@ class _LoginCodeHandler(_Handler):
         """Name the intent."""
         super().__init__(INTENT_LOGIN_CODE)
 
-    async def async_handle(self, intent_obj: intent.Intent) -> intent.IntentResponse:
+    async def _async_handle(self, intent_obj: intent.Intent) -> intent.IntentResponse:
         """Read the receiver's login code."""
         state = _one(intent_obj.hass, LOGIN_CODE, _room(intent_obj), "login code")
         response = intent_obj.create_response()
@@ -326,25 +359,50 @@ class _LoginCodeHandler(_Handler):
         return response
 
 
-class _PressTriggerHandler(intent.IntentHandler):
+def _named(hass: HomeAssistant, feature: Feature, said: str, what: str) -> State:
+    """Return the one entity of a feature whose name holds the words said."""
+    words = _normalize(said)
+    pattern = re.compile(rf"(^| ){re.escape(words)}( |$)")
+    matches = [
+        state for state in _find(hass, feature, None) if pattern.search(_normalize(state.name))
+    ]
+    if len(matches) != 1:
+        raise _NotDone(f"I found {'no' if not matches else 'more than one'} {what} called {words}.")
+    return matches[0]
+
+
+class _PressTriggerHandler(_Handler):
     """Fire an exacqVision soft trigger by its name ("press trigger 1")."""
 
-    intent_type = INTENT_PRESS_TRIGGER
     slot_schema = {vol.Required("trigger"): cv.string}
 
-    async def async_handle(self, intent_obj: intent.Intent) -> intent.IntentResponse:
+    def __init__(self) -> None:
+        """Name the intent."""
+        super().__init__(INTENT_PRESS_TRIGGER)
+
+    async def _async_handle(self, intent_obj: intent.Intent) -> intent.IntentResponse:
         """Press the soft trigger whose name holds the words said."""
-        said = _normalize(str(intent_obj.slots["trigger"]["value"]))
-        pattern = re.compile(rf"(^| ){re.escape(said)}( |$)")
-        matches = [
-            state
-            for state in _find(intent_obj.hass, SOFT_TRIGGER, None)
-            if pattern.search(_normalize(state.name))
-        ]
-        if len(matches) != 1:
-            raise intent.IntentHandleError(
-                f"I found {'no' if not matches else 'more than one'} soft trigger called {said}."
-            )
-        response = await _call(intent_obj, "button", "press", matches[0])
-        response.async_set_speech(f"{matches[0].name} fired.")
+        said = str(intent_obj.slots["trigger"]["value"])
+        state = _named(intent_obj.hass, SOFT_TRIGGER, said, "soft trigger")
+        response = await _call(intent_obj, "button", "press", state)
+        response.async_set_speech(f"{state.name} fired.")
+        return response
+
+
+class _GoLiveHandler(_Handler):
+    """Make a presentation switch's display go live, by the display's name."""
+
+    slot_schema = {vol.Required("output"): cv.string, vol.Required("state"): cv.string}
+
+    def __init__(self) -> None:
+        """Name the intent."""
+        super().__init__(INTENT_GO_LIVE)
+
+    async def _async_handle(self, intent_obj: intent.Intent) -> intent.IntentResponse:
+        """Turn the display's go-live switch on or off."""
+        said = f"{intent_obj.slots['output']['value']} go live"
+        state = _named(intent_obj.hass, GO_LIVE, said, "display")
+        on = intent_obj.slots["state"]["value"] == STATE_ON
+        response = await _call(intent_obj, "switch", "turn_on" if on else "turn_off", state)
+        response.async_set_speech(f"{state.name} {'on' if on else 'off'}.")
         return response
