@@ -21,7 +21,7 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from custom_components.proav.const import DOMAIN
 from custom_components.proav.devices.aten_vp2730.coordinator import POLL_INTERVAL, PUSH_INTERVAL
 from custom_components.proav.diagnostics import async_get_config_entry_diagnostics
-from tests.emulators.aten_vp2730 import BMP, PASSWORD, PNG, ROOM_CODE, SERIAL, AtenEmulator
+from tests.emulators.aten_vp2730 import PASSWORD, PNG, ROOM_CODE, SERIAL, AtenEmulator
 
 from .conftest import TIMEOUT, coordinator_of, entry_data, state_is, wait_for_state, wait_removed
 
@@ -112,10 +112,10 @@ async def test_thumbnail_camera(
     image = await async_get_image(hass, "camera.vp2730_source_1_thumbnail")
     assert image.content_type == "image/jpeg"
     assert image.content.startswith(b"\xff\xd8")
-    assert image.content != BMP
     with Image.open(io.BytesIO(image.content)) as picture:
         assert picture.format == "JPEG"
-        assert picture.size == (1, 1)
+        assert picture.size == (320, 180)  # the input's test pattern, not a block of colour
+        assert len(picture.getcolors(maxcolors=100_000) or ()) > 50
     assert emulator.requests.count("GET /static/thumbnails/Snapshot0.bmp") == 1
 
 

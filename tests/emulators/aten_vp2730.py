@@ -34,7 +34,7 @@ from typing import Any
 from aiohttp import WSMsgType, web
 import socketio
 
-from .base import Emulator
+from .base import Emulator, pattern_image
 
 API = "/api/v2.0/"
 USERNAME, PASSWORD, ROOM_CODE = "administrator", "Vp2730-pass", "1114"
@@ -921,9 +921,14 @@ class AtenEmulator(Emulator):
         return web.Response(body=PNG, content_type="image/png")
 
     async def _thumbnail(self, request: web.Request) -> web.Response:
-        if not request.match_info["name"].startswith("Snapshot"):
+        name = request.match_info["name"]
+        if not name.startswith("Snapshot"):
             raise web.HTTPNotFound
-        return web.Response(body=BMP, content_type="image/bmp")
+        number = name.removeprefix("Snapshot").partition(".")[0]
+        label = f"Source {int(number) + 1}" if number.isdigit() else "Source"
+        return web.Response(
+            body=pattern_image(320, 180, label, fmt="BMP"), content_type="image/bmp"
+        )
 
     # Events ------------------------------------------------------------------------------
 

@@ -62,6 +62,51 @@ def self_signed_context(common_name: str = "emulator") -> ssl.SSLContext:
     return context
 
 
+# Colour bars, as a video test pattern shows them (75 % SMPTE order).
+BARS = (
+    (191, 191, 191),
+    (191, 191, 0),
+    (0, 191, 191),
+    (0, 191, 0),
+    (191, 0, 191),
+    (191, 0, 0),
+    (0, 0, 191),
+)
+
+
+def pattern_image(
+    width: int, height: int, label: str, *, fmt: str = "JPEG", clock: bool = True
+) -> bytes:
+    """Return a video test pattern: colour bars, the source's name and the time (as a picture).
+
+    What emulated cameras, inputs and room systems show, so a dashboard shows pictures that say
+    where they come from, not blocks of colour.
+    """
+    import io
+
+    from PIL import Image, ImageDraw, ImageFont
+
+    width, height = max(width, 1), max(height, 1)
+    image = Image.new("RGB", (width, height), (16, 16, 16))
+    draw = ImageDraw.Draw(image)
+    top = int(height * 0.62)
+    for index, colour in enumerate(BARS):
+        draw.rectangle(
+            (index * width // len(BARS), 0, (index + 1) * width // len(BARS), top), fill=colour
+        )
+    size = max(8, (height - top) // (3 if clock else 2))
+    font = ImageFont.load_default(size=size)
+    lines = [label, datetime.now().strftime("%H:%M:%S")] if clock else [label]
+    step = (height - top) / (len(lines) + 1)
+    for number, line in enumerate(lines, start=1):
+        draw.text(
+            (width / 2, top + step * number), line, fill=(235, 235, 235), font=font, anchor="mm"
+        )
+    buffer = io.BytesIO()
+    image.save(buffer, fmt, **({"quality": 80} if fmt == "JPEG" else {}))
+    return buffer.getvalue()
+
+
 def free_port(kind: socket.SocketKind = socket.SOCK_STREAM) -> int:
     """Return a port on 127.0.0.1 that is free right now."""
     with socket.socket(socket.AF_INET, kind) as sock:

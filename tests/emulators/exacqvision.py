@@ -38,8 +38,6 @@ import asyncio
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
-import io
-import itertools
 import json
 import time
 from typing import Any
@@ -48,7 +46,7 @@ import uuid
 from aiohttp import web
 from multidict import MultiDict
 
-from .base import Emulator, self_signed_context
+from .base import Emulator, pattern_image, self_signed_context
 
 CAMERA_ID_BASE = 0x460A00  # sample camera id 4590080: structured, not 1..N
 TRIGGER_ID_BASE = 0x470100
@@ -58,15 +56,9 @@ _EDGE_SOURCES = {"motion": 5, "loss": 4}
 
 
 @lru_cache(maxsize=32)
-def jpeg(width: int, height: int, shade: int = 90) -> bytes:
-    """Return a tiny generated JPEG of the given size."""
-    from PIL import Image
-
-    buffer = io.BytesIO()
-    Image.new("RGB", (max(width, 1), max(height, 1)), (shade, shade, 120)).save(
-        buffer, "JPEG", quality=50
-    )
-    return buffer.getvalue()
+def jpeg(width: int, height: int, label: str = "exacqVision") -> bytes:
+    """Return a camera frame: a test pattern with the camera's name and the time."""
+    return pattern_image(width, height, label)
 
 
 def sized(width: int | None, height: int | None, native: tuple[int, int]) -> tuple[int, int]:
@@ -922,7 +914,7 @@ class ExacqVisionEmulator(Emulator):
         """Return a JPEG frame of a camera at the requested size."""
         width = int(params["w"]) if params.get("w", "").isdigit() else None
         height = int(params["h"]) if params.get("h", "").isdigit() else None
-        return jpeg(*sized(width, height, (64, 48)))
+        return jpeg(*sized(width, height, (320, 240)), camera.name)
 
     async def _video(self, request: web.Request) -> web.StreamResponse:
         """Get Video (Legacy): one JPEG frame, or an MJPEG stream for ``fmt=mjpg``."""
@@ -972,10 +964,11 @@ class ExacqVisionEmulator(Emulator):
         if isinstance(auth := await self._authed(request), web.Response):
             return auth
         server, params = auth
-        if params.get("camera", "") not in server.cameras:
+        camera = server.cameras.get(params.get("camera", ""))
+        if camera is None:
             return self._json({"success": False}, 404)
         side = {"0": 80, "1": 128, "2": 200}.get(params.get("size", "1"), 128)
-        return web.Response(body=jpeg(side, side), content_type="image/jpeg")
+        return web.Response(body=jpeg(side, side, camera.name), content_type="image/jpeg")
 
     async def _mjpeg(
         self, request: web.Request, camera: EmuCamera, params: MultiDict[str]
@@ -986,10 +979,10 @@ class ExacqVisionEmulator(Emulator):
         )
         await response.prepare(request)
         self.log("mjpeg", camera=camera.id)
-        for shade in itertools.islice(itertools.cycle((60, 120, 180)), self.mjpeg_frames):
+        for _ in range(self.mjpeg_frames):
             if self.mjpeg_interval:
                 await asyncio.sleep(self.mjpeg_interval)
-            frame = jpeg(64, 48, shade)
+            frame = jpeg(320, 240, camera.name)
             await response.write(
                 b"--frame\r\nContent-Type: image/jpeg\r\nContent-Length: "
                 + str(len(frame)).encode()

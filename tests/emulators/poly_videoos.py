@@ -46,7 +46,6 @@ import asyncio
 import base64
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-import io
 import itertools
 import json
 import secrets
@@ -56,7 +55,7 @@ from typing import Any
 
 from aiohttp import web
 
-from .base import Emulator, self_signed_context
+from .base import Emulator, pattern_image, self_signed_context
 
 JSON = Any
 SESSION_COOKIE = "session_id"
@@ -98,12 +97,8 @@ SYSTEM_STATUS = [
 
 
 def _jpeg() -> bytes:
-    """Return a small JPEG image (the near camera's stored snapshot)."""
-    from PIL import Image
-
-    buffer = io.BytesIO()
-    Image.new("RGB", (64, 36), (30, 90, 160)).save(buffer, format="JPEG")
-    return buffer.getvalue()
+    """Return the near camera's stored snapshot: a test pattern with the room's name."""
+    return pattern_image(320, 180, "Boardroom", clock=False)
 
 
 def _camera(index: int, name: str, model: str, source: str, *, connected: bool) -> dict[str, Any]:
