@@ -253,7 +253,9 @@ async def test_named_box_entry_title(hass: HomeAssistant, box: UltraStreamEmulat
     box.settings["name"] = "Studio"
     flow_id = await _choose_type(hass)
     await hass.config_entries.flow.async_configure(flow_id, {"next_step_id": flow.STEP_MANUAL})
-    result = await hass.config_entries.flow.async_configure(flow_id, _form(box))
+    result = await keep_admin(
+        hass, await hass.config_entries.flow.async_configure(flow_id, _form(box))
+    )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["title"] == "Studio (Magewell Ultra Stream)"
     await hass.async_block_till_done()
