@@ -9,7 +9,9 @@ from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.camera import async_get_image
 from homeassistant.const import ATTR_ENTITY_ID, ATTR_OPTION, STATE_OFF, STATE_ON
 from homeassistant.core import HomeAssistant
+from homeassistant.setup import async_setup_component
 from PIL import Image
+import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
@@ -291,3 +293,33 @@ async def test_cameras_named_by_the_server_and_unique(
     assert recording is not None
     assert recording.attributes.get("device_class") is None  # not "Running / Not running"
     assert recording.attributes["friendly_name"] == "Entrance Recording"
+
+
+@pytest.fixture
+async def web_server_first(hass: HomeAssistant) -> None:
+    """Set Home Assistant's HTTP server up before the entry (as it is in a running instance)."""
+    assert await async_setup_component(hass, "http", {})
+
+
+async def test_event_shows_the_recorded_frame_of_its_moment(
+    hass: HomeAssistant,
+    web_server_first: None,
+    emulator: ExacqVisionEmulator,
+    monitored: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    hass_client: ClientSessionGenerator,
+) -> None:
+    """A camera's event has the recorded frame of the moment as its picture (for notifications)."""
+    emulator.set_camera(emulator.server, CAM2, motion=True)
+    await poll(hass, freezer)
+    event = hass.states.get("event.camera_2_events")
+    assert event is not None
+    picture = event.attributes["entity_picture"]
+    assert picture == event.attributes["picture"]
+    assert "authSig=" in picture  # a signed link: it opens without a login, for a while
+    response = await (await hass_client()).get(picture)
+    assert response.status == 200
+    assert (await response.read()).startswith(b"\xff\xd8")
+    assert _commands(emulator, "recorded_frame") == [
+        {"camera": CAM2, "time": event.attributes["time"]}
+    ]

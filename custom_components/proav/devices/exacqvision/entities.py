@@ -45,6 +45,7 @@ from .coordinator import (
     StatusCoordinator,
     preset_options,
 )
+from .media_source import async_frame_link
 from .models import (
     ARCHIVE_EVENT_TYPES,
     HEALTH_EVENT_TYPES,
@@ -502,9 +503,25 @@ class SoftTriggerHoldSwitch(SelectiveUpdate, SwitchEntity):
 
 
 class ExacqEventEntity(SelectiveUpdate, EventEntity):
-    """Motion, video loss and alarm input occurrences of a camera (or of the server)."""
+    """Motion, video loss and alarm input occurrences of a camera (or of the server).
+
+    A camera's event shows the recorded frame of its moment as the entity's picture (and as the
+    ``picture`` attribute, a link for notifications).
+    """
 
     entity_description: ExacqEventDescription
+
+    @callback
+    def _show_moment(self, at: str, attributes: dict[str, Any]) -> None:
+        """Point the picture at the camera's recorded frame of an event's time."""
+        if not self.item_key or self.item_key not in self.coordinator.inventory.data.cameras:
+            return
+        assert self.coordinator.config_entry is not None
+        link = async_frame_link(
+            self.hass, self.coordinator.config_entry.entry_id, self.item_key, at
+        )
+        if link is not None:
+            self._attr_entity_picture = attributes["picture"] = link
 
     @callback
     def _handle_coordinator_update(self) -> None:
@@ -518,6 +535,7 @@ class ExacqEventEntity(SelectiveUpdate, EventEntity):
                 attributes = {"source": event.source_id, "message": event.message}
                 if event.time:  # for proav.exacqvision_export_frame: the picture of that moment
                     attributes["time"] = event.time
+                    self._show_moment(event.time, attributes)
                 self._trigger_event(event.kind, attributes)
         super()._handle_coordinator_update()
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta, timezone
 from http import HTTPStatus
 from typing import TYPE_CHECKING
+from urllib.parse import quote, unquote
 
 from aiohttp import web
 from homeassistant.components.http.auth import async_sign_path
@@ -23,8 +24,9 @@ from homeassistant.components.media_source.models import (
     PlayMedia,
 )
 from homeassistant.config_entries import ConfigEntryState
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.http import KEY_HASS, HomeAssistantView
+from homeassistant.util.hass_dict import HassKey
 
 from ...const import CONF_DEVICE_TYPE, DOMAIN  # noqa: TID252
 from ..errors import ProAVError  # noqa: TID252
@@ -35,13 +37,35 @@ if TYPE_CHECKING:
 DAYS = 7  # days offered per camera
 MAX_CLIP = timedelta(hours=1)  # longer recordings play their first hour
 CLIP_URL = "/api/proav/exacqvision/clip"
+FRAME_URL = "/api/proav/exacqvision/frame"
+FRAME_LINK_VALID = timedelta(days=1)
 MP4 = "video/mp4"
+_VIEWS: HassKey[bool] = HassKey(f"{DOMAIN}_exacqvision_views")
 
 
 async def async_get_media_source(hass: HomeAssistant) -> ExacqMediaSource:
     """Return the media source of exacqVision recordings (and serve its clips)."""
-    hass.http.register_view(ExacqClipView())
+    async_register_views(hass)
     return ExacqMediaSource(hass)
+
+
+@callback
+def async_register_views(hass: HomeAssistant) -> None:
+    """Serve recorded clips and frames (once; where Home Assistant's HTTP server runs)."""
+    if hass.data.get(_VIEWS) or getattr(hass, "http", None) is None:
+        return
+    hass.data[_VIEWS] = True
+    hass.http.register_view(ExacqClipView())
+    hass.http.register_view(ExacqFrameView())
+
+
+@callback
+def async_frame_link(hass: HomeAssistant, entry_id: str, camera_id: str, at: str) -> str | None:
+    """Return a signed link to a camera's recorded frame at a server time (None without HTTP)."""
+    if not hass.data.get(_VIEWS):
+        return None
+    path = f"{FRAME_URL}/{entry_id}/{camera_id}/{quote(at, safe='')}"
+    return async_sign_path(hass, path, FRAME_LINK_VALID)
 
 
 def _runtimes(hass: HomeAssistant) -> dict[str, ExacqRuntime]:
@@ -156,6 +180,28 @@ class ExacqMediaSource(MediaSource):
             for clip in clips
         ]
         return day
+
+
+class ExacqFrameView(HomeAssistantView):
+    """The recorded frame of a camera at a moment (an event's picture; a signed URL)."""
+
+    url = FRAME_URL + "/{entry_id}/{camera_id}/{at}"
+    name = "api:proav:exacqvision_frame"
+    requires_auth = True
+
+    async def get(
+        self, request: web.Request, entry_id: str, camera_id: str, at: str
+    ) -> web.Response:
+        """Fetch the frame from the server and answer it."""
+        runtime = _runtimes(request.app[KEY_HASS]).get(entry_id)
+        camera = runtime.inventory.data.cameras.get(camera_id) if runtime else None
+        if runtime is None or camera is None:
+            return web.Response(status=HTTPStatus.NOT_FOUND)
+        try:
+            body = await runtime.client.recorded_frame(camera, unquote(at))
+        except ProAVError:
+            return web.Response(status=HTTPStatus.BAD_GATEWAY)
+        return web.Response(body=body, content_type="image/jpeg")
 
 
 class ExacqClipView(HomeAssistantView):

@@ -37,6 +37,7 @@ from .entities import (
     server_entities,
     trigger_entities,
 )
+from .media_source import async_register_views
 from .models import unique_names
 
 CONF_SERVER_ID = "server_id"
@@ -266,6 +267,7 @@ async def async_setup_runtime(
     client: ExacqVisionClient,
 ) -> ExacqRuntime:
     """Sign in, read the inventory and the live state, prepare event monitoring (opt-in)."""
+    async_register_views(hass)  # recorded clips and the pictures of events
     inventory = InventoryCoordinator(hass, entry, client)
     status = StatusCoordinator(
         hass, entry, client, inventory, event_monitoring=bool(entry.data.get(CONF_EVENT_MONITORING))
