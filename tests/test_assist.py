@@ -32,7 +32,7 @@ from tests.emulators.presentation_receiver import PresentationReceiverEmulator
 from tests.exacqvision.conftest import SERIAL as EXACQ_SERIAL, entry_data as exacq_data
 from tests.magewell_ultra_stream.conftest import entry_data as ultra_stream_data
 from tests.poly_videoos.conftest import entry_data as poly_data
-from tests.presentation_receiver.conftest import SERIAL as RECEIVER_SERIAL, TOKEN
+from tests.presentation_receiver.conftest import SERIAL as RECEIVER_SERIAL, receiver_data
 
 SENTENCES = Path(__file__).parent.parent / "custom_sentences"
 POLL = timedelta(seconds=11)
@@ -126,18 +126,7 @@ async def test_phrases_reach_the_devices(
     await room.add("ultra", ultra_stream_data(box), "ultra", "Ultra Stream")
     await room.add(
         "receiver",
-        {
-            "device_type": "presentation_receiver",
-            "host": receiver.host,
-            "port": receiver.port,
-            "ssl": False,
-            "verify_ssl": False,
-            "username": "admin",
-            "api_key": TOKEN,
-            "key_expires": -1,
-            "key_scope": "full",
-            "allow_key_renewal": False,
-        },
+        receiver_data(receiver),
         RECEIVER_SERIAL,
         "Huddle",
     )

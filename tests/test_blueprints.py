@@ -140,24 +140,13 @@ async def test_dim_the_lights_while_somebody_shares(
     hass: HomeAssistant, socket_enabled: None, freezer: FrozenDateTimeFactory
 ) -> None:
     """Sharing on a receiver dims the lights; when it stops they come back."""
-    from tests.presentation_receiver.conftest import SERIAL, TOKEN
+    from tests.presentation_receiver.conftest import SERIAL, receiver_data
 
     light_calls = async_mock_service(hass, "light", "turn_on")
     async with PresentationReceiverEmulator() as receiver:
         entry = await _add(
             hass,
-            {
-                "device_type": "presentation_receiver",
-                "host": receiver.host,
-                "port": receiver.port,
-                "ssl": False,
-                "verify_ssl": False,
-                "username": "admin",
-                "api_key": TOKEN,
-                "key_expires": -1,
-                "key_scope": "full",
-                "allow_key_renewal": False,
-            },
+            receiver_data(receiver),
             SERIAL,
         )
         sharing = _entity(hass, entry, "binary_sensor", "_sharing")

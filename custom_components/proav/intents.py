@@ -173,7 +173,11 @@ def _known(state: State) -> bool:
 
 
 async def _call(
-    intent_obj: intent.Intent, domain: str, service: str, state: State
+    intent_obj: intent.Intent,
+    domain: str,
+    service: str,
+    state: State,
+    data: dict[str, Any] | None = None,
 ) -> intent.IntentResponse:
     """Call an action on an entity; a refusal becomes the answer instead of a failure."""
     response = intent_obj.create_response()
@@ -181,7 +185,7 @@ async def _call(
         await intent_obj.hass.services.async_call(
             domain,
             service,
-            {ATTR_ENTITY_ID: state.entity_id},
+            {ATTR_ENTITY_ID: state.entity_id, **(data or {})},
             blocking=True,
             context=intent_obj.context,
         )
@@ -324,19 +328,9 @@ class _SetVolumeHandler(_Handler):
         room = _room(intent_obj)
         state = _one(intent_obj.hass, VOLUME, room, "room with a volume")
         level = int(intent_obj.slots["volume"]["value"])
-        response = intent_obj.create_response()
-        try:
-            await intent_obj.hass.services.async_call(
-                "media_player",
-                "volume_set",
-                {ATTR_ENTITY_ID: state.entity_id, "volume_level": level / 100},
-                blocking=True,
-                context=intent_obj.context,
-            )
-        except HomeAssistantError as err:
-            raise _NotDone(
-                str(err) or "The device refused.", intent.IntentResponseErrorCode.FAILED_TO_HANDLE
-            ) from err
+        response = await _call(
+            intent_obj, "media_player", "volume_set", state, {"volume_level": level / 100}
+        )
         response.async_set_speech(f"The volume of {room} is now {level}%.")
         return response
 

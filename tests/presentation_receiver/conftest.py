@@ -51,8 +51,7 @@ def client(
     )
 
 
-@pytest.fixture
-def entry_data(emulator: PresentationReceiverEmulator) -> dict[str, Any]:
+def receiver_data(emulator: PresentationReceiverEmulator) -> dict[str, Any]:
     """Return the data of an entry that uses the emulator's default key."""
     return {
         CONF_DEVICE_TYPE: "presentation_receiver",
@@ -66,6 +65,12 @@ def entry_data(emulator: PresentationReceiverEmulator) -> dict[str, Any]:
         "key_scope": "full",
         "allow_key_renewal": False,
     }
+
+
+@pytest.fixture
+def entry_data(emulator: PresentationReceiverEmulator) -> dict[str, Any]:
+    """Return the data of an entry that uses the emulator's default key."""
+    return receiver_data(emulator)
 
 
 @pytest.fixture
