@@ -214,3 +214,32 @@ async def test_presentation_mode_script(hass: HomeAssistant, socket_enabled: Non
         assert hass.states.get(mute).state == "off"
         assert "golive start" in switch.command_names()
         await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_fire_a_soft_trigger_when_a_sensor_fires(
+    hass: HomeAssistant, socket_enabled: None
+) -> None:
+    """A doorbell press fires the chosen exacqVision soft trigger on the server."""
+    from tests.emulators.exacqvision import ExacqVisionEmulator
+    from tests.exacqvision.conftest import SERIAL, entry_data
+
+    async with ExacqVisionEmulator() as server:
+        entry = await _add(hass, entry_data(server), SERIAL)
+        soft_trigger = _entity(hass, entry, "button", "_soft_trigger")
+        hass.states.async_set("binary_sensor.doorbell", "off")
+        assert await async_setup_component(
+            hass,
+            "automation",
+            {
+                "automation": {
+                    "use_blueprint": {
+                        "path": "proav/soft_trigger_on_event.yaml",
+                        "input": {"sensor": "binary_sensor.doorbell", "soft_trigger": soft_trigger},
+                    }
+                }
+            },
+        )
+        hass.states.async_set("binary_sensor.doorbell", "on")
+        await hass.async_block_till_done()
+        assert "soft_trigger" in server.command_names()
+        await hass.config_entries.async_unload(entry.entry_id)
