@@ -336,6 +336,9 @@ async def add_through_flow(
     result = await flow.async_configure(result["flow_id"], form)
     if result.get("step_id") == "pick_device":
         result = await flow.async_configure(result["flow_id"], {"serial": _pick(result, pick)})
+    if result["type"] is FlowResultType.MENU:  # advice (e.g. a dedicated user): go on anyway
+        option = next(o for o in result["menu_options"] if str(o).endswith("keep_user"))
+        result = await flow.async_configure(result["flow_id"], {"next_step_id": option})
     if result["type"] is not FlowResultType.CREATE_ENTRY:
         raise RuntimeError(f"{key}: the flow ended with {result.get('errors') or result}")
     return result["result"]

@@ -58,7 +58,8 @@ ULTRA_TARGET = "median < 1.5 s at ≤ 1 probe/s"
 PROBE_QUERY = r"method=ping\b"
 EXPIRY_MINUTES = 5  # every polling tier of every type comes round at least once
 # Switches an ATEN emulator may offer for Socket.IO 2.x firmware (Engine.IO 3 framing).
-EIO3_SWITCHES = ("legacy_socketio", "engineio3", "eio3")
+# Real Engine.IO 3 first; "legacy_socketio" only makes the handshake answer in the old framing.
+EIO3_SWITCHES = ("eio3", "engineio3", "legacy_socketio")
 
 
 @dataclass
