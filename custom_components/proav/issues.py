@@ -20,6 +20,34 @@ def fix_data(entry: ProAVConfigEntry, fix: str) -> dict[str, str | int | float |
     return {ATTR_ENTRY_ID: entry.entry_id, ATTR_FIX: fix}
 
 
+@callback
+def async_set_issue(
+    hass: HomeAssistant,
+    issue_id: str,
+    active: bool,
+    translation_key: str,
+    placeholders: dict[str, str],
+    fix: dict[str, str | int | float | None] | None = None,
+) -> None:
+    """Create (or keep) a warning repair issue while ``active``; delete it otherwise.
+
+    ``fix``: the data of a fixable issue (``fix_data``).
+    """
+    if active:
+        ir.async_create_issue(
+            hass,
+            DOMAIN,
+            issue_id,
+            data=fix,
+            is_fixable=fix is not None,
+            severity=ir.IssueSeverity.WARNING,
+            translation_key=translation_key,
+            translation_placeholders=placeholders,
+        )
+    else:
+        ir.async_delete_issue(hass, DOMAIN, issue_id)
+
+
 def _issue_id(entry: ProAVConfigEntry, feature: str) -> str:
     return f"{entry.entry_id}_{feature}_unavailable"
 
@@ -29,14 +57,12 @@ def async_feature_unavailable(
     hass: HomeAssistant, entry: ProAVConfigEntry, feature: str, label: str, reason: str
 ) -> None:
     """Say in plain words that a feature the user configured is not available on the device."""
-    ir.async_create_issue(
+    async_set_issue(
         hass,
-        DOMAIN,
         _issue_id(entry, feature),
-        is_fixable=False,
-        severity=ir.IssueSeverity.WARNING,
-        translation_key="capability_unavailable",
-        translation_placeholders={"name": entry.title, "feature": label, "reason": reason},
+        True,
+        "capability_unavailable",
+        {"name": entry.title, "feature": label, "reason": reason},
     )
 
 

@@ -11,14 +11,18 @@ import aiohttp
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryNotReady
-from homeassistant.helpers import device_registry as dr, issue_registry as ir
+from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from ...compat import async_remove_device, via_device  # noqa: TID252
 from ...const import DOMAIN  # noqa: TID252
 from ...entity import ItemEntities  # noqa: TID252
-from ...issues import async_feature_available, async_feature_unavailable  # noqa: TID252
+from ...issues import (  # noqa: TID252
+    async_feature_available,
+    async_feature_unavailable,
+    async_set_issue,
+)
 from ..base import ProAVConfigEntry, ProAVRuntime  # noqa: TID252
 from ..errors import CannotConnect, InvalidAuth  # noqa: TID252
 from .client import ExacqVisionClient
@@ -231,19 +235,13 @@ async def _async_follow_server_id(
 @callback
 def _report_rtsp_template(hass: HomeAssistant, entry: ProAVConfigEntry) -> None:
     """Raise a repair issue for an RTSP template that cannot be used (streams stay MJPEG)."""
-    issue_id = f"{entry.entry_id}_rtsp_template"
-    if entry.data.get(CONF_RTSP_URL) and rtsp_template(entry.data) is None:
-        ir.async_create_issue(
-            hass,
-            DOMAIN,
-            issue_id,
-            is_fixable=False,
-            severity=ir.IssueSeverity.WARNING,
-            translation_key="exacqvision_rtsp_template",
-            translation_placeholders={"name": entry.title},
-        )
-    else:
-        ir.async_delete_issue(hass, DOMAIN, issue_id)
+    async_set_issue(
+        hass,
+        f"{entry.entry_id}_rtsp_template",
+        bool(entry.data.get(CONF_RTSP_URL)) and rtsp_template(entry.data) is None,
+        "exacqvision_rtsp_template",
+        {"name": entry.title},
+    )
 
 
 @callback

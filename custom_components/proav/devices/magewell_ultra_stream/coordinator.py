@@ -26,13 +26,14 @@ from typing import override
 from homeassistant.const import CONF_USERNAME
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
-from homeassistant.helpers import device_registry as dr, issue_registry as ir
+from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.event import async_track_time_interval
 from homeassistant.helpers.update_coordinator import UpdateFailed
 
 from ...compat import async_get_device
 from ...const import DOMAIN, LOGGER
 from ...coordinator import ProAVCoordinator
+from ...issues import async_set_issue
 from ..base import ProAVConfigEntry, ScanInterval
 from ..errors import DeviceError, ProAVError
 from .client import UltraStreamBusy, UltraStreamClient
@@ -152,23 +153,23 @@ class UltraStreamCoordinator[T](ProAVCoordinator[T]):
         return data
 
     @callback
+    def _async_issue(self, issue_id: str, key: str | None, placeholders: dict[str, str]) -> None:
+        """Raise (key given) or withdraw (None) one of this entry's repair issues."""
+        async_set_issue(
+            self.hass,
+            issue_id,
+            key is not None,
+            key or "",
+            {"name": self.config_entry.title, **placeholders},
+        )
+
+    @callback
     def _async_session_conflict(self, conflict: bool) -> None:
         """Recommend a user of its own for Home Assistant while sessions are being taken."""
-        issue_id = session_conflict_issue_id(self.config_entry.entry_id)
-        if not conflict:
-            ir.async_delete_issue(self.hass, DOMAIN, issue_id)
-            return
-        ir.async_create_issue(
-            self.hass,
-            DOMAIN,
-            issue_id,
-            is_fixable=False,
-            severity=ir.IssueSeverity.WARNING,
-            translation_key="ultra_stream_session_conflict",
-            translation_placeholders={
-                "name": self.config_entry.title,
-                "user": str(self.config_entry.data.get(CONF_USERNAME, "")),
-            },
+        self._async_issue(
+            session_conflict_issue_id(self.config_entry.entry_id),
+            "ultra_stream_session_conflict" if conflict else None,
+            {"user": str(self.config_entry.data.get(CONF_USERNAME, ""))},
         )
 
     @override
@@ -310,18 +311,10 @@ class StatusCoordinator(UltraStreamCoordinator[Status]):
     @callback
     def _async_first_boot_issue(self, first_boot: bool) -> None:
         """Ask the user to finish the box's first-time setup (Home Assistant does not do it)."""
-        issue_id = first_boot_issue_id(self.config_entry.entry_id)
-        if not first_boot:
-            ir.async_delete_issue(self.hass, DOMAIN, issue_id)
-            return
-        ir.async_create_issue(
-            self.hass,
-            DOMAIN,
-            issue_id,
-            is_fixable=False,
-            severity=ir.IssueSeverity.WARNING,
-            translation_key="ultra_stream_first_boot",
-            translation_placeholders={"name": self.config_entry.title},
+        self._async_issue(
+            first_boot_issue_id(self.config_entry.entry_id),
+            "ultra_stream_first_boot" if first_boot else None,
+            {},
         )
 
     @callback
@@ -349,22 +342,6 @@ class StatusCoordinator(UltraStreamCoordinator[Status]):
         slow = status.recording and status.rec.result == Result.LOW_SPEED
         self._async_issue(
             too_slow_issue_id(entry.entry_id), "ultra_stream_too_slow" if slow else None, {}
-        )
-
-    @callback
-    def _async_issue(self, issue_id: str, key: str | None, placeholders: dict[str, str]) -> None:
-        """Raise (key given) or withdraw (None) one of this entry's repair issues."""
-        if key is None:
-            ir.async_delete_issue(self.hass, DOMAIN, issue_id)
-            return
-        ir.async_create_issue(
-            self.hass,
-            DOMAIN,
-            issue_id,
-            is_fixable=False,
-            severity=ir.IssueSeverity.WARNING,
-            translation_key=key,
-            translation_placeholders={"name": self.config_entry.title, **placeholders},
         )
 
     @callback

@@ -29,6 +29,7 @@ from ...button import ProAVButton
 from ...compat import async_get_device
 from ...const import DOMAIN
 from ...entity import Item, ItemEntities
+from ...issues import async_set_issue
 from ...select import ProAVSelect
 from ...sensor import ProAVSensor
 from ...switch import ProAVSwitch
@@ -302,18 +303,13 @@ class PolyRuntime(ProAVRuntime):
     def _system_changed(self) -> None:
         """Raise (or withdraw) the repair issue of a codec that asks for a reboot."""
         data = self.system.data
-        if data is not None and data.info.reboot_needed:
-            ir.async_create_issue(
-                self.hass,
-                DOMAIN,
-                self._reboot_issue,
-                is_fixable=False,
-                severity=ir.IssueSeverity.WARNING,
-                translation_key="poly_videoos_reboot_needed",
-                translation_placeholders={"name": self.entry.title},
-            )
-        else:
-            ir.async_delete_issue(self.hass, DOMAIN, self._reboot_issue)
+        async_set_issue(
+            self.hass,
+            self._reboot_issue,
+            data is not None and data.info.reboot_needed is True,
+            "poly_videoos_reboot_needed",
+            {"name": self.entry.title},
+        )
 
     @property
     def _reboot_issue(self) -> str:

@@ -15,13 +15,12 @@ from typing import Any, Final, override
 
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
-from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.update_coordinator import UpdateFailed
 from homeassistant.util import dt as dt_util, slugify
 
 from ...const import DOMAIN  # noqa: TID252
 from ...coordinator import ProAVCoordinator, translate_command_errors  # noqa: TID252
-from ...issues import fix_data  # noqa: TID252
+from ...issues import async_set_issue, fix_data  # noqa: TID252
 from ..base import ProAVConfigEntry, ScanInterval  # noqa: TID252
 from ..errors import CannotConnect  # noqa: TID252
 from .client import FilePart, HttpsRequired, PresentationReceiverClient
@@ -182,7 +181,7 @@ class ReceiverCoordinator(ProAVCoordinator[ReceiverData]):
         expiring = (
             expires is not None and not can_renew and expires - dt_util.utcnow() < KEY_WARNING
         )
-        _async_issue(
+        async_set_issue(
             self.hass,
             f"{entry.entry_id}_receiver_key_expiring",
             expiring,
@@ -190,7 +189,7 @@ class ReceiverCoordinator(ProAVCoordinator[ReceiverData]):
             {"name": entry.title, "date": expires.isoformat(timespec="minutes") if expires else ""},
         )
         # Fixable ("Restart now"); not raised again while the restart it asked for is under way.
-        _async_issue(
+        async_set_issue(
             self.hass,
             f"{entry.entry_id}_receiver_reboot_required",
             data.reboot_required and not self.restarting,
@@ -500,33 +499,6 @@ class ReceiverCoordinator(ProAVCoordinator[ReceiverData]):
 def _no_code(data: ReceiverData | None) -> bool:
     """Return whether the device was last seen using no login code."""
     return data is not None and data.login is not None and data.login.type == LOGIN_CODE_NONE
-
-
-def _async_issue(
-    hass: HomeAssistant,
-    issue_id: str,
-    active: bool,
-    translation_key: str,
-    placeholders: dict[str, str],
-    fix: dict[str, str | int | float | None] | None = None,
-) -> None:
-    """Create (or keep) a repair issue while ``active``; delete it otherwise.
-
-    ``fix``: the data of a fixable issue (``issues.fix_data``).
-    """
-    if active:
-        ir.async_create_issue(
-            hass,
-            DOMAIN,
-            issue_id,
-            data=fix,
-            is_fixable=fix is not None,
-            severity=ir.IssueSeverity.WARNING,
-            translation_key=translation_key,
-            translation_placeholders=placeholders,
-        )
-    else:
-        ir.async_delete_issue(hass, DOMAIN, issue_id)
 
 
 class FirmwareCoordinator(ProAVCoordinator[Firmware]):
