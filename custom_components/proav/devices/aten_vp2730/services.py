@@ -11,18 +11,15 @@ request. ``aten_vp2730_recall_profile`` recalls a profile by its id (names may r
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any
 
-from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import ATTR_ENTITY_ID
 from homeassistant.core import HomeAssistant, ServiceCall, callback
-from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import config_validation as cv, entity_registry as er
 import voluptuous as vol
 
+from ...actions import invalid, loaded_runtime
 from ...const import CONF_DEVICE_TYPE, DOMAIN
 from ...entity import async_run_command
-from ..base import ProAVConfigEntry
 from .entities import CONNECTIONS, NOW, OUTPUT_PLAYER, _input_id
 from .runtime import AtenRuntime
 
@@ -39,25 +36,16 @@ PROFILE_SCHEMA = vol.Schema(
 )
 
 
-def _invalid(key: str, **placeholders: Any) -> ServiceValidationError:
-    """Build a translated input error."""
-    return ServiceValidationError(
-        translation_domain=DOMAIN,
-        translation_key=key,
-        translation_placeholders={k: str(v) for k, v in placeholders.items()} or None,
-    )
-
-
 def _runtime(hass: HomeAssistant, entry_id: str) -> AtenRuntime:
     """Return the runtime of a loaded VP2730 entry."""
-    entry: ProAVConfigEntry | None = hass.config_entries.async_get_entry(entry_id)
-    if entry is None or entry.domain != DOMAIN or entry.data.get(CONF_DEVICE_TYPE) != KEY:
-        raise _invalid("aten_vp2730_entry_not_found", entry_id=entry_id)
-    if entry.state is not ConfigEntryState.LOADED or not isinstance(
-        entry.runtime_data, AtenRuntime
-    ):
-        raise _invalid("aten_vp2730_entry_not_loaded", name=entry.title)
-    return entry.runtime_data
+    return loaded_runtime(
+        hass,
+        entry_id,
+        KEY,
+        AtenRuntime,
+        not_found="aten_vp2730_entry_not_found",
+        not_loaded="aten_vp2730_entry_not_loaded",
+    )
 
 
 async def _route(call: ServiceCall) -> None:
@@ -80,7 +68,7 @@ async def _route(call: ServiceCall) -> None:
             or not unique_id.startswith(prefix)
             or not unique_id.endswith(suffix)
         ):
-            raise _invalid("aten_vp2730_not_a_display", entity_id=entity_id)
+            raise invalid("aten_vp2730_not_a_display", entity_id=entity_id)
         outputs[entry.entry_id].append(unique_id[len(prefix) : -len(suffix)])
     for entry_id, output_ids in outputs.items():
         coordinator = _runtime(call.hass, entry_id).coordinator
@@ -99,7 +87,7 @@ async def _recall_profile(call: ServiceCall) -> None:
         named = [p for p in profiles.values() if p.name == wanted]
         profile = named[0] if len(named) == 1 else None
     if profile is None:
-        raise _invalid("aten_vp2730_unknown_option", option=wanted)
+        raise invalid("aten_vp2730_unknown_option", option=wanted)
     command = coordinator.client.async_set_profile(profile)
     await async_run_command(coordinator, coordinator.async_write(command, NOW))
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import asyncio
 from datetime import datetime, timedelta
-from typing import Any
 
 from homeassistant.components.media_player.const import MediaClass, MediaType
 from homeassistant.components.media_source import (
@@ -34,15 +33,15 @@ from homeassistant.core import (
     SupportsResponse,
     callback,
 )
-from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.event import async_call_later
 from homeassistant.util import dt as dt_util
 import voluptuous as vol
 
+from ...actions import invalid, loaded_runtime
 from ...const import CONF_DEVICE_TYPE, DOMAIN
 from ...entity import async_run_command
-from ..base import ProAVConfigEntry
 from ..errors import ProAVError
 from .coordinator import StatusCoordinator
 from .models import LiveServer, LiveTest, MediaFile, MediaFiles, Result
@@ -83,26 +82,16 @@ RECORD_FOR_SCHEMA = vol.Schema(
 )
 
 
-def _invalid(key: str, **placeholders: Any) -> ServiceValidationError:
-    """Build a translated input error."""
-    return ServiceValidationError(
-        translation_domain=DOMAIN,
-        translation_key=key,
-        translation_placeholders={k: str(v) for k, v in placeholders.items()} or None,
-    )
-
-
 def _runtime(call: ServiceCall) -> UltraStreamRuntime:
     """Return the runtime of the loaded Ultra Stream an action names."""
-    entry_id = call.data[ATTR_CONFIG_ENTRY_ID]
-    entry: ProAVConfigEntry | None = call.hass.config_entries.async_get_entry(entry_id)
-    if entry is None or entry.domain != DOMAIN or entry.data.get(CONF_DEVICE_TYPE) != KEY:
-        raise _invalid("ultra_stream_entry_not_found", entry_id=entry_id)
-    if entry.state is not ConfigEntryState.LOADED or not isinstance(
-        entry.runtime_data, UltraStreamRuntime
-    ):
-        raise _invalid("ultra_stream_entry_not_loaded", name=entry.title)
-    return entry.runtime_data
+    return loaded_runtime(
+        call.hass,
+        call.data[ATTR_CONFIG_ENTRY_ID],
+        KEY,
+        UltraStreamRuntime,
+        not_found="ultra_stream_entry_not_found",
+        not_loaded="ultra_stream_entry_not_loaded",
+    )
 
 
 def _chosen(servers: tuple[LiveServer, ...], wanted: list[str]) -> list[LiveServer]:
@@ -114,11 +103,11 @@ def _chosen(servers: tuple[LiveServer, ...], wanted: list[str]) -> list[LiveServ
             None,
         )
         if server is None:
-            raise _invalid("ultra_stream_unknown_server", server=name)
+            raise invalid("ultra_stream_unknown_server", server=name)
         if server not in chosen:
             chosen.append(server)
     if not 1 <= len(chosen) <= MAX_SERVERS:
-        raise _invalid("ultra_stream_server_count", count=len(chosen), max=MAX_SERVERS)
+        raise invalid("ultra_stream_server_count", count=len(chosen), max=MAX_SERVERS)
     return chosen
 
 
@@ -154,9 +143,7 @@ async def _record_for(call: ServiceCall) -> ServiceResponse:
     runtime = _runtime(call)
     minutes = call.data["minutes"]
     if not MINUTES[0] <= minutes <= MINUTES[1]:
-        raise _invalid(
-            "ultra_stream_invalid_minutes", value=minutes, min=MINUTES[0], max=MINUTES[1]
-        )
+        raise invalid("ultra_stream_invalid_minutes", value=minutes, min=MINUTES[0], max=MINUTES[1])
     status = runtime.status
     await async_run_command(status, status.async_set_running("recording", True))
     until = dt_util.utcnow() + timedelta(minutes=minutes)
@@ -180,7 +167,7 @@ async def _delete_recordings(call: ServiceCall) -> ServiceResponse:
     names = [name.strip() for name in call.data["files"]]
     known = {file.name for file in files.files}
     if missing := [name for name in names if name not in known]:
-        raise _invalid("ultra_stream_unknown_recording", file=", ".join(missing))
+        raise invalid("ultra_stream_unknown_recording", file=", ".join(missing))
     await async_run_command(
         status, status.async_apply(status.client.delete_media_files(disk, names))
     )

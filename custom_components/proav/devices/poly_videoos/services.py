@@ -14,15 +14,13 @@ from collections.abc import Callable, Coroutine
 import re
 from typing import Any
 
-from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant, ServiceCall, callback
-from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import config_validation as cv
 import voluptuous as vol
 
-from ...const import CONF_DEVICE_TYPE, DOMAIN
+from ...actions import invalid, loaded_runtime
+from ...const import DOMAIN
 from ...entity import async_run_command
-from ..base import ProAVConfigEntry
 from .models import CameraDirection, DialType
 from .runtime import PolyRuntime
 
@@ -68,32 +66,22 @@ DTMF_SCHEMA = vol.Schema({**_BASE, vol.Required("digits"): cv.string})
 HANG_UP_SCHEMA = vol.Schema({**_BASE, vol.Required("conference_id"): cv.string})
 
 
-def _invalid(key: str, **placeholders: Any) -> ServiceValidationError:
-    """Build a translated input error."""
-    return ServiceValidationError(
-        translation_domain=DOMAIN,
-        translation_key=key,
-        translation_placeholders={k: str(v) for k, v in placeholders.items()} or None,
-    )
-
-
 def _runtime(call: ServiceCall) -> PolyRuntime:
     """Return the runtime of the loaded Poly codec an action names."""
-    entry_id = call.data[ATTR_CONFIG_ENTRY_ID]
-    entry: ProAVConfigEntry | None = call.hass.config_entries.async_get_entry(entry_id)
-    if entry is None or entry.domain != DOMAIN or entry.data.get(CONF_DEVICE_TYPE) != KEY:
-        raise _invalid("poly_entry_not_found", entry_id=entry_id)
-    if entry.state is not ConfigEntryState.LOADED or not isinstance(
-        entry.runtime_data, PolyRuntime
-    ):
-        raise _invalid("poly_entry_not_loaded", name=entry.title)
-    return entry.runtime_data
+    return loaded_runtime(
+        call.hass,
+        call.data[ATTR_CONFIG_ENTRY_ID],
+        KEY,
+        PolyRuntime,
+        not_found="poly_entry_not_found",
+        not_loaded="poly_entry_not_loaded",
+    )
 
 
 def _in_range(value: int, bounds: tuple[int, int], key: str) -> int:
     """Check a number against its range."""
     if not bounds[0] <= value <= bounds[1]:
-        raise _invalid(key, value=value, min=bounds[0], max=bounds[1])
+        raise invalid(key, value=value, min=bounds[0], max=bounds[1])
     return value
 
 
@@ -102,14 +90,14 @@ async def _dial(call: ServiceCall) -> None:
     runtime = _runtime(call)
     address = call.data["address"].strip()
     if not address:
-        raise _invalid("poly_invalid_address")
+        raise invalid("poly_invalid_address")
     rate = call.data.get("rate")
     if rate is not None:
         _in_range(rate, RATES, "poly_invalid_rate")
     try:
         dial_type = DialType(call.data["type"].upper())
     except ValueError as err:
-        raise _invalid("poly_invalid_dial_type", value=call.data["type"]) from err
+        raise invalid("poly_invalid_dial_type", value=call.data["type"]) from err
     calls = runtime.calls
     command = calls.client.dial(address, rate=rate, dial_type=dial_type)
     await async_run_command(calls, calls.async_dial(command))
@@ -128,7 +116,7 @@ async def _move_camera(call: ServiceCall) -> None:
     runtime = _runtime(call)
     direction = DIRECTIONS.get(call.data["direction"].lower())
     if direction is None:
-        raise _invalid("poly_invalid_direction", value=call.data["direction"])
+        raise invalid("poly_invalid_direction", value=call.data["direction"])
     duration = _in_range(call.data["duration"], DURATIONS, "poly_invalid_duration")
     room = runtime.room
 
@@ -148,7 +136,7 @@ async def _send_dtmf(call: ServiceCall) -> None:
     runtime = _runtime(call)
     digits = call.data["digits"].strip().upper()
     if not DTMF.match(digits):
-        raise _invalid("poly_invalid_dtmf", value=call.data["digits"])
+        raise invalid("poly_invalid_dtmf", value=call.data["digits"])
     calls = runtime.calls
     await async_run_command(calls, calls.client.send_dtmf(digits))
 
@@ -159,7 +147,7 @@ async def _hang_up_call(call: ServiceCall) -> None:
     conference_id = call.data["conference_id"].strip()
     calls = runtime.calls
     if not any(conference.id == conference_id for conference in calls.data.conferences):
-        raise _invalid("poly_unknown_call", conference_id=conference_id)
+        raise invalid("poly_unknown_call", conference_id=conference_id)
     await async_run_command(calls, calls.async_hang_up_one(conference_id))
 
 

@@ -9,7 +9,6 @@ import secrets
 import string
 from typing import BinaryIO, Final
 
-from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import CONF_PASSWORD, CONF_PORT
 from homeassistant.core import HomeAssistant, ServiceCall, ServiceResponse, SupportsResponse
 from homeassistant.exceptions import ServiceValidationError
@@ -17,7 +16,8 @@ from homeassistant.helpers import config_validation as cv
 from homeassistant.util import dt as dt_util
 import voluptuous as vol
 
-from ...const import CONF_DEVICE_TYPE, DOMAIN  # noqa: TID252
+from ...actions import loaded_runtime  # noqa: TID252
+from ...const import DOMAIN  # noqa: TID252
 from .client import FilePart
 from .coordinator import BACKUP_FOLDER, ReceiverCoordinator
 from .models import WALLPAPER_UPLOAD_SLOTS, image_info, wallpaper_problem, wifi_qr_text
@@ -86,19 +86,14 @@ REBOOT_SCHEMA = vol.Schema(
 
 def _coordinator(hass: HomeAssistant, call: ServiceCall) -> ReceiverCoordinator:
     """Return the coordinator of the receiver an action targets."""
-    entry = hass.config_entries.async_get_entry(call.data[ATTR_CONFIG_ENTRY])
-    if entry is None or entry.domain != DOMAIN or entry.data.get(CONF_DEVICE_TYPE) != KEY:
-        raise ServiceValidationError(
-            translation_domain=DOMAIN, translation_key="receiver_not_a_receiver"
-        )
-    if entry.state is not ConfigEntryState.LOADED:
-        raise ServiceValidationError(
-            translation_domain=DOMAIN,
-            translation_key="receiver_not_loaded",
-            translation_placeholders={"name": entry.title},
-        )
-    runtime = entry.runtime_data
-    assert isinstance(runtime, ReceiverRuntime)
+    runtime = loaded_runtime(
+        hass,
+        call.data[ATTR_CONFIG_ENTRY],
+        KEY,
+        ReceiverRuntime,
+        not_found="receiver_not_a_receiver",
+        not_loaded="receiver_not_loaded",
+    )
     return runtime.coordinator
 
 
