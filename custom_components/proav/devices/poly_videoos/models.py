@@ -112,17 +112,8 @@ def _str(data: dict[str, Any], key: str, default: str = "") -> str:
 
 def _int(data: dict[str, Any], key: str, default: int = 0) -> int:
     """Read an integer field, accepting numeric strings."""
-    value = data.get(key)
-    if isinstance(value, bool):
-        return default
-    if isinstance(value, (int, float)):
-        return int(value)
-    if isinstance(value, str):
-        try:
-            return int(float(value))
-        except ValueError:
-            return default
-    return default
+    value = _opt_int(data, key)
+    return default if value is None else value
 
 
 def _float(data: dict[str, Any], key: str) -> float | None:
