@@ -30,7 +30,8 @@ from tests.magewell_ultra_stream.conftest import entry_data as ultra_stream_data
 from tests.poly_videoos.conftest import entry_data as poly_data
 
 BLUEPRINTS = Path(__file__).parent.parent / "blueprints"
-POLL = timedelta(seconds=11)
+# Longer than the slowest fast interval (the Poly calls tier: 15 s).
+POLL = timedelta(seconds=16)
 
 
 def _blueprint_files() -> list[Path]:

@@ -8,6 +8,11 @@ from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
+from custom_components.proav.devices.poly_videoos.coordinator import (
+    CALLS_REST_EVERY,
+    ROOM_REST_EVERY,
+    SYSTEM_REST_EVERY,
+)
 from custom_components.proav.devices.poly_videoos.device_type import (
     CALLS_INTERVAL,
     ROOM_INTERVAL,
@@ -17,6 +22,8 @@ from custom_components.proav.devices.poly_videoos.device_type import (
 CALLS = timedelta(seconds=CALLS_INTERVAL.default)
 ROOM = timedelta(seconds=ROOM_INTERVAL.default)
 SYSTEM = timedelta(seconds=SYSTEM_INTERVAL.default)
+# While the room is at rest (as after setup), each tier reads the codec on every Nth turn.
+REST_EVERY = {CALLS: CALLS_REST_EVERY, ROOM: ROOM_REST_EVERY, SYSTEM: SYSTEM_REST_EVERY}
 
 
 async def setup(hass: HomeAssistant, entry: MockConfigEntry) -> None:
@@ -34,6 +41,14 @@ async def tick(
     async_fire_time_changed(hass)
     # Scheduled coordinator refreshes run as background tasks.
     await hass.async_block_till_done(wait_background_tasks=True)
+
+
+async def tick_at_rest(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, step: timedelta = CALLS
+) -> None:
+    """Let a resting room's tier (by its interval) come round to reading the codec."""
+    for _ in range(REST_EVERY[step]):
+        await tick(hass, freezer, step)
 
 
 def state(hass: HomeAssistant, entity_id: str) -> str:

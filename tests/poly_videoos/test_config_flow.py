@@ -157,7 +157,8 @@ async def test_options_scan_intervals(
     assert result["type"] is FlowResultType.CREATE_ENTRY
     await hass.async_block_till_done()
     assert entry.runtime_data.calls.update_interval.total_seconds() == 5
-    assert entry.runtime_data.system.update_interval.total_seconds() == 600
+    assert entry.runtime_data.room.interval.total_seconds() == 30
+    assert entry.runtime_data.system.interval.total_seconds() == 600
 
 
 async def test_dhcp_discovery_opens_the_form(

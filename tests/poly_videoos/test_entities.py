@@ -19,7 +19,7 @@ from custom_components.proav.const import DOMAIN
 from tests.compat import get_device
 from tests.emulators.poly_videoos import PolyVideoOSEmulator
 
-from .helpers import ROOM, SYSTEM, setup, state, tick
+from .helpers import ROOM, SYSTEM, setup, state, tick, tick_at_rest
 
 MAIN = "media_player.boardroom"
 MIC_MUTE = "switch.boardroom_microphone_mute"
@@ -246,7 +246,7 @@ async def test_unmute_refused_while_locked(
 ) -> None:
     """A known mute lock refuses unmute before asking the codec; the switch stays on."""
     emulator.state.muted = emulator.state.mute_locked = True
-    await tick(hass, freezer)
+    await tick_at_rest(hass, freezer)
     assert state(hass, MUTE_LOCKED) == "on"
     with pytest.raises(HomeAssistantError) as err:
         await _call(hass, "switch", "turn_off", MIC_MUTE)
@@ -343,7 +343,7 @@ async def test_status_area_sensor(
     assert state(hass, network) == "up"
     emulator.state.status = [item for item in emulator.state.status if "ipnetwork" not in item[1]]
     emulator.state.status.append(("NEW_HEADING", "system.status.newthing", "up"))
-    await tick(hass, freezer, SYSTEM)
+    await tick_at_rest(hass, freezer, SYSTEM)
     assert registry.async_get(network) is None
     assert hass.states.get(network) is None
     new = registry.async_get_entity_id(
@@ -380,7 +380,7 @@ async def test_content_sharing(
     """Content sharing shows in the binary sensor and fires start/stop events."""
     content_events = _events(hass, CONTENT_EVENTS)
     emulator.start_content()
-    await tick(hass, freezer)
+    await tick_at_rest(hass, freezer)
     assert state(hass, SHARING) == "on"
     emulator.stop_content()
     await tick(hass, freezer)
@@ -427,7 +427,7 @@ async def test_join_meeting_button(
     assert err.value.translation_key == "poly_no_meeting"
     assert "join_meeting" not in emulator.command_names()
     emulator.add_meeting("m2", "Stand-up", start=int(time.time()) + 600, duration=900)
-    await tick(hass, freezer, SYSTEM)
+    await tick_at_rest(hass, freezer, SYSTEM)
     assert state(hass, join) != STATE_UNAVAILABLE
     await _call(hass, "button", "press", join)
     assert emulator.command_names()[-1] == "join_meeting"

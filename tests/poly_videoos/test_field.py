@@ -25,10 +25,11 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.proav.devices.poly_videoos.client import RECYCLE_AFTER
+from custom_components.proav.devices.poly_videoos.coordinator import CALLS_REST_EVERY
 from custom_components.proav.diagnostics import async_get_config_entry_diagnostics
 from tests.emulators.poly_videoos import PolyVideoOSEmulator
 
-from .helpers import CALLS, ROOM, SYSTEM, setup, state, tick
+from .helpers import CALLS, ROOM, SYSTEM, setup, state, tick, tick_at_rest
 
 MAIN = "media_player.boardroom"
 MIC_MUTE = "switch.boardroom_microphone_mute"
@@ -167,7 +168,7 @@ async def test_in_call_from_the_calendar_in_partner_mode(
     await setup(hass, entry)
     now = int(time.time())
     emulator.add_meeting("teams1", "Teams call", start=now - 60, duration=1800)
-    await tick(hass, freezer, SYSTEM)
+    await tick_at_rest(hass, freezer, SYSTEM)
     await tick(hass, freezer)
     assert state(hass, IN_CALL) == "off"  # the meeting runs, nobody joined yet
     next(m for m in emulator.state.meetings if m["id"] == "teams1")["inCall"] = True
@@ -197,7 +198,7 @@ async def test_unconfigured_calendar_and_sip(
     assert state(hass, PRESET) != STATE_UNAVAILABLE
     # Configured later: the entities appear without a reload.
     emulator.unconfigured.clear()
-    await tick(hass, freezer, SYSTEM)
+    await tick_at_rest(hass, freezer, SYSTEM)
     assert state(hass, CALENDAR) == "off"
     assert state(hass, SIP) == "on"
 
@@ -228,7 +229,7 @@ async def test_optional_resource_disappears(
     await setup(hass, entry)
     assert state(hass, PRESET) != STATE_UNAVAILABLE
     emulator.missing.add("/rest/cameras/near/presets/all")
-    await tick(hass, freezer, ROOM)
+    await tick_at_rest(hass, freezer, ROOM)
     assert hass.states.get(PRESET) is None
     assert er.async_get(hass).async_get(PRESET) is None
 
@@ -242,7 +243,7 @@ async def test_failing_optional_resource_marks_only_its_entities(
     """Presets failing for a while (500): only the preset select goes unavailable."""
     await setup(hass, entry)
     emulator.unconfigured.add("/rest/cameras/near/presets/all")
-    await tick(hass, freezer, ROOM)
+    await tick_at_rest(hass, freezer, ROOM)
     assert state(hass, PRESET) == STATE_UNAVAILABLE
     assert state(hass, "switch.boardroom_device_mode") == "off"
     emulator.unconfigured.clear()
@@ -262,7 +263,7 @@ async def test_real_shapes(
     assert state(hass, SHARING) == "off"
     assert state(hass, SIP) == "on"
     emulator.start_content()
-    await tick(hass, freezer)
+    await tick_at_rest(hass, freezer)
     assert state(hass, SHARING) == "on"
     assert state(hass, "sensor.boardroom_content_status") == "sending"
 
@@ -430,12 +431,12 @@ async def test_asleep_codec(
     calls = entry.runtime_data.calls
     assert calls.update_interval.total_seconds() == 60
     before = emulator.requests.count("GET /rest/audio")
-    await tick(hass, freezer)  # 10 s: no poll while asleep
+    await tick(hass, freezer)  # 15 s: no poll while asleep
     assert emulator.requests.count("GET /rest/audio") == before
     emulator.system_state = "READY"
-    await tick(hass, freezer, SYSTEM)
+    await tick_at_rest(hass, freezer, SYSTEM)
     assert state(hass, MAIN) == "idle"
-    assert calls.update_interval.total_seconds() == 10
+    assert calls.update_interval == CALLS
     before = emulator.requests.count("GET /rest/audio")
     await tick(hass, freezer)
     assert emulator.requests.count("GET /rest/audio") == before + 1
@@ -463,7 +464,8 @@ async def test_room_operations(
     emulator.lan_state = "LAN_DOWN"
     emulator.mic_state = "MIC_STATE_RED"
     emulator.touch_state = "DISCONNECTED"
-    await tick(hass, freezer, SYSTEM)
+    await tick_at_rest(hass, freezer, SYSTEM)
+    await tick_at_rest(hass, freezer, ROOM)
     assert state(hass, REBOOT) == "on"
     assert issues.async_get_issue(*reboot_issue) is not None
     assert state(hass, "binary_sensor.boardroom_network_link") == "off"
@@ -524,7 +526,7 @@ async def test_microphone_events(
     entity = "event.boardroom_microphone"
     assert state(hass, entity) == "unknown"
     emulator.state.muted = True
-    await tick(hass, freezer)
+    await tick_at_rest(hass, freezer)
     assert hass.states.get(entity).attributes["event_type"] == "muted"
     emulator.state.muted = False
     await tick(hass, freezer)
@@ -708,5 +710,64 @@ async def test_wireless_sharing(
     entity = "binary_sensor.boardroom_wireless_sharing"
     assert state(hass, entity) == "off"
     emulator.state.shared_media.append({"clientID": "laptop-1", "sourceType": "AIRPLAY"})
-    await tick(hass, freezer, ROOM)
+    await tick_at_rest(hass, freezer)
     assert state(hass, entity) == "on"
+
+
+async def test_a_resting_room_is_read_sparingly(
+    freezer: FrozenDateTimeFactory,
+    hass: HomeAssistant,
+    emulator: PolyVideoOSEmulator,
+    entry: MockConfigEntry,
+) -> None:
+    """At rest the codec gets one request a turn; a call or a command brings the usual pace."""
+    await setup(hass, entry)
+    asked = len(emulator.requests)
+    for _ in range(CALLS_REST_EVERY - 1):
+        await tick(hass, freezer)
+    # Nearly five minutes at rest: the conferences only, once a turn (the room tier's turns
+    # came round too, and read nothing).
+    assert emulator.requests[asked:] == ["GET /rest/conferences"] * (CALLS_REST_EVERY - 1)
+    # A call ringing in shows at the next turn, with the whole call state.
+    emulator.state.volume = 35
+    emulator.incoming_call("sip:alex@example.com", "Alex Example")
+    await tick(hass, freezer)
+    assert state(hass, "binary_sensor.boardroom_incoming_call") == "on"
+    assert hass.states.get(MAIN).attributes["volume_level"] == 0.35
+    # In use, the room tier reads at its usual pace again.
+    emulator.state.presets[7] = True
+    await tick(hass, freezer, ROOM)
+    assert "7" in hass.states.get(PRESET).attributes["options"]
+
+
+async def test_a_command_ends_the_rest(
+    freezer: FrozenDateTimeFactory,
+    hass: HomeAssistant,
+    emulator: PolyVideoOSEmulator,
+    entry: MockConfigEntry,
+) -> None:
+    """After a command the calls tier reads everything again at once, turn after turn."""
+    await setup(hass, entry)
+    await _call(hass, "media_player", "volume_set", MAIN, volume_level=0.3)
+    emulator.state.muted = True  # someone presses mute on the table microphone
+    await tick(hass, freezer)
+    assert state(hass, MIC_MUTE) == "on"
+    emulator.start_content()
+    await tick(hass, freezer)
+    assert state(hass, SHARING) == "on"
+
+
+async def test_a_codec_going_away_shows_in_every_tier_at_rest(
+    freezer: FrozenDateTimeFactory,
+    hass: HomeAssistant,
+    emulator: PolyVideoOSEmulator,
+    entry: MockConfigEntry,
+) -> None:
+    """A resting room whose codec stops answering does not keep showing old room facts."""
+    await setup(hass, entry)
+    await emulator.set_down(True)
+    await tick(hass, freezer)
+    await tick(hass, freezer, ROOM)
+    assert state(hass, PRESET) == STATE_UNAVAILABLE
+    await tick(hass, freezer, SYSTEM)
+    assert state(hass, SIP) == STATE_UNAVAILABLE

@@ -12,7 +12,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.proav.diagnostics import async_get_config_entry_diagnostics
 from tests.emulators.poly_videoos import PolyVideoOSEmulator
 
-from .helpers import ROOM, SYSTEM, setup, state, tick
+from .helpers import ROOM, SYSTEM, setup, state, tick, tick_at_rest
 
 MAIN = "media_player.boardroom"
 CALENDAR = "calendar.boardroom_room_calendar"
@@ -60,7 +60,7 @@ async def test_session_expiry_is_renewed(
     """An expired session is renewed without the user; entities stay available."""
     emulator.expire_sessions()
     emulator.state.volume = 40
-    await tick(hass, freezer)
+    await tick_at_rest(hass, freezer)
     assert emulator.logins == 2
     assert hass.states.get(MAIN).attributes["volume_level"] == 0.4
     assert not _reauth_flows(hass)
@@ -174,8 +174,8 @@ async def test_odd_shapes_crash_nothing(
 ) -> None:
     """Valid JSON of the wrong shape reads as neutral values; nothing raises."""
     emulator.odd_shapes = True
-    await tick(hass, freezer)
-    await tick(hass, freezer, SYSTEM)
+    await tick_at_rest(hass, freezer)
+    await tick_at_rest(hass, freezer, SYSTEM)
     assert state(hass, MAIN) == "idle"
     assert state(hass, "binary_sensor.boardroom_in_call") == "off"
     assert state(hass, "sensor.boardroom_call_state") == "idle"
@@ -195,6 +195,7 @@ async def test_server_errors_make_entities_unavailable(
 ) -> None:
     """HTTP 500 from the codec is treated like a device that does not answer."""
     emulator.faults.status = 500
+    await tick(hass, freezer)
     await tick(hass, freezer, ROOM)
     assert state(hass, "select.boardroom_camera_preset") == STATE_UNAVAILABLE
     emulator.faults.status = None

@@ -164,6 +164,8 @@ class PolyVideoOSClient(DeviceClient):
         self._login_cookies: dict[str, str] = {}
         self._closed = False
         self._lock = asyncio.Lock()
+        # Writes sent (or attempted): anything a user does in the room shows here first.
+        self.writes = 0
 
     @property
     def logged_in(self) -> bool:
@@ -254,6 +256,8 @@ class PolyVideoOSClient(DeviceClient):
         once (deleting the old session first); a refused write is never sent again.
         """
         read = method == "GET" if read is None else read
+        if not read:
+            self.writes += 1
         async with self._lock:
             await self._ensure_session()
             generation = self.login_gate.generation

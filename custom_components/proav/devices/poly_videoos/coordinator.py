@@ -1,13 +1,17 @@
 """Coordinators of a Poly VideoOS codec: polling in three tiers (the API has no push).
 
-- calls (fast): audio and conferences (what setup needs), content and video mute (optional),
-  call quality while in a call, the calendar's "in call" while a meeting runs;
+- calls (fast): audio and conferences (what setup needs), content, wireless casting and video
+  mute (optional), call quality while in a call, the calendar's "in call" while a meeting runs;
 - room (medium): cameras, presets, provider mode and apps, microphones, peripherals,
-  favourites, wireless casting, device and signage modes (all optional);
+  favourites, device and signage modes (all optional);
 - system (slow): identity and state (needed); the room's dial addresses, open sessions,
   calendar, system and SIP status (optional).
 
-The calls tier slows to once a minute while the codec sleeps.
+Small codecs are read as little as the room allows (``Activity``): while nothing happens the
+calls tier reads only the conferences (a call ringing in or dialled shows at the usual pace),
+and each tier reads the rest on every Nth turn only; a call, content, a command or any change
+seen puts every tier back at its usual pace. The calls tier also slows to once a minute while
+the codec sleeps.
 
 Every optional resource is read through the client's capabilities: a codec without it (404, a
 web page, a 500 because it is not configured) gets no entities for it, and one failing for a
@@ -62,6 +66,14 @@ VIDEO_CONTROL = "video_mute"
 _BOOT_JITTER = timedelta(minutes=2)
 # How often the calls are read at most while the codec sleeps.
 ASLEEP_INTERVAL = timedelta(seconds=60)
+# The room is at rest after this many reads of the calls in which nothing happened (5 minutes
+# at the default pace). At rest each tier reads the codec on every Nth turn only: the calls
+# tier the whole call state (the conferences it reads every turn), the room tier every 30
+# minutes and the system tier every 15 at their default intervals.
+QUIET_READS = 20
+CALLS_REST_EVERY = 20
+ROOM_REST_EVERY = 30
+SYSTEM_REST_EVERY = 3
 
 # Optional resources (capabilities) and the entities that need them.
 CONTENT = "content"
@@ -95,6 +107,8 @@ class CallData:
     # The media streams of the connected calls (bit rates, loss, jitter, latency).
     streams: tuple[MediaStat, ...] = ()
     content: str | None = None
+    # Wireless casting streams (SysTracker).
+    casting: tuple[SharedMedia, ...] | None = None
     video_muted: bool | None = None
     # The calendar's current meeting says a call runs (partner modes keep conferences empty).
     meeting_in_call: bool = False
@@ -150,8 +164,6 @@ class RoomData:
     microphones: tuple[Microphone, ...] | None = None
     peripherals: tuple[Peripheral, ...] | None = None
     favorites: tuple[Favorite, ...] | None = None
-    # Wireless casting streams (SysTracker).
-    casting: tuple[SharedMedia, ...] | None = None
     device_mode: bool | None = None
     signage_mode: bool | None = None
     # The API cannot read back which preset is current: the last one recalled here.
@@ -205,6 +217,38 @@ class SystemData:
         return meeting if meeting is not None and meeting.start <= now else None
 
 
+class Activity:
+    """Whether anything happens in the room: at rest the codec is read much less.
+
+    The calls tier reports each read (``observe``); after ``QUIET_READS`` quiet ones the room is
+    at rest. A call, content, a command sent (the client counts its writes) or a change any tier
+    sees (``stir``) ends the rest: every tier reads at its usual pace from its next turn on.
+    """
+
+    def __init__(self, client: PolyVideoOSClient) -> None:
+        """Start at rest: nothing has happened yet."""
+        self._client = client
+        self._writes = client.writes
+        self._quiet = QUIET_READS
+
+    @property
+    def resting(self) -> bool:
+        """Return whether the room is at rest (no command sent since the last read)."""
+        return self._quiet >= QUIET_READS and self._client.writes == self._writes
+
+    def observe(self, busy: bool) -> None:
+        """Count one read of the calls (busy: something happened in it)."""
+        if busy or self._client.writes != self._writes:
+            self.stir()
+        else:
+            self._quiet += 1
+
+    def stir(self) -> None:
+        """Something happened: the room is in use."""
+        self._quiet = 0
+        self._writes = self._client.writes
+
+
 class PolyCoordinator[T](ProAVCoordinator[T]):
     """One polling tier of a codec (expired sessions are renewed by the client)."""
 
@@ -215,13 +259,29 @@ class PolyCoordinator[T](ProAVCoordinator[T]):
         client: PolyVideoOSClient,
         tier: str,
         interval: timedelta,
+        activity: Activity,
+        rest_every: int,
     ) -> None:
-        """Poll one tier of the codec at its own interval."""
+        """Poll one tier of the codec at its own interval (every ``rest_every`` turn at rest)."""
         super().__init__(
             hass, entry, f"{DOMAIN}_poly_videoos_{entry.data['host']}_{tier}", interval
         )
         self.client = client
         self.interval = interval
+        self.activity = activity
+        self._rest_every = rest_every
+        self._skipped = 0
+
+    def _skip_at_rest(self) -> bool:
+        """Return whether this turn reads nothing: the room rests and the tier's turn is not due."""
+        if self.data is None or not self.activity.resting:
+            self._skipped = 0
+            return False
+        self._skipped += 1
+        if self._skipped >= self._rest_every:
+            self._skipped = 0
+            return False
+        return True
 
     async def _optional[R](self, name: str, read: Callable[[], Awaitable[R]]) -> R | None:
         """Read an optional resource (None when the codec lacks it or it fails now).
@@ -254,6 +314,8 @@ class SystemCoordinator(PolyCoordinator[SystemData]):
     @override
     async def _async_fetch(self) -> SystemData:
         """Read identity (needed), then the optional resources."""
+        if self._skip_at_rest():
+            return self.data
         info = await self.client.system_info()
         booted = None
         if info.uptime is not None:
@@ -286,10 +348,11 @@ class CallCoordinator(PolyCoordinator[CallData]):
         client: PolyVideoOSClient,
         tier: str,
         interval: timedelta,
+        activity: Activity,
         system: SystemCoordinator,
     ) -> None:
         """Poll the calls; the system tier tells when a meeting runs and when the codec sleeps."""
-        super().__init__(hass, entry, client, tier, interval)
+        super().__init__(hass, entry, client, tier, interval, activity, CALLS_REST_EVERY)
         self.system = system
         # Controls the codec refused in its current mode (a partner app, a policy): control
         # -> when. They show as unavailable until the provider mode changes or an hour passes.
@@ -312,6 +375,7 @@ class CallCoordinator(PolyCoordinator[CallData]):
         self.async_update_listeners()
         system = self.system.data
         if self.update_interval != self.interval and not (system and system.info.asleep):
+            self.activity.stir()
             self.update_interval = self.interval
             self.config_entry.async_create_background_task(
                 self.hass, self.async_request_refresh(), f"{self.name} woke up"
@@ -319,23 +383,48 @@ class CallCoordinator(PolyCoordinator[CallData]):
 
     @override
     async def _async_fetch(self) -> CallData:
-        """Read audio and conferences (needed), then content, video mute and call quality."""
+        """Read the conferences, then (unless the room rests) the rest of the call state.
+
+        Audio and conferences are needed; content, casting, video mute and call quality are
+        optional.
+        """
+        now = dt_util.utcnow()
+        system = self.system.data
+        meeting = system is not None and system.meeting_now(now) is not None
+        try:
+            conferences = await self.client.conferences()
+            if not (conferences or meeting) and self._skip_at_rest():
+                data = replace(self.data, conferences=conferences, read_at=now)
+            else:
+                data = await self._read_all(conferences)
+        except ProAVError:
+            # Every tier reads at its usual pace while the codec fails, and shows it.
+            self.activity.stir()
+            raise
+        self.activity.observe(
+            busy=meeting
+            or bool(conferences or data.sharing or data.casting)
+            or (self.data is not None and data != self.data)
+        )
+        self._pace(data)
+        return data
+
+    async def _read_all(self, conferences: tuple[Conference, ...]) -> CallData:
+        """Read the whole call state (the conferences just read)."""
         audio = (await self.client.audio()).merged(self.data.audio if self.data else None)
-        conferences = await self.client.conferences()
         quality, packet_loss, streams = await self._quality(conferences)
-        data = CallData(
+        return CallData(
             audio=audio,
             conferences=conferences,
             quality=quality,
             packet_loss=packet_loss,
             streams=streams,
             content=await self._optional(CONTENT, self.client.content_status),
+            casting=await self._optional(SHARED_MEDIA, self.client.shared_media),
             video_muted=await self._optional(VIDEO_MUTE, self.client.video_muted),
             meeting_in_call=await self._meeting_in_call(conferences),
             read_at=dt_util.utcnow(),
         )
-        self._pace(data)
-        return data
 
     def _pace(self, data: CallData) -> None:
         """Poll slower while the codec sleeps (and at the usual pace once anything happens)."""
@@ -488,7 +577,9 @@ class RoomCoordinator(PolyCoordinator[RoomData]):
     @override
     async def _async_fetch(self) -> RoomData:
         """Read cameras, presets and modes (keeping the last recalled preset)."""
-        return RoomData(
+        if self._skip_at_rest():
+            return self.data
+        data = RoomData(
             cameras=await self._optional(CAMERAS, self.client.cameras),
             presets=await self._optional(PRESETS, self.client.presets),
             mode=await self._optional(SYSTEM_MODE, self.client.system_mode),
@@ -496,11 +587,13 @@ class RoomCoordinator(PolyCoordinator[RoomData]):
             microphones=await self._optional(MICROPHONES, self.client.microphones),
             peripherals=await self._optional(PERIPHERALS, self.client.peripherals),
             favorites=await self._optional(FAVORITES, self.client.favorites),
-            casting=await self._optional(SHARED_MEDIA, self.client.shared_media),
             device_mode=await self._optional(DEVICE_MODE, self.client.device_mode),
             signage_mode=await self._optional(SIGNAGE_MODE, self.client.signage_mode),
             recalled_preset=self.data.recalled_preset if self.data else None,
         )
+        if self.data is not None and data != self.data:
+            self.activity.stir()
+        return data
 
     async def async_recall_preset(self, index: int) -> None:
         """Move the camera to a stored preset."""

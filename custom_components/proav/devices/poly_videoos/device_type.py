@@ -38,15 +38,23 @@ from ...const import CONF_DEVICE_TYPE, DOMAIN
 from ...forms import connection_schema
 from ..base import DeviceIdentity, DeviceType, Discovered, ProAVConfigEntry, ScanInterval
 from .client import DEFAULT_PORT, PolyVideoOSClient, SessionListener
-from .coordinator import CallCoordinator, RoomCoordinator, SystemCoordinator
+from .coordinator import (
+    ROOM_REST_EVERY,
+    SYSTEM_REST_EVERY,
+    Activity,
+    CallCoordinator,
+    RoomCoordinator,
+    SystemCoordinator,
+)
 from .entities import PLATFORMS
 from .models import Session, SystemInfo
 from .runtime import PolyRuntime, session_store
 from .services import async_register_services
 
 KEY = "poly_videoos"
-# 5 s at the fastest: public clients polling every 2 s saw codecs lock up.
-CALLS_INTERVAL = ScanInterval(key="calls_interval", default=10, minimum=5)
+# 5 s at the fastest: public clients polling every 2 s saw codecs lock up. 15 s by default:
+# at rest that is one request per read (the conferences), about 6 a minute with the other tiers.
+CALLS_INTERVAL = ScanInterval(key="calls_interval", default=15, minimum=5)
 ROOM_INTERVAL = ScanInterval(key="room_interval", default=60, minimum=10)
 SYSTEM_INTERVAL = ScanInterval(key="system_interval", default=300, minimum=60)
 
@@ -153,9 +161,16 @@ async def _async_setup(hass: HomeAssistant, entry: ProAVConfigEntry) -> PolyRunt
             session_id=session_id, xsrf_token=token if isinstance(token, str) else None
         )
     client = _client(hass, entry.data, previous_session=previous, on_session=remember)
-    system = SystemCoordinator(hass, entry, client, "system", SYSTEM_INTERVAL.of(entry))
-    calls = CallCoordinator(hass, entry, client, "calls", CALLS_INTERVAL.of(entry), system)
-    room = RoomCoordinator(hass, entry, client, "room", ROOM_INTERVAL.of(entry))
+    activity = Activity(client)
+    system = SystemCoordinator(
+        hass, entry, client, "system", SYSTEM_INTERVAL.of(entry), activity, SYSTEM_REST_EVERY
+    )
+    calls = CallCoordinator(
+        hass, entry, client, "calls", CALLS_INTERVAL.of(entry), activity, system
+    )
+    room = RoomCoordinator(
+        hass, entry, client, "room", ROOM_INTERVAL.of(entry), activity, ROOM_REST_EVERY
+    )
     try:
         for coordinator in (system, calls, room):
             await coordinator.async_config_entry_first_refresh()

@@ -246,6 +246,12 @@ CALL_BINARY_SENSORS: tuple[ProAVBinarySensorDescription[CallCoordinator], ...] =
         is_on_fn=lambda c, _: c.data.sharing,
     ),
     ProAVBinarySensorDescription(
+        key="wireless_sharing",
+        translation_key="wireless_sharing",
+        capability=SHARED_MEDIA,
+        is_on_fn=lambda c, _: None if c.data.casting is None else bool(c.data.casting),
+    ),
+    ProAVBinarySensorDescription(
         key="mute_locked",
         translation_key="mute_locked",
         entity_category=EntityCategory.DIAGNOSTIC,
@@ -253,12 +259,6 @@ CALL_BINARY_SENSORS: tuple[ProAVBinarySensorDescription[CallCoordinator], ...] =
     ),
 )
 ROOM_BINARY_SENSORS: tuple[ProAVBinarySensorDescription[RoomCoordinator], ...] = (
-    ProAVBinarySensorDescription(
-        key="wireless_sharing",
-        translation_key="wireless_sharing",
-        capability=SHARED_MEDIA,
-        is_on_fn=lambda c, _: None if c.data.casting is None else bool(c.data.casting),
-    ),
     ProAVBinarySensorDescription(
         key="microphones_problem",
         translation_key="microphones_problem",
