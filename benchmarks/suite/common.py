@@ -541,6 +541,69 @@ class LoopLag:
                 await self._task
 
 
+class SlowCallbacks:
+    """The longest single event-loop callback (one step of a task, or a plain callback).
+
+    This is what asyncio's slow-callback detection (debug mode, ``slow_callback_duration``, which
+    Home Assistant's debug mode turns on) reports: code that does not yield. A loop-lag probe
+    sees more: every callback that was ready in the same turn of the loop (twenty config flows
+    at once make it late without any one of them blocking). The benchmark's own steps that
+    collect garbage and read memory are left out (``skip_current``).
+    """
+
+    def __init__(self) -> None:
+        """Prepare the meter (start it with ``start``)."""
+        self.longest = 0.0
+        self.where = ""
+        self._running: Any = None
+        self._skip: Any = None
+        self._original: Any = None
+
+    def start(self) -> SlowCallbacks:
+        """Time every callback the loop runs from now on."""
+        original = asyncio.events.Handle._run
+        meter = self
+
+        def timed(handle: asyncio.Handle) -> None:
+            outer, meter._running = meter._running, handle
+            start = time.perf_counter()
+            try:
+                original(handle)
+            finally:
+                took = time.perf_counter() - start
+                meter._running = outer
+                if took > meter.longest and meter._skip is not handle:
+                    meter.longest, meter.where = took, _describe(handle)
+
+        self._original = original
+        asyncio.events.Handle._run = timed  # type: ignore[method-assign]
+        return self
+
+    def reset(self) -> None:
+        """Forget the longest callback seen so far."""
+        self.longest, self.where = 0.0, ""
+
+    def skip_current(self) -> None:
+        """Leave the callback running now out (the benchmark's own measuring)."""
+        self._skip = self._running
+
+    def stop(self) -> None:
+        """Stop timing callbacks."""
+        if self._original is not None:
+            asyncio.events.Handle._run = self._original  # type: ignore[method-assign]
+            self._original = None
+
+
+def _describe(handle: asyncio.Handle) -> str:
+    """Return what a callback ran: a task's name and coroutine, or the callback."""
+    callback = getattr(handle, "_callback", None)
+    task = getattr(callback, "__self__", None)
+    if isinstance(task, asyncio.Task):
+        coro = task.get_coro()
+        return getattr(coro, "__qualname__", None) or task.get_name()
+    return getattr(callback, "__qualname__", None) or repr(callback)[:80]
+
+
 @contextmanager
 def quiet_logs() -> Iterator[None]:
     """Keep Home Assistant's warnings on stderr and out of the way of the rows on stdout."""

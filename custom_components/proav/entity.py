@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import entity_registry as er
@@ -133,6 +134,9 @@ def _capabilities(coordinator: DataUpdateCoordinator[Any]) -> Capabilities:
 
 
 _NO_CAPABILITIES = Capabilities()
+# Entities added in one turn of the event loop at most (the rest follow turn by turn).
+ADD_BATCH = 100
+_ADDING = (ConfigEntryState.SETUP_IN_PROGRESS, ConfigEntryState.LOADED)
 
 
 def _exists(entity: Entity) -> bool:
@@ -205,9 +209,23 @@ class ItemEntities:
                     self._added.add(id(entity))
                     new.append(entity)
         if new:
-            self._add(new)
+            self._add_in_batches(new)
         for key in [key for key in self._entities if key not in items]:
             self._remove(key)
+
+    @callback
+    def _add_in_batches(self, entities: list[Entity]) -> None:
+        """Add entities, a batch per turn of the event loop.
+
+        Hundreds of cameras at once would hold the loop for a tenth of a second. Batches still
+        waiting when the entry unloads are dropped.
+        """
+        entry = self._coordinator.config_entry
+        if entry is None or entry.state not in _ADDING:
+            return
+        self._add(entities[:ADD_BATCH])
+        if len(entities) > ADD_BATCH:
+            self._coordinator.hass.loop.call_soon(self._add_in_batches, entities[ADD_BATCH:])
 
     @callback
     def _remove_entities(self, entities: Iterable[Entity]) -> None:

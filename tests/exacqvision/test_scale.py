@@ -35,3 +35,17 @@ async def test_poll_cost_is_constant_and_writes_only_changes(
         assert after is not None
         assert after.last_reported == untouched.last_reported  # not written again
         assert await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_hundreds_of_cameras_arrive_in_batches(
+    hass: HomeAssistant, socket_enabled: None
+) -> None:
+    """250 cameras (added a batch per loop turn): every entity is there after setup."""
+    async with ExacqVisionEmulator(cameras=250, ptz_cameras=0) as emulator:
+        entry = MockConfigEntry(domain=DOMAIN, unique_id=SERIAL, data=entry_data(emulator))
+        entry.add_to_hass(hass)
+        assert await hass.config_entries.async_setup(entry.entry_id)
+        await hass.async_block_till_done()
+        assert len(hass.states.async_entity_ids("camera")) == 250
+        assert hass.states.get("camera.camera_250") is not None
+        assert await hass.config_entries.async_unload(entry.entry_id)

@@ -75,8 +75,15 @@ def _add_cameras(
     status, inventory = runtime.status, runtime.inventory
     large = len(inventory.data.cameras) > runtime.large_server
 
+    known: list[Any] = [None, {}]  # the camera list the names were worked out for, the names
+
     def names() -> dict[str, str]:
-        return unique_names({c.id: c.name for c in inventory.data.cameras.values()})
+        """Return the cameras' names (worked out once for each camera list the server gives)."""
+        cameras = inventory.data.cameras
+        if known[0] is not cameras:
+            known[:] = [cameras, unique_names({c.id: c.name for c in cameras.values()})]
+        result: dict[str, str] = known[1]
+        return result
 
     def camera_device(key: str) -> DeviceInfo:
         return DeviceInfo(
