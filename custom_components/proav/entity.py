@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from homeassistant.config_entries import ConfigEntryState
+from homeassistant.config_entries import ConfigEntry, ConfigEntryState
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import entity_registry as er
@@ -135,7 +136,7 @@ def _capabilities(coordinator: DataUpdateCoordinator[Any]) -> Capabilities:
 
 _NO_CAPABILITIES = Capabilities()
 # Entities added in one turn of the event loop at most (the rest follow turn by turn).
-ADD_BATCH = 100
+ADD_BATCH = 50
 _ADDING = (ConfigEntryState.SETUP_IN_PROGRESS, ConfigEntryState.LOADED)
 
 
@@ -215,17 +216,24 @@ class ItemEntities:
 
     @callback
     def _add_in_batches(self, entities: list[Entity]) -> None:
-        """Add entities, a batch per turn of the event loop.
+        """Add entities: the first batch now, the rest a batch per turn of the event loop.
 
-        Hundreds of cameras at once would hold the loop for a tenth of a second. Batches still
-        waiting when the entry unloads are dropped.
+        Hundreds of cameras at once would hold the loop for a tenth of a second.
         """
-        entry = self._coordinator.config_entry
-        if entry is None or entry.state not in _ADDING:
-            return
         self._add(entities[:ADD_BATCH])
-        if len(entities) > ADD_BATCH:
-            self._coordinator.hass.loop.call_soon(self._add_in_batches, entities[ADD_BATCH:])
+        entry = self._coordinator.config_entry
+        if len(entities) > ADD_BATCH and entry is not None:
+            entry.async_create_task(
+                self._coordinator.hass, self._add_later(entry, entities[ADD_BATCH:]), "add entities"
+            )
+
+    async def _add_later(self, entry: ConfigEntry[Any], entities: list[Entity]) -> None:
+        """Add the remaining entities turn by turn (dropped once the entry unloads)."""
+        for start in range(0, len(entities), ADD_BATCH):
+            await asyncio.sleep(0)
+            if entry.state not in _ADDING:
+                return
+            self._add(entities[start : start + ADD_BATCH])
 
     @callback
     def _remove_entities(self, entities: Iterable[Entity]) -> None:

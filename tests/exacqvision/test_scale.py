@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
+import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.proav.const import DOMAIN
@@ -12,15 +13,21 @@ from tests.emulators.exacqvision import ExacqVisionEmulator
 from .conftest import SERIAL, entry_data, poll, state
 
 
+async def _set_up(hass: HomeAssistant, emulator: ExacqVisionEmulator) -> MockConfigEntry:
+    """Add the emulated server and set it up."""
+    entry = MockConfigEntry(domain=DOMAIN, unique_id=SERIAL, data=entry_data(emulator))
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    return entry
+
+
 async def test_poll_cost_is_constant_and_writes_only_changes(
     hass: HomeAssistant, socket_enabled: None, freezer: FrozenDateTimeFactory
 ) -> None:
     """40 cameras: two requests a poll; a change on one camera rewrites only its entities."""
     async with ExacqVisionEmulator(cameras=40, ptz_cameras=0) as emulator:
-        entry = MockConfigEntry(domain=DOMAIN, unique_id=SERIAL, data=entry_data(emulator))
-        entry.add_to_hass(hass)
-        assert await hass.config_entries.async_setup(entry.entry_id)
-        await hass.async_block_till_done()
+        entry = await _set_up(hass, emulator)
         assert len(hass.states.async_entity_ids("camera")) == 40
         untouched = hass.states.get("binary_sensor.camera_1_recording")
         assert untouched is not None
@@ -42,10 +49,8 @@ async def test_hundreds_of_cameras_arrive_in_batches(
 ) -> None:
     """250 cameras (added a batch per loop turn): every entity is there after setup."""
     async with ExacqVisionEmulator(cameras=250, ptz_cameras=0) as emulator:
-        entry = MockConfigEntry(domain=DOMAIN, unique_id=SERIAL, data=entry_data(emulator))
-        entry.add_to_hass(hass)
-        assert await hass.config_entries.async_setup(entry.entry_id)
-        await hass.async_block_till_done()
+        entry = await _set_up(hass, emulator)
         assert len(hass.states.async_entity_ids("camera")) == 250
         assert hass.states.get("camera.camera_250") is not None
         assert await hass.config_entries.async_unload(entry.entry_id)
+
