@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
-import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.proav.const import DOMAIN
@@ -53,4 +52,3 @@ async def test_hundreds_of_cameras_arrive_in_batches(
         assert len(hass.states.async_entity_ids("camera")) == 250
         assert hass.states.get("camera.camera_250") is not None
         assert await hass.config_entries.async_unload(entry.entry_id)
-
