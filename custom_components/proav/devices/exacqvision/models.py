@@ -177,14 +177,7 @@ def _license_date(raw: Any) -> datetime | None:
     """Return the licence's expiry (``licenseInfo.expirationDate``) as an aware time, if any."""
     if not isinstance(raw, Mapping):
         return None
-    value = _get(raw, "expirationDate", "expiration", "expires")
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    return _time(_get(raw, "expirationDate", "expiration", "expires"))
 
 
 def normalize_serial(serial: str) -> str:
