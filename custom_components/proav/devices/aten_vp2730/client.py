@@ -254,10 +254,6 @@ class AtenClient(DeviceClient):
         """Return a resource's raw body (for field-by-field merging of events)."""
         return await self.request("GET", path)
 
-    async def async_get_update(self, path: str) -> Update:
-        """Read one resource of ``RESOURCES``; return how it changes the state."""
-        return resource_update(path, await self.request("GET", path))
-
     async def async_read(self, path: str) -> tuple[Update, Any] | None:
         """Read a resource: the required ones raise, optional ones go through capabilities.
 
