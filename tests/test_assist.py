@@ -32,11 +32,12 @@ from tests.emulators.presentation_receiver import PresentationReceiverEmulator
 from tests.exacqvision.conftest import SERIAL as EXACQ_SERIAL, entry_data as exacq_data
 from tests.magewell_ultra_stream.conftest import entry_data as ultra_stream_data
 from tests.poly_videoos.conftest import entry_data as poly_data
+from tests.poly_videoos.helpers import CALLS
 from tests.presentation_receiver.conftest import SERIAL as RECEIVER_SERIAL, receiver_data
 
 SENTENCES = Path(__file__).parent.parent / "custom_sentences"
-# Longer than the Poly calls tier's interval (15 s).
-POLL = timedelta(seconds=16)
+# Just longer than the slowest fast interval (the Poly calls tier).
+POLL = CALLS + timedelta(seconds=1)
 
 
 class Room:

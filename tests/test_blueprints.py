@@ -28,10 +28,11 @@ from tests.emulators.poly_videoos import PolyVideoOSEmulator
 from tests.emulators.presentation_receiver import PresentationReceiverEmulator
 from tests.magewell_ultra_stream.conftest import entry_data as ultra_stream_data
 from tests.poly_videoos.conftest import entry_data as poly_data
+from tests.poly_videoos.helpers import CALLS
 
 BLUEPRINTS = Path(__file__).parent.parent / "blueprints"
-# Longer than the slowest fast interval (the Poly calls tier: 15 s).
-POLL = timedelta(seconds=16)
+# Just longer than the slowest fast interval (the Poly calls tier).
+POLL = CALLS + timedelta(seconds=1)
 
 
 def _blueprint_files() -> list[Path]:
