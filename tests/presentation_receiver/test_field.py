@@ -90,22 +90,7 @@ async def test_keys_never_churn(
     """
     emulator.key_lifetime = 3600  # keys live an hour on the device's own clock...
     emulator.clock_offset = -86400  # ...which is a day behind Home Assistant's
-    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {"next_step_id": "presentation_receiver"}
-    )
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"],
-        {
-            CONF_HOST: emulator.host,
-            "port": emulator.port,
-            CONF_SSL: False,
-            CONF_VERIFY_SSL: False,
-            CONF_USERNAME: "admin",
-            CONF_PASSWORD: "admin",
-            "allow_key_renewal": True,
-        },
-    )
+    result = await _user_flow(hass, _user_input(emulator, password="admin", allow_key_renewal=True))
     assert result["type"] is FlowResultType.CREATE_ENTRY
     entry = result["result"]
     await hass.async_block_till_done(wait_background_tasks=True)
@@ -289,22 +274,7 @@ async def test_stop_leaves_the_key_working(
 async def test_redirect_to_https(hass: HomeAssistant, emulator: Emu) -> None:
     """A redirect is not followed (it would drop the key): the form says to use HTTPS."""
     emulator.redirect_to_https = True
-    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {"next_step_id": "presentation_receiver"}
-    )
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"],
-        {
-            CONF_HOST: emulator.host,
-            "port": emulator.port,
-            CONF_SSL: False,
-            CONF_VERIFY_SSL: False,
-            CONF_USERNAME: "admin",
-            CONF_API_KEY: TOKEN,
-            "allow_key_renewal": False,
-        },
-    )
+    result = await _user_flow(hass, _user_input(emulator, **{CONF_API_KEY: TOKEN}))
     assert result["type"] is FlowResultType.FORM
     assert result["errors"] == {"base": "receiver_use_https"}
     assert len(emulator.requests) == 1  # asked once, the redirect not followed
