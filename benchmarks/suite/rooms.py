@@ -328,6 +328,22 @@ def _politeness_row(
     out.add(what, figure, target, ok)
 
 
+async def _simulated_window(
+    hass: Any, devices: dict[str, Device], minutes: int, phase: str
+) -> dict[str, Window]:
+    """Advance Home Assistant's polling timers by ``minutes``; return what each device received."""
+    marks = {key: device.meter.mark() for key, device in devices.items()}
+    try:
+        await advance_polls(hass, minutes * 60)
+    except Exception as err:  # noqa: BLE001
+        print(f"rooms: {phase} failed: {err!r}", flush=True)
+        return {}
+    return {
+        key: replace(devices[key].meter.since(mark), seconds=minutes * 60)
+        for key, mark in marks.items()
+    }
+
+
 async def run(quick: bool) -> list[Row]:
     """Measure latency and politeness; return the rows."""
     out = Collected(SECTION)
@@ -409,16 +425,7 @@ async def _measure(
     marks = {key: device.meter.mark() for key, device in devices.items()}
     await asyncio.sleep(rest_seconds)
     rest = {key: devices[key].meter.since(mark) for key, mark in marks.items()}
-    marks = {key: device.meter.mark() for key, device in devices.items()}
-    simulated: dict[str, Window] = {}
-    try:
-        await advance_polls(hass, simulated_minutes * 60)
-        simulated = {
-            key: replace(devices[key].meter.since(mark), seconds=simulated_minutes * 60)
-            for key, mark in marks.items()
-        }
-    except Exception as err:  # noqa: BLE001
-        print(f"rooms: simulated rest failed: {err!r}", flush=True)
+    simulated = await _simulated_window(hass, devices, simulated_minutes, "simulated rest")
 
     # 2. Activity: every path at once, each on its own device.
     trials = _trials(devices, extra, push_n, ultra_n, polled_n, hass)
@@ -437,18 +444,9 @@ async def _measure(
             PUSH_TARGET,
         )
     # 3. One session expiry on every device: logins until every polling tier came round.
-    marks = {key: device.meter.mark() for key, device in devices.items()}
-    expiry: dict[str, Window] = {}
-    try:
-        for device in devices.values():
-            device.emulator.expire_sessions()
-        await advance_polls(hass, EXPIRY_MINUTES * 60)
-        expiry = {
-            key: replace(devices[key].meter.since(mark), seconds=EXPIRY_MINUTES * 60)
-            for key, mark in marks.items()
-        }
-    except Exception as err:  # noqa: BLE001
-        print(f"rooms: the expiry phase failed: {err!r}", flush=True)
+    for device in devices.values():
+        device.emulator.expire_sessions()
+    expiry = await _simulated_window(hass, devices, EXPIRY_MINUTES, "the expiry phase")
     activity = {
         trial.device.key: outcome.window
         for (trial, _path), outcome in zip(trials, outcomes, strict=True)
